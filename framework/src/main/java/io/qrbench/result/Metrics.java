@@ -1,0 +1,32 @@
+package io.qrbench.result;
+
+/**
+ * What one case measured.
+ *
+ * @param images images evaluated
+ * @param top1 top-1 accuracy in percent
+ * @param top5 top-k accuracy in percent, k = min(5, classes)
+ * @param correct1 images whose top prediction was right
+ * @param correct5 images whose label was among the top k
+ * @param meanAbs mean over images of mean |x' - x|, pixel values in [0,1]
+ * @param meanAbs255 the same in 0-255 units
+ * @param meanL2 mean over images of ||x' - x||_2, values in [0,1]
+ * @param meanLinf mean over images of max |x' - x|, values in [0,1]
+ * @param seconds wall time of the case
+ * @param imagesPerSecond images evaluated per second, perturbation included
+ * @param outcomes per-image top-1 correctness: a bit set, image i in bit (i % 8) of byte i / 8,
+ *     base64-encoded; the report's paired tests compare models on these
+ */
+public record Metrics(
+    int images,
+    double top1,
+    double top5,
+    int correct1,
+    int correct5,
+    double meanAbs,
+    double meanAbs255,
+    double meanL2,
+    double meanLinf,
+    double seconds,
+    double imagesPerSecond,
+    String outcomes) {}

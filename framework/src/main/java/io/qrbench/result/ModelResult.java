@@ -1,0 +1,28 @@
+package io.qrbench.result;
+
+import io.qrbench.spi.QuantizationSummary;
+import java.util.Map;
+
+/**
+ * A model as it was evaluated.
+ *
+ * @param name its display name
+ * @param model the model plugin's id
+ * @param modelParams the model's configuration as written
+ * @param quantizer the quantizer's id
+ * @param quantizerParams the quantizer's configuration as written
+ * @param weights where the weights came from: a file, or {@code trained in run}
+ * @param parameters trainable parameters
+ * @param quantization what the quantizer did, layer by layer
+ * @param trainAccuracy top-1 on the training images at the end of in-run training, or null
+ */
+public record ModelResult(
+    String name,
+    String model,
+    Map<String, Object> modelParams,
+    String quantizer,
+    Map<String, Object> quantizerParams,
+    String weights,
+    long parameters,
+    QuantizationSummary quantization,
+    Double trainAccuracy) {}

@@ -1,0 +1,40 @@
+package io.qrbench.result;
+
+import java.util.List;
+
+/**
+ * Everything a run produced: a tree of immutable values, written to {@code results.json}.
+ *
+ * @param schema the format's name and version, {@value #SCHEMA}
+ * @param suite what was run
+ * @param environment where it ran
+ * @param status {@code running} while cases are being added, then {@code complete} or {@code failed}
+ * @param startedAt ISO-8601 instant the run (or its first attempt) started
+ * @param finishedAt ISO-8601 instant it finished, or null while running
+ * @param wallSeconds seconds spent running, summed over resumed attempts
+ * @param models one entry per suite model
+ * @param cases one entry per finished case, in run order
+ */
+public record RunResult(
+    String schema,
+    SuiteInfo suite,
+    EnvironmentInfo environment,
+    String status,
+    String startedAt,
+    String finishedAt,
+    double wallSeconds,
+    List<ModelResult> models,
+    List<CaseResult> cases) {
+  /** The results format; a reader refuses other major versions. */
+  public static final String SCHEMA = "qrbench-results/1";
+
+  public RunResult {
+    models = List.copyOf(models);
+    cases = List.copyOf(cases);
+  }
+
+  /** True when every case finished without error. */
+  public boolean allPassed() {
+    return cases.stream().allMatch(CaseResult::ok);
+  }
+}

@@ -1,0 +1,102 @@
+package io.qrbench.runner;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.qrbench.QrbenchException;
+import io.qrbench.result.Metrics;
+import io.qrbench.spi.ImageDataset;
+import io.qrbench.spi.ModelUnderTest;
+import io.qrbench.spi.Perturbation;
+import io.qrbench.spi.PerturbationContext;
+import java.util.Base64;
+import java.util.BitSet;
+
+/** Evaluates one model under one perturbation level, batch by batch, each batch in its own scope. */
+final class CaseEvaluator {
+  private final ImageDataset data;
+  private final int batchSize;
+  private final RunListener listener;
+
+  CaseEvaluator(ImageDataset data, int batchSize, RunListener listener) {
+    this.data = data;
+    this.batchSize = batchSize;
+    this.listener = listener;
+  }
+
+  int images() {
+    return data.size();
+  }
+
+  Metrics evaluate(LoadedModel model, Perturbation<?> perturbation, Record config, long levelSeed) {
+    int n = data.size();
+    int k = Math.min(5, model.classes());
+    Batches batches = new Batches(data, batchSize);
+    BitSet outcomes = new BitSet(n);
+    int correct1 = 0;
+    int correctK = 0;
+    double sumAbs = 0;
+    double sumL2 = 0;
+    double sumLinf = 0;
+    long start = System.nanoTime();
+    for (int from = 0; from < n; from += batchSize) {
+      int count = Math.min(batchSize, n - from);
+      try (NDManager bm = model.manager().newSubManager()) {
+        NDArray[] xy = batches.load(bm, null, from, count);
+        Context ctx = new Context(xy[0], xy[1], from, levelSeed, model, bm);
+        NDArray perturbed = apply(perturbation, config, ctx);
+        if (!perturbed.getShape().equals(xy[0].getShape())) {
+          throw new QrbenchException("perturbation '" + perturbation.id() + "' returned shape "
+              + perturbed.getShape() + " for a batch of shape " + xy[0].getShape());
+        }
+        NDArray logits = model.logits(perturbed);
+        NDArray topK = logits.argSort(1, false).get(":, :" + k);
+        NDArray hits = topK.eq(xy[1].toType(DataType.INT64, false).expandDims(1));
+        boolean[] first = hits.get(":, 0").toBooleanArray();
+        boolean[] any = hits.toType(DataType.INT32, false).sum(new int[] {1}).gt(0).toBooleanArray();
+        for (int i = 0; i < count; i++) {
+          if (first[i]) {
+            outcomes.set(from + i);
+            correct1++;
+          }
+          if (any[i]) {
+            correctK++;
+          }
+        }
+        if (perturbed != xy[0]) {
+          NDArray d = perturbed.sub(xy[0]).abs();
+          int[] axes = {1, 2, 3};
+          sumAbs += sum(d.mean(axes).toFloatArray());
+          sumL2 += sum(d.square().sum(axes).sqrt().toFloatArray());
+          sumLinf += sum(d.max(axes).toFloatArray());
+        }
+      }
+      listener.imagesDone(count);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Metrics(n, 100.0 * correct1 / n, 100.0 * correctK / n, correct1, correctK,
+        sumAbs / n, 255 * sumAbs / n, sumL2 / n, sumLinf / n, seconds, n / seconds,
+        Base64.getEncoder().encodeToString(outcomes.toByteArray()));
+  }
+
+  private static double sum(float[] v) {
+    double s = 0;
+    for (float f : v) {
+      s += f;
+    }
+    return s;
+  }
+
+  private static <C extends Record> NDArray apply(Perturbation<C> p, Record config, PerturbationContext ctx) {
+    return p.apply(p.configType().cast(config), ctx);
+  }
+
+  private record Context(
+      NDArray images, NDArray labels, int firstIndex, long levelSeed, ModelUnderTest model,
+      NDManager manager) implements PerturbationContext {
+    @Override
+    public long seed(int i) {
+      return ImageSeeds.imageSeed(levelSeed, (long) firstIndex + i);
+    }
+  }
+}

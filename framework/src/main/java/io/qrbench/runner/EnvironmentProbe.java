@@ -1,0 +1,42 @@
+package io.qrbench.runner;
+
+import ai.djl.engine.Engine;
+import io.qrbench.Version;
+import io.qrbench.result.EnvironmentInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Reads where a run happens: versions, processor, threads. */
+public final class EnvironmentProbe {
+  private EnvironmentProbe() {}
+
+  /** The current environment, with the default DJL engine. */
+  public static EnvironmentInfo capture() {
+    Engine engine = Engine.getInstance();
+    String threads = System.getProperty("ai.djl.pytorch.num_threads");
+    return new EnvironmentInfo(
+        Version.get(),
+        Engine.getDjlVersion(),
+        engine.getEngineName(),
+        engine.getVersion(),
+        System.getProperty("java.version"),
+        System.getProperty("java.vendor"),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        cpuModel().orElse(System.getProperty("os.arch")),
+        Runtime.getRuntime().availableProcessors(),
+        threads == null ? null : Integer.valueOf(threads.trim()));
+  }
+
+  private static Optional<String> cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.qrbench.runner;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.qrbench.spi.ModelInput;
+import io.qrbench.spi.ModelUnderTest;
+
+/**
+ * A suite model, built and initialised, evaluated in inference mode. Its parameters are frozen
+ * while it is under test, so an attack's backward pass reaches the input only.
+ */
+final class LoadedModel implements ModelUnderTest, AutoCloseable {
+  private final String name;
+  private final Model model;
+  private final ModelInput input;
+  private final ParameterStore store;
+
+  LoadedModel(String name, Block block, ModelInput input) {
+    this.name = name;
+    this.input = input;
+    this.model = Model.newInstance(name);
+    model.setBlock(block);
+    block.initialize(model.getNDManager(), DataType.FLOAT32,
+        new Shape(1, input.channels(), input.height(), input.width()));
+    this.store = new ParameterStore(model.getNDManager(), false);
+  }
+
+  Model model() {
+    return model;
+  }
+
+  Block block() {
+    return model.getBlock();
+  }
+
+  NDManager manager() {
+    return model.getNDManager();
+  }
+
+  /** Freezes parameters for evaluation; training unfreezes them. */
+  void freeze(boolean freeze) {
+    block().freezeParameters(freeze);
+  }
+
+  /** Trainable parameters: everything but BatchNorm's running statistics. */
+  long parameterCount() {
+    long n = 0;
+    for (Pair<String, Parameter> p : block().getParameters()) {
+      Parameter.Type t = p.getValue().getType();
+      if (!t.equals(Parameter.Type.RUNNING_MEAN) && !t.equals(Parameter.Type.RUNNING_VAR)) {
+        n += p.getValue().getArray().size();
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int classes() {
+    return input.classes();
+  }
+
+  @Override
+  public NDArray logits(NDArray images) {
+    return block().forward(store, new NDList(images), false).singletonOrThrow();
+  }
+
+  @Override
+  public LossGradient lossGradient(NDArray images, NDArray labels) {
+    try (GradientCollector gc = images.getManager().getEngine().newGradientCollector()) {
+      NDArray x = images.duplicate();
+      x.setRequiresGradient(true);
+      NDArray logits = logits(x);
+      NDArray loss = logits.logSoftmax(1).mul(labels.oneHot(input.classes())).sum(new int[] {1}).neg();
+      gc.backward(loss.sum());
+      NDArray grad = x.getGradient().duplicate();
+      return new LossGradient(loss.stopGradient(), logits.stopGradient(), grad);
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

@@ -1,0 +1,295 @@
+package io.qrbench.runner;
+
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import io.qrbench.ConfigException;
+import io.qrbench.QrbenchException;
+import io.qrbench.result.CaseResult;
+import io.qrbench.result.EnvironmentInfo;
+import io.qrbench.result.Metrics;
+import io.qrbench.result.ModelResult;
+import io.qrbench.result.ResultsJson;
+import io.qrbench.result.RunResult;
+import io.qrbench.result.SuiteInfo;
+import io.qrbench.spi.DatasetProvider;
+import io.qrbench.spi.ImageDataset;
+import io.qrbench.spi.ModelInput;
+import io.qrbench.spi.ModelProvider;
+import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.spi.Quantizer;
+import io.qrbench.spi.ReportWriter;
+import io.qrbench.spi.Split;
+import io.qrbench.suite.PluginConfig;
+import io.qrbench.suite.Suite;
+import io.qrbench.suite.Suite.Level;
+import io.qrbench.suite.Suite.ModelEntry;
+import io.qrbench.suite.Suite.PerturbationEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a suite: expands models x perturbations x levels into cases, evaluates each, and writes
+ * {@code results.json} after every case, atomically. A failing case is recorded with its error and
+ * the run goes on. With {@code resume}, cases already finished in the output folder are kept.
+ */
+public final class Runner {
+  /** The canonical results file in a run's output folder. */
+  public static final String RESULTS_FILE = "results.json";
+
+  private final RunListener listener;
+
+  public Runner(RunListener listener) {
+    this.listener = listener;
+  }
+
+  /**
+   * How to run.
+   *
+   * @param outDir where results go
+   * @param resume keep the finished cases found in {@code outDir} and run the rest
+   * @param overwrite replace results found in {@code outDir}
+   */
+  public record Options(Path outDir, boolean resume, boolean overwrite) {}
+
+  /** A case to run. */
+  private record Plan(String id, ModelEntry model, PerturbationEntry perturbation, Level level) {}
+
+  /**
+   * Runs {@code suite}. Returns the results, whatever happened to individual cases; check
+   * {@link RunResult#allPassed()}.
+   *
+   * @throws ConfigException for bad input found before the first case (e.g. results of another
+   *     suite in {@code outDir})
+   */
+  public RunResult run(Suite suite, Options options) {
+    long t0 = System.nanoTime();
+    Path resultsFile = options.outDir().resolve(RESULTS_FILE);
+    RunResult previous = previous(suite, options, resultsFile);
+    Map<String, CaseResult> done = new LinkedHashMap<>();
+    Map<String, ModelResult> modelsDone = new LinkedHashMap<>();
+    if (previous != null) {
+      previous.cases().stream().filter(CaseResult::ok).forEach(c -> done.put(c.id(), c));
+      previous.models().forEach(m -> modelsDone.put(m.name(), m));
+      listener.info("resuming: " + done.size() + " finished case(s) kept from " + resultsFile);
+    }
+    EnvironmentInfo env = environment();
+    ImageDataset data = open(suite.dataset().provider(), suite.dataset().split());
+    ImageDataset evalData = LimitedDataset.of(data, suite.dataset().limit());
+    SuiteInfo info = new SuiteInfo(suite.name(), suite.description(), suite.file(), suite.seed(),
+        suite.dataset().limit(), suite.dataset().provider().id(),
+        suite.dataset().split().name().toLowerCase(java.util.Locale.ROOT), evalData.size(),
+        suite.fingerprint(), suite.source());
+    String startedAt = previous != null ? previous.startedAt() : Instant.now().toString();
+    double priorSeconds = previous != null ? previous.wallSeconds() : 0;
+    ModelInput input = new ModelInput(data.channels(), data.height(), data.width(), data.classNames().size());
+
+    List<Plan> plans = plans(suite);
+    Map<String, CaseResult> results = new LinkedHashMap<>();
+    CaseEvaluator evaluator = new CaseEvaluator(evalData, suite.batchSize(), listener);
+    for (ModelEntry entry : suite.models()) {
+      List<Plan> mine = plans.stream().filter(p -> p.model() == entry).toList();
+      List<Plan> pending = mine.stream().filter(p -> !done.containsKey(p.id())).toList();
+      mine.stream().filter(p -> done.containsKey(p.id())).forEach(p -> results.put(p.id(), done.get(p.id())));
+      if (pending.isEmpty()) {
+        continue;
+      }
+      LoadedModel model = null;
+      String modelError = null;
+      try {
+        // Initial weights are drawn from the engine's generator: seed it per model.
+        Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
+        model = new LoadedModel(entry.name(), build(entry.model(), input), input);
+        modelsDone.put(entry.name(), prepare(suite, entry, model, options.outDir()));
+      } catch (RuntimeException e) {
+        modelError = describe(e);
+        listener.info("model '" + entry.name() + "' failed: " + modelError);
+      }
+      try {
+        for (Plan plan : pending) {
+          CaseResult r = modelError != null
+              ? failed(plan, "model could not be prepared: " + modelError)
+              : runCase(suite, evaluator, model, plan);
+          results.put(plan.id(), r);
+          save(resultsFile, new RunResult(RunResult.SCHEMA, info, env, "running", startedAt, null,
+              priorSeconds + seconds(t0), ordered(suite, modelsDone), ordered(plans, results)));
+          listener.caseFinished(r);
+        }
+      } finally {
+        if (model != null) {
+          model.close();
+        }
+      }
+    }
+    List<CaseResult> all = ordered(plans, results);
+    boolean ok = all.stream().allMatch(CaseResult::ok);
+    RunResult result = new RunResult(RunResult.SCHEMA, info, env, ok ? "complete" : "failed",
+        startedAt, Instant.now().toString(), priorSeconds + seconds(t0), ordered(suite, modelsDone), all);
+    save(resultsFile, result);
+    writeReports(suite, result, options.outDir());
+    return result;
+  }
+
+  private RunResult previous(Suite suite, Options options, Path resultsFile) {
+    if (!Files.exists(resultsFile)) {
+      return null;
+    }
+    if (!options.resume()) {
+      if (options.overwrite()) {
+        return null;
+      }
+      throw new ConfigException(resultsFile + " already holds results; pass --resume to continue "
+          + "that run, --overwrite to replace it, or --out to write elsewhere");
+    }
+    RunResult r = ResultsJson.read(resultsFile);
+    if (!suite.fingerprint().equals(r.suite().fingerprint())) {
+      throw new ConfigException(resultsFile + " holds results of a different suite, seed or limit ('"
+          + r.suite().name() + "'); resume with the same suite and options, or use another --out");
+    }
+    return r;
+  }
+
+  private static List<Plan> plans(Suite suite) {
+    List<Plan> plans = new ArrayList<>();
+    for (ModelEntry m : suite.models()) {
+      for (PerturbationEntry p : suite.perturbations()) {
+        for (Level l : p.levels()) {
+          String id = m.name() + "/" + p.name() + (l.label().isEmpty() ? "" : "[" + l.label() + "]");
+          plans.add(new Plan(id, m, p, l));
+        }
+      }
+    }
+    return plans;
+  }
+
+  private CaseResult runCase(Suite suite, CaseEvaluator evaluator, LoadedModel model, Plan plan) {
+    listener.caseStarted(plan.id(), evaluator.images());
+    try {
+      long seed = ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().label());
+      Metrics m = evaluator.evaluate(model, plan.perturbation().plugin(), plan.level().config(), seed);
+      return new CaseResult(plan.id(), plan.model().name(), plan.perturbation().name(),
+          plan.perturbation().plugin().id(), plan.level().label(), plan.level().params(), "ok", null, m);
+    } catch (RuntimeException e) {
+      return failed(plan, describe(e));
+    }
+  }
+
+  private static CaseResult failed(Plan plan, String error) {
+    return new CaseResult(plan.id(), plan.model().name(), plan.perturbation().name(),
+        plan.perturbation().plugin().id(), plan.level().label(), plan.level().params(), "failed", error, null);
+  }
+
+  /** Loads or trains the weights, then quantizes. */
+  private ModelResult prepare(Suite suite, ModelEntry entry, LoadedModel model, Path outDir) {
+    String source;
+    Double trainAccuracy = null;
+    if (entry.weights() != null) {
+      WeightsFile.load(model.block(), model.manager(), entry.weights());
+      source = entry.weights().toString();
+    } else {
+      Path saved = outDir.resolve("models").resolve(safe(entry.name()) + ".params");
+      if (Files.isRegularFile(saved)) {
+        WeightsFile.load(model.block(), model.manager(), saved);
+        listener.info("model '" + entry.name() + "': reusing weights trained earlier in this run: " + saved);
+      } else {
+        long seed = ImageSeeds.derive(suite.seed(), "train:" + entry.name());
+        ImageDataset train = LimitedDataset.of(open(suite.dataset().provider(), Split.TRAIN), entry.train().limit());
+        trainAccuracy = InRunTrainer.train(model, train, entry.train(), seed, listener);
+        try {
+          WeightsFile.save(model.block(), saved);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot save trained weights to " + saved, e);
+        }
+      }
+      source = "trained in run: " + outDir.relativize(saved);
+    }
+    model.freeze(true);
+    QuantizationSummary q = quantize(entry.quantizer(), model);
+    return new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
+        entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy);
+  }
+
+  private static String safe(String name) {
+    return name.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private void writeReports(Suite suite, RunResult result, Path outDir) {
+    for (PluginConfig report : suite.reports()) {
+      try {
+        List<Path> files = write(report.plugin(ReportWriter.class), report.config(), result, outDir);
+        files.forEach(f -> listener.info("wrote " + f));
+      } catch (IOException e) {
+        throw new QrbenchException("report '" + report.id() + "' could not be written to " + outDir + ": " + e, e);
+      }
+    }
+  }
+
+  private static <C extends Record> List<Path> write(ReportWriter<C> w, Record config, RunResult r, Path out)
+      throws IOException {
+    return w.write(w.configType().cast(config), r, out);
+  }
+
+  private static <C extends Record> ImageDataset open(DatasetProvider<C> p, Record config, Split split) {
+    return p.open(p.configType().cast(config), split);
+  }
+
+  private static ImageDataset open(PluginConfig provider, Split split) {
+    return open(provider.plugin(DatasetProvider.class), provider.config(), split);
+  }
+
+  private static <C extends Record> ai.djl.nn.Block build(ModelProvider<C> p, Record config, ModelInput in) {
+    return p.build(p.configType().cast(config), in);
+  }
+
+  private static ai.djl.nn.Block build(PluginConfig model, ModelInput input) {
+    return build(model.plugin(ModelProvider.class), model.config(), input);
+  }
+
+  private static <C extends Record> QuantizationSummary quantize(Quantizer<C> q, Record config, LoadedModel m) {
+    return q.quantize(q.configType().cast(config), m.block());
+  }
+
+  private static QuantizationSummary quantize(PluginConfig quantizer, LoadedModel model) {
+    return quantize(quantizer.plugin(Quantizer.class), quantizer.config(), model);
+  }
+
+  private static EnvironmentInfo environment() {
+    try {
+      return EnvironmentProbe.capture();
+    } catch (EngineException | IllegalArgumentException e) {
+      throw new QrbenchException("no usable DJL engine: " + e.getMessage()
+          + "; run qrbench through bin/qrbench, which puts the PyTorch engine on the class path", e);
+    }
+  }
+
+  private static void save(Path file, RunResult result) {
+    try {
+      ResultsJson.write(result, file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static List<CaseResult> ordered(List<Plan> plans, Map<String, CaseResult> results) {
+    return plans.stream().map(p -> results.get(p.id())).filter(java.util.Objects::nonNull).toList();
+  }
+
+  private static List<ModelResult> ordered(Suite suite, Map<String, ModelResult> models) {
+    return suite.models().stream().map(m -> models.get(m.name())).filter(java.util.Objects::nonNull).toList();
+  }
+
+  private static double seconds(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static String describe(Throwable e) {
+    String msg = e.getMessage();
+    return e instanceof QrbenchException ? msg : e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+  }
+}

@@ -1,0 +1,47 @@
+package io.qrbench.spi;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.SplittableRandom;
+
+/**
+ * One batch handed to a perturbation: the clean images, their labels, a seeded random source for
+ * each image, and a handle on the model under test for perturbations that need gradients.
+ *
+ * <p>The random source of an image depends only on the suite seed, the perturbation and its
+ * level, and the image's index in the dataset: every model sees the same noisy image, whatever
+ * the batch size.
+ */
+public interface PerturbationContext {
+
+  /** The clean batch, (N, C, H, W) float32 in [0,1]. Do not modify it. */
+  NDArray images();
+
+  /** The true labels, (N) int32. */
+  NDArray labels();
+
+  /** Number of images in the batch. */
+  default int batchSize() {
+    return Math.toIntExact(images().getShape().get(0));
+  }
+
+  /** The index in the dataset of the batch's first image. */
+  int firstIndex();
+
+  /**
+   * The seed of image {@code i} of this batch (0-based within the batch). Use it through
+   * {@link #random(int)} unless a plugin needs the raw number.
+   */
+  long seed(int i);
+
+  /** A fresh random source for image {@code i} of this batch, seeded with {@link #seed(int)}. */
+  default SplittableRandom random(int i) {
+    return new SplittableRandom(seed(i));
+  }
+
+  /** The model under test; attacks take loss gradients through it, random noises ignore it. */
+  ModelUnderTest model();
+
+  /** The batch's manager: arrays made here are freed when the batch ends. */
+  NDManager manager();
+}

@@ -1,0 +1,179 @@
+package io.qrbench.suite;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Binds YAML subtrees to configuration records with Jackson: kebab-case keys, unknown keys are
+ * errors, no silent coercion of strings to numbers. Every problem is reported with its location
+ * in the suite file, and unknown keys are all collected rather than stopping at the first.
+ */
+final class ConfigBinder {
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+          .build();
+
+  private final YamlDocument doc;
+  private final List<SuiteProblem> problems;
+
+  ConfigBinder(YamlDocument doc, List<SuiteProblem> problems) {
+    this.doc = doc;
+    this.problems = problems;
+  }
+
+  /**
+   * Binds {@code node}, found at {@code pointer} in the document, to {@code type}. Problems are
+   * added to the shared list; the result is empty when binding failed.
+   */
+  <T> Optional<T> bind(String pointer, JsonNode node, Class<T> type) {
+    int before = problems.size();
+    T value;
+    try {
+      value = MAPPER.readerFor(type).withHandler(new UnknownKeys(pointer)).readValue(node);
+    } catch (JsonMappingException e) {
+      problems.add(describe(pointer, e));
+      return Optional.empty();
+    } catch (IOException e) {
+      problems.add(doc.problemAtKey(pointer, e.getMessage(), ""));
+      return Optional.empty();
+    }
+    return problems.size() == before ? Optional.ofNullable(value) : Optional.empty();
+  }
+
+  private SuiteProblem describe(String base, JsonMappingException e) {
+    String pointer = base + e.getPath().stream()
+        .map(r -> r.getFieldName() != null
+            ? "/" + r.getFieldName() : r.getIndex() >= 0 ? "/" + r.getIndex() : "")
+        .collect(Collectors.joining());
+    if (e instanceof ValueInstantiationException) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return doc.problemAtKey(pointer, cause.getMessage(), "");
+    }
+    if (e instanceof InvalidFormatException f) {
+      return doc.problemAtValue(pointer,
+          "expected " + expected(f.getTargetType()) + ", found '" + f.getValue() + "'",
+          hint(f.getTargetType()));
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      JsonNode found = doc.root().at(pointer);
+      return doc.problemAtValue(pointer,
+          "expected " + expected(m.getTargetType()) + ", found " + found(found),
+          hint(m.getTargetType()));
+    }
+    String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid value");
+    return doc.problemAtValue(pointer, msg, "");
+  }
+
+  static String expected(Class<?> t) {
+    if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
+      return "an integer";
+    }
+    if (t == double.class || t == Double.class || t == float.class || t == Float.class) {
+      return "a number";
+    }
+    if (t == boolean.class || t == Boolean.class) {
+      return "true or false";
+    }
+    if (t == String.class) {
+      return "a string";
+    }
+    if (t.isEnum()) {
+      return "one of " + Arrays.stream(t.getEnumConstants())
+          .map(c -> c.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+    }
+    if (Collection.class.isAssignableFrom(t) || t.isArray()) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(t) || t.isRecord()) {
+      return "a mapping of keys to values";
+    }
+    return "a " + t.getSimpleName();
+  }
+
+  private static String hint(Class<?> t) {
+    if (t.isRecord() || Map.class.isAssignableFrom(t)) {
+      return "write it as indented 'key: value' lines";
+    }
+    if (Collection.class.isAssignableFrom(t)) {
+      return "write it as [a, b] or as '- item' lines";
+    }
+    return "";
+  }
+
+  static String found(JsonNode n) {
+    if (n == null || n.isMissingNode() || n.isNull()) {
+      return "nothing";
+    }
+    if (n.isArray()) {
+      return "a list";
+    }
+    if (n.isObject()) {
+      return "a mapping";
+    }
+    return "'" + n.asText() + "'";
+  }
+
+  /** Records every unknown key, with the closest known one, and skips its value. */
+  private final class UnknownKeys extends DeserializationProblemHandler {
+    private final String base;
+
+    UnknownKeys(String base) {
+      this.base = base;
+    }
+
+    @Override
+    public boolean handleUnknownProperty(
+        DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
+        Object beanOrClass, String propertyName) throws IOException {
+      String pointer = base + p.getParsingContext().pathAsPointer().toString();
+      if (!pointer.endsWith("/" + propertyName)) {
+        pointer = YamlDocument.child(pointer, propertyName);
+      }
+      List<String> known = new ArrayList<>();
+      for (Object k : deserializer.getKnownPropertyNames()) {
+        known.add(String.valueOf(k));
+      }
+      known.sort(null);
+      problems.add(unknownKey(doc, pointer, propertyName, known));
+      p.skipChildren();
+      return true;
+    }
+  }
+
+  static SuiteProblem unknownKey(YamlDocument doc, String pointer, String key, List<String> known) {
+    Optional<String> near = io.qrbench.registry.Suggestions.closest(key, known);
+    String problem = "unknown key '" + key + "'" + near.map(n -> "; did you mean '" + n + "'?").orElse("");
+    String fix = known.isEmpty()
+        ? "this entry takes no keys; remove it"
+        : "known keys here: " + String.join(", ", known);
+    return doc.problemAtKey(pointer, problem, fix);
+  }
+}

@@ -1,0 +1,119 @@
+package io.qrbench.suite;
+
+import io.qrbench.spi.Perturbation;
+import io.qrbench.spi.Split;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated benchmark suite: what to evaluate, on what, under which perturbations.
+ *
+ * @param file the suite file as the user named it
+ * @param source the suite's YAML text, recorded with the results
+ * @param name the suite's name
+ * @param description what the suite is for
+ * @param seed the seed every random draw derives from
+ * @param dataset the images to evaluate on
+ * @param models the models to compare
+ * @param perturbations what to do to the images, each expanded into levels
+ * @param batchSize images per evaluation batch
+ * @param reports the report writers to run at the end
+ */
+public record Suite(
+    String file,
+    String source,
+    String name,
+    String description,
+    long seed,
+    DatasetRef dataset,
+    List<ModelEntry> models,
+    List<PerturbationEntry> perturbations,
+    int batchSize,
+    List<PluginConfig> reports) {
+
+  public Suite {
+    models = List.copyOf(models);
+    perturbations = List.copyOf(perturbations);
+    reports = List.copyOf(reports);
+  }
+
+  /** The same suite with another seed (the CLI's {@code --seed}). */
+  public Suite withSeed(long newSeed) {
+    return new Suite(file, source, name, description, newSeed, dataset, models, perturbations,
+        batchSize, reports);
+  }
+
+  /** The same suite evaluated on at most {@code limit} images (the CLI's {@code --limit}). */
+  public Suite withLimit(int limit) {
+    DatasetRef d = new DatasetRef(dataset.provider(), dataset.split(), limit);
+    return new Suite(file, source, name, description, seed, d, models, perturbations, batchSize,
+        reports);
+  }
+
+  /**
+   * Identifies what this suite computes: its text, seed and image limit. Results of a run can be
+   * resumed only by a suite with the same fingerprint.
+   */
+  public String fingerprint() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(source.getBytes(StandardCharsets.UTF_8));
+      md.update(("\nseed=" + seed + "\nlimit=" + dataset.limit()).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The dataset of a suite.
+   *
+   * @param provider the dataset plugin and its configuration
+   * @param split which split to evaluate
+   * @param limit evaluate only the first N images, or null for all
+   */
+  public record DatasetRef(PluginConfig provider, Split split, Integer limit) {}
+
+  /**
+   * One model to evaluate.
+   *
+   * @param name the display name, unique in the suite
+   * @param model the model plugin and its configuration
+   * @param quantizer the quantizer applied to its weights
+   * @param weights the weights file, or null when the model is trained in the run
+   * @param train how to train it in the run, or null when weights are given
+   */
+  public record ModelEntry(
+      String name, PluginConfig model, PluginConfig quantizer, Path weights, TrainSpec train) {}
+
+  /**
+   * One perturbation with all its levels.
+   *
+   * @param name the display name, unique in the suite (the id unless the suite names it)
+   * @param plugin the perturbation
+   * @param levels one entry per combination of list-valued keys; one when there are none
+   */
+  public record PerturbationEntry(String name, Perturbation<?> plugin, List<Level> levels) {
+    public PerturbationEntry {
+      levels = List.copyOf(levels);
+    }
+  }
+
+  /**
+   * One level of a perturbation.
+   *
+   * @param label the swept values, e.g. {@code epsilon=0.03}; empty when nothing is swept
+   * @param config the bound configuration of this level
+   * @param params the configuration as written, with this level's values
+   */
+  public record Level(String label, Record config, Map<String, Object> params) {
+    public Level {
+      params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+    }
+  }
+}

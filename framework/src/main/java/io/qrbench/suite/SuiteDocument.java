@@ -1,0 +1,19 @@
+package io.qrbench.suite;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** A suite file's top level, before plugin configurations are resolved. */
+record SuiteDocument(
+    String name,
+    String description,
+    Long seed,
+    JsonNode dataset,
+    List<JsonNode> models,
+    List<JsonNode> perturbations,
+    Integer batchSize,
+    List<JsonNode> reports) {
+
+  /** One entry of {@code models:} before its plugins are resolved. */
+  record ModelDocument(String name, JsonNode model, JsonNode quantizer, String weights, TrainSpec train) {}
+}

@@ -1,0 +1,306 @@
+package io.qrbench.suite;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.qrbench.registry.PluginRegistry;
+import io.qrbench.registry.UnknownPluginException;
+import io.qrbench.spi.Perturbation;
+import io.qrbench.spi.Plugin;
+import io.qrbench.spi.PluginKind;
+import io.qrbench.spi.Split;
+import io.qrbench.suite.Suite.DatasetRef;
+import io.qrbench.suite.Suite.Level;
+import io.qrbench.suite.Suite.ModelEntry;
+import io.qrbench.suite.Suite.PerturbationEntry;
+import io.qrbench.suite.SuiteDocument.ModelDocument;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads a suite file into a validated {@link Suite}. Every problem found is reported at once, each
+ * with the file, line and column, the path in the document, what was expected and, for names, the
+ * closest known one.
+ */
+public final class SuiteLoader {
+  static final int DEFAULT_BATCH_SIZE = 128;
+
+  private final PluginRegistry registry;
+
+  public SuiteLoader(PluginRegistry registry) {
+    this.registry = registry;
+  }
+
+  /**
+   * Loads and validates a suite file.
+   *
+   * @throws SuiteException listing every problem found
+   */
+  public Suite load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new SuiteException(List.of(new SuiteProblem(file.toString(), 0, 0, "",
+          "cannot read the suite: " + e, "check the path; suites live under suites/")));
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(file.toString(), text, base);
+  }
+
+  /**
+   * Validates suite text.
+   *
+   * @param file the name to report problems under
+   * @param text the YAML
+   * @param baseDir the folder relative weight paths are resolved against
+   */
+  public Suite parse(String file, String text, Path baseDir) {
+    YamlDocument doc = YamlDocument.parse(file, text);
+    List<SuiteProblem> problems = new ArrayList<>();
+    Suite suite = new Resolution(doc, problems, baseDir).suite(text);
+    if (!problems.isEmpty()) {
+      throw new SuiteException(problems);
+    }
+    return suite;
+  }
+
+  /** One pass over one document, collecting problems. */
+  private final class Resolution {
+    private final YamlDocument doc;
+    private final List<SuiteProblem> problems;
+    private final ConfigBinder binder;
+    private final Path baseDir;
+
+    Resolution(YamlDocument doc, List<SuiteProblem> problems, Path baseDir) {
+      this.doc = doc;
+      this.problems = problems;
+      this.binder = new ConfigBinder(doc, problems);
+      this.baseDir = baseDir;
+    }
+
+    Suite suite(String text) {
+      if (!doc.root().isObject()) {
+        problems.add(doc.problemAtValue("", "a suite must be a mapping of keys to values, found "
+            + ConfigBinder.found(doc.root()), "start from suites/quickstart.yaml"));
+        return null;
+      }
+      Optional<SuiteDocument> top = binder.bind("", doc.root(), SuiteDocument.class);
+      if (top.isEmpty()) {
+        return null;
+      }
+      SuiteDocument d = top.get();
+      String name = required(d.name(), "/name", "name", "give the suite a name: 'name: my-suite'");
+      List<ModelEntry> models = models(d.models());
+      DatasetRef dataset = dataset(d.dataset());
+      List<PerturbationEntry> perturbations = perturbations(d.perturbations());
+      List<PluginConfig> reports = reports(d.reports());
+      int batchSize = d.batchSize() == null ? DEFAULT_BATCH_SIZE : d.batchSize();
+      if (batchSize < 1) {
+        problems.add(doc.problemAtValue("/batch-size",
+            "expected an integer of at least 1, found " + batchSize, "128 is a good default"));
+      }
+      if (!problems.isEmpty()) {
+        return null;
+      }
+      return new Suite(doc.file(), text, name, d.description() == null ? "" : d.description(),
+          d.seed() == null ? 0L : d.seed(), dataset, models, perturbations, batchSize, reports);
+    }
+
+    private <T> T required(T value, String pointer, String key, String fix) {
+      if (value == null) {
+        problems.add(doc.problemAtKey(YamlDocument.parent(pointer),
+            "missing key '" + key + "'", fix));
+      }
+      return value;
+    }
+
+    private DatasetRef dataset(JsonNode node) {
+      if (absent(node)) {
+        problems.add(doc.problemAtKey("", "missing key 'dataset'",
+            "name the images to evaluate on, e.g. 'dataset: {id: synthetic, split: test}'"));
+        return null;
+      }
+      Split split = Split.TEST;
+      Integer limit = null;
+      if (node.isObject()) {
+        JsonNode s = node.get("split");
+        if (s != null) {
+          split = binder.bind("/dataset/split", s, Split.class).orElse(Split.TEST);
+        }
+        JsonNode l = node.get("limit");
+        if (l != null) {
+          limit = binder.bind("/dataset/limit", l, Integer.class).orElse(null);
+          if (limit != null && limit < 1) {
+            problems.add(doc.problemAtValue("/dataset/limit",
+                "expected an integer of at least 1, found " + limit,
+                "leave 'limit' out to use every image"));
+          }
+        }
+      }
+      PluginConfig provider = plugin(PluginKind.DATASET, "/dataset", node, Set.of("split", "limit"));
+      return new DatasetRef(provider, split, limit);
+    }
+
+    private List<ModelEntry> models(List<JsonNode> nodes) {
+      List<ModelEntry> models = new ArrayList<>();
+      if (nodes == null || nodes.isEmpty()) {
+        problems.add(doc.problemAtKey(nodes == null ? "" : "/models",
+            nodes == null ? "missing key 'models'" : "'models' is empty",
+            "list at least one model: '- {name: FP, model: small-cnn, train: {epochs: 3}}'"));
+        return models;
+      }
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        String at = YamlDocument.child("/models", i);
+        Optional<ModelDocument> m = binder.bind(at, nodes.get(i), ModelDocument.class);
+        if (m.isEmpty()) {
+          continue;
+        }
+        ModelDocument md = m.get();
+        String name = required(md.name(), at + "/name", "name", "give each model a display name, e.g. 'name: FP'");
+        if (name != null && !names.add(name)) {
+          problems.add(doc.problemAtValue(at + "/name", "two models are named '" + name + "'",
+              "give each model its own name"));
+        }
+        if (absent(md.model())) {
+          problems.add(doc.problemAtKey(at, "missing key 'model'",
+              "name the architecture, e.g. 'model: small-cnn'; see 'qrbench list-plugins --kind model'"));
+        }
+        PluginConfig model = absent(md.model()) ? null : plugin(PluginKind.MODEL, at + "/model", md.model(), Set.of());
+        JsonNode q = absent(md.quantizer()) ? TextNode.valueOf("fp32") : md.quantizer();
+        PluginConfig quantizer = plugin(PluginKind.QUANTIZER, at + "/quantizer", q, Set.of());
+        Path weights = null;
+        if (md.weights() != null) {
+          weights = baseDir.resolve(md.weights()).normalize();
+          if (!Files.isRegularFile(weights)) {
+            problems.add(doc.problemAtValue(at + "/weights", "weights file not found: " + weights,
+                "paths are relative to the suite's folder; train one with 'train:' instead"));
+          }
+        }
+        if (weights == null && md.train() == null) {
+          problems.add(doc.problemAtKey(at, "model '" + name + "' has neither 'weights' nor 'train'",
+              "name a weights file with 'weights:', or train it in the run with 'train: {epochs: 3}'"));
+        }
+        if (weights != null && md.train() != null) {
+          problems.add(doc.problemAtKey(at + "/train", "model '" + name + "' has both 'weights' and 'train'",
+              "keep one: 'weights' to evaluate a trained model, 'train' to train it in the run"));
+        }
+        models.add(new ModelEntry(name, model, quantizer, weights, md.train()));
+      }
+      return models;
+    }
+
+    private List<PerturbationEntry> perturbations(List<JsonNode> nodes) {
+      if (nodes == null) {
+        nodes = List.of(TextNode.valueOf("none"));
+      }
+      List<PerturbationEntry> entries = new ArrayList<>();
+      Set<String> names = new HashSet<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        String at = YamlDocument.child("/perturbations", i);
+        JsonNode node = nodes.get(i);
+        Optional<Resolved> r = resolve(PluginKind.PERTURBATION, at, node, Set.of("name"));
+        if (r.isEmpty()) {
+          continue;
+        }
+        Perturbation<?> plugin = (Perturbation<?>) r.get().plugin();
+        String name = plugin.id();
+        JsonNode n = node.isObject() ? node.get("name") : null;
+        if (n != null) {
+          name = binder.bind(at + "/name", n, String.class).orElse(name);
+        }
+        if (!names.add(name)) {
+          problems.add(doc.problemAtKey(at, "two perturbations are named '" + name + "'",
+              "add 'name: <something unique>' to one of them, or merge their values into one list"));
+        }
+        List<Level> levels = new ArrayList<>();
+        for (LevelExpansion.Expanded e : LevelExpansion.expand(r.get().body(), plugin.configType())) {
+          binder.bind(at, e.body(), plugin.configType())
+              .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, params(e.body()))));
+        }
+        entries.add(new PerturbationEntry(name, plugin, levels));
+      }
+      return entries;
+    }
+
+    private List<PluginConfig> reports(List<JsonNode> nodes) {
+      if (nodes == null) {
+        nodes = List.of(TextNode.valueOf("json"));
+      }
+      List<PluginConfig> reports = new ArrayList<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        PluginConfig p = plugin(PluginKind.REPORT, YamlDocument.child("/reports", i), nodes.get(i), Set.of());
+        if (p != null) {
+          reports.add(p);
+        }
+      }
+      return reports;
+    }
+
+    private PluginConfig plugin(PluginKind kind, String at, JsonNode node, Set<String> frameworkKeys) {
+      Optional<Resolved> r = resolve(kind, at, node, frameworkKeys);
+      if (r.isEmpty()) {
+        return null;
+      }
+      Plugin<?> plugin = r.get().plugin();
+      return binder.bind(at, r.get().body(), plugin.configType())
+          .map(cfg -> new PluginConfig(kind, plugin, (Record) cfg, params(r.get().body())))
+          .orElse(null);
+    }
+
+    /** Finds the plugin a node names and the node's keys that belong to the plugin. */
+    private Optional<Resolved> resolve(PluginKind kind, String at, JsonNode node, Set<String> frameworkKeys) {
+      String id;
+      ObjectNode body;
+      if (node.isTextual()) {
+        id = node.asText();
+        body = ConfigBinder.MAPPER.createObjectNode();
+      } else if (node.isObject()) {
+        JsonNode idNode = node.get("id");
+        if (idNode == null || !idNode.isTextual()) {
+          problems.add(doc.problemAtKey(at, idNode == null ? "missing key 'id'" : "'id' must be a string",
+              "name the " + kind.label() + ", one of: " + String.join(", ", registry.ids(kind))));
+          return Optional.empty();
+        }
+        id = idNode.asText();
+        body = ((ObjectNode) node).deepCopy();
+        body.remove("id");
+        body.remove(frameworkKeys);
+      } else {
+        problems.add(doc.problemAtValue(at, "expected a " + kind.label() + " id or a mapping with 'id', found "
+            + ConfigBinder.found(node), "e.g. '{id: " + registry.ids(kind).stream().findFirst().orElse("...") + "}'"));
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(new Resolved(registry.get(kind, id), body));
+      } catch (UnknownPluginException e) {
+        String idAt = node.isObject() ? at + "/id" : at;
+        problems.add(doc.problemAtValue(idAt,
+            "unknown " + kind.label() + " '" + id + "'" + e.suggestion().map(s -> "; did you mean '" + s + "'?").orElse(""),
+            "known " + kind.label() + "s: " + String.join(", ", e.known())
+                + " (see 'qrbench list-plugins --kind " + kind.label() + "')"));
+        return Optional.empty();
+      }
+    }
+
+    private java.util.Map<String, Object> params(JsonNode body) {
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> m = ConfigBinder.MAPPER.convertValue(body, java.util.LinkedHashMap.class);
+      return m;
+    }
+  }
+
+  private static boolean absent(JsonNode n) {
+    return n == null || n.isNull() || n.isMissingNode();
+  }
+
+  private record Resolved(Plugin<?> plugin, ObjectNode body) {}
+}

@@ -1,0 +1,48 @@
+package io.qrbench.suite;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/**
+ * Training a suite's model inside the run, for models without a weights file: SGD with momentum
+ * and a cosine learning-rate schedule on the dataset's train split.
+ *
+ * @param epochs passes over the training images
+ * @param batchSize images per step
+ * @param learningRate peak learning rate
+ * @param momentum SGD momentum
+ * @param weightDecay L2 weight decay
+ * @param limit use only the first N training images (all when absent)
+ */
+public record TrainSpec(
+    @JsonPropertyDescription("passes over the training images") Integer epochs,
+    @JsonPropertyDescription("images per step") Integer batchSize,
+    @JsonPropertyDescription("peak learning rate of the cosine schedule") Double learningRate,
+    @JsonPropertyDescription("SGD momentum") Double momentum,
+    @JsonPropertyDescription("L2 weight decay") Double weightDecay,
+    @JsonPropertyDescription("train on the first N images only") Integer limit) {
+  public TrainSpec {
+    epochs = epochs == null ? 5 : epochs;
+    batchSize = batchSize == null ? 64 : batchSize;
+    learningRate = learningRate == null ? 0.05 : learningRate;
+    momentum = momentum == null ? 0.9 : momentum;
+    weightDecay = weightDecay == null ? 5e-4 : weightDecay;
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs must be at least 1, was " + epochs);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch-size must be at least 1, was " + batchSize);
+    }
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learning-rate must be positive, was " + learningRate);
+    }
+    if (momentum < 0 || momentum >= 1) {
+      throw new IllegalArgumentException("momentum must be in [0, 1), was " + momentum);
+    }
+    if (weightDecay < 0) {
+      throw new IllegalArgumentException("weight-decay must not be negative, was " + weightDecay);
+    }
+    if (limit != null && limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+  }
+}
