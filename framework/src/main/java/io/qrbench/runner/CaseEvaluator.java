@@ -64,11 +64,10 @@ final class CaseEvaluator {
           }
         }
         if (perturbed != xy[0]) {
-          NDArray d = perturbed.sub(xy[0]).abs();
-          int[] axes = {1, 2, 3};
-          sumAbs += sum(d.mean(axes).toFloatArray());
-          sumL2 += sum(d.square().sum(axes).sqrt().toFloatArray());
-          sumLinf += sum(d.max(axes).toFloatArray());
+          NDArray d = perturbed.sub(xy[0]).abs().reshape(count, -1);
+          sumAbs += sum(d.mean(new int[] {1}).toFloatArray());
+          sumL2 += sum(d.square().sum(new int[] {1}).sqrt().toFloatArray());
+          sumLinf += sum(d.max(new int[] {1}).toFloatArray());
         }
       }
       listener.imagesDone(count);

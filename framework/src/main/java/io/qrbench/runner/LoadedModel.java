@@ -46,17 +46,23 @@ final class LoadedModel implements ModelUnderTest, AutoCloseable {
     return model.getNDManager();
   }
 
-  /** Freezes parameters for evaluation; training unfreezes them. */
+  /**
+   * Freezes parameters for evaluation; training unfreezes the trainable ones (BatchNorm's running
+   * statistics are never trainable).
+   */
   void freeze(boolean freeze) {
-    block().freezeParameters(freeze);
+    block().freezeParameters(freeze, LoadedModel::trainable);
+  }
+
+  private static boolean trainable(Parameter p) {
+    return !p.getType().equals(Parameter.Type.RUNNING_MEAN) && !p.getType().equals(Parameter.Type.RUNNING_VAR);
   }
 
   /** Trainable parameters: everything but BatchNorm's running statistics. */
   long parameterCount() {
     long n = 0;
     for (Pair<String, Parameter> p : block().getParameters()) {
-      Parameter.Type t = p.getValue().getType();
-      if (!t.equals(Parameter.Type.RUNNING_MEAN) && !t.equals(Parameter.Type.RUNNING_VAR)) {
+      if (trainable(p.getValue())) {
         n += p.getValue().getArray().size();
       }
     }

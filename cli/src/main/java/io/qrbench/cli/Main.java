@@ -1,0 +1,75 @@
+package io.qrbench.cli;
+
+import io.qrbench.ConfigException;
+import io.qrbench.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code qrbench} command. Exit codes: 0 success, 1 a failure while running (a case failed,
+ * an I/O error), 2 bad input (a malformed suite, an unknown plugin, a missing file, bad options).
+ */
+@Command(
+    name = "qrbench",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionInfo.class,
+    description = "Benchmarks how robust and how fast quantized neural networks are against their full-precision twins.",
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      ListPluginsCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:a failure while running (a failed case, a failed check, an I/O error)",
+      "2:bad input (malformed suite, unknown plugin id, missing file, bad option)"
+    })
+public final class Main implements Runnable {
+  static final int OK = 0;
+  static final int FAILURE = 1;
+  static final int BAD_INPUT = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code, without exiting. */
+  public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof ConfigException) {
+        cmd.getErr().println(e.getMessage());
+        return BAD_INPUT;
+      }
+      cmd.getErr().println("qrbench: " + e);
+      e.printStackTrace(cmd.getErr());
+      return FAILURE;
+    });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, validate or list-plugins");
+  }
+
+  /** Prints qrbench's, DJL's and Java's versions. */
+  static final class VersionInfo implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "qrbench " + Version.get(),
+        "DJL " + ai.djl.engine.Engine.getDjlVersion(),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+      };
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.qrbench.cli;
+
+import io.qrbench.ConfigException;
+import io.qrbench.registry.PluginRegistry;
+import io.qrbench.result.RunResult;
+import io.qrbench.runner.Runner;
+import io.qrbench.suite.Suite;
+import io.qrbench.suite.SuiteLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Runs a suite. */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
+    description = "Runs a suite and writes results.json (case by case) and the suite's reports.")
+final class RunCommand implements Callable<Integer> {
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  @Parameters(index = "0", paramLabel = "SUITE", description = "the suite YAML file")
+  Path suiteFile;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "output folder (default: runs/<suite name>/<date-time>; with --resume, the latest of those)")
+  Path out;
+
+  @Option(names = "--limit", paramLabel = "N", description = "evaluate only the first N images")
+  Integer limit;
+
+  @Option(names = "--seed", paramLabel = "S", description = "override the suite's seed")
+  Long seed;
+
+  @Option(names = "--resume", description = "keep the cases already finished in the output folder and run the rest")
+  boolean resume;
+
+  @Option(names = "--overwrite", description = "replace results already in the output folder")
+  boolean overwrite;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (limit != null && limit < 1) {
+      throw new ConfigException("--limit must be at least 1, was " + limit);
+    }
+    if (resume && overwrite) {
+      throw new ConfigException("--resume and --overwrite contradict each other; pass one");
+    }
+    Suite suite = new SuiteLoader(PluginRegistry.discover()).load(suiteFile);
+    if (seed != null) {
+      suite = suite.withSeed(seed);
+    }
+    if (limit != null) {
+      suite = suite.withLimit(limit);
+    }
+    Path outDir = out != null ? out : defaultOut(suite.name());
+    PrintWriter console = spec.commandLine().getOut();
+    console.printf("qrbench: running suite '%s' -> %s%n", suite.name(), outDir);
+    console.flush();
+    RunResult result;
+    try (ConsoleListener listener = new ConsoleListener(console)) {
+      result = new Runner(listener).run(suite, new Runner.Options(outDir, resume, overwrite));
+    }
+    long failed = result.cases().stream().filter(c -> !c.ok()).count();
+    console.printf("%s: %d case(s), %d failed, %.1f s; results in %s%n",
+        result.status(), result.cases().size(), failed, result.wallSeconds(),
+        outDir.resolve(Runner.RESULTS_FILE));
+    console.flush();
+    return failed == 0 ? Main.OK : Main.FAILURE;
+  }
+
+  private Path defaultOut(String suiteName) {
+    Path base = Path.of("runs", suiteName.replaceAll("[^A-Za-z0-9._-]", "_"));
+    if (resume) {
+      return latest(base).orElseThrow(() -> new ConfigException(
+          "--resume: no earlier run of this suite under " + base + "; pass --out DIR to name the run to resume"));
+    }
+    return base.resolve(LocalDateTime.now().format(STAMP));
+  }
+
+  private static Optional<Path> latest(Path base) {
+    if (!Files.isDirectory(base)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> runs = Files.list(base)) {
+      return runs.filter(p -> Files.isRegularFile(p.resolve(Runner.RESULTS_FILE)))
+          .max(Comparator.comparing(p -> p.getFileName().toString()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}

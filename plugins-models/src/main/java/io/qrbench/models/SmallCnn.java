@@ -1,0 +1,71 @@
+package io.qrbench.models;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.ModelInput;
+import io.qrbench.spi.ModelProvider;
+
+/**
+ * A small convolutional classifier that trains in seconds on CPU: two conv-BN-ReLU-pool stages,
+ * global average pooling and a dense layer. Input is [0,1] NCHW; centring happens inside.
+ */
+public final class SmallCnn implements ModelProvider<SmallCnn.Config> {
+
+  /**
+   * The network's size.
+   *
+   * @param width channels of the first stage (the second has twice as many)
+   */
+  public record Config(@JsonPropertyDescription("channels of the first stage; the second has twice as many") Integer width) {
+    public Config {
+      width = width == null ? 16 : width;
+      if (width < 1 || width > 1024) {
+        throw new IllegalArgumentException("width must be in 1..1024, was " + width);
+      }
+    }
+  }
+
+  @Override
+  public String id() {
+    return "small-cnn";
+  }
+
+  @Override
+  public String description() {
+    return "small 2-stage CNN (conv-BN-ReLU-pool x2, global pool, dense) that trains in seconds";
+  }
+
+  @Override
+  public Class<Config> configType() {
+    return Config.class;
+  }
+
+  @Override
+  public Block build(Config config, ModelInput input) {
+    int w = config.width();
+    return new SequentialBlock()
+        .add(new LambdaBlock(x -> new ai.djl.ndarray.NDList(x.singletonOrThrow().sub(0.5f).mul(4f)), "normalise"))
+        .add(stage(w))
+        .add(stage(2 * w))
+        .add(Pool.globalAvgPool2dBlock())
+        .add(Linear.builder().setUnits(input.classes()).build());
+  }
+
+  private static Block stage(int channels) {
+    return new SequentialBlock()
+        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+            .setFilters(channels).optBias(false).build())
+        .add(BatchNorm.builder().build())
+        .add(Activation.reluBlock())
+        .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+  }
+
+}
