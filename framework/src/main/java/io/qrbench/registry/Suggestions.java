@@ -10,25 +10,25 @@ public final class Suggestions {
   private Suggestions() {}
 
   /**
-   * The candidate nearest to {@code wrong} by edit distance, if it is close enough to be a
-   * plausible typo (at most half the longer name's length, or a prefix either way).
+   * The candidate that {@code wrong} most plausibly misspells: one of which it is a prefix (or
+   * that is a prefix of it) first, then the nearest by edit distance if that is at most half the
+   * longer name's length.
    */
   public static Optional<String> closest(String wrong, Collection<String> candidates) {
     String w = wrong.toLowerCase(Locale.ROOT);
+    if (w.isEmpty()) {
+      return Optional.empty();
+    }
     return candidates.stream()
-        .min(Comparator.comparingInt((String c) -> distance(w, c.toLowerCase(Locale.ROOT)))
-            .thenComparing(Comparator.naturalOrder()))
-        .filter(c -> plausible(w, c.toLowerCase(Locale.ROOT)));
+        .filter(c -> prefix(w, c.toLowerCase(Locale.ROOT))
+            || distance(w, c.toLowerCase(Locale.ROOT)) <= Math.max(w.length(), c.length()) / 2)
+        .min(Comparator.comparing((String c) -> !prefix(w, c.toLowerCase(Locale.ROOT)))
+            .thenComparingInt(c -> distance(w, c.toLowerCase(Locale.ROOT)))
+            .thenComparing(Comparator.naturalOrder()));
   }
 
-  private static boolean plausible(String wrong, String candidate) {
-    if (wrong.isEmpty()) {
-      return false;
-    }
-    if (candidate.startsWith(wrong) || wrong.startsWith(candidate)) {
-      return true;
-    }
-    return distance(wrong, candidate) <= Math.max(wrong.length(), candidate.length()) / 2;
+  private static boolean prefix(String wrong, String candidate) {
+    return candidate.startsWith(wrong) || wrong.startsWith(candidate);
   }
 
   /** Levenshtein distance (insertions, deletions, substitutions each cost 1). */

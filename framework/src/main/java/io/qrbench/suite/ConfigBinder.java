@@ -51,10 +51,10 @@ final class ConfigBinder {
 
   /**
    * Binds {@code node}, found at {@code pointer} in the document, to {@code type}. Problems are
-   * added to the shared list; the result is empty when binding failed.
+   * added to the shared list. The result is empty when binding failed; unknown keys are recorded
+   * as problems but skipped, so the rest of the document is still checked.
    */
   <T> Optional<T> bind(String pointer, JsonNode node, Class<T> type) {
-    int before = problems.size();
     T value;
     try {
       value = MAPPER.readerFor(type).withHandler(new UnknownKeys(pointer)).readValue(node);
@@ -65,7 +65,7 @@ final class ConfigBinder {
       problems.add(doc.problemAtKey(pointer, e.getMessage(), ""));
       return Optional.empty();
     }
-    return problems.size() == before ? Optional.ofNullable(value) : Optional.empty();
+    return Optional.ofNullable(value);
   }
 
   private SuiteProblem describe(String base, JsonMappingException e) {

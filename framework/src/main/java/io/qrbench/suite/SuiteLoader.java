@@ -67,7 +67,8 @@ public final class SuiteLoader {
     List<SuiteProblem> problems = new ArrayList<>();
     Suite suite = new Resolution(doc, problems, baseDir).suite(text);
     if (!problems.isEmpty()) {
-      throw new SuiteException(problems);
+      // levels of one perturbation share their keys: report each problem once
+      throw new SuiteException(List.copyOf(new java.util.LinkedHashSet<>(problems)));
     }
     return suite;
   }

@@ -1,0 +1,216 @@
+package io.qrbench.runner;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.qrbench.ConfigException;
+import io.qrbench.result.CaseResult;
+import io.qrbench.result.ResultsJson;
+import io.qrbench.result.RunResult;
+import io.qrbench.spi.EmptyConfig;
+import io.qrbench.spi.ImageDataset;
+import io.qrbench.spi.ModelInput;
+import io.qrbench.spi.ModelUnderTest.LossGradient;
+import io.qrbench.suite.Suite;
+import io.qrbench.suite.SuiteLoader;
+import io.qrbench.testing.FakePlugins;
+import io.qrbench.testing.TinyDataset;
+import io.qrbench.testing.TinyLinearModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunnerTest {
+  private static final ModelInput INPUT = new ModelInput(3, 8, 8, 3);
+
+  @TempDir Path dir;
+
+  private Suite suite(String perturbations, int batchSize) {
+    String yaml = """
+        name: runner-test
+        seed: 11
+        dataset: {id: tiny, size: 90}
+        models:
+          - {name: A, model: tiny-linear, train: {epochs: 3, batch-size: 16, learning-rate: 0.1}}
+          - {name: B, model: tiny-linear, train: {epochs: 1, batch-size: 16, learning-rate: 0.1}}
+        perturbations:
+        %s
+        batch-size: %d
+        """.formatted(perturbations, batchSize);
+    return new SuiteLoader(FakePlugins.registry()).parse("runner-test.yaml", yaml, dir);
+  }
+
+  private static Map<String, CaseResult> byId(RunResult r) {
+    return r.cases().stream().collect(Collectors.toMap(CaseResult::id, Function.identity()));
+  }
+
+  @Test
+  void trainsEvaluatesAndWritesResultsJson() {
+    RunResult r = new Runner(new RunListener() {}).run(suite("  - none", 32), new Runner.Options(dir, false, false));
+    assertEquals("complete", r.status());
+    assertEquals(List.of("A/none", "B/none"), r.cases().stream().map(CaseResult::id).toList());
+    assertTrue(r.cases().get(0).metrics().top1() > 80, "a trained linear model separates the tiny classes: "
+        + r.cases().get(0).metrics());
+    assertEquals(100.0, r.cases().get(0).metrics().top5(), "3 classes: top-k is top-3");
+    assertEquals(90, r.cases().get(0).metrics().images());
+    assertEquals(0.0, r.cases().get(0).metrics().meanAbs(), "clean images have no perturbation");
+    assertEquals(3 * 64 * 3 + 3, r.models().get(0).parameters());
+    RunResult onDisk = ResultsJson.read(dir.resolve(Runner.RESULTS_FILE));
+    assertEquals(r, onDisk);
+  }
+
+  @Test
+  void aFailingCaseIsRecordedAndTheRunGoesOn() {
+    RunResult r = new Runner(new RunListener() {})
+        .run(suite("  - explode\n  - none", 32), new Runner.Options(dir, false, false));
+    Map<String, CaseResult> c = byId(r);
+    assertEquals("failed", r.status());
+    assertFalse(r.allPassed());
+    assertEquals("failed", c.get("A/explode").status());
+    assertEquals("boom at image 0", c.get("A/explode").error());
+    assertNull(c.get("A/explode").metrics());
+    assertTrue(c.get("A/none").ok());
+    assertTrue(c.get("B/none").ok());
+  }
+
+  @Test
+  void everyModelSeesTheSameRandomDrawWhateverTheBatchSize() {
+    RunResult small = new Runner(new RunListener() {}).run(
+        suite("  - {id: salt-and-pepper, amount: 0.2}", 7), new Runner.Options(dir.resolve("a"), false, false));
+    RunResult large = new Runner(new RunListener() {}).run(
+        suite("  - {id: salt-and-pepper, amount: 0.2}", 64), new Runner.Options(dir.resolve("b"), false, false));
+    var a7 = byId(small).get("A/salt-and-pepper").metrics();
+    var b7 = byId(small).get("B/salt-and-pepper").metrics();
+    var a64 = byId(large).get("A/salt-and-pepper").metrics();
+    assertTrue(a7.meanAbs() > 0.05, "the noise changed the images");
+    assertEquals(a7.meanAbs(), b7.meanAbs(), 1e-9, "models A and B saw identical images");
+    assertEquals(a7.meanL2(), b7.meanL2(), 1e-9);
+    assertEquals(a7.meanAbs(), a64.meanAbs(), 1e-6, "batch size plays no part in the draw");
+    assertEquals(a7.outcomes(), a64.outcomes());
+  }
+
+  @Test
+  void differentSeedsGiveDifferentDraws() {
+    Suite s = suite("  - {id: salt-and-pepper, amount: 0.2}", 32);
+    RunResult one = new Runner(new RunListener() {}).run(s, new Runner.Options(dir.resolve("a"), false, false));
+    RunResult two = new Runner(new RunListener() {}).run(s.withSeed(12), new Runner.Options(dir.resolve("b"), false, false));
+    assertNotEquals(one.cases().get(0).metrics().meanAbs(), two.cases().get(0).metrics().meanAbs());
+  }
+
+  @Test
+  void refusesToOverwriteOrToResumeAnotherSuite() {
+    Suite s = suite("  - none", 32);
+    new Runner(new RunListener() {}).run(s, new Runner.Options(dir, false, false));
+    ConfigException exists = assertThrows(ConfigException.class,
+        () -> new Runner(new RunListener() {}).run(s, new Runner.Options(dir, false, false)));
+    assertTrue(exists.getMessage().contains("--resume"), exists.getMessage());
+    ConfigException other = assertThrows(ConfigException.class,
+        () -> new Runner(new RunListener() {}).run(s.withSeed(99), new Runner.Options(dir, true, false)));
+    assertTrue(other.getMessage().contains("different suite, seed or limit"), other.getMessage());
+  }
+
+  @Test
+  void lossGradientMatchesTheClosedFormOfALinearModel() {
+    try (LoadedModel m = new LoadedModel("lin", new TinyLinearModel().build(new EmptyConfig(), INPUT), INPUT);
+        NDManager bm = m.manager().newSubManager()) {
+      m.freeze(true);
+      ImageDataset data = new TinyDataset().open(new TinyDataset.Config(6), io.qrbench.spi.Split.TEST);
+      NDArray[] xy = new Batches(data, 6).load(bm, null, 0, 6);
+      LossGradient lg = m.lossGradient(xy[0], xy[1]);
+      float[] w = weight(m, "weight");
+      float[] b = weight(m, "bias");
+      float[] x = xy[0].toFloatArray();
+      int[] y = xy[1].toIntArray();
+      float[] g = lg.gradient().toFloatArray();
+      int d = 192;
+      for (int i = 0; i < 6; i++) {
+        double[] z = new double[3];
+        for (int k = 0; k < 3; k++) {
+          z[k] = b[k];
+          for (int j = 0; j < d; j++) {
+            z[k] += w[k * d + j] * x[i * d + j];
+          }
+        }
+        double max = Math.max(z[0], Math.max(z[1], z[2]));
+        double sum = 0;
+        for (int k = 0; k < 3; k++) {
+          sum += Math.exp(z[k] - max);
+        }
+        double[] p = new double[3];
+        for (int k = 0; k < 3; k++) {
+          p[k] = Math.exp(z[k] - max) / sum;
+        }
+        assertEquals(-Math.log(p[y[i]]), lg.loss().getFloat(i), 1e-4, "loss of image " + i);
+        for (int j = 0; j < d; j++) {
+          double expected = 0;
+          for (int k = 0; k < 3; k++) {
+            expected += w[k * d + j] * (p[k] - (k == y[i] ? 1 : 0));
+          }
+          assertEquals(expected, g[i * d + j], 1e-5, "d loss / d x at image " + i + ", pixel " + j);
+        }
+      }
+      for (Pair<String, Parameter> p : m.block().getParameters()) {
+        assertFalse(p.getValue().getArray().hasGradient(), p.getKey() + " got a gradient from the attack");
+      }
+    }
+  }
+
+  @Test
+  void batchesDoNotLeakArraysIntoTheModelsManager() {
+    try (LoadedModel m = new LoadedModel("lin", new TinyLinearModel().build(new EmptyConfig(), INPUT), INPUT)) {
+      m.freeze(true);
+      ImageDataset data = new TinyDataset().open(new TinyDataset.Config(500), io.qrbench.spi.Split.TEST);
+      CaseEvaluator eval = new CaseEvaluator(data, 10, new RunListener() {});
+      int before = m.manager().getManagedArrays().size();
+      eval.evaluate(m, new FakePlugins.GradientSign(), new FakePlugins.GradientSign.Config(0.05), 1L);
+      eval.evaluate(m, new FakePlugins.Clean(), new EmptyConfig(), 2L);
+      assertEquals(before, m.manager().getManagedArrays().size(),
+          "100 batches with gradients left arrays behind in the model's manager");
+    }
+  }
+
+  @Test
+  void gradientAttackLowersAccuracy() {
+    RunResult r = new Runner(new RunListener() {}).run(
+        suite("  - none\n  - {id: gradient-sign, epsilon: [0.05, 0.3]}", 32), new Runner.Options(dir, false, false));
+    Map<String, CaseResult> c = byId(r);
+    double clean = c.get("A/none").metrics().top1();
+    double weak = c.get("A/gradient-sign[epsilon=0.05]").metrics().top1();
+    double strong = c.get("A/gradient-sign[epsilon=0.3]").metrics().top1();
+    assertTrue(clean >= weak && weak > strong, clean + " >= " + weak + " > " + strong);
+    assertEquals(0.3, c.get("A/gradient-sign[epsilon=0.3]").metrics().meanLinf(), 0.05,
+        "L-inf of an FGSM step is epsilon (less where clipped)");
+  }
+
+  private static float[] weight(LoadedModel m, String suffix) {
+    for (Pair<String, Parameter> p : m.block().getParameters()) {
+      if (p.getKey().endsWith(suffix)) {
+        return p.getValue().getArray().toFloatArray();
+      }
+    }
+    throw new AssertionError("no parameter ending in " + suffix);
+  }
+
+  @Test
+  void seedsDependOnLevelAndImageOnly() {
+    long a = ImageSeeds.levelSeed(1, "gaussian", "var=0.01");
+    assertEquals(a, ImageSeeds.levelSeed(1, "gaussian", "var=0.01"));
+    assertNotEquals(a, ImageSeeds.levelSeed(1, "gaussian", "var=0.05"));
+    assertNotEquals(a, ImageSeeds.levelSeed(2, "gaussian", "var=0.01"));
+    assertNotEquals(ImageSeeds.imageSeed(a, 0), ImageSeeds.imageSeed(a, 1));
+    assertArrayEquals(new long[] {ImageSeeds.imageSeed(a, 5)}, new long[] {ImageSeeds.imageSeed(a, 5)});
+  }
+}

@@ -1,0 +1,295 @@
+package io.qrbench.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qrbench.spi.Split;
+import io.qrbench.testing.FakePlugins;
+import io.qrbench.testing.FakePlugins.Sweepable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SuiteLoaderTest {
+  private static final String VALID = """
+      name: demo
+      description: a test suite
+      seed: 7
+      dataset: {id: tiny, split: test, limit: 30, size: 60}
+      models:
+        - name: A
+          model: tiny-linear
+          train: {epochs: 2}
+      perturbations:
+        - none
+        - id: salt-and-pepper
+          amount: [0.01, 0.05]
+        - id: sweepable
+          strength: [0.1, 0.2]
+          mode: [add, mul]
+          taps: [1, 2, 3]
+      batch-size: 16
+      """;
+
+  @TempDir Path dir;
+
+  private Suite load(String yaml) {
+    return new SuiteLoader(FakePlugins.registry()).parse("suite.yaml", yaml, dir);
+  }
+
+  private List<SuiteProblem> problems(String yaml) {
+    return assertThrows(SuiteException.class, () -> load(yaml)).problems();
+  }
+
+  private SuiteProblem only(String yaml) {
+    List<SuiteProblem> p = problems(yaml);
+    assertEquals(1, p.size(), () -> "expected one problem, got " + p);
+    return p.get(0);
+  }
+
+  @Test
+  void validSuiteIsBoundToTypedRecords() {
+    Suite s = load(VALID);
+    assertEquals("demo", s.name());
+    assertEquals(7, s.seed());
+    assertEquals(16, s.batchSize());
+    assertEquals(Split.TEST, s.dataset().split());
+    assertEquals(30, s.dataset().limit());
+    assertEquals(60, s.dataset().provider().params().get("size"));
+    assertEquals("fp32", s.models().get(0).quantizer().id(), "quantizer defaults to fp32");
+    assertEquals(2, s.models().get(0).train().epochs());
+    assertEquals(64, s.models().get(0).train().batchSize(), "train keys left out take defaults");
+    assertEquals(List.of("json"), s.reports().stream().map(PluginConfig::id).toList(), "reports default to json");
+    assertEquals(3, s.perturbations().size());
+    assertEquals(List.of(""), s.perturbations().get(0).levels().stream().map(Suite.Level::label).toList());
+  }
+
+  @Test
+  void listValuesExpandIntoLevelsButListTypedKeysDoNot() {
+    Suite s = load(VALID);
+    List<Suite.Level> sp = s.perturbations().get(1).levels();
+    assertEquals(List.of("amount=0.01", "amount=0.05"), sp.stream().map(Suite.Level::label).toList());
+    assertEquals(0.05, ((FakePlugins.SaltAndPepper.Config) sp.get(1).config()).amount());
+    List<Suite.Level> sw = s.perturbations().get(2).levels();
+    assertEquals(List.of("strength=0.1,mode=add", "strength=0.1,mode=mul", "strength=0.2,mode=add",
+        "strength=0.2,mode=mul"), sw.stream().map(Suite.Level::label).toList());
+    for (Suite.Level l : sw) {
+      assertEquals(List.of(1, 2, 3), ((Sweepable.Config) l.config()).taps(), "a list-typed key is one value");
+    }
+    assertEquals(0.2, sw.get(3).params().get("strength"));
+  }
+
+  @Test
+  void misspelledTopLevelKeyNamesLineColumnAndSuggestion() {
+    SuiteProblem p = only(VALID.replace("batch-size: 16", "batch-sise: 16"));
+    assertEquals(17, p.line());
+    assertEquals(1, p.column());
+    assertEquals("batch-sise", p.path());
+    assertTrue(p.problem().contains("unknown key 'batch-sise'; did you mean 'batch-size'?"), p.problem());
+    assertTrue(p.fix().contains("batch-size") && p.fix().contains("perturbations"), p.fix());
+    assertTrue(p.format().startsWith("suite.yaml:17:1: batch-sise: unknown key"), p.format());
+  }
+
+  @Test
+  void unknownPluginIdSuggestsClosestAndListsKnown() {
+    SuiteProblem p = only(VALID.replace("id: salt-and-pepper", "id: salt-pepper"));
+    assertEquals("perturbations[1].id", p.path());
+    assertEquals(11, p.line());
+    assertTrue(p.problem().contains("unknown perturbation 'salt-pepper'; did you mean 'salt-and-pepper'?"), p.problem());
+    assertTrue(p.fix().contains("none, salt-and-pepper, sweepable"), p.fix());
+  }
+
+  @Test
+  void unknownIdGivenAsPlainStringIsReportedAtItsValue() {
+    SuiteProblem p = only(VALID.replace("model: tiny-linear", "model: tiny-liner"));
+    assertEquals("models[0].model", p.path());
+    assertEquals(7, p.line());
+    assertTrue(p.problem().contains("unknown model 'tiny-liner'; did you mean 'tiny-linear'?"), p.problem());
+  }
+
+  @Test
+  void misspelledKeyAndUnknownIdAreBothReported() {
+    List<SuiteProblem> ps = problems(VALID.replace("batch-size: 16", "batch-sise: 16")
+        .replace("id: salt-and-pepper", "id: salt-pepper"));
+    assertEquals(2, ps.size(), ps.toString());
+    assertTrue(ps.stream().anyMatch(p -> p.problem().contains("did you mean 'batch-size'?")));
+    assertTrue(ps.stream().anyMatch(p -> p.problem().contains("did you mean 'salt-and-pepper'?")));
+  }
+
+  @Test
+  void misspelledPluginKeySuggestsTheRecordComponent() {
+    SuiteProblem p = only(VALID.replace("amount: [0.01, 0.05]", "amout: [0.01, 0.05]"));
+    assertEquals("perturbations[1].amout", p.path());
+    assertEquals(12, p.line());
+    assertTrue(p.problem().contains("unknown key 'amout'; did you mean 'amount'?"), p.problem());
+    assertTrue(p.fix().contains("amount, salt-vs-pepper"), p.fix());
+  }
+
+  @Test
+  void wrongScalarTypeSaysWhatWasExpected() {
+    SuiteProblem p = only(VALID.replace("seed: 7", "seed: seven"));
+    assertEquals("seed", p.path());
+    assertEquals(3, p.line());
+    assertTrue(p.problem().contains("expected an integer, found 'seven'"), p.problem());
+  }
+
+  @Test
+  void fractionalBatchSizeIsNotSilentlyTruncated() {
+    SuiteProblem p = only(VALID.replace("batch-size: 16", "batch-size: 12.5"));
+    assertEquals("batch-size", p.path());
+    assertTrue(p.problem().contains("expected an integer"), p.problem());
+  }
+
+  @Test
+  void invalidPluginValueReportsTheConfigsOwnMessage() {
+    SuiteProblem p = only(VALID.replace("amount: [0.01, 0.05]", "amount: [0.01, 1.5]"));
+    assertTrue(p.path().startsWith("perturbations[1]"), p.path());
+    assertTrue(p.problem().contains("amount must be in [0, 1], was 1.5"), p.problem());
+  }
+
+  @Test
+  void stringWhereNumberExpectedInPluginConfig() {
+    SuiteProblem p = only(VALID.replace("amount: [0.01, 0.05]", "amount: lots"));
+    assertEquals("perturbations[1].amount", p.path());
+    assertTrue(p.problem().contains("expected a number, found 'lots'"), p.problem());
+  }
+
+  @Test
+  void missingNameAndModels() {
+    List<SuiteProblem> ps = problems("dataset: tiny\n");
+    assertTrue(ps.stream().anyMatch(p -> p.problem().equals("missing key 'name'")), ps.toString());
+    assertTrue(ps.stream().anyMatch(p -> p.problem().equals("missing key 'models'")), ps.toString());
+  }
+
+  @Test
+  void missingDataset() {
+    SuiteProblem p = only(VALID.replace("dataset: {id: tiny, split: test, limit: 30, size: 60}\n", ""));
+    assertEquals("missing key 'dataset'", p.problem());
+  }
+
+  @Test
+  void emptyModelList() {
+    SuiteProblem p = only(VALID.substring(0, VALID.indexOf("models:")) + "models: []\n");
+    assertEquals("'models' is empty", p.problem());
+  }
+
+  @Test
+  void duplicateModelNames() {
+    String two = VALID.replace("perturbations:", "  - name: A\n    model: tiny-linear\n    train: {epochs: 1}\nperturbations:");
+    SuiteProblem p = only(two);
+    assertEquals("models[1].name", p.path());
+    assertTrue(p.problem().contains("two models are named 'A'"), p.problem());
+  }
+
+  @Test
+  void duplicatePerturbationNamesAskForAName() {
+    SuiteProblem p = only(VALID.replace("  - none\n", "  - none\n  - none\n"));
+    assertTrue(p.problem().contains("two perturbations are named 'none'"), p.problem());
+    assertTrue(p.fix().contains("name:"), p.fix());
+  }
+
+  @Test
+  void yamlSyntaxErrorHasALine() {
+    SuiteProblem p = only("name: x\nmodels: [a, b\n");
+    assertTrue(p.problem().startsWith("not valid YAML"), p.problem());
+    assertTrue(p.line() >= 2, "line " + p.line());
+  }
+
+  @Test
+  void duplicateYamlKey() {
+    SuiteProblem p = only(VALID.replace("seed: 7", "seed: 7\nseed: 8"));
+    assertTrue(p.problem().contains("seed"), p.problem());
+    assertEquals(4, p.line());
+  }
+
+  @Test
+  void missingWeightsFileIsNamed() {
+    SuiteProblem p = only(VALID.replace("train: {epochs: 2}", "weights: nowhere/model.params"));
+    assertEquals("models[0].weights", p.path());
+    assertTrue(p.problem().contains("weights file not found: " + dir.resolve("nowhere/model.params")), p.problem());
+  }
+
+  @Test
+  void weightsResolveAgainstTheSuiteFolder() throws Exception {
+    Files.createDirectories(dir.resolve("w"));
+    Files.writeString(dir.resolve("w/m.params"), "x");
+    Suite s = load(VALID.replace("train: {epochs: 2}", "weights: w/m.params"));
+    assertEquals(dir.resolve("w/m.params"), s.models().get(0).weights());
+    assertNull(s.models().get(0).train());
+  }
+
+  @Test
+  void modelWithNeitherWeightsNorTraining() {
+    SuiteProblem p = only(VALID.replace("    train: {epochs: 2}\n", ""));
+    assertEquals("models[0]", p.path());
+    assertTrue(p.problem().contains("neither 'weights' nor 'train'"), p.problem());
+  }
+
+  @Test
+  void badTrainingValue() {
+    SuiteProblem p = only(VALID.replace("train: {epochs: 2}", "train: {epochs: 0}"));
+    assertTrue(p.path().startsWith("models[0]"), p.path());
+    assertTrue(p.problem().contains("epochs must be at least 1, was 0"), p.problem());
+  }
+
+  @Test
+  void zeroLimit() {
+    SuiteProblem p = only(VALID.replace("limit: 30", "limit: 0"));
+    assertEquals("dataset.limit", p.path());
+    assertTrue(p.problem().contains("at least 1"), p.problem());
+  }
+
+  @Test
+  void badSplit() {
+    SuiteProblem p = only(VALID.replace("split: test", "split: validation"));
+    assertEquals("dataset.split", p.path());
+    assertTrue(p.problem().contains("expected one of train, test, found 'validation'"), p.problem());
+  }
+
+  @Test
+  void perturbationThatIsNeitherIdNorMapping() {
+    SuiteProblem p = only(VALID.replace("  - none\n", "  - 42\n"));
+    assertEquals("perturbations[0]", p.path());
+    assertTrue(p.problem().contains("expected a perturbation id or a mapping with 'id', found '42'"), p.problem());
+  }
+
+  @Test
+  void mappingWithoutId() {
+    SuiteProblem p = only(VALID.replace("id: salt-and-pepper", "kind: salt-and-pepper"));
+    assertEquals("perturbations[1]", p.path());
+    assertEquals("missing key 'id'", p.problem());
+    assertTrue(p.fix().contains("salt-and-pepper"), p.fix());
+  }
+
+  @Test
+  void keyGivenToAPluginWithoutSettings() {
+    SuiteProblem p = only(VALID.replace("model: tiny-linear", "model: {id: tiny-linear, depth: 20}"));
+    assertEquals("models[0].model.depth", p.path());
+    assertTrue(p.fix().contains("takes no keys"), p.fix());
+  }
+
+  @Test
+  void rootMustBeAMapping() {
+    SuiteProblem p = only("- just\n- a list\n");
+    assertTrue(p.problem().startsWith("a suite must be a mapping"), p.problem());
+  }
+
+  @Test
+  void listWhereMappingExpected() {
+    SuiteProblem p = only(VALID.replace("train: {epochs: 2}", "train: [2]"));
+    assertEquals("models[0].train", p.path());
+    assertTrue(p.problem().contains("expected a mapping of keys to values, found a list"), p.problem());
+  }
+
+  @Test
+  void fingerprintFollowsTextSeedAndLimit() {
+    Suite s = load(VALID);
+    assertEquals(s.fingerprint(), load(VALID).fingerprint());
+    assertTrue(!s.fingerprint().equals(s.withSeed(8).fingerprint()));
+    assertTrue(!s.fingerprint().equals(s.withLimit(10).fingerprint()));
+  }
+}
