@@ -28,11 +28,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a suite: expands models x perturbations x levels into cases, evaluates each, and writes
@@ -69,16 +66,8 @@ public final class Runner {
    *     suite in {@code outDir})
    */
   public RunResult run(Suite suite, Options options) {
-    long t0 = System.nanoTime();
     Path resultsFile = options.outDir().resolve(RESULTS_FILE);
     RunResult previous = previous(suite, options, resultsFile);
-    Map<String, CaseResult> done = new LinkedHashMap<>();
-    Map<String, ModelResult> modelsDone = new LinkedHashMap<>();
-    if (previous != null) {
-      previous.cases().stream().filter(CaseResult::ok).forEach(c -> done.put(c.id(), c));
-      previous.models().forEach(m -> modelsDone.put(m.name(), m));
-      listener.info("resuming: " + done.size() + " finished case(s) kept from " + resultsFile);
-    }
     EnvironmentInfo env = environment();
     ImageDataset data = open(suite.dataset().provider(), suite.dataset().split());
     ImageDataset evalData = LimitedDataset.of(data, suite.dataset().limit());
@@ -86,54 +75,52 @@ public final class Runner {
         suite.dataset().limit(), suite.dataset().provider().id(),
         suite.dataset().split().name().toLowerCase(java.util.Locale.ROOT), evalData.size(),
         suite.fingerprint(), suite.source());
-    String startedAt = previous != null ? previous.startedAt() : Instant.now().toString();
-    double priorSeconds = previous != null ? previous.wallSeconds() : 0;
     ModelInput input = new ModelInput(data.channels(), data.height(), data.width(), data.classNames().size());
-
     List<Plan> plans = plans(suite);
-    Map<String, CaseResult> results = new LinkedHashMap<>();
+    RunJournal journal = new RunJournal(resultsFile, info, env,
+        suite.models().stream().map(ModelEntry::name).toList(), plans.stream().map(Plan::id).toList(), previous);
+    if (previous != null) {
+      listener.info("resuming: " + journal.finishedCount() + " finished case(s) kept from " + resultsFile);
+    }
     CaseEvaluator evaluator = new CaseEvaluator(evalData, suite.batchSize(), listener);
     for (ModelEntry entry : suite.models()) {
-      List<Plan> mine = plans.stream().filter(p -> p.model() == entry).toList();
-      List<Plan> pending = mine.stream().filter(p -> !done.containsKey(p.id())).toList();
-      mine.stream().filter(p -> done.containsKey(p.id())).forEach(p -> results.put(p.id(), done.get(p.id())));
-      if (pending.isEmpty()) {
-        continue;
-      }
-      LoadedModel model = null;
-      String modelError = null;
-      try {
-        // Initial weights are drawn from the engine's generator: seed it per model.
-        Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
-        model = new LoadedModel(entry.name(), build(entry.model(), input), input);
-        modelsDone.put(entry.name(), prepare(suite, entry, model, options.outDir()));
-      } catch (RuntimeException e) {
-        modelError = describe(e);
-        listener.info("model '" + entry.name() + "' failed: " + modelError);
-      }
-      try {
-        for (Plan plan : pending) {
-          CaseResult r = modelError != null
-              ? failed(plan, "model could not be prepared: " + modelError)
-              : runCase(suite, evaluator, model, plan);
-          results.put(plan.id(), r);
-          save(resultsFile, new RunResult(RunResult.SCHEMA, info, env, "running", startedAt, null,
-              priorSeconds + seconds(t0), ordered(suite, modelsDone), ordered(plans, results)));
-          listener.caseFinished(r);
-        }
-      } finally {
-        if (model != null) {
-          model.close();
-        }
+      List<Plan> pending = plans.stream().filter(p -> p.model() == entry && !journal.finished(p.id())).toList();
+      if (!pending.isEmpty()) {
+        runModel(suite, entry, input, pending, evaluator, journal, options.outDir());
       }
     }
-    List<CaseResult> all = ordered(plans, results);
-    boolean ok = all.stream().allMatch(CaseResult::ok);
-    RunResult result = new RunResult(RunResult.SCHEMA, info, env, ok ? "complete" : "failed",
-        startedAt, Instant.now().toString(), priorSeconds + seconds(t0), ordered(suite, modelsDone), all);
-    save(resultsFile, result);
+    RunResult result = journal.finish();
     writeReports(suite, result, options.outDir());
     return result;
+  }
+
+  /** Prepares one model and runs its pending cases; a model that cannot be prepared fails them all. */
+  private void runModel(Suite suite, ModelEntry entry, ModelInput input, List<Plan> pending,
+      CaseEvaluator evaluator, RunJournal journal, Path outDir) {
+    LoadedModel model = null;
+    String modelError = null;
+    try {
+      // initial weights are drawn from the engine's generator: seed it per model
+      Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
+      model = new LoadedModel(entry.name(), build(entry.model(), input), input);
+      journal.put(prepare(suite, entry, model, outDir, journal.model(entry.name())));
+    } catch (RuntimeException e) {
+      modelError = describe(e);
+      listener.info("model '" + entry.name() + "' failed: " + modelError);
+    }
+    try {
+      for (Plan plan : pending) {
+        CaseResult r = modelError != null
+            ? failed(plan, "model could not be prepared: " + modelError)
+            : runCase(suite, evaluator, model, plan);
+        journal.put(r);
+        listener.caseFinished(r);
+      }
+    } finally {
+      if (model != null) {
+        model.close();
+      }
+    }
   }
 
   private RunResult previous(Suite suite, Options options, Path resultsFile) {
@@ -185,8 +172,11 @@ public final class Runner {
         plan.perturbation().plugin().id(), plan.level().label(), plan.level().params(), "failed", error, null);
   }
 
-  /** Loads or trains the weights, then quantizes. */
-  private ModelResult prepare(Suite suite, ModelEntry entry, LoadedModel model, Path outDir) {
+  /**
+   * Loads or trains the weights, then quantizes. {@code earlier} is what an interrupted attempt of
+   * this run recorded about the model, or null.
+   */
+  private ModelResult prepare(Suite suite, ModelEntry entry, LoadedModel model, Path outDir, ModelResult earlier) {
     String source;
     Double trainAccuracy = null;
     if (entry.weights() != null) {
@@ -196,6 +186,7 @@ public final class Runner {
       Path saved = outDir.resolve("models").resolve(safe(entry.name()) + ".params");
       if (Files.isRegularFile(saved)) {
         WeightsFile.load(model.block(), model.manager(), saved);
+        trainAccuracy = earlier == null ? null : earlier.trainAccuracy();
         listener.info("model '" + entry.name() + "': reusing weights trained earlier in this run: " + saved);
       } else {
         long seed = ImageSeeds.derive(suite.seed(), "train:" + entry.name());
@@ -266,26 +257,6 @@ public final class Runner {
       throw new QrbenchException("no usable DJL engine: " + e.getMessage()
           + "; run qrbench through bin/qrbench, which puts the PyTorch engine on the class path", e);
     }
-  }
-
-  private static void save(Path file, RunResult result) {
-    try {
-      ResultsJson.write(result, file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-  }
-
-  private static List<CaseResult> ordered(List<Plan> plans, Map<String, CaseResult> results) {
-    return plans.stream().map(p -> results.get(p.id())).filter(java.util.Objects::nonNull).toList();
-  }
-
-  private static List<ModelResult> ordered(Suite suite, Map<String, ModelResult> models) {
-    return suite.models().stream().map(m -> models.get(m.name())).filter(java.util.Objects::nonNull).toList();
-  }
-
-  private static double seconds(long t0) {
-    return (System.nanoTime() - t0) / 1e9;
   }
 
   private static String describe(Throwable e) {

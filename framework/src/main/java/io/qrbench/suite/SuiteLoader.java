@@ -67,8 +67,10 @@ public final class SuiteLoader {
     List<SuiteProblem> problems = new ArrayList<>();
     Suite suite = new Resolution(doc, problems, baseDir).suite(text);
     if (!problems.isEmpty()) {
-      // levels of one perturbation share their keys: report each problem once
-      throw new SuiteException(List.copyOf(new java.util.LinkedHashSet<>(problems)));
+      // levels of one perturbation share their keys: report each problem once, in document order
+      throw new SuiteException(new java.util.LinkedHashSet<>(problems).stream()
+          .sorted(java.util.Comparator.comparingInt(SuiteProblem::line).thenComparingInt(SuiteProblem::column))
+          .toList());
     }
     return suite;
   }
