@@ -1,0 +1,48 @@
+package io.qrbench.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.qrbench.spi.ModelInput;
+import org.junit.jupiter.api.Test;
+
+class SmallCnnTest {
+
+  @Test
+  void mapsImagesToLogitsWithTheExpectedParameterCount() {
+    ModelInput in = new ModelInput(3, 32, 32, 10);
+    Block block = new SmallCnn().build(new SmallCnn.Config(8), in);
+    try (Model model = Model.newInstance("cnn")) {
+      model.setBlock(block);
+      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, 32, 32));
+      NDArray x = model.getNDManager().randomUniform(0, 1, new Shape(5, 3, 32, 32));
+      NDArray logits = block.forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false)
+          .singletonOrThrow();
+      assertEquals(new Shape(5, 10), logits.getShape());
+      long trainable = 0;
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        Parameter.Type t = p.getValue().getType();
+        if (!t.equals(Parameter.Type.RUNNING_MEAN) && !t.equals(Parameter.Type.RUNNING_VAR)) {
+          trainable += p.getValue().getArray().size();
+        }
+      }
+      // conv 3x3 3->8 (216) + BN 8 (16) + conv 3x3 8->16 (1152) + BN 16 (32) + dense 16->10 (170)
+      assertEquals(216 + 16 + 1152 + 32 + 170, trainable);
+    }
+  }
+
+  @Test
+  void widthIsValidated() {
+    assertEquals(16, new SmallCnn.Config(null).width());
+    assertThrows(IllegalArgumentException.class, () -> new SmallCnn.Config(0));
+  }
+}
