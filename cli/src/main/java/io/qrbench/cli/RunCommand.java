@@ -69,8 +69,15 @@ final class RunCommand implements Callable<Integer> {
     console.printf("qrbench: running suite '%s' -> %s%n", suite.name(), outDir);
     console.flush();
     RunResult result;
+    // Ctrl-C or a kill ends the JVM; finished cases are already on disk, so say how to go on
+    Thread hint = new Thread(() -> System.err.printf(
+        "%nqrbench: interrupted; finished cases are saved in %s. Continue with:%n  qrbench run %s --out %s --resume%n",
+        outDir.resolve(Runner.RESULTS_FILE), suiteFile, outDir));
+    Runtime.getRuntime().addShutdownHook(hint);
     try (ConsoleListener listener = new ConsoleListener(console)) {
       result = new Runner(listener).run(suite, new Runner.Options(outDir, resume, overwrite));
+    } finally {
+      Runtime.getRuntime().removeShutdownHook(hint);
     }
     long failed = result.cases().stream().filter(c -> !c.ok()).count();
     console.printf("%s: %d case(s), %d failed, %.1f s; results in %s%n",

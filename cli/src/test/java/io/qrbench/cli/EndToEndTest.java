@@ -115,6 +115,47 @@ class EndToEndTest {
   }
 
   @Test
+  void aKilledProcessResumesToTheSameResults() throws Exception {
+    Path longSuite = Path.of("src/test/resources/suites/long.yaml");
+    Path whole = dir.resolve("whole");
+    assertEquals(0, CliRunner.run("run", longSuite.toString(), "--out", whole.toString()).exitCode());
+
+    Path killed = dir.resolve("killed");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process p = new ProcessBuilder(java, "-cp", cp, "-Dai.djl.offline=true",
+        "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "2"), Main.class.getName(), "run", longSuite.toString(),
+        "--out", killed.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    Path results = killed.resolve("results.json");
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    int seen = 0;
+    while (p.isAlive() && System.nanoTime() < deadline && seen < 3) {
+      Thread.sleep(20);
+      if (Files.exists(results)) {
+        seen = read(killed).cases().size();
+      }
+    }
+    assertTrue(p.isAlive(), () -> "the child finished before it could be killed: " + readLog());
+    p.destroyForcibly().waitFor();
+    RunResult partial = read(killed);
+    assertEquals("running", partial.status());
+    assertTrue(partial.cases().size() >= 3 && partial.cases().size() < 15, "killed part way: " + partial.cases().size());
+
+    CliRunner resumed = CliRunner.run("run", longSuite.toString(), "--out", killed.toString(), "--resume");
+    assertEquals(0, resumed.exitCode(), resumed::toString);
+    assertEquals(numbers(read(whole)), numbers(read(killed)));
+  }
+
+  private String readLog() {
+    try {
+      return Files.readString(dir.resolve("child.log"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  @Test
   void aFailingCaseIsRecordedAndTheExitCodeIs1() throws IOException {
     Path suite = dir.resolve("failing.yaml");
     Files.writeString(suite, Files.readString(SUITE).replace("  - none\n", "  - none\n  - {id: fail-after, image: 100}\n"));
