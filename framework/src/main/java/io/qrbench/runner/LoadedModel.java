@@ -24,14 +24,31 @@ final class LoadedModel implements ModelUnderTest, AutoCloseable {
   private final ModelInput input;
   private final ParameterStore store;
 
-  LoadedModel(String name, Block block, ModelInput input) {
+  /**
+   * Builds a model: {@code builder} gets the model's manager and returns its block, which is
+   * initialised here unless it already is (an imported model arrives ready).
+   */
+  LoadedModel(String name, ModelInput input, java.util.function.Function<NDManager, Block> builder) {
     this.name = name;
     this.input = input;
     this.model = Model.newInstance(name);
-    model.setBlock(block);
-    block.initialize(model.getNDManager(), DataType.FLOAT32,
-        new Shape(1, input.channels(), input.height(), input.width()));
+    try {
+      Block block = builder.apply(model.getNDManager());
+      model.setBlock(block);
+      if (!block.isInitialized()) {
+        block.initialize(model.getNDManager(), DataType.FLOAT32,
+            new Shape(1, input.channels(), input.height(), input.width()));
+      }
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
     this.store = new ParameterStore(model.getNDManager(), false);
+  }
+
+  /** A model from a block that needs no manager to build. */
+  LoadedModel(String name, Block block, ModelInput input) {
+    this(name, input, manager -> block);
   }
 
   Model model() {

@@ -13,6 +13,9 @@ import io.qrbench.result.RunResult;
 import io.qrbench.result.SuiteInfo;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
+import io.qrbench.nn.LayerHook;
+import io.qrbench.nn.Layers;
+import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelProvider;
 import io.qrbench.spi.QuantizationSummary;
@@ -30,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs a suite: expands models x perturbations x levels into cases, evaluates each, and writes
@@ -102,7 +106,7 @@ public final class Runner {
     try {
       // initial weights are drawn from the engine's generator: seed it per model
       Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
-      model = new LoadedModel(entry.name(), build(entry.model(), input), input);
+      model = new LoadedModel(entry.name(), input, manager -> build(entry, input, manager));
       journal.put(prepare(suite, entry, model, outDir, journal.model(entry.name())));
     } catch (RuntimeException e) {
       modelError = describe(e);
@@ -179,7 +183,9 @@ public final class Runner {
   private ModelResult prepare(Suite suite, ModelEntry entry, LoadedModel model, Path outDir, ModelResult earlier) {
     String source;
     Double trainAccuracy = null;
-    if (entry.weights() != null) {
+    if (entry.model().plugin(ModelProvider.class).readsOwnWeights()) {
+      source = entry.weights().toString();
+    } else if (entry.weights() != null) {
       WeightsFile.load(model.block(), model.manager(), entry.weights());
       source = entry.weights().toString();
     } else {
@@ -234,12 +240,24 @@ public final class Runner {
     return open(provider.plugin(DatasetProvider.class), provider.config(), split);
   }
 
-  private static <C extends Record> ai.djl.nn.Block build(ModelProvider<C> p, Record config, ModelInput in) {
-    return p.build(p.configType().cast(config), in);
+  private static <C extends Record> ai.djl.nn.Block build(ModelProvider<C> p, Record config, ModelContext ctx) {
+    return p.build(p.configType().cast(config), ctx);
   }
 
-  private static ai.djl.nn.Block build(PluginConfig model, ModelInput input) {
-    return build(model.plugin(ModelProvider.class), model.config(), input);
+  /** Builds a suite model, its layers hooked to the quantizer's training transform if it has one. */
+  private static ai.djl.nn.Block build(ModelEntry entry, ModelInput input, ai.djl.ndarray.NDManager manager) {
+    Layers layers = trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
+    ModelProvider<?> provider = entry.model().plugin(ModelProvider.class);
+    Optional<Path> weights = provider.readsOwnWeights() ? Optional.ofNullable(entry.weights()) : Optional.empty();
+    return build(provider, entry.model().config(), new ModelContext(input, layers, manager, weights));
+  }
+
+  private static <C extends Record> Optional<LayerHook> trainingHook(Quantizer<C> q, Record config) {
+    return q.trainingHook(q.configType().cast(config));
+  }
+
+  private static Optional<LayerHook> trainingHook(PluginConfig quantizer) {
+    return trainingHook(quantizer.plugin(Quantizer.class), quantizer.config());
   }
 
   private static <C extends Record> QuantizationSummary quantize(Quantizer<C> q, Record config, LoadedModel m) {

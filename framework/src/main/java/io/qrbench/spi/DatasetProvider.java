@@ -18,4 +18,21 @@ public interface DatasetProvider<C extends Record> extends Plugin<C> {
    * @return the images of that split, in their canonical order
    */
   ImageDataset open(C config, Split split);
+
+  /**
+   * Makes sure the data is available locally (downloading, converting and verifying it as
+   * needed), for {@code qrbench data fetch}. The default does nothing: generated or local data.
+   *
+   * @param config the bound configuration
+   * @param log receives one line per step, for the user
+   */
+  default void fetch(C config, java.util.function.Consumer<String> log) {}
+
+  /**
+   * The files this dataset keeps locally, where they are and whether they are verified, for
+   * {@code qrbench data list}. Empty (the default) for generated data.
+   */
+  default java.util.List<DataFile> files(C config) {
+    return java.util.List.of();
+  }
 }

@@ -12,11 +12,22 @@ import ai.djl.nn.Block;
 public interface ModelProvider<C extends Record> extends Plugin<C> {
 
   /**
-   * Builds a new, uninitialised block.
+   * Builds a new block. Its convolution and dense layers must come from {@code context.layers()}.
+   * Usually the block is uninitialised and the runner initialises it and loads the weights; a
+   * provider that imports a ready model returns it initialised (see {@link #readsOwnWeights()}).
    *
    * @param config the bound configuration
-   * @param input what the block will be fed and must predict
+   * @param context the input shape, the layer factory and the model's manager
    * @return a block whose forward pass maps (N, C, H, W) in [0,1] to (N, classes) logits
    */
-  Block build(C config, ModelInput input);
+  Block build(C config, ModelContext context);
+
+  /**
+   * True when the provider reads the suite's {@code weights} file itself, in {@link #build}
+   * (an imported TorchScript file, say): the runner then neither initialises the block nor loads
+   * weights into it, and a suite must name the file.
+   */
+  default boolean readsOwnWeights() {
+    return false;
+  }
 }

@@ -1,6 +1,8 @@
 package io.qrbench.spi;
 
 import ai.djl.nn.Block;
+import io.qrbench.nn.LayerHook;
+import java.util.Optional;
 
 /**
  * Turns a model's trained full-precision weights into their quantized form, in place, for
@@ -18,4 +20,12 @@ public interface Quantizer<C extends Record> extends Plugin<C> {
    * @return per-layer facts: which layers were quantized, bits per weight, sparsity, error
    */
   QuantizationSummary quantize(C config, Block block);
+
+  /**
+   * For quantization-aware training: the transform each layer's kernel goes through, applied by
+   * the model's {@link io.qrbench.nn.Layers}. Empty (the default) trains in full precision.
+   */
+  default Optional<LayerHook> trainingHook(C config) {
+    return Optional.empty();
+  }
 }

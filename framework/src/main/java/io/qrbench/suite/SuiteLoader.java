@@ -188,11 +188,18 @@ public final class SuiteLoader {
                 "paths are relative to the suite's folder; train one with 'train:' instead"));
           }
         }
-        if (weights == null && md.train() == null) {
+        boolean ownWeights = model != null && model.plugin(io.qrbench.spi.ModelProvider.class).readsOwnWeights();
+        if (ownWeights && weights == null) {
+          problems.add(doc.problemAtKey(at, "model '" + name + "' (" + model.id() + ") reads its weights from a file, and none is named",
+              "name the file with 'weights:', relative to the suite's folder"));
+        } else if (ownWeights && md.train() != null) {
+          problems.add(doc.problemAtKey(at + "/train", "model '" + name + "' (" + model.id() + ") is imported ready-trained and cannot be trained in the run",
+              "remove 'train'"));
+        } else if (weights == null && md.train() == null) {
           problems.add(doc.problemAtKey(at, "model '" + name + "' has neither 'weights' nor 'train'",
               "name a weights file with 'weights:', or train it in the run with 'train: {epochs: 3}'"));
         }
-        if (weights != null && md.train() != null) {
+        if (!ownWeights && weights != null && md.train() != null) {
           problems.add(doc.problemAtKey(at + "/train", "model '" + name + "' has both 'weights' and 'train'",
               "keep one: 'weights' to evaluate a trained model, 'train' to train it in the run"));
         }

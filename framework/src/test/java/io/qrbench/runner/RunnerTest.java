@@ -124,7 +124,7 @@ class RunnerTest {
 
   @Test
   void lossGradientMatchesTheClosedFormOfALinearModel() {
-    try (LoadedModel m = new LoadedModel("lin", new TinyLinearModel().build(new EmptyConfig(), INPUT), INPUT);
+    try (LoadedModel m = new LoadedModel("lin", TinyLinearModel.plain(INPUT), INPUT);
         NDManager bm = m.manager().newSubManager()) {
       m.freeze(true);
       ImageDataset data = new TinyDataset().open(new TinyDataset.Config(6), io.qrbench.spi.Split.TEST);
@@ -170,7 +170,7 @@ class RunnerTest {
 
   @Test
   void batchesDoNotLeakArraysIntoTheModelsManager() {
-    try (LoadedModel m = new LoadedModel("lin", new TinyLinearModel().build(new EmptyConfig(), INPUT), INPUT)) {
+    try (LoadedModel m = new LoadedModel("lin", TinyLinearModel.plain(INPUT), INPUT)) {
       m.freeze(true);
       ImageDataset data = new TinyDataset().open(new TinyDataset.Config(500), io.qrbench.spi.Split.TEST);
       CaseEvaluator eval = new CaseEvaluator(data, 10, new RunListener() {});

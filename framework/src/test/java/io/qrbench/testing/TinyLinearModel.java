@@ -3,8 +3,10 @@ package io.qrbench.testing;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
+import io.qrbench.nn.LayerInfo;
+import io.qrbench.nn.Layers;
 import io.qrbench.spi.EmptyConfig;
+import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelProvider;
 
@@ -26,8 +28,14 @@ public final class TinyLinearModel implements ModelProvider<EmptyConfig> {
   }
 
   @Override
-  public Block build(EmptyConfig config, ModelInput input) {
+  public Block build(EmptyConfig config, ModelContext context) {
     return new SequentialBlock().add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(input.classes()).build());
+        .add(context.layers().linear("dense", LayerInfo.Role.OUTPUT, context.input().classes(), true));
+  }
+
+  /** Builds the model with plain layers, outside a run. */
+  public static Block plain(ModelInput input) {
+    return new TinyLinearModel().build(new EmptyConfig(),
+        new ModelContext(input, Layers.plain(), null, java.util.Optional.empty()));
   }
 }

@@ -5,12 +5,12 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.qrbench.spi.ModelInput;
+import io.qrbench.nn.LayerInfo;
+import io.qrbench.nn.Layers;
+import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelProvider;
 
 /**
@@ -49,20 +49,20 @@ public final class SmallCnn implements ModelProvider<SmallCnn.Config> {
   }
 
   @Override
-  public Block build(Config config, ModelInput input) {
+  public Block build(Config config, ModelContext context) {
     int w = config.width();
+    Layers layers = context.layers();
     return new SequentialBlock()
         .add(new LambdaBlock(x -> new ai.djl.ndarray.NDList(x.singletonOrThrow().sub(0.5f).mul(4f)), "normalise"))
-        .add(stage(w))
-        .add(stage(2 * w))
+        .add(stage(layers.conv2d("stage1.conv", LayerInfo.Role.INPUT, w, 3, 1, 1, false)))
+        .add(stage(layers.conv2d("stage2.conv", LayerInfo.Role.HIDDEN, 2 * w, 3, 1, 1, false)))
         .add(Pool.globalAvgPool2dBlock())
-        .add(Linear.builder().setUnits(input.classes()).build());
+        .add(layers.linear("classifier", LayerInfo.Role.OUTPUT, context.input().classes(), true));
   }
 
-  private static Block stage(int channels) {
+  private static Block stage(Block conv) {
     return new SequentialBlock()
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-            .setFilters(channels).optBias(false).build())
+        .add(conv)
         .add(BatchNorm.builder().build())
         .add(Activation.reluBlock())
         .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));

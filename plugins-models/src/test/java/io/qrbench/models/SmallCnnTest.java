@@ -20,7 +20,8 @@ class SmallCnnTest {
   @Test
   void mapsImagesToLogitsWithTheExpectedParameterCount() {
     ModelInput in = new ModelInput(3, 32, 32, 10);
-    Block block = new SmallCnn().build(new SmallCnn.Config(8), in);
+    Block block = new SmallCnn().build(new SmallCnn.Config(8),
+        new io.qrbench.spi.ModelContext(in, io.qrbench.nn.Layers.plain(), null, java.util.Optional.empty()));
     try (Model model = Model.newInstance("cnn")) {
       model.setBlock(block);
       block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, 32, 32));

@@ -1,0 +1,26 @@
+package io.qrbench.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.djl.nn.convolutional.Conv2d;
+
+/** A convolution that computes with a transformed kernel; its parameters are DJL's own. */
+final class TransformedConv2d extends Conv2d {
+  private final WeightTransform transform;
+
+  TransformedConv2d(Conv2d.Builder builder, WeightTransform transform) {
+    super(builder);
+    this.transform = transform;
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray input = inputs.singletonOrThrow();
+    NDArray latent = store.getValue(weight, input.getDevice(), training);
+    NDArray b = store.getValue(bias, input.getDevice(), training);
+    NDArray kernel = Scoped.onInputManager(input, latent, () -> transform.apply(latent, training));
+    return conv2d(input, kernel, b, stride, padding, dilation, groups);
+  }
+}
