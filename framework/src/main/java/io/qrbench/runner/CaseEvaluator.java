@@ -13,12 +13,13 @@ import java.util.Base64;
 import java.util.BitSet;
 
 /** Evaluates one model under one perturbation level, batch by batch, each batch in its own scope. */
-final class CaseEvaluator {
+public final class CaseEvaluator {
   private final ImageDataset data;
   private final int batchSize;
   private final RunListener listener;
 
-  CaseEvaluator(ImageDataset data, int batchSize, RunListener listener) {
+  /** An evaluator over {@code data} in batches of {@code batchSize}, reporting progress to {@code listener}. */
+  public CaseEvaluator(ImageDataset data, int batchSize, RunListener listener) {
     this.data = data;
     this.batchSize = batchSize;
     this.listener = listener;
@@ -26,6 +27,11 @@ final class CaseEvaluator {
 
   int images() {
     return data.size();
+  }
+
+  /** Top-1 and top-5 of {@code model} on the clean images. */
+  public Metrics evaluateClean(LoadedModel model) {
+    return evaluate(model, Clean.INSTANCE, new io.qrbench.spi.EmptyConfig(), 0L);
   }
 
   Metrics evaluate(LoadedModel model, Perturbation<?> perturbation, Record config, long levelSeed) {
@@ -88,6 +94,31 @@ final class CaseEvaluator {
 
   private static <C extends Record> NDArray apply(Perturbation<C> p, Record config, PerturbationContext ctx) {
     return p.apply(p.configType().cast(config), ctx);
+  }
+
+  /** The images as they are. */
+  private enum Clean implements Perturbation<io.qrbench.spi.EmptyConfig> {
+    INSTANCE;
+
+    @Override
+    public String id() {
+      return "none";
+    }
+
+    @Override
+    public String description() {
+      return "clean images";
+    }
+
+    @Override
+    public Class<io.qrbench.spi.EmptyConfig> configType() {
+      return io.qrbench.spi.EmptyConfig.class;
+    }
+
+    @Override
+    public NDArray apply(io.qrbench.spi.EmptyConfig config, PerturbationContext context) {
+      return context.images();
+    }
   }
 
   private record Context(

@@ -15,10 +15,11 @@ import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelUnderTest;
 
 /**
- * A suite model, built and initialised, evaluated in inference mode. Its parameters are frozen
- * while it is under test, so an attack's backward pass reaches the input only.
+ * A model built and initialised in its own DJL {@link Model}, evaluated in inference mode. Its
+ * parameters are frozen while it is under test, so an attack's backward pass reaches the input
+ * only; training unfreezes them.
  */
-final class LoadedModel implements ModelUnderTest, AutoCloseable {
+public final class LoadedModel implements ModelUnderTest, AutoCloseable {
   private final String name;
   private final Model model;
   private final ModelInput input;
@@ -28,7 +29,7 @@ final class LoadedModel implements ModelUnderTest, AutoCloseable {
    * Builds a model: {@code builder} gets the model's manager and returns its block, which is
    * initialised here unless it already is (an imported model arrives ready).
    */
-  LoadedModel(String name, ModelInput input, java.util.function.Function<NDManager, Block> builder) {
+  public LoadedModel(String name, ModelInput input, java.util.function.Function<NDManager, Block> builder) {
     this.name = name;
     this.input = input;
     this.model = Model.newInstance(name);
@@ -47,19 +48,22 @@ final class LoadedModel implements ModelUnderTest, AutoCloseable {
   }
 
   /** A model from a block that needs no manager to build. */
-  LoadedModel(String name, Block block, ModelInput input) {
+  public LoadedModel(String name, Block block, ModelInput input) {
     this(name, input, manager -> block);
   }
 
-  Model model() {
+  /** The DJL model that owns the block and its manager. */
+  public Model model() {
     return model;
   }
 
-  Block block() {
+  /** The network. */
+  public Block block() {
     return model.getBlock();
   }
 
-  NDManager manager() {
+  /** The model's manager: give each batch a sub-manager of it. */
+  public NDManager manager() {
     return model.getNDManager();
   }
 
@@ -67,16 +71,17 @@ final class LoadedModel implements ModelUnderTest, AutoCloseable {
    * Freezes parameters for evaluation; training unfreezes the trainable ones (BatchNorm's running
    * statistics are never trainable).
    */
-  void freeze(boolean freeze) {
+  public void freeze(boolean freeze) {
     block().freezeParameters(freeze, LoadedModel::trainable);
   }
 
-  private static boolean trainable(Parameter p) {
+  /** True for parameters training updates: all but BatchNorm's running statistics. */
+  public static boolean trainable(Parameter p) {
     return !p.getType().equals(Parameter.Type.RUNNING_MEAN) && !p.getType().equals(Parameter.Type.RUNNING_VAR);
   }
 
   /** Trainable parameters: everything but BatchNorm's running statistics. */
-  long parameterCount() {
+  public long parameterCount() {
     long n = 0;
     for (Pair<String, Parameter> p : block().getParameters()) {
       if (trainable(p.getValue())) {
@@ -84,6 +89,11 @@ final class LoadedModel implements ModelUnderTest, AutoCloseable {
       }
     }
     return n;
+  }
+
+  /** The model's input shape and classes. */
+  public ModelInput input() {
+    return input;
   }
 
   @Override

@@ -23,6 +23,17 @@ import io.qrbench.spi.Quantizer;
 import io.qrbench.spi.ReportWriter;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.PluginConfig;
+import io.qrbench.suite.TrainSpec;
+import io.qrbench.train.AugmentSpec;
+import io.qrbench.train.EpochLog;
+import io.qrbench.train.OptimizerSpec;
+import io.qrbench.train.ScheduleSpec;
+import io.qrbench.train.TrainingListener;
+import io.qrbench.train.TrainingLoop;
+import io.qrbench.train.TrainingPlan;
+import io.qrbench.weights.Metadata;
+import io.qrbench.weights.MetadataCheck;
+import io.qrbench.weights.WeightsFile;
 import io.qrbench.suite.Suite;
 import io.qrbench.suite.Suite.Level;
 import io.qrbench.suite.Suite.ModelEntry;
@@ -186,6 +197,7 @@ public final class Runner {
     if (entry.model().plugin(ModelProvider.class).readsOwnWeights()) {
       source = entry.weights().toString();
     } else if (entry.weights() != null) {
+      MetadataCheck.check(entry.weights(), WeightsFile.readMetadata(entry.weights()), entry.model(), model.input());
       WeightsFile.load(model.block(), model.manager(), entry.weights());
       source = entry.weights().toString();
     } else {
@@ -195,14 +207,7 @@ public final class Runner {
         trainAccuracy = earlier == null ? null : earlier.trainAccuracy();
         listener.info("model '" + entry.name() + "': reusing weights trained earlier in this run: " + saved);
       } else {
-        long seed = ImageSeeds.derive(suite.seed(), "train:" + entry.name());
-        ImageDataset train = LimitedDataset.of(open(suite.dataset().provider(), Split.TRAIN), entry.train().limit());
-        trainAccuracy = InRunTrainer.train(model, train, entry.train(), seed, listener);
-        try {
-          WeightsFile.save(model.block(), saved);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot save trained weights to " + saved, e);
-        }
+        trainAccuracy = train(suite, entry, model, saved);
       }
       source = "trained in run: " + outDir.relativize(saved);
     }
@@ -210,6 +215,34 @@ public final class Runner {
     QuantizationSummary q = quantize(entry.quantizer(), model);
     return new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
         entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy);
+  }
+
+  /** Trains a suite model on the train split (cosine schedule, no augmentation) and saves it. */
+  private double train(Suite suite, ModelEntry entry, LoadedModel model, Path saved) {
+    TrainSpec spec = entry.train();
+    long seed = ImageSeeds.derive(suite.seed(), "train:" + entry.name());
+    ImageDataset data = LimitedDataset.of(open(suite.dataset().provider(), Split.TRAIN), spec.limit());
+    TrainingPlan plan = new TrainingPlan(spec.epochs(), spec.batchSize(),
+        new OptimizerSpec(spec.learningRate(), spec.momentum(), false, spec.weightDecay()),
+        ScheduleSpec.cosine(), AugmentSpec.none(), seed);
+    long steps = (long) spec.epochs() * ((data.size() + spec.batchSize() - 1) / spec.batchSize());
+    listener.trainingStarted(entry.name(), spec.epochs(), steps);
+    List<EpochLog> log = new TrainingLoop(model, data, null, plan, new TrainingListener() {
+      @Override
+      public void stepFinished(double loss, double top1, double imagesPerSecond) {
+        listener.trainingProgress(1, loss);
+      }
+    }).run(0, null, List.of(), (done, l, state) -> {});
+    double accuracy = log.get(log.size() - 1).trainTop1();
+    listener.trainingFinished(entry.name(), accuracy);
+    try {
+      WeightsFile.save(model.block(), Metadata.of(entry.model(), entry.quantizer(),
+          suite.dataset().provider().id(), model.input(), null, null, spec.epochs(), seed,
+          "trained in suite '" + suite.name() + "'"), saved);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save trained weights to " + saved, e);
+    }
+    return accuracy;
   }
 
   private static String safe(String name) {

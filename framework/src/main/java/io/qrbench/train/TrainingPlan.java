@@ -1,0 +1,20 @@
+package io.qrbench.train;
+
+/**
+ * The numbers a training loop follows.
+ *
+ * @param epochs epochs to train in all
+ * @param batchSize images per step
+ * @param optimizer SGD settings
+ * @param schedule how the learning rate changes per step
+ * @param augment training-time augmentation
+ * @param seed shuffling and augmentation derive from it
+ */
+public record TrainingPlan(int epochs, int batchSize, OptimizerSpec optimizer, ScheduleSpec schedule,
+    AugmentSpec augment, long seed) {
+  public TrainingPlan {
+    if (epochs < 1 || batchSize < 1) {
+      throw new IllegalArgumentException("epochs and batch size must be at least 1");
+    }
+  }
+}
