@@ -75,7 +75,7 @@ final class ConsoleListener implements RunListener, AutoCloseable {
   }
 
   /** A bar on an interactive terminal; none when output goes to a file or a CI log. */
-  private static ProgressBar bar(String task, long max, String unit) {
+  static ProgressBar bar(String task, long max, String unit) {
     if (System.console() == null) {
       return null;
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "Benchmarks how robust and how fast quantized neural networks are against their full-precision twins.",
     subcommands = {
       RunCommand.class,
+      TrainCommand.class,
       ValidateCommand.class,
       ListPluginsCommand.class,
       CommandLine.HelpCommand.class

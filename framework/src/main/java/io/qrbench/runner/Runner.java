@@ -11,15 +11,12 @@ import io.qrbench.result.ModelResult;
 import io.qrbench.result.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SuiteInfo;
-import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
-import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.Layers;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelProvider;
 import io.qrbench.spi.QuantizationSummary;
-import io.qrbench.spi.Quantizer;
 import io.qrbench.spi.ReportWriter;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.PluginConfig;
@@ -84,7 +81,7 @@ public final class Runner {
     Path resultsFile = options.outDir().resolve(RESULTS_FILE);
     RunResult previous = previous(suite, options, resultsFile);
     EnvironmentInfo env = environment();
-    ImageDataset data = open(suite.dataset().provider(), suite.dataset().split());
+    ImageDataset data = Invoke.open(suite.dataset().provider(), suite.dataset().split());
     ImageDataset evalData = LimitedDataset.of(data, suite.dataset().limit());
     SuiteInfo info = new SuiteInfo(suite.name(), suite.description(), suite.file(), suite.seed(),
         suite.dataset().limit(), suite.dataset().provider().id(),
@@ -212,7 +209,7 @@ public final class Runner {
       source = "trained in run: " + outDir.relativize(saved);
     }
     model.freeze(true);
-    QuantizationSummary q = quantize(entry.quantizer(), model);
+    QuantizationSummary q = Invoke.quantize(entry.quantizer(), model.block());
     return new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
         entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy);
   }
@@ -221,7 +218,7 @@ public final class Runner {
   private double train(Suite suite, ModelEntry entry, LoadedModel model, Path saved) {
     TrainSpec spec = entry.train();
     long seed = ImageSeeds.derive(suite.seed(), "train:" + entry.name());
-    ImageDataset data = LimitedDataset.of(open(suite.dataset().provider(), Split.TRAIN), spec.limit());
+    ImageDataset data = LimitedDataset.of(Invoke.open(suite.dataset().provider(), Split.TRAIN), spec.limit());
     TrainingPlan plan = new TrainingPlan(spec.epochs(), spec.batchSize(),
         new OptimizerSpec(spec.learningRate(), spec.momentum(), false, spec.weightDecay()),
         ScheduleSpec.cosine(), AugmentSpec.none(), seed);
@@ -265,40 +262,12 @@ public final class Runner {
     return w.write(w.configType().cast(config), r, out);
   }
 
-  private static <C extends Record> ImageDataset open(DatasetProvider<C> p, Record config, Split split) {
-    return p.open(p.configType().cast(config), split);
-  }
-
-  private static ImageDataset open(PluginConfig provider, Split split) {
-    return open(provider.plugin(DatasetProvider.class), provider.config(), split);
-  }
-
-  private static <C extends Record> ai.djl.nn.Block build(ModelProvider<C> p, Record config, ModelContext ctx) {
-    return p.build(p.configType().cast(config), ctx);
-  }
-
   /** Builds a suite model, its layers hooked to the quantizer's training transform if it has one. */
   private static ai.djl.nn.Block build(ModelEntry entry, ModelInput input, ai.djl.ndarray.NDManager manager) {
-    Layers layers = trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
+    Layers layers = Invoke.trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
     ModelProvider<?> provider = entry.model().plugin(ModelProvider.class);
     Optional<Path> weights = provider.readsOwnWeights() ? Optional.ofNullable(entry.weights()) : Optional.empty();
-    return build(provider, entry.model().config(), new ModelContext(input, layers, manager, weights));
-  }
-
-  private static <C extends Record> Optional<LayerHook> trainingHook(Quantizer<C> q, Record config) {
-    return q.trainingHook(q.configType().cast(config));
-  }
-
-  private static Optional<LayerHook> trainingHook(PluginConfig quantizer) {
-    return trainingHook(quantizer.plugin(Quantizer.class), quantizer.config());
-  }
-
-  private static <C extends Record> QuantizationSummary quantize(Quantizer<C> q, Record config, LoadedModel m) {
-    return q.quantize(q.configType().cast(config), m.block());
-  }
-
-  private static QuantizationSummary quantize(PluginConfig quantizer, LoadedModel model) {
-    return quantize(quantizer.plugin(Quantizer.class), quantizer.config(), model);
+    return Invoke.build(entry.model(), new ModelContext(input, layers, manager, weights));
   }
 
   private static EnvironmentInfo environment() {

@@ -1,12 +1,9 @@
 package io.qrbench.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.qrbench.registry.PluginRegistry;
-import io.qrbench.registry.UnknownPluginException;
 import io.qrbench.spi.Perturbation;
-import io.qrbench.spi.Plugin;
 import io.qrbench.spi.PluginKind;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.Suite.DatasetRef;
@@ -80,12 +77,14 @@ public final class SuiteLoader {
     private final YamlDocument doc;
     private final List<SuiteProblem> problems;
     private final ConfigBinder binder;
+    private final PluginResolver resolver;
     private final Path baseDir;
 
     Resolution(YamlDocument doc, List<SuiteProblem> problems, Path baseDir) {
       this.doc = doc;
       this.problems = problems;
       this.binder = new ConfigBinder(doc, problems);
+      this.resolver = new PluginResolver(doc, problems, binder, registry);
       this.baseDir = baseDir;
     }
 
@@ -217,7 +216,7 @@ public final class SuiteLoader {
       for (int i = 0; i < nodes.size(); i++) {
         String at = YamlDocument.child("/perturbations", i);
         JsonNode node = nodes.get(i);
-        Optional<Resolved> r = resolve(PluginKind.PERTURBATION, at, node, Set.of("name"));
+        Optional<PluginResolver.Resolved> r = resolver.resolve(PluginKind.PERTURBATION, at, node, Set.of("name"));
         if (r.isEmpty()) {
           continue;
         }
@@ -234,7 +233,7 @@ public final class SuiteLoader {
         List<Level> levels = new ArrayList<>();
         for (LevelExpansion.Expanded e : LevelExpansion.expand(r.get().body(), plugin.configType())) {
           binder.bind(at, e.body(), plugin.configType())
-              .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, params(e.body()))));
+              .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, PluginResolver.params(e.body()))));
         }
         entries.add(new PerturbationEntry(name, plugin, levels));
       }
@@ -256,61 +255,12 @@ public final class SuiteLoader {
     }
 
     private PluginConfig plugin(PluginKind kind, String at, JsonNode node, Set<String> frameworkKeys) {
-      Optional<Resolved> r = resolve(kind, at, node, frameworkKeys);
-      if (r.isEmpty()) {
-        return null;
-      }
-      Plugin<?> plugin = r.get().plugin();
-      return binder.bind(at, r.get().body(), plugin.configType())
-          .map(cfg -> new PluginConfig(kind, plugin, (Record) cfg, params(r.get().body())))
-          .orElse(null);
-    }
-
-    /** Finds the plugin a node names and the node's keys that belong to the plugin. */
-    private Optional<Resolved> resolve(PluginKind kind, String at, JsonNode node, Set<String> frameworkKeys) {
-      String id;
-      ObjectNode body;
-      if (node.isTextual()) {
-        id = node.asText();
-        body = ConfigBinder.MAPPER.createObjectNode();
-      } else if (node.isObject()) {
-        JsonNode idNode = node.get("id");
-        if (idNode == null || !idNode.isTextual()) {
-          problems.add(doc.problemAtKey(at, idNode == null ? "missing key 'id'" : "'id' must be a string",
-              "name the " + kind.label() + ", one of: " + String.join(", ", registry.ids(kind))));
-          return Optional.empty();
-        }
-        id = idNode.asText();
-        body = ((ObjectNode) node).deepCopy();
-        body.remove("id");
-        body.remove(frameworkKeys);
-      } else {
-        problems.add(doc.problemAtValue(at, "expected a " + kind.label() + " id or a mapping with 'id', found "
-            + ConfigBinder.found(node), "e.g. '{id: " + registry.ids(kind).stream().findFirst().orElse("...") + "}'"));
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(new Resolved(registry.get(kind, id), body));
-      } catch (UnknownPluginException e) {
-        String idAt = node.isObject() ? at + "/id" : at;
-        problems.add(doc.problemAtValue(idAt,
-            "unknown " + kind.label() + " '" + id + "'" + e.suggestion().map(s -> "; did you mean '" + s + "'?").orElse(""),
-            "known " + kind.label() + "s: " + String.join(", ", e.known())
-                + " (see 'qrbench list-plugins --kind " + kind.label() + "')"));
-        return Optional.empty();
-      }
-    }
-
-    private java.util.Map<String, Object> params(JsonNode body) {
-      @SuppressWarnings("unchecked")
-      java.util.Map<String, Object> m = ConfigBinder.MAPPER.convertValue(body, java.util.LinkedHashMap.class);
-      return m;
+      return resolver.plugin(kind, at, node, frameworkKeys);
     }
   }
 
-  private static boolean absent(JsonNode n) {
+  static boolean absent(JsonNode n) {
     return n == null || n.isNull() || n.isMissingNode();
   }
 
-  private record Resolved(Plugin<?> plugin, ObjectNode body) {}
 }

@@ -267,8 +267,8 @@ class SuiteLoaderTest {
 
   @Test
   void keyGivenToAPluginWithoutSettings() {
-    SuiteProblem p = only(VALID.replace("model: tiny-linear", "model: {id: tiny-linear, depth: 20}"));
-    assertEquals("models[0].model.depth", p.path());
+    SuiteProblem p = only(VALID.replace("model: tiny-linear", "model: tiny-linear\n    quantizer: {id: fp32, bits: 2}"));
+    assertEquals("models[0].quantizer.bits", p.path());
     assertTrue(p.fix().contains("takes no keys"), p.fix());
   }
 

@@ -26,7 +26,7 @@ public final class FakePlugins {
     return PluginRegistry.of(Map.<PluginKind, List<Plugin<?>>>of(
         PluginKind.MODEL, List.of(new TinyLinearModel()),
         PluginKind.DATASET, List.of(new TinyDataset()),
-        PluginKind.QUANTIZER, List.of(new Identity()),
+        PluginKind.QUANTIZER, List.of(new Identity(), new SignQuantizer()),
         PluginKind.PERTURBATION, List.of(new Clean(), new SaltAndPepper(), new Sweepable(),
             new GradientSign(), new Explode()),
         PluginKind.REPORT, List.of(new NoReport())));
@@ -47,6 +47,45 @@ public final class FakePlugins {
     @Override
     public Class<EmptyConfig> configType() {
       return EmptyConfig.class;
+    }
+
+    @Override
+    public QuantizationSummary quantize(EmptyConfig config, Block block) {
+      return new QuantizationSummary(List.of());
+    }
+  }
+
+  /**
+   * {@code sign}: binary weights alpha * sign(w), alpha = mean |w|, for hidden layers; trained
+   * with the straight-through estimator through the layer hook.
+   */
+  public static final class SignQuantizer implements Quantizer<EmptyConfig> {
+    @Override
+    public String id() {
+      return "sign";
+    }
+
+    @Override
+    public String description() {
+      return "test binary quantizer";
+    }
+
+    @Override
+    public Class<EmptyConfig> configType() {
+      return EmptyConfig.class;
+    }
+
+    static NDArray quantized(NDArray w) {
+      return w.sign().mul(w.abs().mean());
+    }
+
+    @Override
+    public java.util.Optional<io.qrbench.nn.LayerHook> trainingHook(EmptyConfig config) {
+      return java.util.Optional.of(layer -> layer.role() == io.qrbench.nn.LayerInfo.Role.OUTPUT
+          ? java.util.Optional.empty()
+          : java.util.Optional.of((w, training) -> training
+              ? io.qrbench.nn.WeightTransform.straightThrough(w, quantized(w))
+              : quantized(w)));
     }
 
     @Override

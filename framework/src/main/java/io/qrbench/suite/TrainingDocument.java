@@ -1,0 +1,21 @@
+package io.qrbench.suite;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.qrbench.train.AugmentSpec;
+import io.qrbench.train.OptimizerSpec;
+import io.qrbench.train.ScheduleSpec;
+
+/** A training spec's top level, before its plugins are resolved. */
+record TrainingDocument(
+    String name,
+    String description,
+    Long seed,
+    JsonNode model,
+    JsonNode dataset,
+    JsonNode quantizer,
+    String init,
+    Integer epochs,
+    Integer batchSize,
+    OptimizerSpec optimizer,
+    ScheduleSpec schedule,
+    AugmentSpec augment) {}

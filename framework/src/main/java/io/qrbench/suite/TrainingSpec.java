@@ -1,0 +1,71 @@
+package io.qrbench.suite;
+
+import io.qrbench.train.AugmentSpec;
+import io.qrbench.train.OptimizerSpec;
+import io.qrbench.train.ScheduleSpec;
+import io.qrbench.train.TrainingPlan;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A validated training spec for {@code qrbench train}.
+ *
+ * @param file the spec file as the user named it
+ * @param source the spec's YAML text, kept with the checkpoints
+ * @param name names the output weights
+ * @param seed initialisation, shuffling and augmentation derive from it
+ * @param model the model plugin and its configuration
+ * @param dataset the dataset plugin: trained on its train split, evaluated on its test split
+ * @param limit train on the first N training images only, or null for all
+ * @param testLimit evaluate on the first N test images only, or null for all
+ * @param quantizer quantization-aware training through the quantizer's layer hook (fp32: none)
+ * @param init a weights file to start from (fine-tuning), or null to start from scratch
+ * @param epochs epochs to train
+ * @param batchSize images per step
+ * @param optimizer SGD settings
+ * @param schedule learning-rate schedule
+ * @param augment training-time augmentation
+ */
+public record TrainingSpec(
+    String file,
+    String source,
+    String name,
+    long seed,
+    PluginConfig model,
+    PluginConfig dataset,
+    Integer limit,
+    Integer testLimit,
+    PluginConfig quantizer,
+    Path init,
+    int epochs,
+    int batchSize,
+    OptimizerSpec optimizer,
+    ScheduleSpec schedule,
+    AugmentSpec augment) {
+
+  /** The loop's numbers. */
+  public TrainingPlan plan() {
+    return new TrainingPlan(epochs, batchSize, optimizer, schedule, augment, seed);
+  }
+
+  /** The same spec trained for another number of epochs (the CLI's {@code --epochs}). */
+  public TrainingSpec withEpochs(int newEpochs) {
+    return new TrainingSpec(file, source, name, seed, model, dataset, limit, testLimit, quantizer, init,
+        newEpochs, batchSize, optimizer, schedule, augment);
+  }
+
+  /** Identifies what this spec trains; a checkpoint resumes only under the same fingerprint. */
+  public String fingerprint() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(source.getBytes(StandardCharsets.UTF_8));
+      md.update(("\nepochs=" + epochs).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.qrbench.train;
+
+import ai.djl.engine.Engine;
+import io.qrbench.ConfigException;
+import io.qrbench.nn.Layers;
+import io.qrbench.runner.Invoke;
+import io.qrbench.runner.LimitedDataset;
+import io.qrbench.runner.LoadedModel;
+import io.qrbench.spi.ImageDataset;
+import io.qrbench.spi.ModelContext;
+import io.qrbench.spi.ModelInput;
+import io.qrbench.spi.ModelProvider;
+import io.qrbench.spi.Split;
+import io.qrbench.suite.PluginConfig;
+import io.qrbench.suite.TrainingSpec;
+import io.qrbench.util.AtomicFiles;
+import io.qrbench.weights.Metadata;
+import io.qrbench.weights.MetadataCheck;
+import io.qrbench.weights.WeightsFile;
+import io.qrbench.weights.WeightsMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * {@code qrbench train}: trains a model from a spec, checkpointing after every epoch, and saves
+ * the final weights with their metadata. Output folder: {@code checkpoint.qrbc}, {@code log.csv},
+ * {@code spec.yaml}, and {@code <name>.params} with {@code <name>.params.json}.
+ */
+public final class TrainingRun {
+  /** The checkpoint file in a training's output folder. */
+  public static final String CHECKPOINT = "checkpoint.qrbc";
+
+  private final TrainingListener listener;
+
+  public TrainingRun(TrainingListener listener) {
+    this.listener = listener;
+  }
+
+  /**
+   * Where to write and whether to continue.
+   *
+   * @param outDir the output folder
+   * @param resume continue from the folder's checkpoint
+   * @param overwrite start again even though the folder holds a checkpoint
+   */
+  public record Options(Path outDir, boolean resume, boolean overwrite) {}
+
+  /**
+   * What a training produced.
+   *
+   * @param weights the final weights file
+   * @param metadata its metadata
+   * @param log one entry per epoch
+   */
+  public record Result(Path weights, WeightsMetadata metadata, List<EpochLog> log) {}
+
+  public Result run(TrainingSpec spec, Options options) {
+    Path ckpt = options.outDir().resolve(CHECKPOINT);
+    boolean resuming = options.resume() && Files.isRegularFile(ckpt);
+    if (Files.exists(ckpt) && !options.resume() && !options.overwrite()) {
+      throw new ConfigException(ckpt + " exists: a training was started there; pass --resume to continue it, "
+          + "--overwrite to start again, or --out to train elsewhere");
+    }
+    if (options.resume() && !resuming) {
+      listener.info("nothing to resume in " + options.outDir() + "; starting from the beginning");
+    }
+    ImageDataset trainFull = Invoke.open(spec.dataset(), Split.TRAIN);
+    ImageDataset train = LimitedDataset.of(trainFull, spec.limit());
+    ImageDataset test = LimitedDataset.of(Invoke.open(spec.dataset(), Split.TEST), spec.testLimit());
+    ModelInput input = new ModelInput(train.channels(), train.height(), train.width(), train.classNames().size());
+    Layers layers = Invoke.trainingHook(spec.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
+    Engine.getInstance().setRandomSeed((int) (spec.seed() ^ (spec.seed() >>> 32)));
+    try (LoadedModel model = new LoadedModel(spec.name(), input,
+        manager -> build(spec.model(), new ModelContext(input, layers, manager, Optional.empty())))) {
+      int start = 0;
+      List<EpochLog> log = List.of();
+      ai.djl.ndarray.NDList state = null;
+      if (resuming) {
+        Checkpoint.Restored r = Checkpoint.load(ckpt, model.block(), model.manager());
+        if (!r.checkpoint().fingerprint().equals(spec.fingerprint())) {
+          throw new ConfigException(ckpt + " was written by a different spec or epoch count; resume with the same "
+              + "spec and options, or pass --overwrite to start again");
+        }
+        start = r.checkpoint().epochsDone();
+        log = r.checkpoint().log();
+        state = r.optimizerState();
+        listener.info("resuming after epoch " + start + " of " + spec.epochs() + " from " + ckpt);
+      } else if (spec.init() != null) {
+        MetadataCheck.check(spec.init(), WeightsFile.readMetadata(spec.init()), spec.model(), input);
+        WeightsFile.load(model.block(), model.manager(), spec.init());
+        listener.info("starting from " + spec.init());
+      }
+      writeText(options.outDir().resolve("spec.yaml"), spec.source());
+      log = new TrainingLoop(model, train, test, spec.plan(), listener).run(start, state, log, (done, l, s) -> {
+        try {
+          new Checkpoint(spec.fingerprint(), done, l).save(model.block(), s, ckpt);
+          writeText(options.outDir().resolve("log.csv"), EpochLog.CSV_HEADER + "\n"
+              + l.stream().map(EpochLog::csv).collect(Collectors.joining("\n")) + "\n");
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write the checkpoint to " + ckpt, e);
+        }
+      });
+      EpochLog last = log.get(log.size() - 1);
+      Path weights = options.outDir().resolve(spec.name() + ".params");
+      WeightsMetadata meta = WeightsFile.save(model.block(), Metadata.of(spec.model(), spec.quantizer(),
+          spec.dataset().id(), input, last.testTop1(), last.testTop5(), spec.epochs(), spec.seed(),
+          "trained by 'qrbench train " + spec.file() + "'"), weights);
+      listener.info("wrote " + weights);
+      return new Result(weights, meta, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + options.outDir(), e);
+    }
+  }
+
+  private static void writeText(Path file, String text) throws IOException {
+    AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static ai.djl.nn.Block build(PluginConfig model, ModelContext ctx) {
+    ModelProvider<?> p = model.plugin(ModelProvider.class);
+    if (p.readsOwnWeights()) {
+      throw new ConfigException("model '" + model.id() + "' is imported ready-trained and cannot be trained by qrbench");
+    }
+    return Invoke.build(model, ctx);
+  }
+
+}
