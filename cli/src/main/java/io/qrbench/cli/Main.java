@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       TrainCommand.class,
       ValidateCommand.class,
+      DataCommand.class,
       ListPluginsCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -7,6 +7,21 @@ import java.util.Map;
 public final class ConfigMaps {
   private ConfigMaps() {}
 
+  /**
+   * A plugin's configuration with every key at its default, as a suite leaving them all out gets.
+   *
+   * @throws io.qrbench.ConfigException when the plugin has required keys
+   */
+  public static <R extends Record> R defaults(Class<R> type, String plugin) {
+    try {
+      return ConfigBinder.MAPPER.readValue("{}", type);
+    } catch (java.io.IOException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new io.qrbench.ConfigException("'" + plugin + "' needs settings: " + cause.getMessage()
+          + "; use it from a suite, where its keys can be given");
+    }
+  }
+
   /** {@code config} as kebab-case key -> value, in component order. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> of(Record config) {
