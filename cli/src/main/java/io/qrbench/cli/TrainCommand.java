@@ -10,7 +10,6 @@ import io.qrbench.train.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,54 +66,31 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /** A bar per epoch with loss, accuracy and images/s on a terminal, and a line per epoch always. */
-  private static final class Progress implements TrainingListener, AutoCloseable {
-    private final PrintWriter out;
-    private ProgressBar bar;
-
+  private static final class Progress extends Console implements TrainingListener {
     Progress(PrintWriter out) {
-      this.out = out;
+      super(out);
     }
 
     @Override
     public void info(String message) {
-      closeBar();
-      out.println("  " + message);
-      out.flush();
+      super.info(message);
     }
 
     @Override
     public void epochStarted(int epoch, int epochs, long steps) {
-      closeBar();
-      bar = ConsoleListener.bar("epoch " + epoch + "/" + epochs, steps, " steps");
+      startBar("epoch " + epoch + "/" + epochs, steps, " steps");
     }
 
     @Override
     public void stepFinished(double loss, double top1, double imagesPerSecond) {
-      if (bar != null) {
-        bar.step();
-        bar.setExtraMessage(String.format(" loss %.3f  acc %.1f%%  %.0f img/s", loss, top1, imagesPerSecond));
-      }
+      advance(1, String.format(" loss %.3f  acc %.1f%%  %.0f img/s", loss, top1, imagesPerSecond));
     }
 
     @Override
     public void epochFinished(EpochLog e) {
-      closeBar();
-      out.printf("  epoch %3d  loss %.4f  train %6.2f%%  test %6.2f%% / %6.2f%%  lr %.5f  %6.0f img/s  %6.1f s%n",
+      line(String.format("  epoch %3d  loss %.4f  train %6.2f%%  test %6.2f%% / %6.2f%%  lr %.5f  %6.0f img/s  %6.1f s",
           e.epoch(), e.trainLoss(), e.trainTop1(), e.testTop1() == null ? Double.NaN : e.testTop1(),
-          e.testTop5() == null ? Double.NaN : e.testTop5(), e.learningRate(), e.imagesPerSecond(), e.seconds());
-      out.flush();
-    }
-
-    private void closeBar() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
-      }
-    }
-
-    @Override
-    public void close() {
-      closeBar();
+          e.testTop5() == null ? Double.NaN : e.testTop5(), e.learningRate(), e.imagesPerSecond(), e.seconds()));
     }
   }
 }

@@ -11,8 +11,6 @@ import io.qrbench.suite.Suite.Level;
 import io.qrbench.suite.Suite.ModelEntry;
 import io.qrbench.suite.Suite.PerturbationEntry;
 import io.qrbench.suite.SuiteDocument.ModelDocument;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,13 +39,7 @@ public final class SuiteLoader {
    * @throws SuiteException listing every problem found
    */
   public Suite load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SuiteException(List.of(new SuiteProblem(file.toString(), 0, 0, "",
-          "cannot read the suite: " + e, "check the path; suites live under suites/")));
-    }
+    String text = YamlDocument.read(file, "suite");
     Path base = file.toAbsolutePath().getParent();
     return parse(file.toString(), text, base);
   }

@@ -7,8 +7,6 @@ import io.qrbench.spi.PluginKind;
 import io.qrbench.train.AugmentSpec;
 import io.qrbench.train.OptimizerSpec;
 import io.qrbench.train.ScheduleSpec;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,13 +29,7 @@ public final class TrainingSpecLoader {
 
   /** Loads and validates a spec file. */
   public TrainingSpec load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SuiteException(List.of(new SuiteProblem(file.toString(), 0, 0, "",
-          "cannot read the training spec: " + e, "check the path; specs live under models/")));
-    }
+    String text = YamlDocument.read(file, "training spec");
     return parse(file.toString(), text, file.toAbsolutePath().getParent());
   }
 

@@ -71,6 +71,21 @@ final class YamlDocument {
     return new YamlDocument(file, root == null ? MissingNode.getInstance() : root, keys, values);
   }
 
+  /**
+   * Reads a YAML file's text.
+   *
+   * @param what what the file is, for the message ("suite", "training spec")
+   * @throws SuiteException naming the file when it cannot be read
+   */
+  static String read(java.nio.file.Path file, String what) {
+    try {
+      return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new SuiteException(java.util.List.of(new SuiteProblem(file.toString(), 0, 0, "",
+          "cannot read the " + what + ": " + e, "check the path")));
+    }
+  }
+
   private static int[] lineColumn(JsonLocation loc) {
     return loc == null ? new int[] {0, 0} : new int[] {Math.max(0, loc.getLineNr()), Math.max(0, loc.getColumnNr())};
   }
