@@ -94,18 +94,6 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
     return files;
   }
 
-  /**
-   * Makes sure every CIFAR-10 file is in the default data cache, verified, downloading or
-   * converting it when needed: what {@code qrbench data fetch cifar10} does.
-   *
-   * @param log receives one line per step
-   * @return the folder holding the verified files
-   * @throws io.qrbench.ConfigException when no source has the data, naming every place tried
-   */
-  public static Path fetchDefault(Consumer<String> log) {
-    return new Cifar10Dataset().ready(new Config(null, null), log);
-  }
-
   private Path ready(Config config, Consumer<String> log) {
     List<String> all = List.copyOf(sources.settings().md5().keySet());
     Path dir = sources.locate(config, all, log);
