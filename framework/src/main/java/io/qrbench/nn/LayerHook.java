@@ -9,6 +9,24 @@ public interface LayerHook {
   /** The transform for {@code layer}, or empty for full precision. */
   Optional<WeightTransform> transformFor(LayerInfo layer);
 
+  /**
+   * Called once a model built with this hook has its weights in place (initialised or loaded),
+   * before training or evaluation: transforms with state of their own (TTQ's scales) create it
+   * here, from the layers' current kernels.
+   *
+   * @param layers the model's layers, in order
+   * @param manager the model's manager, to own the state
+   */
+  default void prepare(java.util.List<io.qrbench.spi.QuantizableLayer> layers, ai.djl.ndarray.NDManager manager) {}
+
+  /**
+   * The trainable state the transforms own, in a stable order, once {@link #prepare} has run:
+   * the optimizer trains it and weights files and checkpoints keep it. Empty by default.
+   */
+  default java.util.List<ai.djl.nn.Parameter> parameters() {
+    return java.util.List.of();
+  }
+
   /** A hook that leaves every layer in full precision. */
   static LayerHook none() {
     return layer -> Optional.empty();

@@ -7,6 +7,9 @@ import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import ai.djl.nn.Parameter;
+import io.qrbench.spi.QuantizableLayer;
 
 /**
  * The one way models make their convolution and dense layers, so that a quantizer can reach every
@@ -17,6 +20,8 @@ import java.util.List;
 public final class Layers {
   private final LayerHook hook;
   private final List<LayerInfo> made = new ArrayList<>();
+  private final List<Block> blocks = new ArrayList<>();
+  private final List<Optional<WeightTransform>> transforms = new ArrayList<>();
 
   private Layers(LayerHook hook) {
     this.hook = hook;
@@ -45,14 +50,14 @@ public final class Layers {
    */
   public Block conv2d(String name, LayerInfo.Role role, int filters, int kernel, int stride, int padding, boolean bias) {
     LayerInfo info = new LayerInfo(name, LayerInfo.Kind.CONV, role);
-    made.add(info);
     Conv2d.Builder b = Conv2d.builder()
         .setFilters(filters)
         .setKernelShape(new Shape(kernel, kernel))
         .optStride(new Shape(stride, stride))
         .optPadding(new Shape(padding, padding))
         .optBias(bias);
-    return hook.transformFor(info).<Block>map(t -> new TransformedConv2d(b, t)).orElseGet(b::build);
+    Optional<WeightTransform> t = hook.transformFor(info);
+    return record(info, t, t.<Block>map(x -> new TransformedConv2d(b, x)).orElseGet(b::build));
   }
 
   /**
@@ -65,9 +70,38 @@ public final class Layers {
    */
   public Block linear(String name, LayerInfo.Role role, int units, boolean bias) {
     LayerInfo info = new LayerInfo(name, LayerInfo.Kind.DENSE, role);
-    made.add(info);
     Linear.Builder b = Linear.builder().setUnits(units).optBias(bias);
-    return hook.transformFor(info).<Block>map(t -> new TransformedLinear(b, t)).orElseGet(b::build);
+    Optional<WeightTransform> t = hook.transformFor(info);
+    return record(info, t, t.<Block>map(x -> new TransformedLinear(b, x)).orElseGet(b::build));
+  }
+
+  private Block record(LayerInfo info, Optional<WeightTransform> transform, Block block) {
+    made.add(info);
+    transforms.add(transform);
+    blocks.add(block);
+    return block;
+  }
+
+  /** The hook these layers were made with. */
+  public LayerHook hook() {
+    return hook;
+  }
+
+  /**
+   * Every layer made, with its kernel, once the model is initialised.
+   *
+   * @throws IllegalStateException when a layer is not initialised yet
+   */
+  public List<QuantizableLayer> quantizable() {
+    List<QuantizableLayer> out = new ArrayList<>();
+    for (int i = 0; i < made.size(); i++) {
+      Parameter w = blocks.get(i).getParameters().get("weight");
+      if (w == null || !w.isInitialized()) {
+        throw new IllegalStateException("layer " + made.get(i).name() + " is not initialised");
+      }
+      out.add(new QuantizableLayer(made.get(i), w, transforms.get(i)));
+    }
+    return out;
   }
 
   /** Every layer made so far, in order. */

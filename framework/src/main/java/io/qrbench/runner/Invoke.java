@@ -10,7 +10,9 @@ import io.qrbench.spi.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.PluginConfig;
+import java.util.List;
 import java.util.Optional;
+import io.qrbench.spi.QuantizableLayer;
 
 /**
  * Calls a plugin with the configuration a suite bound for it. A {@link PluginConfig} holds a
@@ -35,9 +37,9 @@ public final class Invoke {
     return trainingHook(quantizer.plugin(Quantizer.class), quantizer.config());
   }
 
-  /** Quantizes a block's weights in place. */
-  public static QuantizationSummary quantize(PluginConfig quantizer, Block block) {
-    return quantize(quantizer.plugin(Quantizer.class), quantizer.config(), block);
+  /** Quantizes a model's kernels in place. */
+  public static QuantizationSummary quantize(PluginConfig quantizer, List<QuantizableLayer> layers) {
+    return quantize(quantizer.plugin(Quantizer.class), quantizer.config(), layers);
   }
 
   private static <C extends Record> ImageDataset open(DatasetProvider<C> p, Record config, Split split) {
@@ -52,7 +54,8 @@ public final class Invoke {
     return q.trainingHook(q.configType().cast(config));
   }
 
-  private static <C extends Record> QuantizationSummary quantize(Quantizer<C> q, Record config, Block block) {
-    return q.quantize(q.configType().cast(config), block);
+  private static <C extends Record> QuantizationSummary quantize(Quantizer<C> q, Record config,
+      List<QuantizableLayer> layers) {
+    return q.quantize(q.configType().cast(config), layers);
   }
 }

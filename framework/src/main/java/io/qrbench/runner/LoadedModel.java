@@ -24,14 +24,25 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
   private final Model model;
   private final ModelInput input;
   private final ParameterStore store;
+  private final io.qrbench.nn.Layers layers;
 
   /**
    * Builds a model: {@code builder} gets the model's manager and returns its block, which is
    * initialised here unless it already is (an imported model arrives ready).
    */
   public LoadedModel(String name, ModelInput input, java.util.function.Function<NDManager, Block> builder) {
+    this(name, input, io.qrbench.nn.Layers.plain(), builder);
+  }
+
+  /**
+   * Builds a model whose layers came from {@code layers} (so that a quantizer can find them and
+   * their training hook): {@code builder} gets the model's manager and returns its block.
+   */
+  public LoadedModel(String name, ModelInput input, io.qrbench.nn.Layers layers,
+      java.util.function.Function<NDManager, Block> builder) {
     this.name = name;
     this.input = input;
+    this.layers = layers;
     this.model = Model.newInstance(name);
     try {
       Block block = builder.apply(model.getNDManager());
@@ -45,6 +56,33 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
       throw e;
     }
     this.store = new ParameterStore(model.getNDManager(), false);
+  }
+
+  /**
+   * The model's convolution and dense layers with their kernels: those made through its
+   * {@link io.qrbench.nn.Layers}, or for an imported model every kernel found in the block.
+   */
+  public java.util.List<io.qrbench.spi.QuantizableLayer> quantizableLayers() {
+    return layers.made().isEmpty() ? io.qrbench.nn.WeightTensors.asLayers(block()) : layers.quantizable();
+  }
+
+  /** The layers' training hook (full precision when the model was built without one). */
+  public io.qrbench.nn.LayerHook hook() {
+    return layers.hook();
+  }
+
+  /**
+   * Lets the training hook set up its own state from the kernels now in place, then restores that
+   * state from a weights file or checkpoint when one holds it.
+   *
+   * @param saved the quantizer state read with the weights, or null
+   * @param source where it came from, for messages
+   */
+  public void prepareHook(ai.djl.ndarray.NDList saved, java.nio.file.Path source) {
+    layers.hook().prepare(quantizableLayers(), manager());
+    if (saved != null && !layers.hook().parameters().isEmpty()) {
+      io.qrbench.weights.WeightsFile.restore(layers.hook().parameters(), saved, source);
+    }
   }
 
   /** A model from a block that needs no manager to build. */

@@ -31,6 +31,7 @@ import io.qrbench.train.TrainingPlan;
 import io.qrbench.weights.Metadata;
 import io.qrbench.weights.MetadataCheck;
 import io.qrbench.weights.WeightsFile;
+import io.qrbench.weights.WeightsMetadata;
 import io.qrbench.suite.Suite;
 import io.qrbench.suite.Suite.Level;
 import io.qrbench.suite.Suite.ModelEntry;
@@ -114,7 +115,8 @@ public final class Runner {
     try {
       // initial weights are drawn from the engine's generator: seed it per model
       Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
-      model = new LoadedModel(entry.name(), input, manager -> build(entry, input, manager));
+      Layers layers = Invoke.trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
+      model = new LoadedModel(entry.name(), input, layers, manager -> build(entry, input, layers, manager));
       journal.put(prepare(suite, entry, model, outDir, journal.model(entry.name())));
     } catch (RuntimeException e) {
       modelError = describe(e);
@@ -192,24 +194,29 @@ public final class Runner {
     String source;
     Double trainAccuracy = null;
     if (entry.model().plugin(ModelProvider.class).readsOwnWeights()) {
+      model.prepareHook(null, null);
       source = entry.weights().toString();
     } else if (entry.weights() != null) {
-      MetadataCheck.check(entry.weights(), WeightsFile.readMetadata(entry.weights()), entry.model(), model.input());
-      WeightsFile.load(model.block(), model.manager(), entry.weights());
+      WeightsMetadata meta = WeightsFile.readMetadata(entry.weights());
+      MetadataCheck.check(entry.weights(), meta, entry.model(), model.input());
+      WeightsFile.Loaded loaded = WeightsFile.load(model.block(), model.manager(), entry.weights());
+      // a quantizer's trained state (TTQ's scales) applies only to that quantizer
+      model.prepareHook(meta.quantizer().equals(entry.quantizer().id()) ? loaded.extra() : null, entry.weights());
       source = entry.weights().toString();
     } else {
       Path saved = outDir.resolve("models").resolve(safe(entry.name()) + ".params");
       if (Files.isRegularFile(saved)) {
-        WeightsFile.load(model.block(), model.manager(), saved);
+        model.prepareHook(WeightsFile.load(model.block(), model.manager(), saved).extra(), saved);
         trainAccuracy = earlier == null ? null : earlier.trainAccuracy();
         listener.info("model '" + entry.name() + "': reusing weights trained earlier in this run: " + saved);
       } else {
+        model.prepareHook(null, null);
         trainAccuracy = train(suite, entry, model, saved);
       }
       source = "trained in run: " + outDir.relativize(saved);
     }
     model.freeze(true);
-    QuantizationSummary q = Invoke.quantize(entry.quantizer(), model.block());
+    QuantizationSummary q = Invoke.quantize(entry.quantizer(), model.quantizableLayers());
     return new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
         entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy);
   }
@@ -229,11 +236,11 @@ public final class Runner {
       public void stepFinished(double loss, double top1, double imagesPerSecond) {
         listener.trainingProgress(1, loss);
       }
-    }).run(0, null, List.of(), (done, l, state) -> {});
+    }).run(0, null, List.of(), (done, l, h, state) -> {});
     double accuracy = log.get(log.size() - 1).trainTop1();
     listener.trainingFinished(entry.name(), accuracy);
     try {
-      WeightsFile.save(model.block(), Metadata.of(entry.model(), entry.quantizer(),
+      WeightsFile.save(model.block(), model.hook().parameters(), Metadata.of(entry.model(), entry.quantizer(),
           suite.dataset().provider().id(), model.input(), null, null, spec.epochs(), seed,
           "trained in suite '" + suite.name() + "'"), saved);
     } catch (IOException e) {
@@ -263,8 +270,8 @@ public final class Runner {
   }
 
   /** Builds a suite model, its layers hooked to the quantizer's training transform if it has one. */
-  private static ai.djl.nn.Block build(ModelEntry entry, ModelInput input, ai.djl.ndarray.NDManager manager) {
-    Layers layers = Invoke.trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
+  private static ai.djl.nn.Block build(ModelEntry entry, ModelInput input, Layers layers,
+      ai.djl.ndarray.NDManager manager) {
     ModelProvider<?> provider = entry.model().plugin(ModelProvider.class);
     Optional<Path> weights = provider.readsOwnWeights() ? Optional.ofNullable(entry.weights()) : Optional.empty();
     return Invoke.build(entry.model(), new ModelContext(input, layers, manager, weights));

@@ -1,7 +1,7 @@
 package io.qrbench.spi;
 
-import ai.djl.nn.Block;
 import io.qrbench.nn.LayerHook;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,13 +13,16 @@ import java.util.Optional;
 public interface Quantizer<C extends Record> extends Plugin<C> {
 
   /**
-   * Quantizes the weights of an initialised block in place.
+   * Quantizes a model's kernels in place, after its trained weights are loaded. Layers the
+   * configuration skips, and every parameter that is not a kernel (BatchNorm, biases), stay as they
+   * are. A layer built with this quantizer's training hook carries its transform: use it, so that
+   * state learned in quantization-aware training (TTQ's scales) is honoured.
    *
    * @param config the bound configuration
-   * @param block the model, with its trained weights loaded
+   * @param layers every convolution and dense layer, in model order
    * @return per-layer facts: which layers were quantized, bits per weight, sparsity, error
    */
-  QuantizationSummary quantize(C config, Block block);
+  QuantizationSummary quantize(C config, List<QuantizableLayer> layers);
 
   /**
    * For quantization-aware training: the transform each layer's kernel goes through, applied by

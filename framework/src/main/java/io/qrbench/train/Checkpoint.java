@@ -39,8 +39,8 @@ public record Checkpoint(String fingerprint, int epochsDone, List<EpochLog> log)
     log = List.copyOf(log);
   }
 
-  /** Writes the checkpoint atomically. */
-  public void save(Block block, NDList optimizerState, Path file) throws IOException {
+  /** Writes the checkpoint atomically: the block's parameters, the hook's state, the optimizer's. */
+  public void save(Block block, NDList hookState, NDList optimizerState, Path file) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(MAGIC);
@@ -53,6 +53,9 @@ public record Checkpoint(String fingerprint, int epochsDone, List<EpochLog> log)
       }
       out.writeInt(params.size());
       params.writeTo(out);
+      byte[] hook = hookState.isEmpty() ? new byte[0] : hookState.encode(); // an empty list does not decode
+      out.writeInt(hook.length);
+      out.write(hook);
       byte[] state = optimizerState.encode();
       out.writeInt(state.length);
       out.write(state);
@@ -60,8 +63,8 @@ public record Checkpoint(String fingerprint, int epochsDone, List<EpochLog> log)
     AtomicFiles.write(file, bytes.toByteArray());
   }
 
-  /** A checkpoint read back: its header, with the parameters already loaded into the block. */
-  public record Restored(Checkpoint checkpoint, NDList optimizerState) {}
+  /** A checkpoint read back: its header and saved states, the parameters loaded into the block. */
+  public record Restored(Checkpoint checkpoint, NDList hookState, NDList optimizerState) {}
 
   /**
    * Reads a checkpoint, loading its parameters into {@code block} and its optimizer state into
@@ -79,8 +82,10 @@ public record Checkpoint(String fingerprint, int epochsDone, List<EpochLog> log)
       try (DataInputStream p = new DataInputStream(new ByteArrayInputStream(params))) {
         block.loadParameters(manager, p);
       }
+      byte[] hookBytes = in.readNBytes(in.readInt());
+      NDList hook = hookBytes.length == 0 ? new NDList() : NDList.decode(manager, hookBytes);
       NDList state = NDList.decode(manager, in.readNBytes(in.readInt()));
-      return new Restored(c, state);
+      return new Restored(c, hook, state);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       if (e instanceof ConfigException ce) {
         throw ce;

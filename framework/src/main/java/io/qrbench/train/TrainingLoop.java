@@ -46,10 +46,10 @@ public final class TrainingLoop {
     this.listener = listener;
   }
 
-  /** Called after every epoch with the optimizer state to checkpoint. */
+  /** Called after every epoch with the states to checkpoint. */
   @FunctionalInterface
   public interface EpochSink {
-    void epochDone(int epochsDone, List<EpochLog> log, NDList optimizerState);
+    void epochDone(int epochsDone, List<EpochLog> log, NDList hookState, NDList optimizerState);
   }
 
   /**
@@ -66,6 +66,7 @@ public final class TrainingLoop {
         params.add(p.getValue());
       }
     }
+    params.addAll(model.hook().parameters()); // e.g. TTQ's scales, trained with the kernels
     List<EpochLog> log = new ArrayList<>(previousLog);
     int n = train.size();
     long steps = (n + plan.batchSize() - 1) / plan.batchSize();
@@ -77,7 +78,8 @@ public final class TrainingLoop {
       ParameterStore store = new ParameterStore(model.manager(), false);
       for (int epoch = startEpoch; epoch < plan.epochs(); epoch++) {
         log.add(epoch(epoch, steps, store, sgd));
-        sink.epochDone(epoch + 1, List.copyOf(log), sgd.state());
+        NDList hookState = new NDList(model.hook().parameters().stream().map(Parameter::getArray).toList());
+        sink.epochDone(epoch + 1, List.copyOf(log), hookState, sgd.state());
         listener.epochFinished(log.get(log.size() - 1));
       }
     } finally {

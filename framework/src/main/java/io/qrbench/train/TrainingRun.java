@@ -76,7 +76,7 @@ public final class TrainingRun {
     ModelInput input = new ModelInput(train.channels(), train.height(), train.width(), train.classNames().size());
     Layers layers = Invoke.trainingHook(spec.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
     Engine.getInstance().setRandomSeed((int) (spec.seed() ^ (spec.seed() >>> 32)));
-    try (LoadedModel model = new LoadedModel(spec.name(), input,
+    try (LoadedModel model = new LoadedModel(spec.name(), input, layers,
         manager -> build(spec.model(), new ModelContext(input, layers, manager, Optional.empty())))) {
       int start = 0;
       List<EpochLog> log = List.of();
@@ -90,16 +90,22 @@ public final class TrainingRun {
         start = r.checkpoint().epochsDone();
         log = r.checkpoint().log();
         state = r.optimizerState();
+        model.prepareHook(r.hookState(), ckpt);
         listener.info("resuming after epoch " + start + " of " + spec.epochs() + " from " + ckpt);
       } else if (spec.init() != null) {
-        MetadataCheck.check(spec.init(), WeightsFile.readMetadata(spec.init()), spec.model(), input);
-        WeightsFile.load(model.block(), model.manager(), spec.init());
+        WeightsMetadata initMeta = WeightsFile.readMetadata(spec.init());
+        MetadataCheck.check(spec.init(), initMeta, spec.model(), input);
+        WeightsFile.Loaded loaded = WeightsFile.load(model.block(), model.manager(), spec.init());
+        // quantizer state carries over only from the same quantizer (fine-tuning FP -> TTQ starts fresh)
+        model.prepareHook(initMeta.quantizer().equals(spec.quantizer().id()) ? loaded.extra() : null, spec.init());
         listener.info("starting from " + spec.init());
+      } else {
+        model.prepareHook(null, null);
       }
       writeText(options.outDir().resolve("spec.yaml"), spec.source());
-      log = new TrainingLoop(model, train, test, spec.plan(), listener).run(start, state, log, (done, l, s) -> {
+      log = new TrainingLoop(model, train, test, spec.plan(), listener).run(start, state, log, (done, l, h, s) -> {
         try {
-          new Checkpoint(spec.fingerprint(), done, l).save(model.block(), s, ckpt);
+          new Checkpoint(spec.fingerprint(), done, l).save(model.block(), h, s, ckpt);
           writeText(options.outDir().resolve("log.csv"), EpochLog.CSV_HEADER + "\n"
               + l.stream().map(EpochLog::csv).collect(Collectors.joining("\n")) + "\n");
         } catch (IOException e) {
@@ -108,7 +114,7 @@ public final class TrainingRun {
       });
       EpochLog last = log.get(log.size() - 1);
       Path weights = options.outDir().resolve(spec.name() + ".params");
-      WeightsMetadata meta = WeightsFile.save(model.block(), Metadata.of(spec.model(), spec.quantizer(),
+      WeightsMetadata meta = WeightsFile.save(model.block(), model.hook().parameters(), Metadata.of(spec.model(), spec.quantizer(),
           spec.dataset().id(), input, last.testTop1(), last.testTop5(), spec.epochs(), spec.seed(),
           "trained by 'qrbench train " + spec.file() + "'"), weights);
       listener.info("wrote " + weights);

@@ -1,8 +1,11 @@
 package io.qrbench.weights;
 
 import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,11 +25,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
- * A model's parameters with metadata, in one file: the magic {@code QRBW2\n}, a 4-byte length, the
- * metadata as JSON, then DJL's parameter encoding. A JSON copy of the metadata is written beside it
- * ({@code <file>.json}) for people and tools. Both are written atomically.
+ * A model's parameters with metadata, in one file: the magic {@code QRBW2\n}; the metadata as
+ * JSON; DJL's encoding of the block's parameters; and the quantizer's own trainable state (TTQ's
+ * scales) as an encoded list, empty for most models. Each part is preceded by its 4-byte length;
+ * the SHA-256 in the metadata covers the last two. A JSON copy of the metadata is written beside
+ * the file ({@code <file>.json}) for people and tools. Both are written atomically.
  */
 public final class WeightsFile {
   private static final byte[] MAGIC = "QRBW2\n".getBytes(StandardCharsets.US_ASCII);
@@ -43,21 +49,67 @@ public final class WeightsFile {
    * @return the metadata as written, checksum included
    */
   public static WeightsMetadata save(Block block, WeightsMetadata metadata, Path file) throws IOException {
+    return save(block, List.of(), metadata, file);
+  }
+
+  /**
+   * Saves a block's parameters and the quantizer's trainable state ({@code extra}) with metadata.
+   *
+   * @return the metadata as written, checksum included
+   */
+  public static WeightsMetadata save(Block block, List<Parameter> extra, WeightsMetadata metadata, Path file)
+      throws IOException {
     ByteArrayOutputStream params = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(params)) {
       block.saveParameters(out);
     }
-    byte[] body = params.toByteArray();
-    WeightsMetadata meta = metadata.withSha256(sha256(body));
+    byte[] p = params.toByteArray();
+    byte[] x = extra.isEmpty() ? new byte[0] : new NDList(extra.stream().map(Parameter::getArray).toList()).encode();
+    ByteArrayOutputStream body = new ByteArrayOutputStream(p.length + x.length + 8);
+    try (DataOutputStream out = new DataOutputStream(body)) {
+      out.writeInt(p.length);
+      out.write(p);
+      out.writeInt(x.length);
+      out.write(x);
+    }
+    WeightsMetadata meta = metadata.withSha256(sha256(body.toByteArray()));
     byte[] head = JSON.writeValueAsBytes(meta);
-    ByteArrayOutputStream all = new ByteArrayOutputStream(body.length + head.length + 16);
+    ByteArrayOutputStream all = new ByteArrayOutputStream(body.size() + head.length + 16);
     all.write(MAGIC);
     all.write(ByteBuffer.allocate(4).putInt(head.length).array());
     all.write(head);
-    all.write(body);
+    body.writeTo(all);
     AtomicFiles.write(file, all.toByteArray());
     AtomicFiles.write(sidecar(file), head);
     return meta;
+  }
+
+  /**
+   * What a load gave: the file's metadata and the quantizer state it holds.
+   *
+   * @param metadata the file's metadata
+   * @param extra the quantizer's trainable state, null when the file holds none
+   */
+  public record Loaded(WeightsMetadata metadata, NDList extra) {}
+
+  /**
+   * Copies saved quantizer state into the hook's parameters.
+   *
+   * @throws ConfigException when the counts or shapes differ
+   */
+  public static void restore(List<Parameter> params, NDList saved, Path file) {
+    if (saved.size() != params.size()) {
+      throw new ConfigException(file + " holds " + saved.size() + " quantizer state tensors, the model's quantizer has "
+          + params.size() + "; load it with the quantizer it was trained with");
+    }
+    for (int i = 0; i < params.size(); i++) {
+      NDArray target = params.get(i).getArray();
+      if (!target.getShape().equals(saved.get(i).getShape())) {
+        throw new ConfigException(file + ": quantizer state " + i + " has shape " + saved.get(i).getShape()
+            + ", the model's has " + target.getShape());
+      }
+      target.set(saved.get(i).toByteBuffer());
+    }
   }
 
   /** The metadata of a weights file, without loading its parameters. */
@@ -68,20 +120,24 @@ public final class WeightsFile {
   /**
    * Loads parameters into an initialised block of the same architecture.
    *
-   * @return the file's metadata
+   * @return the file's metadata and quantizer state
    * @throws ConfigException when the file is missing, not a qrbench weights file, damaged (its
    *     checksum does not match), or written for another architecture
    */
-  public static WeightsMetadata load(Block block, NDManager manager, Path file) {
+  public static Loaded load(Block block, NDManager manager, Path file) {
     Contents c = read(file);
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(c.body()))) {
-      block.loadParameters(manager, in);
+      byte[] params = in.readNBytes(in.readInt());
+      try (DataInputStream p = new DataInputStream(new ByteArrayInputStream(params))) {
+        block.loadParameters(manager, p);
+      }
+      byte[] extra = in.readNBytes(in.readInt());
+      return new Loaded(c.metadata(), extra.length == 0 ? null : NDList.decode(manager, extra));
     } catch (MalformedModelException | IOException | RuntimeException e) {
       throw new ConfigException("cannot load weights from " + file + " (" + c.metadata().architecture() + " "
           + c.metadata().modelConfig() + "): " + e.getMessage()
           + "; the file was saved for a different model configuration", e);
     }
-    return c.metadata();
   }
 
   /** The metadata file written beside {@code file}. */

@@ -50,7 +50,7 @@ public final class FakePlugins {
     }
 
     @Override
-    public QuantizationSummary quantize(EmptyConfig config, Block block) {
+    public QuantizationSummary quantize(EmptyConfig config, List<io.qrbench.spi.QuantizableLayer> layers) {
       return new QuantizationSummary(List.of());
     }
   }
@@ -89,7 +89,7 @@ public final class FakePlugins {
     }
 
     @Override
-    public QuantizationSummary quantize(EmptyConfig config, Block block) {
+    public QuantizationSummary quantize(EmptyConfig config, List<io.qrbench.spi.QuantizableLayer> layers) {
       return new QuantizationSummary(List.of());
     }
   }

@@ -14,6 +14,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
+import io.qrbench.nn.WeightTensors;
 import io.qrbench.spi.EmptyConfig;
 import io.qrbench.spi.QuantizationSummary;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class Fp32QuantizerTest {
       for (Pair<String, Parameter> p : block.getParameters()) {
         before.add(p.getValue().getArray().toFloatArray());
       }
-      QuantizationSummary s = new Fp32Quantizer().quantize(new EmptyConfig(), block);
+      QuantizationSummary s = new Fp32Quantizer().quantize(new EmptyConfig(), WeightTensors.asLayers(block));
       for (int i = 0; i < before.size(); i++) {
         assertArrayEquals(before.get(i), block.getParameters().get(i).getValue().getArray().toFloatArray());
       }
