@@ -37,6 +37,19 @@ final class ConsoleListener extends Console implements RunListener {
   }
 
   @Override
+  public void modelReady(io.qrbench.result.ModelResult m) {
+    io.qrbench.spi.QuantizationSummary q = m.quantization();
+    long quantized = q.layers().stream().filter(io.qrbench.spi.QuantizationSummary.Layer::quantized).count();
+    info(String.format("%s: %s, %d of %d kernels quantized, %.2f bits/weight, kernels %s packed vs %s fp32 (%.1fx), zeros %.1f%%",
+        m.name(), m.quantizer(), quantized, q.layers().size(), q.bitsPerWeight(), size(q.packedBytes()),
+        size(q.fp32Bytes()), q.packedBytes() == 0 ? 1.0 : (double) q.fp32Bytes() / q.packedBytes(), 100 * q.zeroFraction()));
+  }
+
+  private static String size(long bytes) {
+    return bytes >= 1 << 20 ? String.format("%.2f MiB", bytes / 1048576.0) : String.format("%.1f KiB", bytes / 1024.0);
+  }
+
+  @Override
   public void caseStarted(String caseId, int images) {
     startBar(caseId, images, " img");
   }

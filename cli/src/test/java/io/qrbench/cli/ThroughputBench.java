@@ -112,7 +112,7 @@ class ThroughputBench {
             started[0] = System.nanoTime();
           }
         }
-      }).run(0, null, List.of(), (d, l, s) -> {});
+      }).run(0, null, List.of(), (d, l, h, s) -> {});
       return log.isEmpty() ? 0 : (TRAIN_STEPS - 4) * BATCH / ((System.nanoTime() - started[0]) / 1e9);
     }
   }

@@ -111,6 +111,7 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    */
   public void freeze(boolean freeze) {
     block().freezeParameters(freeze, LoadedModel::trainable);
+    layers.hook().parameters().forEach(p -> p.freeze(freeze)); // TTQ's scales must not learn from attacks
   }
 
   /** True for parameters training updates: all but BatchNorm's running statistics. */

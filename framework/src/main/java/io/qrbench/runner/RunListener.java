@@ -20,6 +20,9 @@ public interface RunListener {
   /** Training ended with this accuracy (percent) on its last epoch. */
   default void trainingFinished(String model, double accuracy) {}
 
+  /** A model is built, its weights loaded or trained, and quantized: ready for its cases. */
+  default void modelReady(io.qrbench.result.ModelResult model) {}
+
   /** A case starts; it will evaluate {@code images} images. */
   default void caseStarted(String caseId, int images) {}
 

@@ -117,7 +117,9 @@ public final class Runner {
       Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
       Layers layers = Invoke.trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
       model = new LoadedModel(entry.name(), input, layers, manager -> build(entry, input, layers, manager));
-      journal.put(prepare(suite, entry, model, outDir, journal.model(entry.name())));
+      ModelResult ready = prepare(suite, entry, model, outDir, journal.model(entry.name()));
+      journal.put(ready);
+      listener.modelReady(ready);
     } catch (RuntimeException e) {
       modelError = describe(e);
       listener.info("model '" + entry.name() + "' failed: " + modelError);

@@ -28,14 +28,15 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A model's parameters with metadata, in one file: the magic {@code QRBW2\n}; the metadata as
+ * A model's parameters with metadata, in one file: the magic {@code QRBW3\n}; the metadata as
  * JSON; DJL's encoding of the block's parameters; and the quantizer's own trainable state (TTQ's
  * scales) as an encoded list, empty for most models. Each part is preceded by its 4-byte length;
  * the SHA-256 in the metadata covers the last two. A JSON copy of the metadata is written beside
  * the file ({@code <file>.json}) for people and tools. Both are written atomically.
  */
 public final class WeightsFile {
-  private static final byte[] MAGIC = "QRBW2\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "QRBW3\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FAMILY = "QRBW".getBytes(StandardCharsets.US_ASCII);
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -157,6 +158,11 @@ public final class WeightsFile {
       all = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException("cannot read weights file " + file + ": " + e.getMessage(), e);
+    }
+    if (all.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(all, FAMILY.length), FAMILY)
+        && !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+      throw new ConfigException(file + " was written in an older qrbench weights format ("
+          + new String(all, 0, MAGIC.length - 1, StandardCharsets.US_ASCII) + "); train it again with this qrbench");
     }
     if (all.length < MAGIC.length + 4 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
       throw new ConfigException(file + " is not a qrbench weights file (bad header); use weights saved by "

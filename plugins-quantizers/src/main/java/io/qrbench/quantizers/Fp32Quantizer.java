@@ -36,7 +36,7 @@ public final class Fp32Quantizer implements Quantizer<EmptyConfig> {
       try (NDArray z = w.eq(0).countNonzero()) {
         zeros = z.getLong();
       }
-      out.add(new QuantizationSummary.Layer(layer.info().name(), n, false, 32, (double) zeros / n, 0));
+      out.add(new QuantizationSummary.Layer(layer.info().name(), n, false, 32, (double) zeros / n, 0, 4 * n));
     }
     return new QuantizationSummary(out);
   }
