@@ -1,9 +1,9 @@
 package io.qrbench.quantizers;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.qrbench.quantizers.math.Binary;
-import io.qrbench.quantizers.math.Granularity;
-import io.qrbench.quantizers.math.Quantized;
+import io.qrbench.quant.Binary;
+import io.qrbench.quant.Granularity;
+import io.qrbench.quant.Quantized;
 import java.util.List;
 
 /** Binary weights (BWN, Rastegari et al. 2016): alpha * sign(W), alpha = mean |W|. */

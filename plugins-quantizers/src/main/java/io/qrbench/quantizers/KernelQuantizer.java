@@ -3,7 +3,7 @@ package io.qrbench.quantizers;
 import ai.djl.ndarray.NDArray;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.WeightTransform;
-import io.qrbench.quantizers.math.Quantized;
+import io.qrbench.quant.Quantized;
 import io.qrbench.spi.QuantizableLayer;
 import io.qrbench.spi.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
@@ -56,7 +56,7 @@ abstract class KernelQuantizer<C extends Record> implements Quantizer<C> {
       array.set(q.values());
       out.add(new QuantizationSummary.Layer(layer.info().name(), n, true, q.packedBitsPerWeight(),
           q.zeroFraction(), q.relativeError(w),
-          io.qrbench.quantizers.math.Packing.packedBytes(n, q.levels(), q.scales().length)));
+          io.qrbench.quant.Packing.packedBytes(n, q.levels(), q.scales().length)));
     }
     return new QuantizationSummary(out);
   }

@@ -5,7 +5,7 @@ import ai.djl.nn.Parameter;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.LayerInfo;
 import io.qrbench.nn.WeightTransform;
-import io.qrbench.quantizers.math.Granularity;
+import io.qrbench.quant.Granularity;
 import io.qrbench.spi.QuantizableLayer;
 import java.util.ArrayList;
 import java.util.List;

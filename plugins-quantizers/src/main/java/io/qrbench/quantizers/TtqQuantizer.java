@@ -2,9 +2,9 @@ package io.qrbench.quantizers;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.nn.LayerHook;
-import io.qrbench.quantizers.math.Granularity;
-import io.qrbench.quantizers.math.Quantized;
-import io.qrbench.quantizers.math.Ternary;
+import io.qrbench.quant.Granularity;
+import io.qrbench.quant.Quantized;
+import io.qrbench.quant.Ternary;
 import io.qrbench.spi.QuantizableLayer;
 import java.util.List;
 import java.util.Optional;

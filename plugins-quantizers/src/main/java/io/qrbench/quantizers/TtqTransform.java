@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.qrbench.nn.WeightTransform;
-import io.qrbench.quantizers.math.Granularity;
-import io.qrbench.quantizers.math.Ternary;
+import io.qrbench.quant.Granularity;
+import io.qrbench.quant.Ternary;
 import java.util.Arrays;
 
 /**

@@ -1,10 +1,10 @@
 package io.qrbench.quantizers;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.qrbench.quantizers.math.DeltaRule;
-import io.qrbench.quantizers.math.Granularity;
-import io.qrbench.quantizers.math.Quantized;
-import io.qrbench.quantizers.math.Ternary;
+import io.qrbench.quant.DeltaRule;
+import io.qrbench.quant.Granularity;
+import io.qrbench.quant.Quantized;
+import io.qrbench.quant.Ternary;
 import java.util.List;
 
 /**

@@ -1,9 +1,9 @@
 package io.qrbench.quantizers;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.qrbench.quantizers.math.Granularity;
-import io.qrbench.quantizers.math.Quantized;
-import io.qrbench.quantizers.math.Uniform;
+import io.qrbench.quant.Granularity;
+import io.qrbench.quant.Quantized;
+import io.qrbench.quant.Uniform;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package io.qrbench.quantizers.math;
+package io.qrbench.quant;
 
 /**
  * How many scales a quantizer fits to one weight tensor.

@@ -1,4 +1,4 @@
-package io.qrbench.quantizers.math;
+package io.qrbench.quant;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

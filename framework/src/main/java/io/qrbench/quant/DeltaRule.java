@@ -1,4 +1,4 @@
-package io.qrbench.quantizers.math;
+package io.qrbench.quant;
 
 /**
  * How TWN picks its threshold delta for one group of weights. Sealed so that a report can name

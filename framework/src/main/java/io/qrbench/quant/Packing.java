@@ -1,4 +1,4 @@
-package io.qrbench.quantizers.math;
+package io.qrbench.quant;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
