@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       TrainCommand.class,
+      QuantizeCommand.class,
       ValidateCommand.class,
       DataCommand.class,
       ListPluginsCommand.class,

@@ -42,6 +42,16 @@ public final class Invoke {
     return quantize(quantizer.plugin(Quantizer.class), quantizer.config(), layers);
   }
 
+  /** The packed form of a layer's kernel, if the quantizer packs it. */
+  public static Optional<io.qrbench.quant.PackedTensor> pack(PluginConfig quantizer, QuantizableLayer layer) {
+    return pack(quantizer.plugin(Quantizer.class), quantizer.config(), layer);
+  }
+
+  private static <C extends Record> Optional<io.qrbench.quant.PackedTensor> pack(Quantizer<C> q, Record config,
+      QuantizableLayer layer) {
+    return q.pack(q.configType().cast(config), layer);
+  }
+
   private static <C extends Record> ImageDataset open(DatasetProvider<C> p, Record config, Split split) {
     return p.open(p.configType().cast(config), split);
   }

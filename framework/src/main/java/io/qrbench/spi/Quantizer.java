@@ -25,6 +25,14 @@ public interface Quantizer<C extends Record> extends Plugin<C> {
   QuantizationSummary quantize(C config, List<QuantizableLayer> layers);
 
   /**
+   * The packed form of one layer's kernel (codes plus scales), once {@link #quantize} has run, or
+   * empty for a layer kept in full precision. The default keeps every layer in full precision.
+   */
+  default Optional<io.qrbench.quant.PackedTensor> pack(C config, QuantizableLayer layer) {
+    return Optional.empty();
+  }
+
+  /**
    * For quantization-aware training: the transform each layer's kernel goes through, applied by
    * the model's {@link io.qrbench.nn.Layers}. Empty (the default) trains in full precision.
    */

@@ -127,6 +127,9 @@ public final class WeightsFile {
    */
   public static Loaded load(Block block, NDManager manager, Path file) {
     Contents c = read(file);
+    if (c.packed()) {
+      return new Loaded(c.metadata(), PackedWeights.load(block, manager, c.body(), file));
+    }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(c.body()))) {
       byte[] params = in.readNBytes(in.readInt());
       try (DataInputStream p = new DataInputStream(new ByteArrayInputStream(params))) {
@@ -146,7 +149,12 @@ public final class WeightsFile {
     return file.resolveSibling(file.getFileName() + ".json");
   }
 
-  private record Contents(WeightsMetadata metadata, byte[] body) {}
+  /** A weights file split into its metadata and the bytes the checksum covers. */
+  record Contents(WeightsMetadata metadata, byte[] body, boolean packed) {
+    Contents(WeightsMetadata metadata, byte[] body) {
+      this(metadata, body, false);
+    }
+  }
 
   private static Contents read(Path file) {
     if (!Files.isRegularFile(file)) {
@@ -158,6 +166,10 @@ public final class WeightsFile {
       all = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException("cannot read weights file " + file + ": " + e.getMessage(), e);
+    }
+    if (PackedWeights.isPacked(all)) {
+      Contents packed = PackedWeights.read(file, all, JSON);
+      return new Contents(packed.metadata(), checked(file, packed.metadata(), packed.body()), true);
     }
     if (all.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(all, FAMILY.length), FAMILY)
         && !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
@@ -179,13 +191,17 @@ public final class WeightsFile {
     } catch (IOException e) {
       throw new ConfigException(file + " has unreadable metadata: " + e.getMessage(), e);
     }
-    byte[] body = Arrays.copyOfRange(all, start + len, all.length);
+    return new Contents(meta, checked(file, meta, Arrays.copyOfRange(all, start + len, all.length)));
+  }
+
+  /** {@code body} itself, once its SHA-256 matches the metadata's. */
+  private static byte[] checked(Path file, WeightsMetadata meta, byte[] body) {
     String sum = sha256(body);
     if (meta.sha256() != null && !meta.sha256().equals(sum)) {
       throw new ConfigException(file + " is damaged: its parameters' SHA-256 is " + sum + ", the file says "
           + meta.sha256() + "; train or copy it again");
     }
-    return new Contents(meta, body);
+    return body;
   }
 
   static String sha256(byte[] bytes) {

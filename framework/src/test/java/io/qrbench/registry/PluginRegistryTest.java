@@ -114,6 +114,8 @@ class PluginRegistryTest {
     assertEquals(Optional.of("salt-and-pepper"), Suggestions.closest("salt", ids), "prefix");
     assertEquals(Optional.empty(), Suggestions.closest("transformer", ids));
     assertEquals(3, Suggestions.distance("kitten", "sitting"));
+    assertEquals(1, Suggestions.distance("tnw", "twn"), "a swap of neighbours is one edit");
+    assertEquals(Optional.of("twn"), Suggestions.closest("tnw", List.of("binary", "fp32", "ttq", "twn", "uniform")));
   }
 
   /** A second class claiming the id {@code none}. */

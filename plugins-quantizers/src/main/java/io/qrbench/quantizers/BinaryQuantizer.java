@@ -43,6 +43,11 @@ public final class BinaryQuantizer extends KernelQuantizer<BinaryQuantizer.Confi
   }
 
   @Override
+  String scheme() {
+    return io.qrbench.quant.PackedTensor.BINARY;
+  }
+
+  @Override
   SkipRule skip(Config config) {
     return new SkipRule(config.skip());
   }

@@ -3,6 +3,7 @@ package io.qrbench.quantizers;
 import ai.djl.ndarray.NDArray;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.WeightTransform;
+import io.qrbench.quant.PackedTensor;
 import io.qrbench.quant.Quantized;
 import io.qrbench.spi.QuantizableLayer;
 import io.qrbench.spi.QuantizationSummary;
@@ -25,6 +26,20 @@ abstract class KernelQuantizer<C extends Record> implements Quantizer<C> {
 
   /** Which layers the configuration keeps in full precision. */
   abstract SkipRule skip(C config);
+
+  /** The packed scheme of this quantizer's codes (see {@link PackedTensor}). */
+  abstract String scheme();
+
+  @Override
+  public Optional<PackedTensor> pack(C config, QuantizableLayer layer) {
+    if (skip(config).skips(layer.info())) {
+      return Optional.empty();
+    }
+    NDArray array = layer.weight().getArray();
+    Quantized q = quantize(config, layer, array.toFloatArray(), Math.toIntExact(array.getShape().get(0)));
+    int[] shape = java.util.Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
+    return Optional.of(PackedTensor.of(layer.info().name(), shape, scheme(), q));
+  }
 
   /**
    * The quantized form of a layer's kernel. A layer built with this quantizer's hook is quantized

@@ -66,6 +66,11 @@ public final class TtqQuantizer extends KernelQuantizer<TtqQuantizer.Config> {
   }
 
   @Override
+  String scheme() {
+    return io.qrbench.quant.PackedTensor.TTQ;
+  }
+
+  @Override
   SkipRule skip(Config config) {
     return new SkipRule(config.skip());
   }

@@ -70,6 +70,11 @@ public final class TwnQuantizer extends KernelQuantizer<TwnQuantizer.Config> {
   }
 
   @Override
+  String scheme() {
+    return io.qrbench.quant.PackedTensor.TERNARY;
+  }
+
+  @Override
   SkipRule skip(Config config) {
     return new SkipRule(config.skip());
   }

@@ -52,6 +52,11 @@ public final class UniformQuantizer extends KernelQuantizer<UniformQuantizer.Con
   }
 
   @Override
+  String scheme() {
+    return io.qrbench.quant.PackedTensor.UNIFORM;
+  }
+
+  @Override
   SkipRule skip(Config config) {
     return new SkipRule(config.skip());
   }

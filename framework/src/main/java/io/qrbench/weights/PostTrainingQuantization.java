@@ -1,0 +1,62 @@
+package io.qrbench.weights;
+
+import ai.djl.nn.Parameter;
+import io.qrbench.nn.Layers;
+import io.qrbench.quant.PackedTensor;
+import io.qrbench.runner.Invoke;
+import io.qrbench.runner.LoadedModel;
+import io.qrbench.spi.ModelContext;
+import io.qrbench.spi.ModelInput;
+import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.suite.PluginConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code qrbench quantize}: quantizes a trained model's weights and writes them packed, with
+ * metadata that names the quantizer, so a suite can evaluate the file as it is.
+ */
+public final class PostTrainingQuantization {
+  private PostTrainingQuantization() {}
+
+  /**
+   * What quantization produced.
+   *
+   * @param summary per-layer facts
+   * @param metadata the packed file's metadata
+   */
+  public record Result(QuantizationSummary summary, WeightsMetadata metadata) {}
+
+  /**
+   * Quantizes {@code weights} (a model of {@code model}'s architecture) with {@code quantizer} and
+   * writes the packed result to {@code out}.
+   */
+  public static Result run(PluginConfig model, PluginConfig quantizer, Path weights, Path out) throws IOException {
+    WeightsMetadata meta = WeightsFile.readMetadata(weights);
+    ModelInput input = new ModelInput(meta.inputShape().get(0), meta.inputShape().get(1), meta.inputShape().get(2),
+        meta.classes());
+    MetadataCheck.check(weights, meta, model, input);
+    Layers layers = Invoke.trainingHook(quantizer).map(Layers::withHook).orElseGet(Layers::plain);
+    try (LoadedModel m = new LoadedModel("quantize", input, layers,
+        manager -> Invoke.build(model, new ModelContext(input, layers, manager, Optional.empty())))) {
+      WeightsFile.Loaded loaded = WeightsFile.load(m.block(), m.manager(), weights);
+      m.prepareHook(meta.quantizer().equals(quantizer.id()) ? loaded.extra() : null, weights);
+      m.freeze(true);
+      QuantizationSummary summary = Invoke.quantize(quantizer, m.quantizableLayers());
+      Map<Parameter, PackedTensor> packed = new IdentityHashMap<>();
+      for (QuantizableLayer layer : m.quantizableLayers()) {
+        Invoke.pack(quantizer, layer).ifPresent(t -> packed.put(layer.weight(), t));
+      }
+      WeightsMetadata quantized = new WeightsMetadata(meta.architecture(), meta.modelConfig(), quantizer.id(),
+          io.qrbench.suite.ConfigMaps.of(quantizer.config()), meta.dataset(), meta.inputShape(), meta.classes(),
+          null, null, meta.epochs(), meta.seed(), io.qrbench.Version.get(), Instant.now().toString(), null,
+          "post-training " + quantizer.id() + " of " + weights.getFileName());
+      return new Result(summary, PackedWeights.save(m.block(), packed, m.hook().parameters(), quantized, out));
+    }
+  }
+}
