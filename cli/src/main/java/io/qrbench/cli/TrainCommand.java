@@ -36,6 +36,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", paramLabel = "N", description = "override the spec's epochs")
   Integer epochs;
 
+  @Option(names = "--init", paramLabel = "FILE", description = "start from these weights (overrides the spec's init)")
+  Path init;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -49,6 +52,12 @@ final class TrainCommand implements Callable<Integer> {
     TrainingSpec ts = new TrainingSpecLoader(PluginRegistry.discover()).load(specFile);
     if (epochs != null) {
       ts = ts.withEpochs(epochs);
+    }
+    if (init != null) {
+      if (!java.nio.file.Files.isRegularFile(init)) {
+        throw new ConfigException("--init: weights file not found: " + init.toAbsolutePath());
+      }
+      ts = ts.withInit(init);
     }
     Path outDir = out != null ? out : Path.of("runs", "train", ts.name().replaceAll("[^A-Za-z0-9._-]", "_"));
     PrintWriter console = spec.commandLine().getOut();

@@ -57,12 +57,18 @@ public record TrainingSpec(
         newEpochs, batchSize, optimizer, schedule, augment);
   }
 
+  /** The same spec started from other weights (the CLI's {@code --init}). */
+  public TrainingSpec withInit(Path newInit) {
+    return new TrainingSpec(file, source, name, seed, model, dataset, limit, testLimit, quantizer, newInit,
+        epochs, batchSize, optimizer, schedule, augment);
+  }
+
   /** Identifies what this spec trains; a checkpoint resumes only under the same fingerprint. */
   public String fingerprint() {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(source.getBytes(StandardCharsets.UTF_8));
-      md.update(("\nepochs=" + epochs).getBytes(StandardCharsets.UTF_8));
+      md.update(("\nepochs=" + epochs + "\ninit=" + init).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
