@@ -219,6 +219,12 @@ public final class Runner {
     }
     model.freeze(true);
     QuantizationSummary q = Invoke.quantize(entry.quantizer(), model.quantizableLayers());
+    if (entry.recalibrateBn() > 0) {
+      int images = BatchNormRecalibration.run(model,
+          Invoke.open(suite.dataset().provider(), Split.TRAIN), entry.recalibrateBn(), suite.batchSize());
+      listener.info("model '" + entry.name() + "': BatchNorm statistics re-estimated on " + images + " training images");
+      source = source + "; BatchNorm re-estimated on " + images + " training images";
+    }
     return new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
         entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy);
   }

@@ -87,9 +87,11 @@ public record Suite(
    * @param quantizer the quantizer applied to its weights
    * @param weights the weights file, or null when the model is trained in the run
    * @param train how to train it in the run, or null when weights are given
+   * @param recalibrateBn batches of training images to re-estimate BatchNorm's running
+   *     statistics with after quantization; 0 to keep the trained statistics
    */
   public record ModelEntry(
-      String name, PluginConfig model, PluginConfig quantizer, Path weights, TrainSpec train) {}
+      String name, PluginConfig model, PluginConfig quantizer, Path weights, TrainSpec train, int recalibrateBn) {}
 
   /**
    * One perturbation with all its levels.

@@ -15,5 +15,6 @@ record SuiteDocument(
     List<JsonNode> reports) {
 
   /** One entry of {@code models:} before its plugins are resolved. */
-  record ModelDocument(String name, JsonNode model, JsonNode quantizer, String weights, TrainSpec train) {}
+  record ModelDocument(String name, JsonNode model, JsonNode quantizer, String weights, TrainSpec train,
+      Integer recalibrateBn) {}
 }

@@ -194,7 +194,16 @@ public final class SuiteLoader {
           problems.add(doc.problemAtKey(at + "/train", "model '" + name + "' has both 'weights' and 'train'",
               "keep one: 'weights' to evaluate a trained model, 'train' to train it in the run"));
         }
-        models.add(new ModelEntry(name, model, quantizer, weights, md.train()));
+        int recalibrate = md.recalibrateBn() == null ? 0 : md.recalibrateBn();
+        if (recalibrate < 0) {
+          problems.add(doc.problemAtValue(at + "/recalibrate-bn", "expected a number of batches >= 0, found " + recalibrate,
+              "e.g. 'recalibrate-bn: 50', or leave it out to keep the trained statistics"));
+        }
+        if (recalibrate > 0 && ownWeights) {
+          problems.add(doc.problemAtKey(at + "/recalibrate-bn", "model '" + name + "' (" + model.id()
+              + ") is imported as it is; its BatchNorm statistics cannot be re-estimated", "remove 'recalibrate-bn'"));
+        }
+        models.add(new ModelEntry(name, model, quantizer, weights, md.train(), recalibrate));
       }
       return models;
     }

@@ -6,14 +6,15 @@ import java.util.SplittableRandom;
  * Applies {@link AugmentSpec} to one image held as (C, H, W) floats, in place. The random choice
  * comes from the caller's generator, seeded per epoch and image, so a resumed run draws the same.
  */
-final class Augmenter {
+public final class Augmenter {
   private final AugmentSpec spec;
   private final int channels;
   private final int height;
   private final int width;
   private final float[] scratch;
 
-  Augmenter(AugmentSpec spec, int channels, int height, int width) {
+  /** An augmenter for images of the given shape. */
+  public Augmenter(AugmentSpec spec, int channels, int height, int width) {
     this.spec = spec;
     this.channels = channels;
     this.height = height;
@@ -21,7 +22,8 @@ final class Augmenter {
     this.scratch = new float[channels * height * width];
   }
 
-  void apply(float[] image, int offset, SplittableRandom r) {
+  /** Augments the image at {@code offset} in place, drawing from {@code r}. */
+  public void apply(float[] image, int offset, SplittableRandom r) {
     int p = spec.cropPadding();
     int dy = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;
     int dx = p == 0 ? 0 : r.nextInt(2 * p + 1) - p;

@@ -237,6 +237,15 @@ class SuiteLoaderTest {
   }
 
   @Test
+  void negativeBatchNormRecalibration() {
+    SuiteProblem p = only(VALID.replace("train: {epochs: 2}", "train: {epochs: 2}\n    recalibrate-bn: -1"));
+    assertEquals("models[0].recalibrate-bn", p.path());
+    assertTrue(p.problem().contains("expected a number of batches >= 0, found -1"), p.problem());
+    assertEquals(50, load(VALID.replace("train: {epochs: 2}", "train: {epochs: 2}\n    recalibrate-bn: 50"))
+        .models().get(0).recalibrateBn());
+  }
+
+  @Test
   void zeroLimit() {
     SuiteProblem p = only(VALID.replace("limit: 30", "limit: 0"));
     assertEquals("dataset.limit", p.path());
