@@ -1,0 +1,45 @@
+package io.qrbench.perturbations.attacks;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Perturbation;
+import io.qrbench.spi.PerturbationContext;
+
+/**
+ * The fast gradient sign method (Goodfellow et al. 2015): x' = clip(x + epsilon * sign(grad_x
+ * loss)) with the cross-entropy of the true label, the model in inference mode.
+ */
+public final class Fgsm implements Perturbation<Fgsm.Config> {
+
+  /** @param epsilon the L-infinity size of the step, in [0,1] pixel units */
+  public record Config(@JsonPropertyDescription("L-infinity step size in [0,1] units (8/255 = 0.0314)") Double epsilon) {
+    public Config {
+      epsilon = epsilon == null ? 8 / 255.0 : epsilon;
+      Steps.checkEpsilon(epsilon);
+    }
+  }
+
+  @Override
+  public String id() {
+    return "fgsm";
+  }
+
+  @Override
+  public String description() {
+    return "fast gradient sign method: x + epsilon*sign(grad), one step, L-infinity";
+  }
+
+  @Override
+  public Class<Config> configType() {
+    return Config.class;
+  }
+
+  @Override
+  public NDArray apply(Config config, PerturbationContext ctx) {
+    if (config.epsilon() == 0) {
+      return ctx.images();
+    }
+    NDArray g = ctx.model().lossGradient(ctx.images(), ctx.labels()).gradient();
+    return ctx.images().add(g.sign().mul(config.epsilon().floatValue())).clip(0f, 1f);
+  }
+}

@@ -1,0 +1,110 @@
+package io.qrbench.perturbations.attacks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.ModelUnderTest.LossGradient;
+import io.qrbench.spi.Perturbation;
+import io.qrbench.spi.PerturbationContext;
+import java.util.Locale;
+
+/**
+ * Projected gradient descent (Madry et al. 2018): from a uniform random start in the epsilon-ball,
+ * {@code steps} gradient steps of size {@code step}, each projected back onto the ball and [0,1].
+ * L-infinity steps along sign(grad), L2 steps along grad / ||grad||. With several restarts, each
+ * image keeps the restart with the highest loss. Without a random start this is BIM.
+ */
+public final class Pgd implements Perturbation<Pgd.Config> {
+
+  /**
+   * @param norm linf or l2
+   * @param epsilon the ball's radius (linf default 8/255; l2 default 0.5)
+   * @param step the step size (default epsilon / 4)
+   * @param steps the number of steps
+   * @param randomStart start from a uniform point in the ball
+   * @param restarts independent runs; each image keeps the strongest
+   */
+  public record Config(
+      @JsonPropertyDescription("linf or l2") String norm,
+      @JsonPropertyDescription("radius of the ball, [0,1] units (linf: 8/255, l2: 0.5)") Double epsilon,
+      @JsonPropertyDescription("step size (default epsilon/4)") Double step,
+      @JsonPropertyDescription("number of steps") Integer steps,
+      @JsonPropertyDescription("start from a uniform point in the ball") Boolean randomStart,
+      @JsonPropertyDescription("independent runs; each image keeps the one with the highest loss") Integer restarts) {
+    public Config {
+      norm = norm == null ? "linf" : norm.toLowerCase(Locale.ROOT);
+      if (!norm.equals("linf") && !norm.equals("l2")) {
+        throw new IllegalArgumentException("norm must be linf or l2, was '" + norm + "'");
+      }
+      epsilon = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
+      Steps.checkEpsilon(epsilon);
+      step = step == null ? epsilon / 4 : step;
+      steps = steps == null ? 10 : steps;
+      randomStart = randomStart == null || randomStart;
+      restarts = restarts == null ? 1 : restarts;
+      if (!(step >= 0) || steps < 1 || restarts < 1) {
+        throw new IllegalArgumentException("step must be >= 0, steps and restarts at least 1");
+      }
+    }
+
+    boolean linf() {
+      return norm.equals("linf");
+    }
+  }
+
+  @Override
+  public String id() {
+    return "pgd";
+  }
+
+  @Override
+  public String description() {
+    return "projected gradient descent, L-infinity or L2, random start, restarts (Madry et al.)";
+  }
+
+  @Override
+  public Class<Config> configType() {
+    return Config.class;
+  }
+
+  @Override
+  public NDArray apply(Config config, PerturbationContext ctx) {
+    return run(ctx, config.linf(), config.epsilon().floatValue(), config.step().floatValue(), config.steps(),
+        config.randomStart(), config.restarts());
+  }
+
+  /** The attack, shared with {@link Bim}. */
+  static NDArray run(PerturbationContext ctx, boolean linf, float eps, float step, int steps, boolean randomStart,
+      int restarts) {
+    NDArray x0 = ctx.images();
+    if (eps == 0) {
+      return x0;
+    }
+    NDArray best = null;
+    NDArray bestLoss = null;
+    for (int r = 0; r < restarts; r++) {
+      NDArray x = randomStart ? Steps.randomStart(ctx, eps, linf, r) : x0;
+      for (int s = 0; s < steps; s++) {
+        NDArray g = ctx.model().lossGradient(x, ctx.labels()).gradient();
+        x = linf ? Steps.projectLinf(Steps.linfStep(x, g, step), x0, eps)
+            : Steps.projectL2(Steps.l2Step(x, g, step), x0, eps);
+      }
+      if (restarts == 1) {
+        return x;
+      }
+      LossGradient lg = ctx.model().lossGradient(x, ctx.labels());
+      if (best == null) {
+        best = x;
+        bestLoss = lg.loss();
+      } else {
+        NDArray better = lg.loss().gt(bestLoss);
+        long[] dims = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(dims, 1);
+        dims[0] = ctx.batchSize();
+        best = NDArrays.where(better.reshape(new ai.djl.ndarray.types.Shape(dims)).broadcast(x.getShape()), x, best);
+        bestLoss = NDArrays.where(better, lg.loss(), bestLoss);
+      }
+    }
+    return best;
+  }
+}
