@@ -16,6 +16,8 @@ package io.qrbench.result;
  * @param imagesPerSecond images evaluated per second, perturbation included
  * @param outcomes per-image top-1 correctness: a bit set, image i in bit (i % 8) of byte i / 8,
  *     base64-encoded; the report's paired tests compare models on these
+ * @param extra the perturbation's own per-image measurements, averaged over images (e.g. the
+ *     minimal attack's {@code fooled}: the fraction of images it fooled within its budget)
  */
 public record Metrics(
     int images,
@@ -29,4 +31,9 @@ public record Metrics(
     double meanLinf,
     double seconds,
     double imagesPerSecond,
-    String outcomes) {}
+    String outcomes,
+    java.util.Map<String, Double> extra) {
+  public Metrics {
+    extra = extra == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(extra));
+  }
+}

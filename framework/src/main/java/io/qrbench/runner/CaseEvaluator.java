@@ -35,6 +35,14 @@ public final class CaseEvaluator {
   }
 
   Metrics evaluate(LoadedModel model, Perturbation<?> perturbation, Record config, long levelSeed) {
+    return evaluate(model, model, perturbation, config, levelSeed);
+  }
+
+  /**
+   * Evaluates {@code model} on images perturbed against {@code attacked}: the same model, or for a
+   * transfer attack another one that the perturbation's gradients come from.
+   */
+  Metrics evaluate(LoadedModel model, LoadedModel attacked, Perturbation<?> perturbation, Record config, long levelSeed) {
     int n = data.size();
     int k = Math.min(5, model.classes());
     Batches batches = new Batches(data, batchSize);
@@ -44,12 +52,13 @@ public final class CaseEvaluator {
     double sumAbs = 0;
     double sumL2 = 0;
     double sumLinf = 0;
+    java.util.Map<String, Double> extra = new java.util.TreeMap<>();
     long start = System.nanoTime();
     for (int from = 0; from < n; from += batchSize) {
       int count = Math.min(batchSize, n - from);
       try (NDManager bm = model.manager().newSubManager()) {
         NDArray[] xy = batches.load(bm, null, from, count);
-        Context ctx = new Context(xy[0], xy[1], from, levelSeed, model, bm);
+        Context ctx = new Context(xy[0], xy[1], from, levelSeed, attacked, bm, extra);
         NDArray perturbed = apply(perturbation, config, ctx);
         if (!perturbed.getShape().equals(xy[0].getShape())) {
           throw new QrbenchException("perturbation '" + perturbation.id() + "' returned shape "
@@ -81,7 +90,13 @@ public final class CaseEvaluator {
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Metrics(n, 100.0 * correct1 / n, 100.0 * correctK / n, correct1, correctK,
         sumAbs / n, 255 * sumAbs / n, sumL2 / n, sumLinf / n, seconds, n / seconds,
-        Base64.getEncoder().encodeToString(outcomes.toByteArray()));
+        Base64.getEncoder().encodeToString(outcomes.toByteArray()), means(extra, n));
+  }
+
+  private static java.util.Map<String, Double> means(java.util.Map<String, Double> sums, int n) {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    sums.forEach((k, v) -> out.put(k, v / n));
+    return out;
   }
 
   private static double sum(float[] v) {
@@ -123,10 +138,19 @@ public final class CaseEvaluator {
 
   private record Context(
       NDArray images, NDArray labels, int firstIndex, long levelSeed, ModelUnderTest model,
-      NDManager manager) implements PerturbationContext {
+      NDManager manager, java.util.Map<String, Double> sums) implements PerturbationContext {
     @Override
     public long seed(int i) {
       return ImageSeeds.imageSeed(levelSeed, (long) firstIndex + i);
+    }
+
+    @Override
+    public void record(String metric, float[] perImage) {
+      if (perImage.length != batchSize()) {
+        throw new IllegalArgumentException("'" + metric + "' has " + perImage.length + " values for "
+            + batchSize() + " images");
+      }
+      sums.merge(metric, sum(perImage), Double::sum);
     }
   }
 }

@@ -112,11 +112,9 @@ public final class Runner {
       CaseEvaluator evaluator, RunJournal journal, Path outDir) {
     LoadedModel model = null;
     String modelError = null;
+    java.util.Map<String, LoadedModel> sources = new java.util.HashMap<>();
     try {
-      // initial weights are drawn from the engine's generator: seed it per model
-      Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
-      Layers layers = Invoke.trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
-      model = new LoadedModel(entry.name(), input, layers, manager -> build(entry, input, layers, manager));
+      model = load(suite, entry, input, outDir, journal);
       ModelResult ready = prepare(suite, entry, model, outDir, journal.model(entry.name()));
       journal.put(ready);
       listener.modelReady(ready);
@@ -126,16 +124,49 @@ public final class Runner {
     }
     try {
       for (Plan plan : pending) {
-        CaseResult r = modelError != null
-            ? failed(plan, "model could not be prepared: " + modelError)
-            : runCase(suite, evaluator, model, plan);
+        CaseResult r;
+        if (modelError != null) {
+          r = failed(plan, "model could not be prepared: " + modelError);
+        } else {
+          LoadedModel attacked = model;
+          String source = plan.perturbation().source();
+          try {
+            if (source != null && !source.equals(entry.name())) {
+              attacked = sources.computeIfAbsent(source, s -> prepared(suite, s, input, outDir, journal));
+            }
+            r = runCase(suite, evaluator, model, attacked, plan);
+          } catch (RuntimeException e) {
+            r = failed(plan, "source model '" + source + "' could not be prepared: " + describe(e));
+          }
+        }
         journal.put(r);
         listener.caseFinished(r);
       }
     } finally {
+      sources.values().forEach(LoadedModel::close);
       if (model != null) {
         model.close();
       }
+    }
+  }
+
+  /** Builds a suite model (seeding its initial weights per model) without loading weights. */
+  private LoadedModel load(Suite suite, ModelEntry entry, ModelInput input, Path outDir, RunJournal journal) {
+    Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
+    Layers layers = Invoke.trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
+    return new LoadedModel(entry.name(), input, layers, manager -> build(entry, input, layers, manager));
+  }
+
+  /** The source model of a transfer attack, ready to craft on (its own results are recorded in its turn). */
+  private LoadedModel prepared(Suite suite, String name, ModelInput input, Path outDir, RunJournal journal) {
+    ModelEntry entry = suite.models().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    LoadedModel m = load(suite, entry, input, outDir, journal);
+    try {
+      prepare(suite, entry, m, outDir, journal.model(name));
+      return m;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
     }
   }
 
@@ -171,11 +202,11 @@ public final class Runner {
     return plans;
   }
 
-  private CaseResult runCase(Suite suite, CaseEvaluator evaluator, LoadedModel model, Plan plan) {
+  private CaseResult runCase(Suite suite, CaseEvaluator evaluator, LoadedModel model, LoadedModel attacked, Plan plan) {
     listener.caseStarted(plan.id(), evaluator.images());
     try {
       long seed = ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().label());
-      Metrics m = evaluator.evaluate(model, plan.perturbation().plugin(), plan.level().config(), seed);
+      Metrics m = evaluator.evaluate(model, attacked, plan.perturbation().plugin(), plan.level().config(), seed);
       return new CaseResult(plan.id(), plan.model().name(), plan.perturbation().name(),
           plan.perturbation().plugin().id(), plan.level().label(), plan.level().params(), "ok", null, m);
     } catch (RuntimeException e) {

@@ -44,4 +44,11 @@ public interface PerturbationContext {
 
   /** The batch's manager: arrays made here are freed when the batch ends. */
   NDManager manager();
+
+  /**
+   * Records a measurement of each image of the batch (e.g. 1 if an attack fooled it, else 0); the
+   * case's results hold its mean over all images under {@code metric}. Call it at most once per
+   * batch and metric.
+   */
+  void record(String metric, float[] perImage);
 }

@@ -99,8 +99,10 @@ public record Suite(
    * @param name the display name, unique in the suite (the id unless the suite names it)
    * @param plugin the perturbation
    * @param levels one entry per combination of list-valued keys; one when there are none
+   * @param source the suite model an attack crafts its images on (a transfer attack), or null to
+   *     attack each model itself
    */
-  public record PerturbationEntry(String name, Perturbation<?> plugin, List<Level> levels) {
+  public record PerturbationEntry(String name, Perturbation<?> plugin, List<Level> levels, String source) {
     public PerturbationEntry {
       levels = List.copyOf(levels);
     }

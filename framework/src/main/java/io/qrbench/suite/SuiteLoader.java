@@ -94,7 +94,8 @@ public final class SuiteLoader {
       String name = required(d.name(), "/name", "name", "give the suite a name: 'name: my-suite'");
       List<ModelEntry> models = models(d.models());
       DatasetRef dataset = dataset(d.dataset());
-      List<PerturbationEntry> perturbations = perturbations(d.perturbations());
+      List<PerturbationEntry> perturbations = perturbations(d.perturbations(),
+          models.stream().map(ModelEntry::name).toList());
       List<PluginConfig> reports = reports(d.reports());
       int batchSize = d.batchSize() == null ? DEFAULT_BATCH_SIZE : d.batchSize();
       if (batchSize < 1) {
@@ -208,7 +209,7 @@ public final class SuiteLoader {
       return models;
     }
 
-    private List<PerturbationEntry> perturbations(List<JsonNode> nodes) {
+    private List<PerturbationEntry> perturbations(List<JsonNode> nodes, List<String> modelNames) {
       if (nodes == null) {
         nodes = List.of(TextNode.valueOf("none"));
       }
@@ -217,12 +218,22 @@ public final class SuiteLoader {
       for (int i = 0; i < nodes.size(); i++) {
         String at = YamlDocument.child("/perturbations", i);
         JsonNode node = nodes.get(i);
-        Optional<PluginResolver.Resolved> r = resolver.resolve(PluginKind.PERTURBATION, at, node, Set.of("name"));
+        Optional<PluginResolver.Resolved> r = resolver.resolve(PluginKind.PERTURBATION, at, node, Set.of("name", "source"));
         if (r.isEmpty()) {
           continue;
         }
         Perturbation<?> plugin = (Perturbation<?>) r.get().plugin();
-        String name = plugin.id();
+        String source = null;
+        JsonNode src = node.isObject() ? node.get("source") : null;
+        if (src != null) {
+          source = binder.bind(at + "/source", src, String.class).orElse(null);
+          if (source != null && !modelNames.contains(source)) {
+            problems.add(doc.problemAtValue(at + "/source", "no model is named '" + source + "'"
+                + io.qrbench.registry.Suggestions.closest(source, modelNames).map(s -> "; did you mean '" + s + "'?").orElse(""),
+                "name one of the suite's models: " + String.join(", ", modelNames)));
+          }
+        }
+        String name = source == null ? plugin.id() : plugin.id() + "@" + source;
         JsonNode n = node.isObject() ? node.get("name") : null;
         if (n != null) {
           name = binder.bind(at + "/name", n, String.class).orElse(name);
@@ -236,7 +247,7 @@ public final class SuiteLoader {
           binder.bind(at, e.body(), plugin.configType())
               .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, PluginResolver.params(e.body()))));
         }
-        entries.add(new PerturbationEntry(name, plugin, levels));
+        entries.add(new PerturbationEntry(name, plugin, levels, source));
       }
       return entries;
     }

@@ -195,6 +195,21 @@ class RunnerTest {
         "L-inf of an FGSM step is epsilon (less where clipped)");
   }
 
+  @Test
+  void aTransferAttackCraftsOnTheSourceModelAndEvaluatesEveryModelOnThoseImages() {
+    RunResult r = new Runner(new RunListener() {}).run(
+        suite("  - {id: gradient-sign, epsilon: 0.2}\n  - {id: gradient-sign, epsilon: 0.2, source: A}", 32),
+        new Runner.Options(dir, false, false));
+    Map<String, CaseResult> c = byId(r);
+    var fromAOnA = c.get("A/gradient-sign@A").metrics();
+    var fromAOnB = c.get("B/gradient-sign@A").metrics();
+    var whiteBoxB = c.get("B/gradient-sign").metrics();
+    assertEquals(fromAOnA.meanAbs(), fromAOnB.meanAbs(), 1e-9, "B is evaluated on the images crafted on A");
+    assertEquals(fromAOnA.meanL2(), fromAOnB.meanL2(), 1e-9);
+    assertEquals(c.get("A/gradient-sign").metrics().outcomes(), fromAOnA.outcomes(), "on A itself it is white-box");
+    assertNotEquals(whiteBoxB.meanL2(), fromAOnB.meanL2(), "B's own gradients give other images");
+  }
+
   private static float[] weight(LoadedModel m, String suffix) {
     for (Pair<String, Parameter> p : m.block().getParameters()) {
       if (p.getKey().endsWith(suffix)) {

@@ -246,6 +246,17 @@ class SuiteLoaderTest {
   }
 
   @Test
+  void transferSourcesMustBeSuiteModels() {
+    SuiteProblem p = only(VALID.replace("  - none\n", "  - none\n  - {id: sweepable, source: B}\n"));
+    assertEquals("perturbations[1].source", p.path());
+    assertTrue(p.problem().contains("no model is named 'B'"), p.problem());
+    assertTrue(p.fix().contains("A"), p.fix());
+    Suite s = load(VALID.replace("  - none\n", "  - none\n  - {id: sweepable, source: A}\n"));
+    assertEquals("sweepable@A", s.perturbations().get(1).name());
+    assertEquals("A", s.perturbations().get(1).source());
+  }
+
+  @Test
   void zeroLimit() {
     SuiteProblem p = only(VALID.replace("limit: 30", "limit: 0"));
     assertEquals("dataset.limit", p.path());
