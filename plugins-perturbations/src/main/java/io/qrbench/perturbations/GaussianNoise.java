@@ -1,34 +1,58 @@
 package io.qrbench.perturbations;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
-import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
 /**
  * Additive Gaussian noise with scikit-image's {@code random_noise(mode='gaussian')} semantics:
- * x + N(mean, sqrt(var)), clipped to [0,1]. Each image draws from its own seeded generator.
+ * x + N(mean, sqrt(var)), clipped to [0,1]; or, with {@code severity}, CIFAR-10-C's "Gaussian
+ * noise" (Hendrycks &amp; Dietterich 2019): x + N(0, c), c = 0.04, 0.06, 0.08, 0.09, 0.10. Each
+ * image draws from its own seeded generator, one draw per value in (C, H, W) order.
  */
 public final class GaussianNoise implements Perturbation<GaussianNoise.Config> {
 
   /**
-   * The noise.
+   * The noise. With {@code severity} given, {@code mean} and {@code var} stay null.
    *
-   * @param mean mean of the noise
+   * @param mean mean of the noise (scikit-image's default 0)
    * @param var variance of the noise (scikit-image's default 0.01, a standard deviation of 0.1)
+   * @param severity CIFAR-10-C level 1..5 instead of mean and var, or null
+   * @param quantizeToUint8 round the output to k/255, as a dataset stored as 8-bit images
    */
   public record Config(
-      @JsonPropertyDescription("mean of the noise") Double mean,
-      @JsonPropertyDescription("variance of the noise (not the standard deviation)") Double var) {
+      @JsonPropertyDescription("mean of the noise (scikit-image default 0)") Double mean,
+      @JsonPropertyDescription("variance of the noise, not the standard deviation (scikit-image default 0.01)")
+          Double var,
+      @JsonPropertyDescription("CIFAR-10-C severity 1..5 (std 0.04, 0.06, 0.08, 0.09, 0.10) instead of mean and var")
+          Integer severity,
+      @JsonPropertyDescription("round the output to k/255 (half to even), like images stored as 8 bits")
+          Boolean quantizeToUint8) {
     public Config {
-      mean = mean == null ? 0.0 : mean;
-      var = var == null ? 0.01 : var;
-      if (!(var >= 0) || Double.isInfinite(var)) {
-        throw new IllegalArgumentException("var must be a finite number >= 0, was " + var);
+      Cifar10C.check("gaussian", severity, "mean", mean, "var", var);
+      if (severity == null) {
+        mean = mean == null ? 0.0 : mean;
+        var = var == null ? 0.01 : var;
+        if (!Double.isFinite(mean)) {
+          throw new IllegalArgumentException("mean must be a finite number, was " + mean);
+        }
+        if (!(var >= 0) || Double.isInfinite(var)) {
+          throw new IllegalArgumentException("var must be a finite number >= 0, was " + var);
+        }
       }
+      quantizeToUint8 = quantizeToUint8 != null && quantizeToUint8;
+    }
+
+    /** The mean the noise is drawn with. */
+    double noiseMean() {
+      return severity == null ? mean : 0.0;
+    }
+
+    /** The standard deviation the noise is drawn with. */
+    double noiseStd() {
+      return severity == null ? Math.sqrt(var) : Cifar10C.constant(Cifar10C.GAUSSIAN_STD, severity);
     }
   }
 
@@ -39,7 +63,8 @@ public final class GaussianNoise implements Perturbation<GaussianNoise.Config> {
 
   @Override
   public String description() {
-    return "additive Gaussian noise, scikit-image semantics: x + N(mean, sqrt(var)), clipped to [0,1]";
+    return "additive Gaussian noise, scikit-image semantics: x + N(mean, sqrt(var)), clipped to [0,1];"
+        + " or CIFAR-10-C severity 1..5";
   }
 
   @Override
@@ -49,18 +74,17 @@ public final class GaussianNoise implements Perturbation<GaussianNoise.Config> {
 
   @Override
   public NDArray apply(Config config, PerturbationContext ctx) {
-    NDArray x = ctx.images();
-    Shape shape = x.getShape();
-    int n = ctx.batchSize();
-    int per = Math.toIntExact(shape.size() / n);
-    float[] noise = new float[n * per];
-    double std = Math.sqrt(config.var());
-    for (int i = 0; i < n; i++) {
+    NoiseBatch b = new NoiseBatch(ctx);
+    float[] p = b.pixels;
+    double mean = config.noiseMean();
+    double std = config.noiseStd();
+    for (int i = 0; i < b.images; i++) {
       SplittableRandom r = ctx.random(i);
-      for (int j = i * per, end = j + per; j < end; j++) {
-        noise[j] = (float) (config.mean() + std * r.nextGaussian());
+      for (int j = b.start(i), end = j + b.perImage; j < end; j++) {
+        // float noise added in float: the same values as adding a float32 noise tensor
+        p[j] += (float) (mean + std * r.nextGaussian());
       }
     }
-    return x.add(ctx.manager().create(FloatBuffer.wrap(noise), shape)).clip(0f, 1f);
+    return b.finish(config.quantizeToUint8());
   }
 }
