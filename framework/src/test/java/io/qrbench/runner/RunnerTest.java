@@ -183,6 +183,21 @@ class RunnerTest {
   }
 
   @Test
+  void aForwardOrGradientPassLeavesOnlyItsResultsInTheBatch() {
+    try (LoadedModel m = new LoadedModel("lin", TinyLinearModel.plain(INPUT), INPUT);
+        NDManager bm = m.manager().newSubManager()) {
+      m.freeze(true);
+      ImageDataset data = new TinyDataset().open(new TinyDataset.Config(8), io.qrbench.spi.Split.TEST);
+      NDArray[] xy = new Batches(data, 8).load(bm, null, 0, 8);
+      int before = bm.getManagedArrays().size();
+      m.logits(xy[0]);
+      assertEquals(before + 1, bm.getManagedArrays().size(), "a forward pass keeps its logits only");
+      m.lossGradient(xy[0], xy[1]);
+      assertEquals(before + 4, bm.getManagedArrays().size(), "a gradient pass keeps loss, logits and gradient only");
+    }
+  }
+
+  @Test
   void gradientAttackLowersAccuracy() {
     RunResult r = new Runner(new RunListener() {}).run(
         suite("  - none\n  - {id: gradient-sign, epsilon: [0.05, 0.3]}", 32), new Runner.Options(dir, false, false));
