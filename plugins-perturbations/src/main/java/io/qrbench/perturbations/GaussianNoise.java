@@ -1,7 +1,6 @@
 package io.qrbench.perturbations;
 
 import ai.djl.ndarray.NDArray;
-import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 import java.util.SplittableRandom;
@@ -12,49 +11,7 @@ import java.util.SplittableRandom;
  * noise" (Hendrycks &amp; Dietterich 2019): x + N(0, c), c = 0.04, 0.06, 0.08, 0.09, 0.10. Each
  * image draws from its own seeded generator, one draw per value in (C, H, W) order.
  */
-public final class GaussianNoise implements Perturbation<GaussianNoise.Config> {
-
-  /**
-   * The noise. With {@code severity} given, {@code mean} and {@code var} stay null.
-   *
-   * @param mean mean of the noise (scikit-image's default 0)
-   * @param var variance of the noise (scikit-image's default 0.01, a standard deviation of 0.1)
-   * @param severity CIFAR-10-C level 1..5 instead of mean and var, or null
-   * @param quantizeToUint8 round the output to k/255, as a dataset stored as 8-bit images
-   */
-  public record Config(
-      @JsonPropertyDescription("mean of the noise (scikit-image default 0)") Double mean,
-      @JsonPropertyDescription("variance of the noise, not the standard deviation (scikit-image default 0.01)")
-          Double var,
-      @JsonPropertyDescription("CIFAR-10-C severity 1..5 (std 0.04, 0.06, 0.08, 0.09, 0.10) instead of mean and var")
-          Integer severity,
-      @JsonPropertyDescription("round the output to k/255 (half to even), like images stored as 8 bits")
-          Boolean quantizeToUint8) {
-    public Config {
-      Cifar10C.check("gaussian", severity, "mean", mean, "var", var);
-      if (severity == null) {
-        mean = mean == null ? 0.0 : mean;
-        var = var == null ? 0.01 : var;
-        if (!Double.isFinite(mean)) {
-          throw new IllegalArgumentException("mean must be a finite number, was " + mean);
-        }
-        if (!(var >= 0) || Double.isInfinite(var)) {
-          throw new IllegalArgumentException("var must be a finite number >= 0, was " + var);
-        }
-      }
-      quantizeToUint8 = quantizeToUint8 != null && quantizeToUint8;
-    }
-
-    /** The mean the noise is drawn with. */
-    double noiseMean() {
-      return severity == null ? mean : 0.0;
-    }
-
-    /** The standard deviation the noise is drawn with. */
-    double noiseStd() {
-      return severity == null ? Math.sqrt(var) : Cifar10C.constant(Cifar10C.GAUSSIAN_STD, severity);
-    }
-  }
+public final class GaussianNoise implements Perturbation<NormalNoiseConfig> {
 
   @Override
   public String id() {
@@ -68,16 +25,16 @@ public final class GaussianNoise implements Perturbation<GaussianNoise.Config> {
   }
 
   @Override
-  public Class<Config> configType() {
-    return Config.class;
+  public Class<NormalNoiseConfig> configType() {
+    return NormalNoiseConfig.class;
   }
 
   @Override
-  public NDArray apply(Config config, PerturbationContext ctx) {
+  public NDArray apply(NormalNoiseConfig config, PerturbationContext ctx) {
     NoiseBatch b = new NoiseBatch(ctx);
     float[] p = b.pixels;
     double mean = config.noiseMean();
-    double std = config.noiseStd();
+    double std = config.noiseStd(Cifar10C.GAUSSIAN_STD);
     for (int i = 0; i < b.images; i++) {
       SplittableRandom r = ctx.random(i);
       for (int j = b.start(i), end = j + b.perImage; j < end; j++) {

@@ -30,15 +30,15 @@ class GaussianNoiseTest {
     fx.close();
   }
 
-  private static GaussianNoise.Config scikit(Double mean, Double var) {
-    return new GaussianNoise.Config(mean, var, null, null);
+  private static NormalNoiseConfig scikit(Double mean, Double var) {
+    return new NormalNoiseConfig(mean, var, null, null);
   }
 
-  private static GaussianNoise.Config severity(int s) {
-    return new GaussianNoise.Config(null, null, s, null);
+  private static NormalNoiseConfig severity(int s) {
+    return new NormalNoiseConfig(null, null, s, null);
   }
 
-  private float[] noisy(float value, GaussianNoise.Config config, int images, int first, long seed) {
+  private float[] noisy(float value, NormalNoiseConfig config, int images, int first, long seed) {
     return NoiseFixture.apply(new GaussianNoise(), config, fx.constant(images, value), first, seed);
   }
 
@@ -70,14 +70,14 @@ class GaussianNoiseTest {
 
   @Test
   void defaultsAreScikitImages() {
-    GaussianNoise.Config c = scikit(null, null);
+    NormalNoiseConfig c = scikit(null, null);
     assertEquals(0.0, c.mean());
     assertEquals(0.01, c.var(), "var is a variance: std 0.1");
     assertNull(c.severity());
     assertEquals(false, c.quantizeToUint8());
-    GaussianNoise.Config s = severity(2);
+    NormalNoiseConfig s = severity(2);
     assertNull(s.var(), "a severity leaves the scikit-image keys unset");
-    assertEquals(0.06, s.noiseStd());
+    assertEquals(0.06, s.noiseStd(Cifar10C.GAUSSIAN_STD));
   }
 
   @Test
@@ -89,7 +89,7 @@ class GaussianNoiseTest {
 
   @Test
   void eachImagesNoiseDependsOnlyOnItsSeed() {
-    GaussianNoise.Config c = scikit(0.0, 0.01);
+    NormalNoiseConfig c = scikit(0.0, 0.01);
     float[] batch = noisy(0.5f, c, 4, 10, 7);
     float[] single = noisy(0.5f, c, 1, 12, 7); // image 12 alone: the batch's third image
     assertArrayEquals(single, Arrays.copyOfRange(batch, 2 * 3072, 3 * 3072));
@@ -101,7 +101,7 @@ class GaussianNoiseTest {
   void sameNoiseAsAddingAFloatNoiseTensor() {
     // the noise of the first version of this plugin: x.add(float32 noise).clip(0, 1) in the engine
     NDArray x = fx.random8Bit(2, 0);
-    GaussianNoise.Config c = scikit(0.01, 0.02);
+    NormalNoiseConfig c = scikit(0.01, 0.02);
     float[] noise = new float[x.toFloatArray().length];
     for (int i = 0; i < 2; i++) {
       java.util.SplittableRandom r = new java.util.SplittableRandom(9 + i);
@@ -122,8 +122,8 @@ class GaussianNoiseTest {
   @Test
   void severityWithVarIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new GaussianNoise.Config(null, 0.01, 3, null));
-    assertEquals("severity selects the CIFAR-10-C constants of gaussian and cannot be combined with var;"
+        () -> new NormalNoiseConfig(null, 0.01, 3, null));
+    assertEquals("severity selects the CIFAR-10-C constants of this noise and cannot be combined with var;"
         + " give either severity or the scikit-image keys (mean, var)", e.getMessage());
   }
 
@@ -131,7 +131,7 @@ class GaussianNoiseTest {
   void severityOutsideOneToFiveIsRejected() {
     for (int s : new int[] {0, 6, -1}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> severity(s));
-      assertEquals("severity must be 1, 2, 3, 4 or 5 (the CIFAR-10-C levels of gaussian), was " + s,
+      assertEquals("severity must be 1, 2, 3, 4 or 5 (the CIFAR-10-C levels of this noise), was " + s,
           e.getMessage());
     }
   }

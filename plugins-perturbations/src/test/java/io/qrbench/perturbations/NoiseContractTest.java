@@ -61,10 +61,10 @@ class NoiseContractTest {
 
   static Stream<Case> noises() {
     return Stream.of(
-        of(new GaussianNoise(), new GaussianNoise.Config(null, 0.05, null, null),
-            new GaussianNoise.Config(null, 0.05, null, true)),
-        of(new SpeckleNoise(), new SpeckleNoise.Config(null, 0.5, null, null),
-            new SpeckleNoise.Config(null, 0.5, null, true)),
+        of(new GaussianNoise(), new NormalNoiseConfig(null, 0.05, null, null),
+            new NormalNoiseConfig(null, 0.05, null, true)),
+        of(new SpeckleNoise(), new NormalNoiseConfig(null, 0.5, null, null),
+            new NormalNoiseConfig(null, 0.5, null, true)),
         of(new PoissonNoise(), new PoissonNoise.Config(null, null, null),
             new PoissonNoise.Config(null, null, true)),
         of(new SaltAndPepperNoise(), new SaltAndPepperNoise.Config(0.2, null, null, null),
@@ -122,14 +122,14 @@ class NoiseContractTest {
     // v * 255 is exact in double for a float v, and its only exact tie in [0,1] is 0.5 (127.5):
     // rint and half-up both give 128, so the two rules cannot differ on float32 inputs
     NDArray x = fx.constant(1, 0.5f);
-    float[] v = NoiseFixture.apply(new GaussianNoise(), new GaussianNoise.Config(0.0, 0.0, null, true), x, 0, 1);
+    float[] v = NoiseFixture.apply(new GaussianNoise(), new NormalNoiseConfig(0.0, 0.0, null, true), x, 0, 1);
     assertEquals(128 / 255f, v[0]);
   }
 
   @Test
   void keysAreKebabCaseWithDescriptions() {
-    assertKeys(GaussianNoise.Config.class, "mean", "var", "severity", "quantize-to-uint8");
-    assertKeys(SpeckleNoise.Config.class, "mean", "var", "severity", "quantize-to-uint8");
+    assertKeys(NormalNoiseConfig.class, "mean", "var", "severity", "quantize-to-uint8");
+    assertKeys(NormalNoiseConfig.class, "mean", "var", "severity", "quantize-to-uint8");
     assertKeys(PoissonNoise.Config.class, "scale", "severity", "quantize-to-uint8");
     assertKeys(SaltAndPepperNoise.Config.class, "amount", "salt-vs-pepper", "severity", "quantize-to-uint8");
   }
@@ -160,7 +160,7 @@ class NoiseContractTest {
     SuiteException e = org.junit.jupiter.api.Assertions.assertThrows(SuiteException.class,
         () -> PluginConfigs.parse(registry(), PluginKind.PERTURBATION, "{id: gaussian, severity: 2, var: 0.1}",
             "test"));
-    assertTrue(e.getMessage().contains("severity selects the CIFAR-10-C constants of gaussian and cannot be"
+    assertTrue(e.getMessage().contains("severity selects the CIFAR-10-C constants of this noise and cannot be"
         + " combined with var"), e.getMessage());
   }
 

@@ -38,15 +38,15 @@ class NoiseSpeedBench {
     StringBuilder report = new StringBuilder("noise time per batch of 128 x 3 x 32 x 32 (median of "
         + RUNS + " after " + WARMUP + " warm-up runs):");
     double worst = 0;
-    worst = Math.max(worst, time("gaussian", new GaussianNoise(), new GaussianNoise.Config(null, null, null, null), x, report));
-    worst = Math.max(worst, time("speckle", new SpeckleNoise(), new SpeckleNoise.Config(null, null, null, null), x, report));
+    worst = Math.max(worst, time("gaussian", new GaussianNoise(), new NormalNoiseConfig(null, null, null, null), x, report));
+    worst = Math.max(worst, time("speckle", new SpeckleNoise(), new NormalNoiseConfig(null, null, null, null), x, report));
     worst = Math.max(worst, time("poisson", new PoissonNoise(), new PoissonNoise.Config(null, null, null), x, report));
     worst = Math.max(worst, time("poisson severity 1", new PoissonNoise(), new PoissonNoise.Config(null, 1, null), x,
         report));
     worst = Math.max(worst, time("salt-and-pepper", new SaltAndPepperNoise(),
         new SaltAndPepperNoise.Config(null, null, null, null), x, report));
     worst = Math.max(worst, time("gaussian quantized", new GaussianNoise(),
-        new GaussianNoise.Config(null, null, null, true), x, report));
+        new NormalNoiseConfig(null, null, null, true), x, report));
     System.out.println(report);
     System.out.println("worst median: " + worst + " ms");
   }

@@ -25,7 +25,7 @@ class SpeckleNoiseTest {
   }
 
   /** (x' - x) / x on a constant image of {@code x}: the multiplicative noise itself. */
-  private double[] relativeNoise(float x, SpeckleNoise.Config c, long seed) {
+  private double[] relativeNoise(float x, NormalNoiseConfig c, long seed) {
     float[] v = NoiseFixture.apply(new SpeckleNoise(), c, fx.constant(20, x), 0, seed);
     double[] n = new double[v.length];
     for (int i = 0; i < v.length; i++) {
@@ -43,7 +43,7 @@ class SpeckleNoiseTest {
 
   @Test
   void defaultsAreScikitImages() {
-    SpeckleNoise.Config c = new SpeckleNoise.Config(null, null, null, null);
+    NormalNoiseConfig c = new NormalNoiseConfig(null, null, null, null);
     assertEquals(0.0, c.mean());
     assertEquals(0.01, c.var());
     // mid-grey: x' = 0.5 + 0.5 N(0, 0.1) never reaches 0 or 1
@@ -53,13 +53,13 @@ class SpeckleNoiseTest {
   @Test
   void relativeNoiseHasTheGivenMeanAndVariance() {
     // x' = 0.5 + 0.5 N(0.1, 0.2): 0 and 1 are 5.5 and 4.5 standard deviations away
-    assertMoments(0.1, 0.2, relativeNoise(0.5f, new SpeckleNoise.Config(0.1, 0.04, null, null), 2));
+    assertMoments(0.1, 0.2, relativeNoise(0.5f, new NormalNoiseConfig(0.1, 0.04, null, null), 2));
   }
 
   @Test
   void severityUsesTheCifar10cStandardDeviation() {
     // severity 4: x + x N(0, 0.16)
-    assertMoments(0.0, 0.16, relativeNoise(0.5f, new SpeckleNoise.Config(null, null, 4, null), 3));
+    assertMoments(0.0, 0.16, relativeNoise(0.5f, new NormalNoiseConfig(null, null, 4, null), 3));
   }
 
   @Test
@@ -67,15 +67,15 @@ class SpeckleNoiseTest {
     NDArray x = fx.random8Bit(4, 0);
     float[] clean = x.toFloatArray();
     double one = NoiseFixture.meanAbsDiff(clean,
-        NoiseFixture.apply(new SpeckleNoise(), new SpeckleNoise.Config(null, null, 1, null), x, 0, 4));
+        NoiseFixture.apply(new SpeckleNoise(), new NormalNoiseConfig(null, null, 1, null), x, 0, 4));
     double five = NoiseFixture.meanAbsDiff(clean,
-        NoiseFixture.apply(new SpeckleNoise(), new SpeckleNoise.Config(null, null, 5, null), x, 0, 4));
+        NoiseFixture.apply(new SpeckleNoise(), new NormalNoiseConfig(null, null, 5, null), x, 0, 4));
     assertTrue(five > 2.5 * one, "severity 5 (std 0.2) vs 1 (std 0.06): " + five + " vs " + one);
   }
 
   @Test
   void blackStaysBlack() {
-    float[] v = NoiseFixture.apply(new SpeckleNoise(), new SpeckleNoise.Config(0.0, 0.5, null, null),
+    float[] v = NoiseFixture.apply(new SpeckleNoise(), new NormalNoiseConfig(0.0, 0.5, null, null),
         fx.constant(2, 0f), 0, 5);
     for (float f : v) {
       assertEquals(0f, f);
@@ -85,9 +85,9 @@ class SpeckleNoiseTest {
   @Test
   void severityWithMeanIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SpeckleNoise.Config(0.0, null, 2, null));
+        () -> new NormalNoiseConfig(0.0, null, 2, null));
     assertTrue(e.getMessage().contains("cannot be combined with mean"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new SpeckleNoise.Config(null, null, 6, null));
+    e = assertThrows(IllegalArgumentException.class, () -> new NormalNoiseConfig(null, null, 6, null));
     assertTrue(e.getMessage().startsWith("severity must be 1, 2, 3, 4 or 5"), e.getMessage());
   }
 }
