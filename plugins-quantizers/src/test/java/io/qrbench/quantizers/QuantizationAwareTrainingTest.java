@@ -170,7 +170,7 @@ class QuantizationAwareTrainingTest {
           }
           for (NDArray p : params) {
             try (NDArray g = p.getGradient()) {
-              p.subi(g.mul(0.05f));
+              p.subi(g.mul(q instanceof TtqQuantizer ? 0.01f : 0.05f)); // TTQ's scales take summed gradients
               g.subi(g);
             }
           }
