@@ -1,17 +1,12 @@
 package io.qrbench.perturbations;
 
-import ai.djl.ndarray.NDArray;
-import io.qrbench.spi.Perturbation;
-import io.qrbench.spi.PerturbationContext;
-import java.util.SplittableRandom;
-
 /**
  * Multiplicative noise with scikit-image's {@code random_noise(mode='speckle')} semantics:
  * x + x * N(mean, sqrt(var)), clipped to [0,1]; or, with {@code severity}, CIFAR-10-C's "speckle
  * noise" (Hendrycks &amp; Dietterich 2019): x + x * N(0, c), c = 0.06, 0.10, 0.12, 0.16, 0.20.
  * Each image draws from its own seeded generator, one draw per value in (C, H, W) order.
  */
-public final class SpeckleNoise implements Perturbation<NormalNoiseConfig> {
+public final class SpeckleNoise extends NormalNoise {
 
   @Override
   public String id() {
@@ -25,23 +20,12 @@ public final class SpeckleNoise implements Perturbation<NormalNoiseConfig> {
   }
 
   @Override
-  public Class<NormalNoiseConfig> configType() {
-    return NormalNoiseConfig.class;
+  double[] severityStd() {
+    return Cifar10C.SPECKLE_STD;
   }
 
   @Override
-  public NDArray apply(NormalNoiseConfig config, PerturbationContext ctx) {
-    NoiseBatch b = new NoiseBatch(ctx);
-    float[] p = b.pixels;
-    double mean = config.noiseMean();
-    double std = config.noiseStd(Cifar10C.SPECKLE_STD);
-    for (int i = 0; i < b.images; i++) {
-      SplittableRandom r = ctx.random(i);
-      for (int j = b.start(i), end = j + b.perImage; j < end; j++) {
-        double x = p[j];
-        p[j] = (float) (x + x * (mean + std * r.nextGaussian()));
-      }
-    }
-    return b.finish(config.quantizeToUint8());
+  float perturb(float x, double noise) {
+    return (float) (x + (double) x * noise);
   }
 }
