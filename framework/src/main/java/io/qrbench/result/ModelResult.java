@@ -15,6 +15,7 @@ import java.util.Map;
  * @param parameters trainable parameters
  * @param quantization what the quantizer did, layer by layer
  * @param trainAccuracy top-1 on the training images at the end of in-run training, or null
+ * @param cost parameters, bytes and multiply-accumulates per image, or null when not measured
  */
 public record ModelResult(
     String name,
@@ -25,4 +26,5 @@ public record ModelResult(
     String weights,
     long parameters,
     QuantizationSummary quantization,
-    Double trainAccuracy) {}
+    Double trainAccuracy,
+    ModelCost cost) {}

@@ -14,6 +14,8 @@ import java.util.List;
  * @param wallSeconds seconds spent running, summed over resumed attempts
  * @param models one entry per suite model
  * @param cases one entry per finished case, in run order
+ * @param checks the suite's checks as evaluated at the end of the run (empty while running)
+ * @param speed the suite's speed measurements (empty when it has no {@code speed:} section)
  */
 public record RunResult(
     String schema,
@@ -24,13 +26,34 @@ public record RunResult(
     String finishedAt,
     double wallSeconds,
     List<ModelResult> models,
-    List<CaseResult> cases) {
+    List<CaseResult> cases,
+    List<CheckResult> checks,
+    List<SpeedResult> speed) {
   /** The results format; a reader refuses other major versions. */
   public static final String SCHEMA = "qrbench-results/1";
 
   public RunResult {
     models = List.copyOf(models);
     cases = List.copyOf(cases);
+    checks = checks == null ? List.of() : List.copyOf(checks);
+    speed = speed == null ? List.of() : List.copyOf(speed);
+  }
+
+  /** True when every check held (also when there are none). */
+  public boolean checksPassed() {
+    return checks.stream().allMatch(CheckResult::passed);
+  }
+
+  /** The same run with these checks. */
+  public RunResult withChecks(List<CheckResult> newChecks) {
+    return new RunResult(schema, suite, environment, status, startedAt, finishedAt, wallSeconds, models, cases,
+        newChecks, speed);
+  }
+
+  /** The same run with these speed measurements. */
+  public RunResult withSpeed(List<SpeedResult> newSpeed) {
+    return new RunResult(schema, suite, environment, status, startedAt, finishedAt, wallSeconds, models, cases,
+        checks, newSpeed);
   }
 
   /** True when every case finished without error. */

@@ -26,7 +26,14 @@ public final class EnvironmentProbe {
         System.getProperty("os.name") + " " + System.getProperty("os.arch"),
         cpuModel().orElse(System.getProperty("os.arch")),
         Runtime.getRuntime().availableProcessors(),
-        threads == null ? null : Integer.valueOf(threads.trim()));
+        threads == null ? null : Integer.valueOf(threads.trim()),
+        gitCommit());
+  }
+
+  /** The launcher passes the checkout's commit as {@code qrbench.git.commit}; blank means unknown. */
+  private static String gitCommit() {
+    String c = System.getProperty("qrbench.git.commit", "").trim();
+    return c.isEmpty() ? null : c;
   }
 
   private static Optional<String> cpuModel() {

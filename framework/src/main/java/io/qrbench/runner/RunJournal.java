@@ -85,7 +85,7 @@ final class RunJournal {
     return new RunResult(RunResult.SCHEMA, suite, environment, status, startedAt, finishedAt,
         priorSeconds + (System.nanoTime() - t0) / 1e9,
         modelOrder.stream().map(models::get).filter(Objects::nonNull).toList(),
-        caseOrder.stream().map(cases::get).filter(Objects::nonNull).toList());
+        caseOrder.stream().map(cases::get).filter(Objects::nonNull).toList(), List.of(), List.of());
   }
 
   private void save(RunResult r) {

@@ -257,7 +257,7 @@ public final class Runner {
       source = source + "; BatchNorm re-estimated on " + images + " training images";
     }
     return new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
-        entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy);
+        entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy, null);
   }
 
   /** Trains a suite model on the train split (cosine schedule, no augmentation) and saves it. */
