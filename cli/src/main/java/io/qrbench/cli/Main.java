@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code qrbench} command. Exit codes: 0 success, 1 a failure while running (a case failed,
- * an I/O error), 2 bad input (a malformed suite, an unknown plugin, a missing file, bad options).
+ * an I/O error), 2 bad input (a malformed suite, an unknown plugin, a missing file, bad options), 3 every
+ * case ran but a suite check failed (or {@code compare} found a significant change).
  */
 @Command(
     name = "qrbench",
@@ -16,6 +17,8 @@ import picocli.CommandLine.Command;
     description = "Benchmarks how robust and how fast quantized neural networks are against their full-precision twins.",
     subcommands = {
       RunCommand.class,
+      ReportCommand.class,
+      CompareCommand.class,
       TrainCommand.class,
       QuantizeCommand.class,
       ValidateCommand.class,
@@ -26,13 +29,15 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:a failure while running (a failed case, a failed check, an I/O error)",
-      "2:bad input (malformed suite, unknown plugin id, missing file, bad option)"
+      "1:a failure while running (a failed case, an I/O error)",
+      "2:bad input (malformed suite, unknown plugin id, missing file, bad option)",
+      "3:a suite check failed (run), or a significant change was found (compare --fail-on-change)"
     })
 public final class Main implements Runnable {
   static final int OK = 0;
   static final int FAILURE = 1;
   static final int BAD_INPUT = 2;
+  static final int CHECK_FAILED = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

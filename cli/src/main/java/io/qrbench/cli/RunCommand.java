@@ -83,8 +83,13 @@ final class RunCommand implements Callable<Integer> {
     console.printf("%s: %d case(s), %d failed, %.1f s; results in %s%n",
         result.status(), result.cases().size(), failed, result.wallSeconds(),
         outDir.resolve(Runner.RESULTS_FILE));
+    long failedChecks = result.checks().stream().filter(c -> !c.passed()).count();
+    if (!result.checks().isEmpty()) {
+      console.printf("checks: %d of %d passed%s%n", result.checks().size() - failedChecks, result.checks().size(),
+          failedChecks > 0 ? " (exit code " + Main.CHECK_FAILED + ")" : "");
+    }
     console.flush();
-    return failed == 0 ? Main.OK : Main.FAILURE;
+    return failed > 0 ? Main.FAILURE : failedChecks > 0 ? Main.CHECK_FAILED : Main.OK;
   }
 
   private Path defaultOut(String suiteName) {

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
+import io.qrbench.check.Checks;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.Metrics;
@@ -103,6 +104,16 @@ public final class Runner {
       }
     }
     RunResult result = journal.finish();
+    if (!suite.checks().isEmpty()) {
+      result = result.withChecks(Checks.evaluate(suite.checks(), result));
+      result.checks().forEach(c -> listener.info((c.passed() ? "check passed: " : "CHECK FAILED: ")
+          + c.expression() + "  [" + c.detail() + "]"));
+      try {
+        ResultsJson.write(result, resultsFile);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write " + resultsFile, e);
+      }
+    }
     writeReports(suite, result, options.outDir());
     return result;
   }

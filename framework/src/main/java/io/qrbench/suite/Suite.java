@@ -2,6 +2,7 @@ package io.qrbench.suite;
 
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.Split;
+import io.qrbench.check.Check;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -34,9 +35,11 @@ public record Suite(
     List<ModelEntry> models,
     List<PerturbationEntry> perturbations,
     int batchSize,
-    List<PluginConfig> reports) {
+    List<PluginConfig> reports,
+    List<Check> checks) {
 
   public Suite {
+    checks = checks == null ? List.of() : List.copyOf(checks);
     models = List.copyOf(models);
     perturbations = List.copyOf(perturbations);
     reports = List.copyOf(reports);
@@ -45,14 +48,14 @@ public record Suite(
   /** The same suite with another seed (the CLI's {@code --seed}). */
   public Suite withSeed(long newSeed) {
     return new Suite(file, source, name, description, newSeed, dataset, models, perturbations,
-        batchSize, reports);
+        batchSize, reports, checks);
   }
 
   /** The same suite evaluated on at most {@code limit} images (the CLI's {@code --limit}). */
   public Suite withLimit(int limit) {
     DatasetRef d = new DatasetRef(dataset.provider(), dataset.split(), limit);
     return new Suite(file, source, name, description, seed, d, models, perturbations, batchSize,
-        reports);
+        reports, checks);
   }
 
   /**

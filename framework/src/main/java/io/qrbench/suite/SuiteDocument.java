@@ -12,7 +12,8 @@ record SuiteDocument(
     List<JsonNode> models,
     List<JsonNode> perturbations,
     Integer batchSize,
-    List<JsonNode> reports) {
+    List<JsonNode> reports,
+    List<JsonNode> checks) {
 
   /** One entry of {@code models:} before its plugins are resolved. */
   record ModelDocument(String name, JsonNode model, JsonNode quantizer, String weights, TrainSpec train,

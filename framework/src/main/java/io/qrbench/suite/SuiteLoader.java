@@ -2,6 +2,7 @@ package io.qrbench.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.qrbench.check.Check;
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PluginKind;
@@ -97,6 +98,7 @@ public final class SuiteLoader {
       List<PerturbationEntry> perturbations = perturbations(d.perturbations(),
           models.stream().map(ModelEntry::name).toList());
       List<PluginConfig> reports = reports(d.reports());
+      List<Check> checks = checks(d.checks(), models, perturbations);
       int batchSize = d.batchSize() == null ? DEFAULT_BATCH_SIZE : d.batchSize();
       if (batchSize < 1) {
         problems.add(doc.problemAtValue("/batch-size",
@@ -106,7 +108,7 @@ public final class SuiteLoader {
         return null;
       }
       return new Suite(doc.file(), text, name, d.description() == null ? "" : d.description(),
-          d.seed() == null ? 0L : d.seed(), dataset, models, perturbations, batchSize, reports);
+          d.seed() == null ? 0L : d.seed(), dataset, models, perturbations, batchSize, reports, checks);
     }
 
     private <T> T required(T value, String pointer, String key, String fix) {
@@ -264,6 +266,40 @@ public final class SuiteLoader {
         }
       }
       return reports;
+    }
+
+    /** Parses each check and resolves its references against the suite's models and perturbations. */
+    private List<Check> checks(List<JsonNode> nodes, List<ModelEntry> models, List<PerturbationEntry> perturbations) {
+      List<Check> checks = new ArrayList<>();
+      if (nodes == null) {
+        return checks;
+      }
+      List<String> modelNames = models.stream().map(ModelEntry::name).toList();
+      java.util.Map<String, List<String>> levels = new java.util.LinkedHashMap<>();
+      perturbations.forEach(p -> levels.put(p.name(), p.levels().stream().map(Level::label).toList()));
+      String example = "e.g. '- \"" + (modelNames.isEmpty() ? "FP" : modelNames.get(modelNames.size() - 1))
+          + ".clean.top1 >= " + (modelNames.isEmpty() ? "FP" : modelNames.get(0)) + ".clean.top1 - 1.0\"'";
+      for (int i = 0; i < nodes.size(); i++) {
+        String at = YamlDocument.child("/checks", i);
+        if (!nodes.get(i).isTextual()) {
+          problems.add(doc.problemAtValue(at, "a check is one line of text, found " + ConfigBinder.found(nodes.get(i)),
+              "quote it: " + example));
+          continue;
+        }
+        try {
+          Check c = Check.parse(nodes.get(i).asText());
+          List<String> wrong = io.qrbench.check.Checks.problems(c, modelNames, levels);
+          wrong.forEach(w -> problems.add(doc.problemAtValue(at, "check '" + c.text() + "': " + w,
+              "references are MODEL.CASE.METRIC, " + example)));
+          if (wrong.isEmpty()) {
+            checks.add(c);
+          }
+        } catch (io.qrbench.check.CheckSyntaxException e) {
+          problems.add(doc.problemAtValue(at, "check '" + nodes.get(i).asText() + "': " + e.getMessage(),
+              "a check compares two expressions, " + example));
+        }
+      }
+      return checks;
     }
 
     private PluginConfig plugin(PluginKind kind, String at, JsonNode node, Set<String> frameworkKeys) {

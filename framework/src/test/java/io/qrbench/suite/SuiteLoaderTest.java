@@ -312,4 +312,23 @@ class SuiteLoaderTest {
     assertTrue(!s.fingerprint().equals(s.withSeed(8).fingerprint()));
     assertTrue(!s.fingerprint().equals(s.withLimit(10).fingerprint()));
   }
+
+  @Test
+  void checksAreParsedAndTheirReferencesResolved() {
+    Suite s = load(VALID + "checks:\n  - \"A.clean.top1 >= A.salt-and-pepper[amount=0.05].top1\"\n");
+    assertEquals(1, s.checks().size());
+    assertEquals(">=", s.checks().get(0).comparison());
+  }
+
+  @Test
+  void malformedChecksAreReportedWithTheirPlace() {
+    List<SuiteProblem> p = problems(VALID + "checks:\n  - \"A.clean.top1 >= \"\n  - \"B.clean.top1 > 1\"\n  - {x: 1}\n");
+    assertEquals(3, p.size(), p::toString);
+    assertEquals("checks[0]", p.get(0).path());
+    assertEquals(19, p.get(0).line());
+    assertTrue(p.get(0).problem().contains("expected a number"), p.get(0).problem());
+    assertTrue(p.get(1).problem().contains("does not start with a model name"), p.get(1).problem());
+    assertTrue(p.get(1).fix().contains("MODEL.CASE.METRIC"), p.get(1).fix());
+    assertTrue(p.get(2).problem().contains("one line of text"), p.get(2).problem());
+  }
 }

@@ -1,0 +1,23 @@
+package io.qrbench.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Recognises a JMH JSON result file and renders it as a table (the rendering lives in reports). */
+final class JmhTable {
+  private JmhTable() {}
+
+  /** JMH writes a JSON array of objects with a {@code benchmark} key; results.json is an object. */
+  static boolean isJmhResult(Path file) throws IOException {
+    String head = new String(Files.readAllBytes(file), 0, (int) Math.min(Files.size(file), 4096), StandardCharsets.UTF_8)
+        .stripLeading();
+    return head.startsWith("[") && head.contains("\"benchmark\"");
+  }
+
+  static String render(Path file) throws IOException {
+    var rows = io.qrbench.reports.jmh.JmhResults.read(file);
+    return io.qrbench.reports.jmh.JmhResults.toText(rows);
+  }
+}

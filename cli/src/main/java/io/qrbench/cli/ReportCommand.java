@@ -1,0 +1,75 @@
+package io.qrbench.cli;
+
+import io.qrbench.ConfigException;
+import io.qrbench.registry.PluginRegistry;
+import io.qrbench.result.ResultsJson;
+import io.qrbench.result.RunResult;
+import io.qrbench.spi.PluginKind;
+import io.qrbench.spi.ReportWriter;
+import io.qrbench.suite.PluginConfig;
+import io.qrbench.suite.PluginConfigs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Renders reports from a finished run's results.json without running anything again. */
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
+    description = {"Renders reports from a results.json without rerunning the suite.",
+        "A JMH result file (java -jar benchmarks/target/benchmarks.jar ... -rf json) is shown as a table."})
+final class ReportCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "RESULTS", description = "a results.json written by 'qrbench run', or a JMH JSON result")
+  Path results;
+
+  @Option(names = "--format", split = ",", paramLabel = "ID",
+      description = "report writers to use, comma-separated (default: every writer but json; see 'qrbench list-plugins --kind report')")
+  List<String> formats;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: the results file's folder)")
+  Path out;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (!Files.isRegularFile(results)) {
+      throw new ConfigException(results + ": no such file; pass the results.json of a run (runs/<suite>/<time>/results.json)");
+    }
+    PrintWriter console = spec.commandLine().getOut();
+    if (JmhTable.isJmhResult(results)) {
+      console.print(JmhTable.render(results));
+      console.flush();
+      return Main.OK;
+    }
+    RunResult result = ResultsJson.read(results);
+    PluginRegistry registry = PluginRegistry.discover();
+    List<String> ids = formats != null ? formats
+        : registry.ids(PluginKind.REPORT).stream().filter(id -> !id.equals("json")).toList();
+    List<PluginConfig> writers = new ArrayList<>();
+    for (String id : ids) {
+      writers.add(PluginConfigs.parse(registry, PluginKind.REPORT, id.trim(), "--format"));
+    }
+    Path outDir = out != null ? out : results.toAbsolutePath().getParent();
+    Files.createDirectories(outDir);
+    for (PluginConfig w : writers) {
+      for (Path f : write(w.plugin(ReportWriter.class), w.config(), result, outDir)) {
+        console.println("wrote " + f);
+      }
+    }
+    console.flush();
+    return Main.OK;
+  }
+
+  private static <C extends Record> List<Path> write(ReportWriter<C> w, Record config, RunResult r, Path out)
+      throws IOException {
+    return w.write(w.configType().cast(config), r, out);
+  }
+}

@@ -1,0 +1,116 @@
+package io.qrbench.reports;
+
+import io.qrbench.reports.stats.PairedComparison;
+import io.qrbench.result.CaseResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Paired tests of every model pair (A earlier in the suite, B later) on every case both finished. */
+final class Comparisons {
+  private Comparisons() {}
+
+  /**
+   * One case compared: {@code stats} when both cases have per-image outcomes, else {@code problem}
+   * says why not.
+   */
+  record Entry(CaseGrid.Row row, CaseResult a, CaseResult b, PairedComparison stats, String problem) {
+    boolean significant() {
+      return stats != null && stats.significant();
+    }
+  }
+
+  /** One pair of models. */
+  record Pair(String a, String b, List<Entry> entries) {
+    Pair {
+      entries = List.copyOf(entries);
+    }
+
+    /** Entries with statistics. */
+    List<Entry> tested() {
+      return entries.stream().filter(e -> e.stats() != null).toList();
+    }
+
+    long significantCount() {
+      return entries.stream().filter(Entry::significant).count();
+    }
+
+    /** Significant entries where B is more accurate than A. */
+    long bHigher() {
+      return entries.stream().filter(e -> e.significant() && e.stats().difference() > 0).count();
+    }
+
+    long bLower() {
+      return entries.stream().filter(e -> e.significant() && e.stats().difference() < 0).count();
+    }
+
+    /** The entry of {@code row}, or null. */
+    Entry entry(CaseGrid.Row row) {
+      return entries.stream().filter(e -> e.row().equals(row)).findFirst().orElse(null);
+    }
+
+    /** One sentence that answers "is B's accuracy different from A's?". */
+    String answer() {
+      List<Entry> tested = tested();
+      if (tested.isEmpty()) {
+        return "No per-image outcomes in these results, so " + b + " and " + a + " cannot be compared image by image.";
+      }
+      long sig = significantCount();
+      String of = " of the " + tested.size() + (tested.size() == 1 ? " case" : " cases");
+      if (sig == 0) {
+        return "No: in none" + of + " does " + b + "\u2019s top-1 accuracy differ significantly from " + a
+            + "\u2019s at the 0.05 level.";
+      }
+      return "Yes in " + sig + of + " (significant at 0.05): " + b + " is more accurate in " + bHigher()
+          + " and less accurate in " + bLower() + ".";
+    }
+  }
+
+  static List<Pair> of(CaseGrid grid) {
+    List<Pair> pairs = new ArrayList<>();
+    List<String> models = grid.models();
+    for (int i = 0; i < models.size(); i++) {
+      for (int j = i + 1; j < models.size(); j++) {
+        pairs.add(pair(grid, models.get(i), models.get(j)));
+      }
+    }
+    return pairs;
+  }
+
+  /** The pairs of every later model with the first, the study's baseline. */
+  static List<Pair> againstFirst(List<Pair> pairs, CaseGrid grid) {
+    if (grid.models().isEmpty()) {
+      return List.of();
+    }
+    String first = grid.models().get(0);
+    return pairs.stream().filter(p -> p.a().equals(first)).toList();
+  }
+
+  /** Significant entries of {@code pairs}, largest absolute difference first. */
+  static List<Entry> largestSignificant(List<Pair> pairs, int limit) {
+    return pairs.stream().flatMap(p -> p.entries().stream()).filter(Entry::significant)
+        .sorted(Comparator.comparingDouble((Entry e) -> -Math.abs(e.stats().difference())))
+        .limit(limit).toList();
+  }
+
+  private static Pair pair(CaseGrid grid, String a, String b) {
+    List<Entry> entries = new ArrayList<>();
+    for (CaseGrid.Row row : grid.rows()) {
+      CaseResult ca = grid.cell(row, a);
+      CaseResult cb = grid.cell(row, b);
+      if (!CaseGrid.ok(ca) || !CaseGrid.ok(cb)) {
+        continue;
+      }
+      if (ca.metrics().outcomes() == null || cb.metrics().outcomes() == null) {
+        entries.add(new Entry(row, ca, cb, null, "no per-image outcomes"));
+        continue;
+      }
+      try {
+        entries.add(new Entry(row, ca, cb, PairedComparison.of(ca, cb), null));
+      } catch (IllegalArgumentException e) {
+        entries.add(new Entry(row, ca, cb, null, e.getMessage()));
+      }
+    }
+    return new Pair(a, b, entries);
+  }
+}
