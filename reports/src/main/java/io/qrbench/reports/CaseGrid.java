@@ -24,9 +24,9 @@ final class CaseGrid {
       return perturbation + "|" + level;
     }
 
-    /** The level for display, a dash when nothing is swept. */
+    /** The level for display, empty when nothing is swept. */
     String levelLabel() {
-      return level == null || level.isEmpty() ? "" : level;
+      return level == null ? "" : level;
     }
   }
 

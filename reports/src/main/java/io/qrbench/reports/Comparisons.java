@@ -52,8 +52,12 @@ final class Comparisons {
     /** One sentence that answers "is B's accuracy different from A's?". */
     String answer() {
       List<Entry> tested = tested();
+      if (tested.isEmpty() && entries.stream().anyMatch(e -> !"no per-image outcomes".equals(e.problem()))) {
+        return "No case could be compared image by image: " + entries.get(0).problem() + ".";
+      }
       if (tested.isEmpty()) {
-        return "No per-image outcomes in these results, so " + b + " and " + a + " cannot be compared image by image.";
+        return "These results have no per-image outcomes (an older qrbench wrote them?), so " + b + " and " + a
+            + " cannot be compared image by image.";
       }
       long sig = significantCount();
       String of = " of the " + tested.size() + (tested.size() == 1 ? " case" : " cases");

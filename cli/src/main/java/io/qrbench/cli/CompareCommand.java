@@ -1,0 +1,173 @@
+package io.qrbench.cli;
+
+import io.qrbench.ConfigException;
+import io.qrbench.reports.stats.PairedComparison;
+import io.qrbench.result.CaseResult;
+import io.qrbench.result.ResultsJson;
+import io.qrbench.result.RunResult;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * Compares two runs case by case with a paired test on the same images, so that a change is
+ * reported only when it is beyond noise. Many cases are tested at once, so the p-values are
+ * adjusted with Holm's step-down method (the family-wise error stays at alpha) unless
+ * {@code --correction none}.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
+    description = {"Compares two runs' results case by case (top-1, McNemar's paired test on the same images)",
+        "and lists what changed beyond noise."})
+final class CompareCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "BASE", description = "the baseline results.json")
+  Path base;
+
+  @Parameters(index = "1", paramLabel = "NEW", description = "the results.json to compare with it")
+  Path next;
+
+  @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.05",
+      description = "significance level for the whole comparison (default ${DEFAULT-VALUE})")
+  double alpha;
+
+  @Option(names = "--correction", paramLabel = "C", defaultValue = "holm",
+      description = "multiple-comparison correction: holm or none (default ${DEFAULT-VALUE})")
+  String correction;
+
+  @Option(names = "--all", description = "list every case, not only the significant changes")
+  boolean all;
+
+  @Option(names = "--fail-on-change", description = "exit with 3 when a significant change is found")
+  boolean failOnChange;
+
+  @Spec CommandSpec spec;
+
+  /** One case found in both runs. */
+  private record Row(String id, CaseResult a, CaseResult b, PairedComparison cmp, String problem) {}
+
+  @Override
+  public Integer call() {
+    if (!(alpha > 0 && alpha < 1)) {
+      throw new ConfigException("--alpha must be between 0 and 1, was " + alpha);
+    }
+    String corr = correction.toLowerCase(Locale.ROOT);
+    if (!corr.equals("holm") && !corr.equals("none")) {
+      throw new ConfigException("--correction must be holm or none, was '" + correction + "'");
+    }
+    RunResult a = read(base);
+    RunResult b = read(next);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("base: %s (suite '%s', seed %d, %d images, commit %s)%n", base, a.suite().name(), a.suite().seed(),
+        a.suite().images(), commit(a));
+    out.printf("new:  %s (suite '%s', seed %d, %d images, commit %s)%n", next, b.suite().name(), b.suite().seed(),
+        b.suite().images(), commit(b));
+    if (!Objects.equals(a.suite().dataset(), b.suite().dataset()) || !Objects.equals(a.suite().split(), b.suite().split())) {
+      out.printf("note: the runs used different data (%s/%s vs %s/%s); cases are not paired%n",
+          a.suite().dataset(), a.suite().split(), b.suite().dataset(), b.suite().split());
+    }
+    Map<String, CaseResult> inB = new LinkedHashMap<>();
+    b.cases().forEach(c -> inB.put(c.id(), c));
+    List<Row> rows = new ArrayList<>();
+    List<String> onlyBase = new ArrayList<>();
+    for (CaseResult ca : a.cases()) {
+      CaseResult cb = inB.remove(ca.id());
+      if (cb == null) {
+        onlyBase.add(ca.id());
+      } else if (!ca.ok() || !cb.ok()) {
+        rows.add(new Row(ca.id(), ca, cb, null, "failed in " + (!ca.ok() ? "base" : "new")));
+      } else if (!Objects.equals(a.suite().dataset(), b.suite().dataset())) {
+        rows.add(new Row(ca.id(), ca, cb, null, "different datasets"));
+      } else {
+        try {
+          rows.add(new Row(ca.id(), ca, cb, PairedComparison.of(ca, cb), null));
+        } catch (IllegalArgumentException e) {
+          rows.add(new Row(ca.id(), ca, cb, null, e.getMessage()));
+        }
+      }
+    }
+    double[] adjusted = adjust(rows.stream().mapToDouble(r -> r.cmp() == null ? Double.NaN : r.cmp().mcNemarP()).toArray(),
+        corr.equals("holm"));
+    int changed = 0;
+    int worse = 0;
+    out.printf("%n%-44s %9s %9s %8s  %-19s %10s  %s%n", "case", "base top1", "new top1", "diff", "95% CI", "p (" + corr + ")",
+        "verdict");
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      if (r.cmp() == null) {
+        out.printf("%-44s %9s %9s %8s  %-19s %10s  not compared: %s%n", r.id(), top1(r.a()), top1(r.b()), "", "", "",
+            r.problem());
+        continue;
+      }
+      boolean sig = adjusted[i] < alpha;
+      if (sig) {
+        changed++;
+        worse += r.cmp().difference() < 0 ? 1 : 0;
+      }
+      if (sig || all) {
+        PairedComparison.Interval ci = r.cmp().differenceInterval();
+        out.printf(Locale.ROOT, "%-44s %8.2f%% %8.2f%% %+7.2f  [%+7.2f, %+7.2f] %10.3g  %s%n", r.id(),
+            r.cmp().accuracyA(), r.cmp().accuracyB(), r.cmp().difference(), ci.low(), ci.high(), adjusted[i],
+            sig ? (r.cmp().difference() < 0 ? "WORSE" : "BETTER") : "no significant change");
+      }
+    }
+    onlyBase.forEach(id -> out.printf("%-44s only in base%n", id));
+    inB.keySet().forEach(id -> out.printf("%-44s only in new%n", id));
+    long compared = rows.stream().filter(r -> r.cmp() != null).count();
+    out.printf("%n%d case(s) compared: %s%n", compared, changed == 0
+        ? "no significant change at alpha " + alpha + (corr.equals("holm") ? " (Holm-adjusted)" : "")
+        : changed + " significant change(s), " + worse + " worse and " + (changed - worse) + " better, at alpha " + alpha
+            + (corr.equals("holm") ? " (Holm-adjusted)" : ""));
+    out.flush();
+    return failOnChange && changed > 0 ? Main.CHECK_FAILED : Main.OK;
+  }
+
+  /** Holm's step-down adjustment; NaN entries (cases not compared) stay NaN and do not count. */
+  static double[] adjust(double[] p, boolean holm) {
+    double[] out = p.clone();
+    if (!holm) {
+      return out;
+    }
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < p.length; i++) {
+      if (!Double.isNaN(p[i])) {
+        idx.add(i);
+      }
+    }
+    idx.sort(Comparator.comparingDouble(i -> p[i]));
+    int m = idx.size();
+    double running = 0;
+    for (int k = 0; k < m; k++) {
+      int i = idx.get(k);
+      running = Math.max(running, Math.min(1, (m - k) * p[i]));
+      out[i] = running;
+    }
+    return out;
+  }
+
+  private static RunResult read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(file + ": no such file; pass two results.json files written by 'qrbench run'");
+    }
+    return ResultsJson.read(file);
+  }
+
+  private static String top1(CaseResult c) {
+    return c.metrics() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", c.metrics().top1());
+  }
+
+  private static String commit(RunResult r) {
+    return r.environment() == null || r.environment().gitCommit() == null ? "unknown" : r.environment().gitCommit();
+  }
+}

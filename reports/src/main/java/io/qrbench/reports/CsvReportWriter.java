@@ -1,0 +1,122 @@
+package io.qrbench.reports;
+
+import io.qrbench.result.CaseResult;
+import io.qrbench.result.Metrics;
+import io.qrbench.result.RunResult;
+import io.qrbench.result.SpeedResult;
+import io.qrbench.spi.EmptyConfig;
+import io.qrbench.spi.ReportWriter;
+import io.qrbench.util.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code results.csv}: one row per case and metric ({@code case,model,perturbation,level,metric,value}),
+ * the long format that pandas, R and spreadsheets pivot without help. RFC 4180: CRLF line ends,
+ * fields quoted when they hold a comma, quote or line break. Numbers carry full precision (the
+ * shortest decimal that reads back as the same double), never E notation or a locale's separators.
+ * A failed case has one {@code status} row holding its error; speed measurements follow the cases
+ * as {@code speed/<model>/batch=<n>}.
+ */
+public final class CsvReportWriter implements ReportWriter<EmptyConfig> {
+  /** The file written inside the output folder. */
+  public static final String FILE = "results.csv";
+
+  static final List<String> HEADER = List.of("case", "model", "perturbation", "level", "metric", "value");
+
+  @Override
+  public String id() {
+    return "csv";
+  }
+
+  @Override
+  public String description() {
+    return "results as long-format CSV, one row per case and metric (RFC 4180)";
+  }
+
+  @Override
+  public Class<EmptyConfig> configType() {
+    return EmptyConfig.class;
+  }
+
+  @Override
+  public List<Path> write(EmptyConfig config, RunResult result, Path outDir) throws IOException {
+    Path file = outDir.resolve(FILE);
+    AtomicFiles.write(file, render(result).getBytes(StandardCharsets.UTF_8));
+    return List.of(file);
+  }
+
+  static String render(RunResult result) {
+    StringBuilder out = new StringBuilder(1 << 16);
+    line(out, HEADER);
+    for (CaseResult c : result.cases()) {
+      if (!c.ok() || c.metrics() == null) {
+        row(out, c, "status", c.error() == null ? Fmt.or(c.status()) : c.error());
+        continue;
+      }
+      Metrics m = c.metrics();
+      row(out, c, "images", Integer.toString(m.images()));
+      row(out, c, "top1", Fmt.exact(m.top1()));
+      row(out, c, "top5", Fmt.exact(m.top5()));
+      row(out, c, "correct1", Integer.toString(m.correct1()));
+      row(out, c, "correct5", Integer.toString(m.correct5()));
+      row(out, c, "mean_abs", Fmt.exact(m.meanAbs()));
+      row(out, c, "mean_abs_255", Fmt.exact(m.meanAbs255()));
+      row(out, c, "mean_l2", Fmt.exact(m.meanL2()));
+      row(out, c, "mean_linf", Fmt.exact(m.meanLinf()));
+      row(out, c, "seconds", Fmt.exact(m.seconds()));
+      row(out, c, "images_per_second", Fmt.exact(m.imagesPerSecond()));
+      for (Map.Entry<String, Double> e : m.extra().entrySet()) {
+        row(out, c, e.getKey(), e.getValue() == null ? "" : Fmt.exact(e.getValue()));
+      }
+    }
+    for (SpeedResult s : result.speed()) {
+      speed(out, s);
+    }
+    return out.toString();
+  }
+
+  private static void speed(StringBuilder out, SpeedResult s) {
+    String id = "speed/" + s.model() + "/batch=" + s.batchSize();
+    String level = "batch=" + s.batchSize();
+    Object[][] metrics = {{"batch_size", s.batchSize()}, {"threads", s.threads()}, {"warmup", s.warmup()},
+        {"iterations", s.iterations()}, {"mean_ms", s.meanMs()}, {"std_ms", s.stdMs()}, {"p50_ms", s.p50Ms()},
+        {"p90_ms", s.p90Ms()}, {"p99_ms", s.p99Ms()}, {"images_per_second", s.imagesPerSecond()},
+        {"images_per_second_std", s.imagesPerSecondStd()}, {"peak_rss_bytes", s.peakRssBytes()},
+        {"load_seconds", s.loadSeconds()}};
+    for (Object[] m : metrics) {
+      String value = m[1] instanceof Double d ? Fmt.exact(d) : m[1].toString();
+      line(out, List.of(id, s.model(), "", level, (String) m[0], value));
+    }
+  }
+
+  private static void row(StringBuilder out, CaseResult c, String metric, String value) {
+    line(out, List.of(nz(c.id()), nz(c.model()), nz(c.perturbation()),
+        nz(c.level()), metric, value));
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static void line(StringBuilder out, List<String> fields) {
+    for (int i = 0; i < fields.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(quote(fields.get(i)));
+    }
+    out.append("\r\n");
+  }
+
+  /** RFC 4180: quote a field holding a comma, a quote or a line break, doubling its quotes. */
+  static String quote(String field) {
+    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+      return field;
+    }
+    return '"' + field.replace("\"", "\"\"") + '"';
+  }
+}

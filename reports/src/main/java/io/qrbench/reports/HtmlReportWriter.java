@@ -1,0 +1,58 @@
+package io.qrbench.reports;
+
+import io.qrbench.result.RunResult;
+import io.qrbench.spi.EmptyConfig;
+import io.qrbench.spi.ReportWriter;
+import io.qrbench.util.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A single self-contained {@code index.html}: summary, the study table, accuracy curves, the
+ * minimal-perturbation table, model costs, speed, checks, paired comparisons and the manifest.
+ *
+ * <p>CSS and script are inlined and nothing is fetched, so the file works from {@code file://},
+ * in a CI artifact or an e-mail. Charts are SVG written by this code rather than drawn by a
+ * charting library: no dependency to ship or audit, the same results give the same bytes (reports
+ * can be diffed and tested), vectors print sharply, and every label goes through the one escaper
+ * in {@link Html}, so a hostile suite or model name stays text.
+ *
+ * <p>The page's ids and classes are a contract that browser tests rely on: sections {@code
+ * summary, study, curves, minimal, models, speed, checks, comparisons, manifest}; {@code
+ * h1#suite-name}; {@code table#study-table tr.case-row[data-case="perturbation|level"]}; {@code
+ * svg.chart[data-chart]} with one {@code path} per model; {@code tr.check-pass / tr.check-fail};
+ * {@code tr.comparison-row}, with class {@code significant} when McNemar's p is below 0.05.
+ */
+public final class HtmlReportWriter implements ReportWriter<EmptyConfig> {
+  /** The file written inside the output folder. */
+  public static final String FILE = "index.html";
+
+  @Override
+  public String id() {
+    return "html";
+  }
+
+  @Override
+  public String description() {
+    return "one self-contained HTML page: study table, accuracy curves, paired significance tests, costs, manifest";
+  }
+
+  @Override
+  public Class<EmptyConfig> configType() {
+    return EmptyConfig.class;
+  }
+
+  @Override
+  public List<Path> write(EmptyConfig config, RunResult result, Path outDir) throws IOException {
+    Path file = outDir.resolve(FILE);
+    AtomicFiles.write(file, render(result).getBytes(StandardCharsets.UTF_8));
+    return List.of(file);
+  }
+
+  /** The page's text. */
+  static String render(RunResult result) {
+    return HtmlPage.render(ReportContext.of(result));
+  }
+}
