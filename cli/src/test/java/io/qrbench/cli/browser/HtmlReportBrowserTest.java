@@ -1,0 +1,68 @@
+package io.qrbench.cli.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qrbench.cli.Main;
+import io.qrbench.result.ResultsJson;
+import io.qrbench.result.RunResult;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+/** A real run's HTML report, opened in headless Chromium: escaped, error-free, complete. */
+class HtmlReportBrowserTest {
+  private static final Path SUITE = Path.of("src/test/resources/suites/html-report.yaml");
+  private static final String NAME = "<script>alert(1)</script>";
+  private static final List<String> SECTIONS =
+      List.of("summary", "study", "curves", "minimal", "models", "speed", "checks", "comparisons", "manifest");
+
+  @TempDir Path dir;
+
+  @Test
+  void theReportOfARealRunRendersWithoutErrorsAndShowsTheSuiteNameAsText() throws Exception {
+    Path out = dir.resolve("run");
+    StringWriter log = new StringWriter();
+    int code = Main.execute(new PrintWriter(log), new PrintWriter(log), "run", SUITE.toString(), "--out", out.toString());
+    assertEquals(0, code, log::toString);
+    RunResult run = ResultsJson.read(out.resolve("results.json"));
+    long perturbationLevels = run.cases().stream().map(c -> c.perturbation() + "\0" + c.level()).distinct().count();
+    assertEquals(5, perturbationLevels, "none, gaussian x 2, fgsm x 2");
+    assertEquals(2, run.models().size());
+    Path index = out.resolve("index.html");
+    assertTrue(Files.isRegularFile(index), () -> "no index.html in " + out + "\n" + log);
+
+    try (Chromium browser = Chromium.start()) {
+      browser.open(index);
+      assertEquals(Optional.empty(), browser.alert(), "the suite name ran as a script");
+      browser.screenshot(Path.of("target", "screenshots", "report.png")); // before the checks: it shows what failed
+      assertEquals(List.of(), browser.consoleErrors(), "console errors");
+      WebDriver page = browser.driver();
+      assertEquals(NAME, page.findElement(By.id("suite-name")).getDomProperty("textContent").strip());
+      assertEquals(perturbationLevels, page.findElements(By.cssSelector("#study-table tr.case-row")).size());
+      for (String perturbation : List.of("gaussian", "fgsm")) {
+        List<WebElement> charts = page.findElements(By.cssSelector("svg.chart[data-chart='" + perturbation + "']"));
+        assertFalse(charts.isEmpty(), "no svg.chart[data-chart=" + perturbation + "]");
+        WebElement chart = charts.get(0);
+        List<WebElement> series = chart.findElements(By.cssSelector(".series"));
+        if (series.isEmpty()) {
+          series = chart.findElements(By.cssSelector("polyline, path"));
+        }
+        assertTrue(series.size() >= run.models().size(),
+            perturbation + ": one line per model expected, found " + series.size());
+      }
+      for (String id : SECTIONS) {
+        assertFalse(page.findElements(By.id(id)).isEmpty(), "no section #" + id);
+      }
+    }
+  }
+}
