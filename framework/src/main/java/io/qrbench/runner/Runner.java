@@ -307,7 +307,11 @@ public final class Runner {
     for (PluginConfig report : suite.reports()) {
       try {
         List<Path> files = write(report.plugin(ReportWriter.class), report.config(), result, outDir);
-        files.forEach(f -> listener.info("wrote " + f));
+        if (files.size() <= 3) {
+          files.forEach(f -> listener.info("wrote " + f));
+        } else {
+          listener.info("wrote " + files.size() + " files (" + report.id() + ") in " + files.get(0).getParent());
+        }
       } catch (IOException e) {
         throw new QrbenchException("report '" + report.id() + "' could not be written to " + outDir + ": " + e, e);
       }

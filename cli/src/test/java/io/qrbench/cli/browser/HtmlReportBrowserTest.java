@@ -33,7 +33,7 @@ class HtmlReportBrowserTest {
     Path out = dir.resolve("run");
     StringWriter log = new StringWriter();
     int code = Main.execute(new PrintWriter(log), new PrintWriter(log), "run", SUITE.toString(), "--out", out.toString());
-    assertEquals(0, code, log::toString);
+    assertEquals(Main.CHECK_FAILED, code, log::toString); // one of the two checks fails on purpose
     RunResult run = ResultsJson.read(out.resolve("results.json"));
     long perturbationLevels = run.cases().stream().map(c -> c.perturbation() + "\0" + c.level()).distinct().count();
     assertEquals(5, perturbationLevels, "none, gaussian x 2, fgsm x 2");
@@ -60,9 +60,34 @@ class HtmlReportBrowserTest {
         assertTrue(series.size() >= run.models().size(),
             perturbation + ": one line per model expected, found " + series.size());
       }
+      List<WebElement> pass = page.findElements(By.cssSelector("#checks-table tr.check-pass"));
+      List<WebElement> fail = page.findElements(By.cssSelector("#checks-table tr.check-fail"));
+      assertEquals(1, pass.size(), "one check held");
+      assertEquals(1, fail.size(), "one check failed");
+      assertTrue(fail.get(0).getText().contains("TWN.clean.top1 > 100"), fail.get(0).getText());
+      String red = fail.get(0).findElement(By.cssSelector("td.verdict")).getCssValue("color");
+      String green = pass.get(0).findElement(By.cssSelector("td.verdict")).getCssValue("color");
+      assertTrue(reddish(red), "a failed check is shown red, was " + red);
+      assertFalse(reddish(green), "a passed check is not red, was " + green);
+      assertEquals(1, page.findElements(By.cssSelector("table.comparison-table[data-a='FP'][data-b='TWN']")).size(),
+          "FP and TWN compared");
+      assertEquals(perturbationLevels,
+          page.findElements(By.cssSelector("table.comparison-table tr.comparison-row")).size(), "one row per case");
       for (String id : SECTIONS) {
         assertFalse(page.findElements(By.id(id)).isEmpty(), "no section #" + id);
       }
     }
+  }
+
+  /** An rgb()/rgba() colour whose red channel clearly dominates. */
+  private static boolean reddish(String css) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+),\\s*(\\d+),\\s*(\\d+)").matcher(css);
+    if (!m.find()) {
+      throw new AssertionError("not an rgb colour: " + css);
+    }
+    int r = Integer.parseInt(m.group(1));
+    int g = Integer.parseInt(m.group(2));
+    int b = Integer.parseInt(m.group(3));
+    return r > 120 && r > g + 50 && r > b + 50;
   }
 }
