@@ -104,6 +104,32 @@ public final class Layers {
     return out;
   }
 
+  /**
+   * Multiply-accumulates of each layer made, in order, for one image: output elements times the
+   * inputs each one sums over (in-channels / groups x kernel area for a convolution, in-features for
+   * a dense layer), which is the kernel's size over its output channels. The output shape comes
+   * from DJL's {@link Block#getOutputShapes} on the input shape each layer was initialised with,
+   * which the model's initialisation pass on one image set: call it before loading weights, which
+   * replaces a dense layer's recorded input shape with one that lacks the batch axis.
+   *
+   * @throws IllegalStateException when a layer is not initialised yet
+   */
+  public List<Long> macsPerImage() {
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < made.size(); i++) {
+      Block b = blocks.get(i);
+      Parameter w = b.getParameters().get("weight");
+      if (w == null || !w.isInitialized() || b.getInputShapes() == null) {
+        throw new IllegalStateException("layer " + made.get(i).name() + " is not initialised");
+      }
+      Shape kernel = w.getArray().getShape();
+      Shape output = b.getOutputShapes(b.getInputShapes())[0];
+      long perImage = output.size() / output.get(0);
+      out.add(perImage * (kernel.size() / kernel.get(0)));
+    }
+    return out;
+  }
+
   /** Every layer made so far, in order. */
   public List<LayerInfo> made() {
     return Collections.unmodifiableList(made);

@@ -26,6 +26,7 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
   private final ModelInput input;
   private final ParameterStore store;
   private final io.qrbench.nn.Layers layers;
+  private final java.util.Map<String, Long> macs;
 
   /**
    * Builds a model: {@code builder} gets the model's manager and returns its block, which is
@@ -57,6 +58,25 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
       throw e;
     }
     this.store = new ParameterStore(model.getNDManager(), false);
+    this.macs = countMacs(layers);
+  }
+
+  /**
+   * Counted now, while each layer's input shape is the one its initialisation on one image gave:
+   * loading weights later replaces a dense layer's recorded shape with one without the batch axis.
+   * Null when a layer cannot say (it was initialised some other way).
+   */
+  private static java.util.Map<String, Long> countMacs(io.qrbench.nn.Layers layers) {
+    try {
+      java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+      java.util.List<Long> perLayer = layers.macsPerImage();
+      for (int i = 0; i < perLayer.size(); i++) {
+        out.put(layers.made().get(i).name(), perLayer.get(i));
+      }
+      return java.util.Collections.unmodifiableMap(out);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /**
@@ -65,6 +85,19 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    */
   public java.util.List<io.qrbench.spi.QuantizableLayer> quantizableLayers() {
     return layers.made().isEmpty() ? io.qrbench.nn.WeightTensors.asLayers(block()) : layers.quantizable();
+  }
+
+  /**
+   * Multiply-accumulates per image of each convolution and dense layer, keyed by layer name in
+   * model order; empty for an imported model, whose layers qrbench did not make.
+   *
+   * @throws IllegalStateException when they could not be counted
+   */
+  public java.util.Map<String, Long> macsPerImage() {
+    if (macs == null) {
+      throw new IllegalStateException("the layers' shapes were unknown when " + name + " was built");
+    }
+    return macs;
   }
 
   /** The layers' training hook (full precision when the model was built without one). */

@@ -5,6 +5,7 @@ import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.ModelResult;
 import io.qrbench.result.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,10 +31,11 @@ final class RunJournal {
   private final List<String> caseOrder;
   private final Map<String, ModelResult> models = new LinkedHashMap<>();
   private final Map<String, CaseResult> cases = new LinkedHashMap<>();
+  private final Map<String, List<SpeedResult>> speed = new LinkedHashMap<>();
 
   /**
    * @param previous the results of an interrupted attempt being resumed, or null: its models and
-   *     its successful cases are kept, and its wall time is carried over
+   *     its successful cases and its speed measurements are kept, and its wall time is carried over
    */
   RunJournal(Path file, SuiteInfo suite, EnvironmentInfo environment, List<String> modelOrder,
       List<String> caseOrder, RunResult previous) {
@@ -48,6 +50,7 @@ final class RunJournal {
       previous.models().forEach(m -> models.put(m.name(), m));
       previous.cases().stream().filter(CaseResult::ok).filter(c -> caseOrder.contains(c.id()))
           .forEach(c -> cases.put(c.id(), c));
+      previous.speed().forEach(s -> speed.computeIfAbsent(s.model(), m -> new java.util.ArrayList<>()).add(s));
     }
   }
 
@@ -73,6 +76,17 @@ final class RunJournal {
     save(snapshot("running", null));
   }
 
+  /** True when {@code model}'s speed at {@code batchSize} was measured (in this attempt or one resumed). */
+  boolean speedMeasured(String model, int batchSize) {
+    return speed.getOrDefault(model, List.of()).stream().anyMatch(s -> s.batchSize() == batchSize);
+  }
+
+  /** Keeps one speed measurement; a model's measurements stay in the order they were taken. */
+  void put(SpeedResult result) {
+    speed.computeIfAbsent(result.model(), m -> new java.util.ArrayList<>()).add(result);
+    save(snapshot("running", null));
+  }
+
   /** Marks the run finished, saves it and returns it. */
   RunResult finish() {
     boolean ok = cases.values().stream().allMatch(CaseResult::ok);
@@ -85,7 +99,8 @@ final class RunJournal {
     return new RunResult(RunResult.SCHEMA, suite, environment, status, startedAt, finishedAt,
         priorSeconds + (System.nanoTime() - t0) / 1e9,
         modelOrder.stream().map(models::get).filter(Objects::nonNull).toList(),
-        caseOrder.stream().map(cases::get).filter(Objects::nonNull).toList(), List.of(), List.of());
+        caseOrder.stream().map(cases::get).filter(Objects::nonNull).toList(), List.of(),
+        modelOrder.stream().filter(speed::containsKey).flatMap(m -> speed.get(m).stream()).toList());
   }
 
   private void save(RunResult r) {

@@ -31,4 +31,7 @@ public interface RunListener {
 
   /** A case finished (ok or failed) and is saved. */
   default void caseFinished(CaseResult result) {}
+
+  /** A model's speed at one batch size was measured and is saved. */
+  default void speedMeasured(io.qrbench.result.SpeedResult result) {}
 }

@@ -8,9 +8,11 @@ import io.qrbench.check.Checks;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.Metrics;
+import io.qrbench.result.ModelCost;
 import io.qrbench.result.ModelResult;
 import io.qrbench.result.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.nn.Layers;
@@ -97,10 +99,11 @@ public final class Runner {
       listener.info("resuming: " + journal.finishedCount() + " finished case(s) kept from " + resultsFile);
     }
     CaseEvaluator evaluator = new CaseEvaluator(evalData, suite.batchSize(), listener);
+    SpeedMeter meter = suite.speed() == null ? null : new SpeedMeter(evalData, suite.speed(), speedThreads(suite, env));
     for (ModelEntry entry : suite.models()) {
       List<Plan> pending = plans.stream().filter(p -> p.model() == entry && !journal.finished(p.id())).toList();
-      if (!pending.isEmpty()) {
-        runModel(suite, entry, input, pending, evaluator, journal, options.outDir());
+      if (!pending.isEmpty() || !speedBatches(suite, entry, journal).isEmpty()) {
+        runModel(suite, entry, input, pending, evaluator, meter, journal, options.outDir());
       }
     }
     RunResult result = journal.finish();
@@ -118,15 +121,23 @@ public final class Runner {
     return result;
   }
 
-  /** Prepares one model and runs its pending cases; a model that cannot be prepared fails them all. */
+  /**
+   * Prepares one model, runs its pending cases, then measures its speed if the suite asks; a model
+   * that cannot be prepared fails its cases.
+   */
   private void runModel(Suite suite, ModelEntry entry, ModelInput input, List<Plan> pending,
-      CaseEvaluator evaluator, RunJournal journal, Path outDir) {
+      CaseEvaluator evaluator, SpeedMeter meter, RunJournal journal, Path outDir) {
     LoadedModel model = null;
     String modelError = null;
+    double loadSeconds = 0;
     java.util.Map<String, LoadedModel> sources = new java.util.HashMap<>();
     try {
+      long t0 = System.nanoTime();
       model = load(suite, entry, input, outDir, journal);
-      ModelResult ready = prepare(suite, entry, model, outDir, journal.model(entry.name()));
+      long built = System.nanoTime() - t0;
+      Prepared prepared = prepare(suite, entry, model, outDir, journal.model(entry.name()));
+      loadSeconds = (built + prepared.loadNanos()) / 1e9;
+      ModelResult ready = prepared.result();
       journal.put(ready);
       listener.modelReady(ready);
     } catch (RuntimeException e) {
@@ -153,12 +164,52 @@ public final class Runner {
         journal.put(r);
         listener.caseFinished(r);
       }
+      // time the model alone: transfer sources are done with
+      sources.values().forEach(LoadedModel::close);
+      sources.clear();
+      if (modelError == null && meter != null) {
+        measureSpeed(suite, entry, model, meter, loadSeconds, journal);
+      }
     } finally {
       sources.values().forEach(LoadedModel::close);
       if (model != null) {
         model.close();
       }
     }
+  }
+
+  /** The batch sizes of the suite's {@code speed:} section not yet measured for {@code entry}. */
+  private static List<Integer> speedBatches(Suite suite, ModelEntry entry, RunJournal journal) {
+    return suite.speed() == null ? List.of()
+        : suite.speed().batchSizes().stream().filter(b -> !journal.speedMeasured(entry.name(), b)).toList();
+  }
+
+  /** Times the model at each batch size still to measure; a failure is reported and skipped. */
+  private void measureSpeed(Suite suite, ModelEntry entry, LoadedModel model, SpeedMeter meter, double loadSeconds,
+      RunJournal journal) {
+    for (int batch : speedBatches(suite, entry, journal)) {
+      try {
+        SpeedResult r = meter.measure(model, batch, loadSeconds);
+        journal.put(r);
+        listener.speedMeasured(r);
+      } catch (RuntimeException e) {
+        listener.info("speed of model '" + entry.name() + "' at batch " + batch + " failed: " + describe(e));
+      }
+    }
+  }
+
+  /**
+   * The intra-op threads to record with speed results: what the engine was told at start-up, else
+   * what the suite says, else every core. The engine cannot change them once started, so a suite
+   * that disagrees with the engine gets a warning and the engine's number.
+   */
+  private int speedThreads(Suite suite, EnvironmentInfo env) {
+    Integer asked = suite.speed().threads();
+    if (asked != null && env.threads() != null && !asked.equals(env.threads())) {
+      listener.info("speed: the suite says threads: " + asked + " but the engine was started with "
+          + env.threads() + " (ai.djl.pytorch.num_threads, QRBENCH_THREADS); recording " + env.threads());
+    }
+    return env.threads() != null ? env.threads() : asked != null ? asked : env.cores();
   }
 
   /** Builds a suite model (seeding its initial weights per model) without loading weights. */
@@ -231,10 +282,18 @@ public final class Runner {
   }
 
   /**
+   * A prepared model's record, and the nanoseconds its weights took to load and quantize
+   * (training and BatchNorm re-estimation left out: they are not part of loading a model).
+   */
+  private record Prepared(ModelResult result, long loadNanos) {}
+
+  /**
    * Loads or trains the weights, then quantizes. {@code earlier} is what an interrupted attempt of
    * this run recorded about the model, or null.
    */
-  private ModelResult prepare(Suite suite, ModelEntry entry, LoadedModel model, Path outDir, ModelResult earlier) {
+  private Prepared prepare(Suite suite, ModelEntry entry, LoadedModel model, Path outDir, ModelResult earlier) {
+    long start = System.nanoTime();
+    long aside = 0;
     String source;
     Double trainAccuracy = null;
     if (entry.model().plugin(ModelProvider.class).readsOwnWeights()) {
@@ -255,20 +314,36 @@ public final class Runner {
         listener.info("model '" + entry.name() + "': reusing weights trained earlier in this run: " + saved);
       } else {
         model.prepareHook(null, null);
+        long t = System.nanoTime();
         trainAccuracy = train(suite, entry, model, saved);
+        aside += System.nanoTime() - t;
       }
       source = "trained in run: " + outDir.relativize(saved);
     }
     model.freeze(true);
     QuantizationSummary q = Invoke.quantize(entry.quantizer(), model.quantizableLayers());
     if (entry.recalibrateBn() > 0) {
+      long t = System.nanoTime();
       int images = BatchNormRecalibration.run(model,
           Invoke.open(suite.dataset().provider(), Split.TRAIN), entry.recalibrateBn(), suite.batchSize());
       listener.info("model '" + entry.name() + "': BatchNorm statistics re-estimated on " + images + " training images");
       source = source + "; BatchNorm re-estimated on " + images + " training images";
+      aside += System.nanoTime() - t;
     }
-    return new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
-        entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy, null);
+    long loadNanos = System.nanoTime() - start - aside;
+    return new Prepared(new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
+        entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy,
+        cost(entry, model, q)), loadNanos);
+  }
+
+  /** The model's cost; a model whose layers cannot be measured is still evaluated, without one. */
+  private ModelCost cost(ModelEntry entry, LoadedModel model, QuantizationSummary q) {
+    try {
+      return ModelCosts.of(model, q);
+    } catch (RuntimeException e) {
+      listener.info("model '" + entry.name() + "': cost not measured: " + describe(e));
+      return null;
+    }
   }
 
   /** Trains a suite model on the train split (cosine schedule, no augmentation) and saves it. */

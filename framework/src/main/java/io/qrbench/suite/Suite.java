@@ -24,6 +24,7 @@ import java.util.Map;
  * @param perturbations what to do to the images, each expanded into levels
  * @param batchSize images per evaluation batch
  * @param reports the report writers to run at the end
+ * @param speed how to time each model's forward pass after its cases, or null not to
  */
 public record Suite(
     String file,
@@ -36,7 +37,8 @@ public record Suite(
     List<PerturbationEntry> perturbations,
     int batchSize,
     List<PluginConfig> reports,
-    List<Check> checks) {
+    List<Check> checks,
+    SpeedSpec speed) {
 
   public Suite {
     checks = checks == null ? List.of() : List.copyOf(checks);
@@ -48,14 +50,14 @@ public record Suite(
   /** The same suite with another seed (the CLI's {@code --seed}). */
   public Suite withSeed(long newSeed) {
     return new Suite(file, source, name, description, newSeed, dataset, models, perturbations,
-        batchSize, reports, checks);
+        batchSize, reports, checks, speed);
   }
 
   /** The same suite evaluated on at most {@code limit} images (the CLI's {@code --limit}). */
   public Suite withLimit(int limit) {
     DatasetRef d = new DatasetRef(dataset.provider(), dataset.split(), limit);
     return new Suite(file, source, name, description, seed, d, models, perturbations, batchSize,
-        reports, checks);
+        reports, checks, speed);
   }
 
   /**

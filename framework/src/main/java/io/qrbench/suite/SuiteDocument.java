@@ -13,7 +13,10 @@ record SuiteDocument(
     List<JsonNode> perturbations,
     Integer batchSize,
     List<JsonNode> reports,
-    List<JsonNode> checks) {
+    List<JsonNode> checks,
+
+    // SpeedSection binds it from the document's own tree; named here so that 'speed' is a known key
+    JsonNode speed) {
 
   /** One entry of {@code models:} before its plugins are resolved. */
   record ModelDocument(String name, JsonNode model, JsonNode quantizer, String weights, TrainSpec train,

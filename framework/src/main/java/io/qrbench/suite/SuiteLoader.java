@@ -104,11 +104,13 @@ public final class SuiteLoader {
         problems.add(doc.problemAtValue("/batch-size",
             "expected an integer of at least 1, found " + batchSize, "128 is a good default"));
       }
+      // bound from the document's own subtree, which keeps the locations of its keys
+      SpeedSpec speed = SpeedSection.resolve(doc.root().get("speed"), doc, binder, problems);
       if (!problems.isEmpty()) {
         return null;
       }
       return new Suite(doc.file(), text, name, d.description() == null ? "" : d.description(),
-          d.seed() == null ? 0L : d.seed(), dataset, models, perturbations, batchSize, reports, checks);
+          d.seed() == null ? 0L : d.seed(), dataset, models, perturbations, batchSize, reports, checks, speed);
     }
 
     private <T> T required(T value, String pointer, String key, String fix) {

@@ -53,6 +53,20 @@ class RunnerTest {
     return new SuiteLoader(FakePlugins.registry()).parse("runner-test.yaml", yaml, dir);
   }
 
+  private Suite suiteWithSpeed(String speed) {
+    String yaml = """
+        name: speed-test
+        seed: 11
+        dataset: {id: tiny, size: 20}
+        models:
+          - {name: A, model: tiny-linear, train: {epochs: 1, batch-size: 16}}
+          - {name: B, model: {id: tiny-linear, hidden: 4}, train: {epochs: 1, batch-size: 16}}
+        perturbations: [none]
+        speed: %s
+        """.formatted(speed);
+    return new SuiteLoader(FakePlugins.registry()).parse("speed-test.yaml", yaml, dir);
+  }
+
   private static Map<String, CaseResult> byId(RunResult r) {
     return r.cases().stream().collect(Collectors.toMap(CaseResult::id, Function.identity()));
   }
@@ -242,5 +256,84 @@ class RunnerTest {
     assertNotEquals(a, ImageSeeds.levelSeed(2, "gaussian", "var=0.01"));
     assertNotEquals(ImageSeeds.imageSeed(a, 0), ImageSeeds.imageSeed(a, 1));
     assertArrayEquals(new long[] {ImageSeeds.imageSeed(a, 5)}, new long[] {ImageSeeds.imageSeed(a, 5)});
+  }
+
+  @Test
+  void speedIsMeasuredPerModelAndBatchSizeAfterTheCases() {
+    List<String> events = new java.util.ArrayList<>();
+    RunListener listener = new RunListener() {
+      @Override
+      public void caseFinished(CaseResult r) {
+        events.add("case " + r.id());
+      }
+
+      @Override
+      public void speedMeasured(io.qrbench.result.SpeedResult r) {
+        events.add("speed " + r.model() + " " + r.batchSize());
+      }
+    };
+    RunResult r = new Runner(listener).run(suiteWithSpeed("{batch-sizes: [1, 7, 32], warmup: 1, iterations: 4}"),
+        new Runner.Options(dir, false, false));
+    assertEquals(List.of("case A/none", "speed A 1", "speed A 7", "speed A 32",
+        "case B/none", "speed B 1", "speed B 7", "speed B 32"), events, "32 > 20 images: they are cycled");
+    for (io.qrbench.result.SpeedResult s : r.speed()) {
+      assertEquals(4, s.iterations());
+      assertEquals(1, s.warmup());
+      assertTrue(s.p50Ms() <= s.p90Ms() && s.p90Ms() <= s.p99Ms(), s.toString());
+      assertEquals(s.batchSize() * 1000 / s.meanMs(), s.imagesPerSecond(), 1e-9);
+      assertTrue(s.loadSeconds() >= 0, s.toString());
+    }
+    assertEquals(r.speed(), ResultsJson.read(dir.resolve(Runner.RESULTS_FILE)).speed());
+    var cost = r.models().get(1).cost();
+    assertEquals(3 * 64 * 4 + 4 * 3, cost.macs(), "dense 192->4, then 4->3");
+    assertEquals(0.0, cost.lowBitMacShare(), "fp32 has no low-bit layers");
+    assertEquals(4 * cost.parameters(), cost.fp32Bytes());
+    assertEquals(cost.fp32Bytes(), cost.packedBytes(), "fp32 packs nothing");
+  }
+
+  @Test
+  void resumingKeepsTheSpeedAlreadyMeasured() {
+    Suite s = suiteWithSpeed("{batch-sizes: [2, 4], warmup: 0, iterations: 2}");
+    RunResult first = new Runner(new RunListener() {}).run(s, new Runner.Options(dir, false, false));
+    int[] measured = new int[1];
+    RunResult again = new Runner(new RunListener() {
+      @Override
+      public void speedMeasured(io.qrbench.result.SpeedResult r) {
+        measured[0]++;
+      }
+    }).run(s, new Runner.Options(dir, true, false));
+    assertEquals(0, measured[0], "nothing left to measure");
+    assertEquals(first.speed(), again.speed());
+    assertEquals(4, again.speed().size());
+  }
+
+  @Test
+  void speedStatisticsUseNearestRankPercentiles() {
+    SpeedMeter m = new SpeedMeter(null, new io.qrbench.suite.SpeedSpec(List.of(10), 0, 4, null), 3);
+    io.qrbench.result.SpeedResult r = m.result("x", 10, new double[] {4, 1, 3, 2}, 0.5);
+    assertEquals(2.5, r.meanMs());
+    assertEquals(Math.sqrt(5.0 / 3), r.stdMs(), 1e-12);
+    assertEquals(2, r.p50Ms());
+    assertEquals(4, r.p90Ms());
+    assertEquals(4, r.p99Ms());
+    assertEquals(4000, r.imagesPerSecond(), 1e-9);
+    assertEquals(3, r.threads());
+    assertEquals(0.5, r.loadSeconds());
+    assertTrue(r.peakRssBytes() > 0 || !java.nio.file.Files.exists(Path.of("/proc/self/status")));
+  }
+
+  @Test
+  void macsAreCountedWhenTheModelIsBuiltAndSurviveLoadingWeights() throws Exception {
+    io.qrbench.nn.Layers layers = io.qrbench.nn.Layers.plain();
+    try (LoadedModel m = new LoadedModel("mlp", INPUT, layers, manager -> new TinyLinearModel().build(
+        new TinyLinearModel.Config(4), new io.qrbench.spi.ModelContext(INPUT, layers, manager, java.util.Optional.empty())))) {
+      Map<String, Long> expected = Map.of("hidden", 3L * 8 * 8 * 4, "dense", 4L * 3);
+      assertEquals(expected, m.macsPerImage());
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      m.block().saveParameters(new java.io.DataOutputStream(bytes));
+      m.block().loadParameters(m.manager(), new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+      // DJL's load replaces a dense layer's recorded input shape (192 and 4 MACs if counted now)
+      assertEquals(expected, m.macsPerImage(), "loading weights changes nothing");
+    }
   }
 }

@@ -331,4 +331,52 @@ class SuiteLoaderTest {
     assertTrue(p.get(1).fix().contains("MODEL.CASE.METRIC"), p.get(1).fix());
     assertTrue(p.get(2).problem().contains("one line of text"), p.get(2).problem());
   }
+
+  @Test
+  void speedSectionIsOptionalAndTakesDefaults() {
+    assertNull(load(VALID).speed(), "no speed: section, no speed measurement");
+    SpeedSpec d = load(VALID + "speed: {}\n").speed();
+    assertEquals(List.of(1, 32, 128), d.batchSizes());
+    assertEquals(5, d.warmup());
+    assertEquals(30, d.iterations());
+    assertNull(d.threads());
+    assertEquals(d, load(VALID + "speed:\n").speed(), "a bare 'speed:' means every default");
+    SpeedSpec s = load(VALID + "speed: {batch-sizes: [1, 64], warmup: 0, iterations: 3, threads: 2}\n").speed();
+    assertEquals(new SpeedSpec(List.of(1, 64), 0, 3, 2), s);
+    assertEquals(List.of(8), load(VALID + "speed: {batch-sizes: 8}\n").speed().batchSizes(), "one size needs no list");
+  }
+
+  @Test
+  void misspelledSpeedKeyNamesItsLocationAndTheKnownKeys() {
+    SuiteProblem p = only(VALID + "speed:\n  batch-size: [1, 32]\n  iterations: 10\n");
+    assertEquals("speed.batch-size", p.path());
+    assertEquals(19, p.line());
+    assertEquals(3, p.column());
+    assertTrue(p.problem().contains("unknown key 'batch-size'; did you mean 'batch-sizes'?"), p.problem());
+    assertTrue(p.fix().contains("batch-sizes, iterations, threads, warmup"), p.fix());
+    assertTrue(p.format().startsWith("suite.yaml:19:3: speed.batch-size: unknown key"), p.format());
+  }
+
+  @Test
+  void zeroBatchSizeInSpeedIsReportedAtItsValue() {
+    SuiteProblem p = only(VALID + "speed: {batch-sizes: [1, 0, 128]}\n");
+    assertEquals("speed.batch-sizes[1]", p.path());
+    assertEquals(18, p.line());
+    assertEquals(26, p.column());
+    assertTrue(p.problem().contains("expected a batch size of at least 1, found 0"), p.problem());
+  }
+
+  @Test
+  void badSpeedValuesAreAllReported() {
+    List<SuiteProblem> ps = problems(VALID + "speed: {batch-sizes: [32, 32], warmup: -1, iterations: 0, threads: 0}\n");
+    assertEquals(List.of("speed.batch-sizes[1]", "speed.warmup", "speed.iterations", "speed.threads"),
+        ps.stream().map(SuiteProblem::path).toList(), ps.toString());
+    assertTrue(ps.get(0).problem().contains("batch size 32 is listed twice"), ps.get(0).problem());
+    assertTrue(only(VALID + "speed: {batch-sizes: []}\n").problem().contains("'batch-sizes' is empty"));
+    assertTrue(only(VALID + "speed: {iterations: 2.5}\n").problem().contains("expected an integer"));
+    assertTrue(only(VALID + "speed: fast\n").problem().contains("expected a mapping"));
+    List<SuiteProblem> both = problems(VALID + "speed: {batch: [8], iterations: 0}\n");
+    assertEquals(List.of("speed.batch", "speed.iterations"), both.stream().map(SuiteProblem::path).toList(),
+        "an unknown key does not hide the other problems");
+  }
 }
