@@ -34,10 +34,10 @@ import picocli.CommandLine.Command;
       "3:a suite check failed (run), or a significant change was found (compare --fail-on-change)"
     })
 public final class Main implements Runnable {
-  static final int OK = 0;
-  static final int FAILURE = 1;
-  static final int BAD_INPUT = 2;
-  static final int CHECK_FAILED = 3;
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int BAD_INPUT = 2;
+  public static final int CHECK_FAILED = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -60,7 +60,8 @@ final class ReportCommand implements Callable<Integer> {
     Path outDir = out != null ? out : results.toAbsolutePath().getParent();
     Files.createDirectories(outDir);
     for (PluginConfig w : writers) {
-      for (Path f : write(w.plugin(ReportWriter.class), w.config(), result, outDir)) {
+      ReportWriter<?> writer = w.plugin(ReportWriter.class);
+      for (Path f : write(writer, w.config(), result, outDir)) {
         console.println("wrote " + f);
       }
     }

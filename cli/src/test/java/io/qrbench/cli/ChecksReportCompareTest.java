@@ -17,20 +17,38 @@ class ChecksReportCompareTest {
   private static final Path SUITE = Path.of("src/test/resources/suites/checks.yaml");
 
   @TempDir Path dir;
+  @TempDir static Path shared;
+  private static CliRunner trained;
+
+  /** One run that trains the model; the other runs evaluate its weights. */
+  @org.junit.jupiter.api.BeforeAll
+  static void train() {
+    trained = CliRunner.run("run", SUITE.toString(), "--out", shared.resolve("ok").toString());
+  }
+
+  /** The suite evaluating the trained weights (copied into {@code dir}), without its checks. */
+  private Path fixedSuite() throws IOException {
+    Files.copy(shared.resolve("ok/models/A.params"), dir.resolve("A.params"));
+    Path fixed = dir.resolve("fixed.yaml");
+    String text = Files.readString(SUITE);
+    Files.writeString(fixed, text.substring(0, text.indexOf("checks:"))
+        .replace("    train: {epochs: 2, batch-size: 50, learning-rate: 0.05}", "    weights: A.params"));
+    return fixed;
+  }
 
   @Test
   void passingChecksAreRecordedAndAFailingCheckExitsWithItsOwnCode() throws IOException {
-    CliRunner ok = CliRunner.run("run", SUITE.toString(), "--out", dir.resolve("ok").toString());
+    CliRunner ok = trained;
     assertEquals(0, ok.exitCode(), ok::toString);
-    RunResult r = ResultsJson.read(dir.resolve("ok/results.json"));
+    RunResult r = ResultsJson.read(shared.resolve("ok/results.json"));
     assertEquals(2, r.checks().size());
     assertTrue(r.checksPassed(), () -> r.checks().toString());
     assertEquals(r.cases().get(0).metrics().top1(), r.checks().get(0).left(), 1e-9);
     assertTrue(ok.out().contains("checks: 2 of 2 passed"), ok::toString);
 
     Path failing = dir.resolve("failing.yaml");
-    Files.writeString(failing, Files.readString(SUITE).replace("\"A.clean.top1 > 20\"", "\"A.clean.top1 > 100\""));
-    Files.copy(dir.resolve("ok/models/A.params"), dir.resolve("A.params"));
+    String checks = Files.readString(SUITE).substring(Files.readString(SUITE).indexOf("checks:"));
+    Files.writeString(failing, Files.readString(fixedSuite()) + checks.replace("\"A.clean.top1 > 20\"", "\"A.clean.top1 > 100\""));
     CliRunner bad = CliRunner.run("run", failing.toString(), "--out", dir.resolve("bad").toString());
     assertEquals(Main.CHECK_FAILED, bad.exitCode(), bad::toString);
     RunResult rb = ResultsJson.read(dir.resolve("bad/results.json"));
@@ -55,14 +73,9 @@ class ChecksReportCompareTest {
 
   @Test
   void reportRendersWithoutRerunningAndCompareSeparatesNoiseFromChange() throws IOException {
-    CliRunner first = CliRunner.run("run", SUITE.toString(), "--out", dir.resolve("train").toString());
-    assertEquals(0, first.exitCode(), first::toString);
+    assertEquals(0, trained.exitCode(), trained::toString);
     // the same trained weights evaluated under two seeds: only the noise draws differ
-    Files.copy(dir.resolve("train/models/A.params"), dir.resolve("A.params"));
-    Path fixed = dir.resolve("fixed.yaml");
-    String text = Files.readString(SUITE);
-    Files.writeString(fixed, text.substring(0, text.indexOf("checks:"))
-        .replace("    train: {epochs: 2, batch-size: 50, learning-rate: 0.05}", "    weights: A.params"));
+    Path fixed = fixedSuite();
     CliRunner s1 = CliRunner.run("run", fixed.toString(), "--seed", "1", "--out", dir.resolve("s1").toString());
     CliRunner s2 = CliRunner.run("run", fixed.toString(), "--seed", "2", "--out", dir.resolve("s2").toString());
     assertEquals(0, s1.exitCode(), s1::toString);
@@ -88,7 +101,9 @@ class ChecksReportCompareTest {
         "--out", rendered.toString());
     assertEquals(0, rep.exitCode(), rep::toString);
     assertTrue(Files.readString(rendered.resolve("results.csv")).contains("A/none"));
-    assertTrue(Files.readString(rendered.resolve("summary.md")).contains("SUMMARY_TODO"));
+    double clean = ResultsJson.read(dir.resolve("s1/results.json")).cases().get(0).metrics().top1();
+    String md = Files.readString(rendered.resolve("summary.md"));
+    assertTrue(md.contains("| none |  | " + String.format(java.util.Locale.ROOT, "%.1f", clean) + " |"), md);
     CliRunner unknown = CliRunner.run("report", dir.resolve("s1/results.json").toString(), "--format", "htm");
     assertEquals(Main.BAD_INPUT, unknown.exitCode(), unknown::toString);
     assertTrue(unknown.err().contains("did you mean 'html'"), unknown::toString);

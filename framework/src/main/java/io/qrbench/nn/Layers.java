@@ -82,6 +82,21 @@ public final class Layers {
     return block;
   }
 
+  /**
+   * Lets transformed layers keep their evaluation kernels from one forward pass to the next (on),
+   * or makes them recompute every pass (off, the default: while weights can still change). Either
+   * way, kernels kept so far are dropped.
+   */
+  public void cacheKernels(boolean on) {
+    for (Block b : blocks) {
+      if (b instanceof TransformedConv2d c) {
+        c.cache.enable(on);
+      } else if (b instanceof TransformedLinear l) {
+        l.cache.enable(on);
+      }
+    }
+  }
+
   /** The hook these layers were made with. */
   public LayerHook hook() {
     return hook;

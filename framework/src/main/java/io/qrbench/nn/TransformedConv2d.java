@@ -9,6 +9,7 @@ import ai.djl.nn.convolutional.Conv2d;
 /** A convolution that computes with a transformed kernel; its parameters are DJL's own. */
 final class TransformedConv2d extends Conv2d {
   private final WeightTransform transform;
+  final KernelCache cache = new KernelCache();
 
   TransformedConv2d(Conv2d.Builder builder, WeightTransform transform) {
     super(builder);
@@ -20,7 +21,9 @@ final class TransformedConv2d extends Conv2d {
     NDArray input = inputs.singletonOrThrow();
     NDArray latent = store.getValue(weight, input.getDevice(), training);
     NDArray b = store.getValue(bias, input.getDevice(), training);
-    NDArray kernel = Scoped.onInputManager(input, latent, () -> transform.apply(latent, training));
+    NDArray kernel = training
+        ? Scoped.onInputManager(input, latent, () -> transform.apply(latent, true))
+        : cache.get(input, latent, () -> transform.apply(latent, false));
     return conv2d(input, kernel, b, stride, padding, dilation, groups);
   }
 }

@@ -10,6 +10,7 @@ import ai.djl.util.PairList;
 /** A dense layer that computes with a transformed kernel; its parameters are DJL's own. */
 final class TransformedLinear extends Linear {
   private final WeightTransform transform;
+  final KernelCache cache = new KernelCache();
 
   TransformedLinear(Linear.Builder builder, WeightTransform transform) {
     super(builder);
@@ -23,7 +24,9 @@ final class TransformedLinear extends Linear {
     Parameter bias = parameters.get("bias");
     NDArray latent = store.getValue(w, input.getDevice(), training);
     NDArray b = bias == null ? null : store.getValue(bias, input.getDevice(), training);
-    NDArray kernel = Scoped.onInputManager(input, latent, () -> transform.apply(latent, training));
+    NDArray kernel = training
+        ? Scoped.onInputManager(input, latent, () -> transform.apply(latent, true))
+        : cache.get(input, latent, () -> transform.apply(latent, false));
     return linear(input, kernel, b);
   }
 }

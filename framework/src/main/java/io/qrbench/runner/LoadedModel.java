@@ -100,6 +100,15 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
     return macs;
   }
 
+  /**
+   * Declares the weights final (on: quantized kernels are computed once and kept) or changeable
+   * again (off). The runner turns it on when a model is ready for its cases and off before any
+   * training.
+   */
+  public void cacheKernels(boolean on) {
+    layers.cacheKernels(on);
+  }
+
   /** The layers' training hook (full precision when the model was built without one). */
   public io.qrbench.nn.LayerHook hook() {
     return layers.hook();
@@ -144,6 +153,9 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    * statistics are never trainable).
    */
   public void freeze(boolean freeze) {
+    if (!freeze) {
+      layers.cacheKernels(false); // weights are about to change
+    }
     block().freezeParameters(freeze, LoadedModel::trainable);
     layers.hook().parameters().forEach(p -> p.freeze(freeze)); // TTQ's scales must not learn from attacks
   }

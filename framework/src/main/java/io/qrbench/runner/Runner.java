@@ -331,6 +331,7 @@ public final class Runner {
       aside += System.nanoTime() - t;
     }
     long loadNanos = System.nanoTime() - start - aside;
+    model.cacheKernels(true); // weights are final from here: quantized kernels are computed once
     return new Prepared(new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
         entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy,
         cost(entry, model, q)), loadNanos);

@@ -57,7 +57,7 @@ final class ConfigBinder {
   <T> Optional<T> bind(String pointer, JsonNode node, Class<T> type) {
     T value;
     try {
-      value = MAPPER.readerFor(type).withHandler(new UnknownKeys(pointer)).readValue(node);
+      value = MAPPER.readerFor(type).withHandler(new UnknownKeys(pointer, node)).readValue(node);
     } catch (JsonMappingException e) {
       problems.add(describe(pointer, e));
       return Optional.empty();
@@ -141,21 +141,36 @@ final class ConfigBinder {
     return "'" + n.asText() + "'";
   }
 
-  /** Records every unknown key, with the closest known one, and skips its value. */
+  /**
+   * Records every unknown key, with the closest known one, and skips its value. Records are bound
+   * through a buffer, whose parser path no longer matches the document, so the key is located in
+   * the bound tree itself: its n-th unknown occurrence is the n-th object holding that key.
+   */
   private final class UnknownKeys extends DeserializationProblemHandler {
     private final String base;
+    private final JsonNode root;
+    private final Map<String, Integer> seen = new java.util.HashMap<>();
 
-    UnknownKeys(String base) {
+    UnknownKeys(String base, JsonNode root) {
       this.base = base;
+      this.root = root;
     }
 
     @Override
     public boolean handleUnknownProperty(
         DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
         Object beanOrClass, String propertyName) throws IOException {
-      String pointer = base + p.getParsingContext().pathAsPointer().toString();
-      if (!pointer.endsWith("/" + propertyName)) {
-        pointer = YamlDocument.child(pointer, propertyName);
+      List<String> holders = new ArrayList<>();
+      collect(root, base, propertyName, holders);
+      int n = seen.merge(propertyName, 1, Integer::sum) - 1;
+      String pointer;
+      if (n < holders.size()) {
+        pointer = holders.get(n);
+      } else {
+        pointer = base + p.getParsingContext().pathAsPointer().toString();
+        if (!pointer.endsWith("/" + propertyName)) {
+          pointer = YamlDocument.child(pointer, propertyName);
+        }
       }
       List<String> known = new ArrayList<>();
       for (Object k : deserializer.getKnownPropertyNames()) {
@@ -165,6 +180,28 @@ final class ConfigBinder {
       problems.add(unknownKey(doc, pointer, propertyName, known));
       p.skipChildren();
       return true;
+    }
+
+    /** Pointers of {@code key} in every object under {@code node}, in document order. */
+    private static void collect(JsonNode node, String at, String key, List<String> out) {
+      if (node == null) {
+        return;
+      }
+      if (node.isObject()) {
+        var fields = node.fields();
+        while (fields.hasNext()) {
+          var f = fields.next();
+          String child = YamlDocument.child(at, f.getKey());
+          if (f.getKey().equals(key)) {
+            out.add(child);
+          }
+          collect(f.getValue(), child, key, out);
+        }
+      } else if (node.isArray()) {
+        for (int i = 0; i < node.size(); i++) {
+          collect(node.get(i), YamlDocument.child(at, i), key, out);
+        }
+      }
     }
   }
 

@@ -379,4 +379,14 @@ class SuiteLoaderTest {
     assertEquals(List.of("speed.batch", "speed.iterations"), both.stream().map(SuiteProblem::path).toList(),
         "an unknown key does not hide the other problems");
   }
+
+  @Test
+  void unknownKeysAfterTheFirstOrWithListValuesAreLocatedExactly() {
+    List<SuiteProblem> p = problems(VALID.replace("train: {epochs: 2}", "train: {epochs: 2, bogus: [1], other: {a: 1}}"));
+    assertEquals(List.of("models[0].train.bogus", "models[0].train.other"), p.stream().map(SuiteProblem::path).toList(),
+        p::toString);
+    assertEquals(8, p.get(0).line());
+    assertEquals(24, p.get(0).column());
+    assertEquals(36, p.get(1).column());
+  }
 }
