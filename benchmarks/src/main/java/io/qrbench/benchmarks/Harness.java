@@ -69,6 +69,7 @@ final class Harness {
     PluginConfig q = plugin(PluginKind.QUANTIZER, quantizer);
     LoadedModel m = unquantized(depth, q);
     Invoke.quantize(q, m.quantizableLayers());
+    m.cacheKernels(true); // as the runner does once a model's weights are final
     return m;
   }
 
