@@ -14,6 +14,6 @@ class ReportWritersTest {
   void allWritersAreRegistered() {
     Set<String> ids = ServiceLoader.load(ReportWriter.class).stream().map(p -> p.get().id())
         .collect(Collectors.toSet());
-    assertEquals(Set.of("json", "html", "csv", "markdown"), ids);
+    assertEquals(Set.of("json", "html", "csv", "markdown", "allure"), ids);
   }
 }
