@@ -61,8 +61,11 @@ final class ReportCommand implements Callable<Integer> {
     Files.createDirectories(outDir);
     for (PluginConfig w : writers) {
       ReportWriter<?> writer = w.plugin(ReportWriter.class);
-      for (Path f : write(writer, w.config(), result, outDir)) {
-        console.println("wrote " + f);
+      List<Path> files = write(writer, w.config(), result, outDir);
+      if (files.size() <= 3) {
+        files.forEach(f -> console.println("wrote " + f));
+      } else {
+        console.println("wrote " + files.size() + " files (" + w.id() + ") in " + files.get(0).getParent());
       }
     }
     console.flush();
