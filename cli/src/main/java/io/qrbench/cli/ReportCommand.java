@@ -5,7 +5,7 @@ import io.qrbench.registry.PluginRegistry;
 import io.qrbench.result.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.spi.ReportWriter;
+import io.qrbench.runner.Reports;
 import io.qrbench.suite.PluginConfig;
 import io.qrbench.suite.PluginConfigs;
 import java.io.IOException;
@@ -59,21 +59,8 @@ final class ReportCommand implements Callable<Integer> {
     }
     Path outDir = out != null ? out : results.toAbsolutePath().getParent();
     Files.createDirectories(outDir);
-    for (PluginConfig w : writers) {
-      ReportWriter<?> writer = w.plugin(ReportWriter.class);
-      List<Path> files = write(writer, w.config(), result, outDir);
-      if (files.size() <= 3) {
-        files.forEach(f -> console.println("wrote " + f));
-      } else {
-        console.println("wrote " + files.size() + " files (" + w.id() + ") in " + files.get(0).getParent());
-      }
-    }
+    Reports.write(writers, result, outDir, console::println);
     console.flush();
     return Main.OK;
-  }
-
-  private static <C extends Record> List<Path> write(ReportWriter<C> w, Record config, RunResult r, Path out)
-      throws IOException {
-    return w.write(w.configType().cast(config), r, out);
   }
 }

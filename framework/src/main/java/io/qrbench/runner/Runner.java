@@ -20,9 +20,7 @@ import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelProvider;
 import io.qrbench.spi.QuantizationSummary;
-import io.qrbench.spi.ReportWriter;
 import io.qrbench.spi.Split;
-import io.qrbench.suite.PluginConfig;
 import io.qrbench.suite.TrainSpec;
 import io.qrbench.train.AugmentSpec;
 import io.qrbench.train.EpochLog;
@@ -380,23 +378,7 @@ public final class Runner {
   }
 
   private void writeReports(Suite suite, RunResult result, Path outDir) {
-    for (PluginConfig report : suite.reports()) {
-      try {
-        List<Path> files = write(report.plugin(ReportWriter.class), report.config(), result, outDir);
-        if (files.size() <= 3) {
-          files.forEach(f -> listener.info("wrote " + f));
-        } else {
-          listener.info("wrote " + files.size() + " files (" + report.id() + ") in " + files.get(0).getParent());
-        }
-      } catch (IOException e) {
-        throw new QrbenchException("report '" + report.id() + "' could not be written to " + outDir + ": " + e, e);
-      }
-    }
-  }
-
-  private static <C extends Record> List<Path> write(ReportWriter<C> w, Record config, RunResult r, Path out)
-      throws IOException {
-    return w.write(w.configType().cast(config), r, out);
+    Reports.write(suite.reports(), result, outDir, listener::info);
   }
 
   /** Builds a suite model, its layers hooked to the quantizer's training transform if it has one. */

@@ -4,12 +4,6 @@ import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SpeedResult;
-import io.qrbench.spi.EmptyConfig;
-import io.qrbench.spi.ReportWriter;
-import io.qrbench.util.AtomicFiles;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -21,9 +15,13 @@ import java.util.Map;
  * A failed case has one {@code status} row holding its error; speed measurements follow the cases
  * as {@code speed/<model>/batch=<n>}.
  */
-public final class CsvReportWriter implements ReportWriter<EmptyConfig> {
+public final class CsvReportWriter extends TextFileReportWriter {
   /** The file written inside the output folder. */
   public static final String FILE = "results.csv";
+
+  public CsvReportWriter() {
+    super(FILE, CsvReportWriter::render);
+  }
 
   static final List<String> HEADER = List.of("case", "model", "perturbation", "level", "metric", "value");
 
@@ -37,17 +35,7 @@ public final class CsvReportWriter implements ReportWriter<EmptyConfig> {
     return "results as long-format CSV, one row per case and metric (RFC 4180)";
   }
 
-  @Override
-  public Class<EmptyConfig> configType() {
-    return EmptyConfig.class;
-  }
 
-  @Override
-  public List<Path> write(EmptyConfig config, RunResult result, Path outDir) throws IOException {
-    Path file = outDir.resolve(FILE);
-    AtomicFiles.write(file, render(result).getBytes(StandardCharsets.UTF_8));
-    return List.of(file);
-  }
 
   static String render(RunResult result) {
     StringBuilder out = new StringBuilder(1 << 16);

@@ -1,13 +1,6 @@
 package io.qrbench.reports;
 
 import io.qrbench.result.RunResult;
-import io.qrbench.spi.EmptyConfig;
-import io.qrbench.spi.ReportWriter;
-import io.qrbench.util.AtomicFiles;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A single self-contained {@code index.html}: summary, the study table, accuracy curves, the
@@ -25,9 +18,13 @@ import java.util.List;
  * svg.chart[data-chart]} with one {@code path} per model; {@code tr.check-pass / tr.check-fail};
  * {@code tr.comparison-row}, with class {@code significant} when McNemar's p is below 0.05.
  */
-public final class HtmlReportWriter implements ReportWriter<EmptyConfig> {
+public final class HtmlReportWriter extends TextFileReportWriter {
   /** The file written inside the output folder. */
   public static final String FILE = "index.html";
+
+  public HtmlReportWriter() {
+    super(FILE, HtmlReportWriter::render);
+  }
 
   @Override
   public String id() {
@@ -39,17 +36,7 @@ public final class HtmlReportWriter implements ReportWriter<EmptyConfig> {
     return "one self-contained HTML page: study table, accuracy curves, paired significance tests, costs, manifest";
   }
 
-  @Override
-  public Class<EmptyConfig> configType() {
-    return EmptyConfig.class;
-  }
 
-  @Override
-  public List<Path> write(EmptyConfig config, RunResult result, Path outDir) throws IOException {
-    Path file = outDir.resolve(FILE);
-    AtomicFiles.write(file, render(result).getBytes(StandardCharsets.UTF_8));
-    return List.of(file);
-  }
 
   /** The page's text. */
   static String render(RunResult result) {

@@ -6,12 +6,6 @@ import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SuiteInfo;
-import io.qrbench.spi.EmptyConfig;
-import io.qrbench.spi.ReportWriter;
-import io.qrbench.util.AtomicFiles;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +16,13 @@ import java.util.Optional;
  * summary ({@code cat summary.md >> $GITHUB_STEP_SUMMARY}). Sweeps fold into one row per
  * perturbation so the table stays short; the HTML report and the CSV keep every number.
  */
-public final class MarkdownReportWriter implements ReportWriter<EmptyConfig> {
+public final class MarkdownReportWriter extends TextFileReportWriter {
   /** The file written inside the output folder. */
   public static final String FILE = "summary.md";
+
+  public MarkdownReportWriter() {
+    super(FILE, MarkdownReportWriter::render);
+  }
 
   /** Sweeps longer than this show their first and last levels only. */
   private static final int MAX_LEVELS = 6;
@@ -39,17 +37,7 @@ public final class MarkdownReportWriter implements ReportWriter<EmptyConfig> {
     return "a compact Markdown summary for a pull request or a CI step summary";
   }
 
-  @Override
-  public Class<EmptyConfig> configType() {
-    return EmptyConfig.class;
-  }
 
-  @Override
-  public List<Path> write(EmptyConfig config, RunResult result, Path outDir) throws IOException {
-    Path file = outDir.resolve(FILE);
-    AtomicFiles.write(file, render(result).getBytes(StandardCharsets.UTF_8));
-    return List.of(file);
-  }
 
   static String render(RunResult result) {
     ReportContext r = ReportContext.of(result);

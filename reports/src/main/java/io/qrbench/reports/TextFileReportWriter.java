@@ -1,0 +1,34 @@
+package io.qrbench.reports;
+
+import io.qrbench.result.RunResult;
+import io.qrbench.spi.EmptyConfig;
+import io.qrbench.spi.ReportWriter;
+import io.qrbench.util.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/** A writer of one UTF-8 text file rendered from the results, written atomically. */
+abstract class TextFileReportWriter implements ReportWriter<EmptyConfig> {
+  private final String file;
+  private final Function<RunResult, String> render;
+
+  TextFileReportWriter(String file, Function<RunResult, String> render) {
+    this.file = file;
+    this.render = render;
+  }
+
+  @Override
+  public final Class<EmptyConfig> configType() {
+    return EmptyConfig.class;
+  }
+
+  @Override
+  public final List<Path> write(EmptyConfig config, RunResult result, Path outDir) throws IOException {
+    Path target = outDir.resolve(file);
+    AtomicFiles.write(target, render.apply(result).getBytes(StandardCharsets.UTF_8));
+    return List.of(target);
+  }
+}
