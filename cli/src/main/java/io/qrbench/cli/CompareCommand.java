@@ -73,7 +73,9 @@ final class CompareCommand implements Callable<Integer> {
         a.suite().images(), commit(a));
     out.printf("new:  %s (suite '%s', seed %d, %d images, commit %s)%n", next, b.suite().name(), b.suite().seed(),
         b.suite().images(), commit(b));
-    if (!Objects.equals(a.suite().dataset(), b.suite().dataset()) || !Objects.equals(a.suite().split(), b.suite().split())) {
+    boolean sameData = Objects.equals(a.suite().dataset(), b.suite().dataset())
+        && Objects.equals(a.suite().split(), b.suite().split());
+    if (!sameData) {
       out.printf("note: the runs used different data (%s/%s vs %s/%s); cases are not paired%n",
           a.suite().dataset(), a.suite().split(), b.suite().dataset(), b.suite().split());
     }
@@ -87,8 +89,8 @@ final class CompareCommand implements Callable<Integer> {
         onlyBase.add(ca.id());
       } else if (!ca.ok() || !cb.ok()) {
         rows.add(new Row(ca.id(), ca, cb, null, "failed in " + (!ca.ok() ? "base" : "new")));
-      } else if (!Objects.equals(a.suite().dataset(), b.suite().dataset())) {
-        rows.add(new Row(ca.id(), ca, cb, null, "different datasets"));
+      } else if (!sameData) {
+        rows.add(new Row(ca.id(), ca, cb, null, "different data"));
       } else {
         try {
           rows.add(new Row(ca.id(), ca, cb, PairedComparison.of(ca, cb), null));

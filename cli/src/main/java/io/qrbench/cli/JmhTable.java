@@ -11,8 +11,12 @@ final class JmhTable {
 
   /** JMH writes a JSON array of objects with a {@code benchmark} key; results.json is an object. */
   static boolean isJmhResult(Path file) throws IOException {
-    String head = new String(Files.readAllBytes(file), 0, (int) Math.min(Files.size(file), 4096), StandardCharsets.UTF_8)
-        .stripLeading();
+    byte[] start = new byte[4096];
+    int n;
+    try (var in = Files.newInputStream(file)) {
+      n = in.readNBytes(start, 0, start.length); // the head tells; results files can be megabytes
+    }
+    String head = new String(start, 0, n, StandardCharsets.UTF_8).stripLeading();
     return head.startsWith("[") && head.contains("\"benchmark\"");
   }
 

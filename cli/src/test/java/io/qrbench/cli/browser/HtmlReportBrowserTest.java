@@ -53,11 +53,8 @@ class HtmlReportBrowserTest {
         List<WebElement> charts = page.findElements(By.cssSelector("svg.chart[data-chart='" + perturbation + "']"));
         assertFalse(charts.isEmpty(), "no svg.chart[data-chart=" + perturbation + "]");
         WebElement chart = charts.get(0);
-        List<WebElement> series = chart.findElements(By.cssSelector(".series"));
-        if (series.isEmpty()) {
-          series = chart.findElements(By.cssSelector("polyline, path"));
-        }
-        assertTrue(series.size() >= run.models().size(),
+        List<WebElement> series = chart.findElements(By.cssSelector("g.series[data-model] path.line"));
+        assertEquals(run.models().size(), series.size(),
             perturbation + ": one line per model expected, found " + series.size());
       }
       List<WebElement> pass = page.findElements(By.cssSelector("#checks-table tr.check-pass"));
