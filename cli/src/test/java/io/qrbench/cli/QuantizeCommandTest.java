@@ -82,6 +82,48 @@ class QuantizeCommandTest {
   }
 
   @Test
+  void aTtqModelTrainedQuantizationAwareReadsBackFromItsPackedFileExactly() throws IOException {
+    Path spec = dir.resolve("ttq.yaml");
+    Files.writeString(spec, """
+        name: ttq
+        seed: 3
+        model: {id: small-cnn, width: 16}
+        dataset: {id: synthetic, train-size: 2000, test-size: 400}
+        quantizer: ttq
+        init: fp/cnn.params
+        epochs: 1
+        batch-size: 64
+        optimizer: {learning-rate: 0.02, quantizer-lr-factor: 0.1}
+        augment: {crop-padding: 0, flip: false}
+        """);
+    CliRunner train = CliRunner.run("train", spec.toString(), "--out", dir.resolve("ttq").toString());
+    assertEquals(0, train.exitCode(), train::toString);
+    Path trained = dir.resolve("ttq/ttq.params");
+    CliRunner pack = CliRunner.run("quantize", "--weights", trained.toString(), "--quantizer", "ttq",
+        "--out", dir.resolve("ttq.qrbq").toString());
+    assertEquals(0, pack.exitCode(), pack::toString);
+    Path suite = dir.resolve("ttq-suite.yaml");
+    Files.writeString(suite, """
+        name: ttq-packed
+        dataset: {id: synthetic, train-size: 2000, test-size: 400}
+        models:
+          - {name: trained, model: {id: small-cnn, width: 16}, quantizer: ttq, weights: ttq/ttq.params}
+          - {name: packed, model: {id: small-cnn, width: 16}, quantizer: ttq, weights: ttq.qrbq}
+          - {name: untrained-scales, model: {id: small-cnn, width: 16}, quantizer: ttq, weights: fp/cnn.params}
+        """);
+    CliRunner run = CliRunner.run("run", suite.toString(), "--out", dir.resolve("ttq-run").toString());
+    assertEquals(0, run.exitCode(), run::toString);
+    Map<String, CaseResult> c = ResultsJson.read(dir.resolve("ttq-run/results.json")).cases().stream()
+        .collect(Collectors.toMap(CaseResult::model, Function.identity()));
+    assertEquals(c.get("trained").metrics().outcomes(), c.get("packed").metrics().outcomes(),
+        "the trained scales survive packing: the packed file is the trained model");
+    assertEquals(WeightsFile.readMetadata(trained).testTop1(), c.get("trained").metrics().top1(), 1e-9,
+        "the suite scores the trained model as training's own evaluation did");
+    assertTrue(!c.get("trained").metrics().outcomes().equals(c.get("untrained-scales").metrics().outcomes()),
+        "training moved the model away from post-training TTQ of its start");
+  }
+
+  @Test
   void badQuantizerValuesAreClearErrors() {
     CliRunner r = quantize("{id: twn, delta: optimum}", "x.qrbq");
     assertEquals(2, r.exitCode(), r::toString);

@@ -101,7 +101,7 @@ class ThroughputBench {
   /** qrbench's training loop (its SGD, its batches), one epoch over the same images. */
   private static double harnessTrain(ImageDataset data) {
     try (LoadedModel m = resnet20()) {
-      TrainingPlan plan = new TrainingPlan(1, BATCH, new OptimizerSpec(0.05, 0.9, false, 1e-4),
+      TrainingPlan plan = new TrainingPlan(1, BATCH, new OptimizerSpec(0.05, 0.9, false, 1e-4, null),
           new ScheduleSpec("constant", null, null, null, null, null, null, null), AugmentSpec.none(), 1);
       long[] started = new long[1];
       int[] steps = new int[1];

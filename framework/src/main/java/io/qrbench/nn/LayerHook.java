@@ -20,11 +20,16 @@ public interface LayerHook {
   default void prepare(java.util.List<io.qrbench.spi.QuantizableLayer> layers, ai.djl.ndarray.NDManager manager) {}
 
   /**
-   * The trainable state the transforms own, in a stable order, once {@link #prepare} has run:
-   * the optimizer trains it and weights files and checkpoints keep it. Empty by default.
+   * The state the transforms own, in a stable order, once {@link #prepare} has run: weights files
+   * and checkpoints keep it. Empty by default.
    */
   default java.util.List<ai.djl.nn.Parameter> parameters() {
     return java.util.List.of();
+  }
+
+  /** The part of {@link #parameters()} the optimizer trains (all of it by default), in a stable order. */
+  default java.util.List<ai.djl.nn.Parameter> trainable() {
+    return parameters();
   }
 
   /** A hook that leaves every layer in full precision. */

@@ -292,6 +292,25 @@ public final class Ternary {
     }
   }
 
+  /**
+   * Each group's largest |w|, the unit in which TTQ trains its scales (the paper normalises the
+   * latent weights to [-1, 1]); 1 for a group that is all zeros, so dividing by it is safe.
+   */
+  public static float[] groupMaxAbs(float[] w, int channels, Granularity g) {
+    Granularity.checkTensor(w, channels);
+    int groups = g.groups(channels);
+    int per = w.length / groups;
+    float[] out = new float[groups];
+    for (int gi = 0; gi < groups; gi++) {
+      float max = 0f;
+      for (int i = gi * per; i < (gi + 1) * per; i++) {
+        max = Math.max(max, Math.abs(w[i]));
+      }
+      out[gi] = max > 0 ? max : 1f;
+    }
+    return out;
+  }
+
   private static float ttqDelta(float[] w, int from, int to, double thresholdFactor) {
     float max = 0f;
     for (int i = from; i < to; i++) {

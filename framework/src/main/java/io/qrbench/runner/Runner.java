@@ -351,7 +351,7 @@ public final class Runner {
     long seed = ImageSeeds.derive(suite.seed(), "train:" + entry.name());
     ImageDataset data = LimitedDataset.of(Invoke.open(suite.dataset().provider(), Split.TRAIN), spec.limit());
     TrainingPlan plan = new TrainingPlan(spec.epochs(), spec.batchSize(),
-        new OptimizerSpec(spec.learningRate(), spec.momentum(), false, spec.weightDecay()),
+        new OptimizerSpec(spec.learningRate(), spec.momentum(), false, spec.weightDecay(), null),
         ScheduleSpec.cosine(), AugmentSpec.none(), seed);
     long steps = (long) spec.epochs() * ((data.size() + spec.batchSize() - 1) / spec.batchSize());
     listener.trainingStarted(entry.name(), spec.epochs(), steps);

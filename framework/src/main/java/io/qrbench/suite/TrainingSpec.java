@@ -4,7 +4,10 @@ import io.qrbench.train.AugmentSpec;
 import io.qrbench.train.OptimizerSpec;
 import io.qrbench.train.ScheduleSpec;
 import io.qrbench.train.TrainingPlan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,15 +66,22 @@ public record TrainingSpec(
         epochs, batchSize, optimizer, schedule, augment);
   }
 
-  /** Identifies what this spec trains; a checkpoint resumes only under the same fingerprint. */
+  /**
+   * Identifies what this spec trains; a checkpoint resumes only under the same fingerprint. The
+   * starting weights count by their content, not their path, so a clone elsewhere resumes too.
+   */
   public String fingerprint() {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(source.getBytes(StandardCharsets.UTF_8));
-      md.update(("\nepochs=" + epochs + "\ninit=" + init).getBytes(StandardCharsets.UTF_8));
+      String start = init == null ? "null" : "sha256:" + HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(init)));
+      md.update(("\nepochs=" + epochs + "\ninit=" + start).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the starting weights " + init, e);
     }
   }
 }

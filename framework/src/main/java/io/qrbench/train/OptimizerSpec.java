@@ -10,17 +10,22 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * @param momentum momentum factor
  * @param nesterov Nesterov momentum
  * @param weightDecay L2 penalty added to every trainable parameter's gradient
+ * @param quantizerLrFactor the learning rate of the quantizer's own trainable state (TTQ's scales)
+ *     as a fraction of the weights' rate
  */
 public record OptimizerSpec(
     @JsonPropertyDescription("base (peak) learning rate") Double learningRate,
     @JsonPropertyDescription("momentum factor") Double momentum,
     @JsonPropertyDescription("use Nesterov momentum") Boolean nesterov,
-    @JsonPropertyDescription("L2 weight decay") Double weightDecay) {
+    @JsonPropertyDescription("L2 weight decay") Double weightDecay,
+    @JsonPropertyDescription("learning rate of the quantizer's trained state (TTQ's scales) relative to the weights' (default 1)")
+    Double quantizerLrFactor) {
   public OptimizerSpec {
     learningRate = learningRate == null ? 0.1 : learningRate;
     momentum = momentum == null ? 0.9 : momentum;
     nesterov = nesterov != null && nesterov;
     weightDecay = weightDecay == null ? 1e-4 : weightDecay;
+    quantizerLrFactor = quantizerLrFactor == null ? 1.0 : quantizerLrFactor;
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException("learning-rate must be a positive number, was " + learningRate);
     }
@@ -33,10 +38,13 @@ public record OptimizerSpec(
     if (weightDecay < 0) {
       throw new IllegalArgumentException("weight-decay must not be negative, was " + weightDecay);
     }
+    if (!(quantizerLrFactor > 0) || Double.isInfinite(quantizerLrFactor)) {
+      throw new IllegalArgumentException("quantizer-lr-factor must be a positive number, was " + quantizerLrFactor);
+    }
   }
 
   /** The defaults: lr 0.1, momentum 0.9, no Nesterov, weight decay 1e-4. */
   public static OptimizerSpec defaults() {
-    return new OptimizerSpec(null, null, null, null);
+    return new OptimizerSpec(null, null, null, null, null);
   }
 }

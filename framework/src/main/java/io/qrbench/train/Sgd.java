@@ -16,6 +16,7 @@ import java.util.List;
 final class Sgd implements AutoCloseable {
   private final OptimizerSpec spec;
   private final List<Parameter> params;
+  private final int weights;
   private final NDManager manager;
   private final List<NDArray> momentum = new ArrayList<>();
 
@@ -24,8 +25,21 @@ final class Sgd implements AutoCloseable {
    * @param parent the manager the momentum buffers live under
    */
   Sgd(OptimizerSpec spec, List<Parameter> params, NDManager parent) {
+    this(spec, params, List.of(), parent);
+  }
+
+  /**
+   * @param params the model's trainable parameters, in a fixed order (checkpoints rely on it)
+   * @param quantizerState the quantizer's trainable state, updated at the spec's quantizer-lr-factor
+   *     times the rate, after {@code params}
+   * @param parent the manager the momentum buffers live under
+   */
+  Sgd(OptimizerSpec spec, List<Parameter> params, List<Parameter> quantizerState, NDManager parent) {
     this.spec = spec;
-    this.params = List.copyOf(params);
+    List<Parameter> all = new ArrayList<>(params);
+    all.addAll(quantizerState);
+    this.params = List.copyOf(all);
+    this.weights = params.size();
     this.manager = parent.newSubManager();
     for (Parameter p : this.params) {
       NDArray v = manager.zeros(p.getArray().getShape(), p.getArray().getDataType());
@@ -39,6 +53,7 @@ final class Sgd implements AutoCloseable {
     float wd = spec.weightDecay().floatValue();
     for (int i = 0; i < params.size(); i++) {
       NDArray w = params.get(i).getArray();
+      double rate = i < weights ? lr : lr * spec.quantizerLrFactor();
       try (NDScope scope = new NDScope(); NDArray grad = w.getGradient()) {
         NDArray g = wd == 0 ? grad.duplicate() : grad.add(w.mul(wd));
         NDArray v = momentum.get(i);
@@ -46,7 +61,7 @@ final class Sgd implements AutoCloseable {
           v.muli(mu).addi(g);
           g = spec.nesterov() ? g.add(v.mul(mu)) : v;
         }
-        w.subi(g.mul((float) lr));
+        w.subi(g.mul((float) rate));
         grad.subi(grad);
       }
     }

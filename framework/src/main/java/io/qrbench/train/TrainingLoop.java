@@ -66,12 +66,11 @@ public final class TrainingLoop {
         params.add(p.getValue());
       }
     }
-    params.addAll(model.hook().parameters()); // e.g. TTQ's scales, trained with the kernels
     List<EpochLog> log = new ArrayList<>(previousLog);
     int n = train.size();
     long steps = (n + plan.batchSize() - 1) / plan.batchSize();
     model.freeze(false);
-    try (Sgd sgd = new Sgd(plan.optimizer(), params, model.manager())) {
+    try (Sgd sgd = new Sgd(plan.optimizer(), params, model.hook().trainable(), model.manager())) {
       if (optimizerState != null) {
         sgd.restore(optimizerState);
       }

@@ -3,6 +3,8 @@ package io.qrbench.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -33,6 +35,11 @@ class SgdTest {
   }
 
   private static float[][] run(boolean nesterov, int steps) {
+    return run(nesterov, steps, null);
+  }
+
+  /** With a factor, the bias plays the quantizer's trainable state, updated at factor x the rate. */
+  private static float[][] run(boolean nesterov, int steps, Double factor) {
     try (Model model = Model.newInstance("sgd")) {
       Linear layer = Linear.builder().setUnits(1).build();
       model.setBlock(layer);
@@ -41,8 +48,9 @@ class SgdTest {
       Parameter b = layer.getParameters().get("bias");
       w.getArray().set(new float[] {0.5f, -1f});
       b.getArray().set(new float[] {0.25f});
-      OptimizerSpec spec = new OptimizerSpec(0.1, 0.9, nesterov, 0.01);
-      try (Sgd sgd = new Sgd(spec, List.of(w, b), model.getNDManager())) {
+      OptimizerSpec spec = new OptimizerSpec(0.1, 0.9, nesterov, 0.01, factor);
+      try (Sgd sgd = factor == null ? new Sgd(spec, List.of(w, b), model.getNDManager())
+          : new Sgd(spec, List.of(w), List.of(b), model.getNDManager())) {
         for (int i = 0; i < steps; i++) {
           backward(layer, model.getNDManager());
           sgd.step(0.1);
@@ -54,6 +62,10 @@ class SgdTest {
 
   /** PyTorch's rule, by hand, in doubles. */
   private static double[] expected(double[] w, double[] grad, boolean nesterov, int steps) {
+    return expected(w, grad, nesterov, steps, 0.1);
+  }
+
+  private static double[] expected(double[] w, double[] grad, boolean nesterov, int steps, double lr) {
     double[] v = new double[w.length];
     double[] out = w.clone();
     for (int s = 0; s < steps; s++) {
@@ -61,7 +73,7 @@ class SgdTest {
         double g = grad[i] + 0.01 * out[i];
         v[i] = 0.9 * v[i] + g;
         double step = nesterov ? g + 0.9 * v[i] : v[i];
-        out[i] -= 0.1 * step;
+        out[i] -= lr * step;
       }
     }
     return out;
@@ -76,6 +88,17 @@ class SgdTest {
       assertArrayEquals(new float[] {(float) w[0], (float) w[1]}, got[0], 1e-6f, "weight, nesterov=" + nesterov);
       assertArrayEquals(new float[] {(float) b[0]}, got[1], 1e-6f, "bias, nesterov=" + nesterov);
     }
+  }
+
+  @Test
+  void theQuantizersStateMovesAtItsOwnFactorOfTheRate() {
+    float[][] got = run(true, 3, 0.25);
+    double[] w = expected(new double[] {0.5, -1}, new double[] {1, 2}, true, 3);
+    double[] b = expected(new double[] {0.25}, new double[] {1}, true, 3, 0.025);
+    assertArrayEquals(new float[] {(float) w[0], (float) w[1]}, got[0], 1e-6f, "weights at the full rate");
+    assertArrayEquals(new float[] {(float) b[0]}, got[1], 1e-6f, "the state at a quarter of it");
+    assertTrue(Math.abs(got[1][0] - run(true, 3)[1][0]) > 1e-3, "the factor changes the step");
+    assertThrows(IllegalArgumentException.class, () -> new OptimizerSpec(0.1, 0.9, false, 0.0, 0.0));
   }
 
   @Test

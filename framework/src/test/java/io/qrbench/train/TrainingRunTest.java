@@ -121,6 +121,26 @@ class TrainingRunTest {
   }
 
   @Test
+  void aFineTuningResumesInAnotherCloneButNotFromOtherStartingWeights() throws Exception {
+    TrainingRun.Result fp = train(spec(SPEC), dir.resolve("fp"), false, new TrainingListener() {});
+    Path elsewhere = Files.createDirectories(dir.resolve("clone/models"));
+    Files.copy(fp.weights(), dir.resolve("fp.params"));
+    Files.copy(fp.weights(), elsewhere.resolve("fp.params"));
+    String tune = SPEC.replace("epochs: 3", "epochs: 1\ninit: fp.params");
+    TrainingSpec here = spec(tune);
+    TrainingSpec there = new TrainingSpecLoader(FakePlugins.registry()).parse("spec.yaml", tune, elsewhere);
+    assertTrue(!here.init().equals(there.init()), "two paths");
+    assertEquals(here.fingerprint(), there.fingerprint(), "the same starting weights, wherever they lie");
+
+    TrainingRun.Result other = train(spec(SPEC.replace("seed: 4", "seed: 5")), dir.resolve("fp5"), false,
+        new TrainingListener() {});
+    Files.copy(other.weights(), elsewhere.resolve("fp.params"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    TrainingSpec changed = new TrainingSpecLoader(FakePlugins.registry()).parse("spec.yaml", tune, elsewhere);
+    assertTrue(!here.fingerprint().equals(changed.fingerprint()), "other starting weights, another training");
+    assertEquals(spec(SPEC).fingerprint(), spec(SPEC).fingerprint());
+  }
+
+  @Test
   void aSuiteRefusesWeightsOfAnotherArchitectureClearly() throws Exception {
     TrainingRun.Result fp = train(spec(SPEC), dir.resolve("fp"), false, new TrainingListener() {});
     Files.copy(fp.weights(), dir.resolve("fp.params"));

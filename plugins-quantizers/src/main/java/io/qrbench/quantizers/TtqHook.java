@@ -50,6 +50,19 @@ final class TtqHook implements LayerHook {
       if (t.prepared()) {
         out.add(t.positiveScale());
         out.add(t.negativeScale());
+        out.add(t.unit());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Parameter> trainable() {
+    List<Parameter> out = new ArrayList<>();
+    for (TtqTransform t : made) {
+      if (t.prepared()) {
+        out.add(t.positiveScale());
+        out.add(t.negativeScale());
       }
     }
     return out;

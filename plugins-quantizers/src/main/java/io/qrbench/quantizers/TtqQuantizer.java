@@ -13,7 +13,7 @@ import java.util.Optional;
  * Trained Ternary Quantization (Zhu et al. 2016): per layer, threshold t * max|W|, and two scales
  * Wp and Wn learned with the weights: W maps to +Wp, -Wn or 0. In post-training use Wp and Wn are
  * the TWN-style fit of each side; in quantization-aware training they are trained with the
- * paper's gradients.
+ * paper's gradients, in units of max|W| as the paper's normalised latent weights have it.
  */
 public final class TtqQuantizer extends KernelQuantizer<TtqQuantizer.Config> {
 

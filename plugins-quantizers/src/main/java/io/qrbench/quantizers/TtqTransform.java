@@ -10,34 +10,47 @@ import io.qrbench.quant.Ternary;
 import java.util.Arrays;
 
 /**
- * One layer's TTQ kernel, {@code q = Wp * P - Wn * N} with P, N the masks of {@code w > delta} and
- * {@code w < -delta}, {@code delta = t * max|w|}. Gradients follow the TTQ paper: to Wp the sum of
- * the kernel gradient over P, to Wn minus its sum over N (both by autograd through q), and to the
- * latent weights the kernel gradient scaled by Wp on P, Wn on N and 1 elsewhere (a scaled
- * straight-through term whose forward value is 0).
+ * One layer's TTQ kernel. As in the paper, the scales are trained in units of the layer's largest
+ * latent weight (the paper normalises the latent weights to [-1, 1]): with {@code m = max|w|} per
+ * group, taken when the transform is prepared and kept with the scales (so a packed kernel, whose
+ * own maximum differs, reads back exactly), and P and N the masks of {@code w > t*max|w|} and
+ * {@code w < -t*max|w|}, the kernel is {@code m * (wp * P - wn * N)}: {@code +m*wp, 0, -m*wn}.
+ * Gradients follow the paper: to wp the (m-scaled) sum of the kernel gradient over P, to wn minus
+ * that over N (both by autograd through the kernel), and to the latent weights the kernel gradient
+ * scaled by wp on P, wn on N and 1 elsewhere (a scaled straight-through term whose forward value
+ * is 0). Training the scales in raw units instead makes their relative steps about (1/m)^2 times
+ * larger, which diverges on a trained ResNet at ordinary learning rates.
  */
 final class TtqTransform implements WeightTransform {
   private final double threshold;
   private final Granularity granularity;
   private Parameter wp;
   private Parameter wn;
+  private Parameter unit;
 
   TtqTransform(double threshold, Granularity granularity) {
     this.threshold = threshold;
     this.granularity = granularity;
   }
 
-  /** Creates Wp and Wn from the kernel, the TWN-style fit of each side. */
+  /** Creates wp and wn from the kernel: the TWN-style fit of each side, in units of max|w|. */
   void prepare(String name, NDArray kernel, NDManager manager) {
     int channels = Math.toIntExact(kernel.getShape().get(0));
-    float[][] s = Ternary.ttqInitialScales(kernel.toFloatArray(), channels, granularity, threshold);
-    wp = scale(name + ".wp", s[0], manager);
-    wn = scale(name + ".wn", s[1], manager);
+    float[] w = kernel.toFloatArray();
+    float[][] s = Ternary.ttqInitialScales(w, channels, granularity, threshold);
+    float[] m = Ternary.groupMaxAbs(w, channels, granularity);
+    for (int g = 0; g < m.length; g++) {
+      s[0][g] /= m[g];
+      s[1][g] /= m[g];
+    }
+    wp = scale(name + ".wp", s[0], manager, true);
+    wn = scale(name + ".wn", s[1], manager, true);
+    unit = scale(name + ".unit", m, manager, false);
   }
 
-  private static Parameter scale(String name, float[] values, NDManager manager) {
+  private static Parameter scale(String name, float[] values, NDManager manager, boolean trained) {
     NDArray a = manager.create(values);
-    a.setRequiresGradient(true);
+    a.setRequiresGradient(trained);
     return Parameter.builder().setName(name).setType(Parameter.Type.OTHER).optArray(a).build();
   }
 
@@ -53,12 +66,28 @@ final class TtqTransform implements WeightTransform {
     return wn;
   }
 
-  float[] positive() {
-    return wp.getArray().toFloatArray();
+  /** Each group's unit m, fixed when prepared: kept in files, not trained. */
+  Parameter unit() {
+    return unit;
   }
 
+  /** The positive value of each group's kernel: m * wp. */
+  float[] positive() {
+    return times(wp);
+  }
+
+  /** The magnitude of each group's negative value: m * wn. */
   float[] negative() {
-    return wn.getArray().toFloatArray();
+    return times(wn);
+  }
+
+  private float[] times(Parameter scale) {
+    float[] s = scale.getArray().toFloatArray();
+    float[] m = unit.getArray().toFloatArray();
+    for (int g = 0; g < s.length; g++) {
+      s[g] *= m[g];
+    }
+    return s;
   }
 
   @Override
@@ -81,14 +110,17 @@ final class TtqTransform implements WeightTransform {
       }
     }
     NDManager m = latent.getManager();
-    NDArray p = m.create(pos, shape);
-    NDArray n = m.create(neg, shape);
+    // duplicate(): an array made from Java data shares a direct buffer that is freed once the
+    // array is closed (here, with the scope, before backward runs), yet backward of p * wp needs
+    // p's values; the copy owns its memory. Without it, gradients to the scales read freed memory.
+    NDArray p = m.create(pos, shape).duplicate();
+    NDArray n = m.create(neg, shape).duplicate();
     long[] dims = new long[shape.dimension()];
     Arrays.fill(dims, 1);
     dims[0] = groups;
     NDArray sp = wp.getArray().reshape(new Shape(dims));
     NDArray sn = wn.getArray().reshape(new Shape(dims));
-    NDArray q = p.mul(sp).sub(n.mul(sn));
+    NDArray q = p.mul(sp).sub(n.mul(sn)).mul(unit.getArray().reshape(new Shape(dims)));
     if (!training) {
       return q;
     }

@@ -155,6 +155,12 @@ class QuantizerPluginsTest {
     float[] hooked = logits(Layers.withHook(twn.trainingHook(c).orElseThrow()), layers -> null);
     float[] ptq = logits(Layers.plain(), layers -> twn.quantize(c, layers));
     assertArrayEquals(ptq, hooked, 1e-5f);
+    // TTQ before training: its scales (kept in units of max|w|) start at the post-training fit
+    TtqQuantizer ttq = new TtqQuantizer();
+    TtqQuantizer.Config t = new TtqQuantizer.Config(null, null, null);
+    float[] ttqHooked = logits(Layers.withHook(ttq.trainingHook(t).orElseThrow()), layers -> null);
+    float[] ttqPtq = logits(Layers.plain(), layers -> ttq.quantize(t, layers));
+    assertArrayEquals(ttqPtq, ttqHooked, 1e-5f);
   }
 
   /** Logits of a fixed input after {@code prepare} ran on the freshly seeded model. */
