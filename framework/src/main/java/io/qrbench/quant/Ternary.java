@@ -302,21 +302,22 @@ public final class Ternary {
     int per = w.length / groups;
     float[] out = new float[groups];
     for (int gi = 0; gi < groups; gi++) {
-      float max = 0f;
-      for (int i = gi * per; i < (gi + 1) * per; i++) {
-        max = Math.max(max, Math.abs(w[i]));
-      }
+      float max = maxAbs(w, gi * per, (gi + 1) * per);
       out[gi] = max > 0 ? max : 1f;
     }
     return out;
   }
 
   private static float ttqDelta(float[] w, int from, int to, double thresholdFactor) {
+    return (float) (thresholdFactor * maxAbs(w, from, to));
+  }
+
+  private static float maxAbs(float[] w, int from, int to) {
     float max = 0f;
     for (int i = from; i < to; i++) {
       max = Math.max(max, Math.abs(w[i]));
     }
-    return (float) (thresholdFactor * max);
+    return max;
   }
 
   private static void checkThreshold(double t) {

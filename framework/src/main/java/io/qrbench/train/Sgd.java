@@ -21,14 +21,6 @@ final class Sgd implements AutoCloseable {
   private final List<NDArray> momentum = new ArrayList<>();
 
   /**
-   * @param params the trainable parameters, in a fixed order (checkpoints rely on it)
-   * @param parent the manager the momentum buffers live under
-   */
-  Sgd(OptimizerSpec spec, List<Parameter> params, NDManager parent) {
-    this(spec, params, List.of(), parent);
-  }
-
-  /**
    * @param params the model's trainable parameters, in a fixed order (checkpoints rely on it)
    * @param quantizerState the quantizer's trainable state, updated at the spec's quantizer-lr-factor
    *     times the rate, after {@code params}

@@ -49,7 +49,7 @@ class SgdTest {
       w.getArray().set(new float[] {0.5f, -1f});
       b.getArray().set(new float[] {0.25f});
       OptimizerSpec spec = new OptimizerSpec(0.1, 0.9, nesterov, 0.01, factor);
-      try (Sgd sgd = factor == null ? new Sgd(spec, List.of(w, b), model.getNDManager())
+      try (Sgd sgd = factor == null ? new Sgd(spec, List.of(w, b), List.of(), model.getNDManager())
           : new Sgd(spec, List.of(w), List.of(b), model.getNDManager())) {
         for (int i = 0; i < steps; i++) {
           backward(layer, model.getNDManager());
@@ -115,7 +115,7 @@ class SgdTest {
       Linear layer = Linear.builder().setUnits(1).build();
       layer.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 2));
       Parameter w = layer.getParameters().get("weight");
-      try (Sgd sgd = new Sgd(OptimizerSpec.defaults(), List.of(w), model.getNDManager())) {
+      try (Sgd sgd = new Sgd(OptimizerSpec.defaults(), List.of(w), List.of(), model.getNDManager())) {
         NDList wrong = new NDList(model.getNDManager().zeros(new Shape(3)));
         assertThrows(IllegalArgumentException.class, () -> sgd.restore(wrong));
         assertThrows(IllegalArgumentException.class, () -> sgd.restore(new NDList()));
