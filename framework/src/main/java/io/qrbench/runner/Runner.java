@@ -243,7 +243,7 @@ public final class Runner {
     }
     RunResult r = ResultsJson.read(resultsFile);
     if (!suite.fingerprint().equals(r.suite().fingerprint())) {
-      throw new ConfigException(resultsFile + " holds results of a different suite, seed or limit ('"
+      throw new ConfigException(resultsFile + " holds results of a different suite, seed, limit or weights ('"
           + r.suite().name() + "'); resume with the same suite and options, or use another --out");
     }
     return r;

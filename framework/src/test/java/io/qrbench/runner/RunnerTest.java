@@ -133,7 +133,7 @@ class RunnerTest {
     assertTrue(exists.getMessage().contains("--resume"), exists.getMessage());
     ConfigException other = assertThrows(ConfigException.class,
         () -> new Runner(new RunListener() {}).run(s.withSeed(99), new Runner.Options(dir, true, false)));
-    assertTrue(other.getMessage().contains("different suite, seed or limit"), other.getMessage());
+    assertTrue(other.getMessage().contains("different suite, seed, limit or weights"), other.getMessage());
   }
 
   @Test

@@ -314,6 +314,17 @@ class SuiteLoaderTest {
   }
 
   @Test
+  void fingerprintFollowsTheWeightsContent() throws Exception {
+    Files.createDirectories(dir.resolve("w"));
+    Files.writeString(dir.resolve("w/m.params"), "first training");
+    String yaml = VALID.replace("train: {epochs: 2}", "weights: w/m.params");
+    String first = load(yaml).fingerprint();
+    assertEquals(first, load(yaml).fingerprint());
+    Files.writeString(dir.resolve("w/m.params"), "retrained");
+    assertTrue(!first.equals(load(yaml).fingerprint()), "retrained weights under the same path are another run");
+  }
+
+  @Test
   void checksAreParsedAndTheirReferencesResolved() {
     Suite s = load(VALID + "checks:\n  - \"A.clean.top1 >= A.salt-and-pepper[amount=0.05].top1\"\n");
     assertEquals(1, s.checks().size());
