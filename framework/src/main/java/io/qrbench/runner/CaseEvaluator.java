@@ -35,14 +35,18 @@ public final class CaseEvaluator {
   }
 
   Metrics evaluate(LoadedModel model, Perturbation<?> perturbation, Record config, long levelSeed) {
-    return evaluate(model, model, perturbation, config, levelSeed);
+    return evaluate(model, model, perturbation, config, levelSeed, null);
   }
 
   /**
    * Evaluates {@code model} on images perturbed against {@code attacked}: the same model, or for a
    * transfer attack another one that the perturbation's gradients come from.
+   *
+   * @param crafted where a transfer attack keeps the images it crafted, so that the next model is
+   *     evaluated on them without crafting them again; null to craft every batch
    */
-  Metrics evaluate(LoadedModel model, LoadedModel attacked, Perturbation<?> perturbation, Record config, long levelSeed) {
+  Metrics evaluate(LoadedModel model, LoadedModel attacked, Perturbation<?> perturbation, Record config, long levelSeed,
+      CraftedImages crafted) {
     int n = data.size();
     int k = Math.min(5, model.classes());
     Batches batches = new Batches(data, batchSize);
@@ -58,11 +62,23 @@ public final class CaseEvaluator {
       int count = Math.min(batchSize, n - from);
       try (NDManager bm = model.manager().newSubManager()) {
         NDArray[] xy = batches.load(bm, null, from, count);
-        Context ctx = new Context(xy[0], xy[1], from, levelSeed, attacked, bm, extra);
-        NDArray perturbed = apply(perturbation, config, ctx);
-        if (!perturbed.getShape().equals(xy[0].getShape())) {
-          throw new QrbenchException("perturbation '" + perturbation.id() + "' returned shape "
-              + perturbed.getShape() + " for a batch of shape " + xy[0].getShape());
+        CraftedImages.Batch stored = crafted == null ? null : crafted.load(from, xy[0].getShape(), bm);
+        NDArray perturbed;
+        if (stored != null) {
+          perturbed = stored.images();
+          stored.sums().forEach((key, v) -> extra.merge(key, v, Double::sum));
+        } else {
+          java.util.Map<String, Double> sums = new java.util.TreeMap<>();
+          Context ctx = new Context(xy[0], xy[1], from, levelSeed, attacked, bm, sums);
+          perturbed = apply(perturbation, config, ctx);
+          if (!perturbed.getShape().equals(xy[0].getShape())) {
+            throw new QrbenchException("perturbation '" + perturbation.id() + "' returned shape "
+                + perturbed.getShape() + " for a batch of shape " + xy[0].getShape());
+          }
+          sums.forEach((key, v) -> extra.merge(key, v, Double::sum));
+          if (crafted != null) {
+            crafted.store(from, perturbed, sums);
+          }
         }
         NDArray logits = model.logits(perturbed);
         NDArray topK = logits.argSort(1, false).get(":, :" + k);

@@ -95,6 +95,8 @@ public final class Runner {
         suite.models().stream().map(ModelEntry::name).toList(), plans.stream().map(Plan::id).toList(), previous);
     if (previous != null) {
       listener.info("resuming: " + journal.finishedCount() + " finished case(s) kept from " + resultsFile);
+    } else {
+      CraftedImages.clear(options.outDir()); // left by a run this one replaces
     }
     CaseEvaluator evaluator = new CaseEvaluator(evalData, suite.batchSize(), listener);
     SpeedMeter meter = suite.speed() == null ? null : new SpeedMeter(evalData, suite.speed(), speedThreads(suite, env));
@@ -104,6 +106,7 @@ public final class Runner {
         runModel(suite, entry, input, pending, evaluator, meter, journal, options.outDir());
       }
     }
+    CraftedImages.clear(options.outDir()); // every model has been evaluated on them
     RunResult result = journal.finish();
     if (!suite.checks().isEmpty()) {
       result = result.withChecks(Checks.evaluate(suite.checks(), result));
@@ -154,7 +157,7 @@ public final class Runner {
             if (source != null && !source.equals(entry.name())) {
               attacked = sources.computeIfAbsent(source, s -> prepared(suite, s, input, outDir, journal));
             }
-            r = runCase(suite, evaluator, model, attacked, plan);
+            r = runCase(suite, evaluator, model, attacked, plan, outDir);
           } catch (RuntimeException e) {
             r = failed(plan, "source model '" + source + "' could not be prepared: " + describe(e));
           }
@@ -262,11 +265,14 @@ public final class Runner {
     return plans;
   }
 
-  private CaseResult runCase(Suite suite, CaseEvaluator evaluator, LoadedModel model, LoadedModel attacked, Plan plan) {
+  private CaseResult runCase(Suite suite, CaseEvaluator evaluator, LoadedModel model, LoadedModel attacked, Plan plan,
+      Path outDir) {
     listener.caseStarted(plan.id(), evaluator.images());
     try {
       long seed = ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().label());
-      Metrics m = evaluator.evaluate(model, attacked, plan.perturbation().plugin(), plan.level().config(), seed);
+      CraftedImages crafted = plan.perturbation().source() == null ? null
+          : CraftedImages.of(outDir, plan.perturbation().name(), plan.level().label());
+      Metrics m = evaluator.evaluate(model, attacked, plan.perturbation().plugin(), plan.level().config(), seed, crafted);
       return new CaseResult(plan.id(), plan.model().name(), plan.perturbation().name(),
           plan.perturbation().plugin().id(), plan.level().label(), plan.level().params(), "ok", null, m);
     } catch (RuntimeException e) {

@@ -239,6 +239,41 @@ class RunnerTest {
     assertNotEquals(whiteBoxB.meanL2(), fromAOnB.meanL2(), "B's own gradients give other images");
   }
 
+  @Test
+  void aTransferAttackCraftsEachBatchOnceForAllModels() throws Exception {
+    Suite s = suite("  - {id: gradient-sign, epsilon: 0.2, source: A}", 32); // 90 images: 3 batches
+    int before = FakePlugins.GradientSign.BATCHES.get();
+    RunResult r = new Runner(new RunListener() {}).run(s, new Runner.Options(dir, false, false));
+    assertEquals(3, FakePlugins.GradientSign.BATCHES.get() - before, "crafted on A once, evaluated on A and B");
+    assertFalse(java.nio.file.Files.exists(dir.resolve(CraftedImages.FOLDER)), "the crafted images go when the run is done");
+
+    // a replacing run starts from an empty store: plant a wrong batch where a stale run left one
+    CraftedImages stale = CraftedImages.of(dir, "gradient-sign@A", "");
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray zeros = m.zeros(new ai.djl.ndarray.types.Shape(32, 3, 8, 8));
+      stale.store(0, zeros, Map.of());
+    }
+    RunResult again = new Runner(new RunListener() {}).run(s, new Runner.Options(dir, false, true));
+    assertEquals(byId(r).get("B/gradient-sign@A").metrics().outcomes(), byId(again).get("B/gradient-sign@A").metrics().outcomes());
+    assertEquals(byId(r).get("B/gradient-sign@A").metrics().meanL2(), byId(again).get("B/gradient-sign@A").metrics().meanL2(), 1e-9);
+  }
+
+  @Test
+  void craftedBatchesReadBackWithTheirSumsAndOnlyForTheirShape() {
+    CraftedImages store = CraftedImages.of(dir, "pgd@FP", "epsilon=0.03");
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(5, 3, 4, 4));
+      store.store(10, x, Map.of("fooled", 3.0));
+      CraftedImages.Batch b = store.load(10, x.getShape(), m);
+      assertArrayEquals(x.toFloatArray(), b.images().toFloatArray());
+      assertEquals(Map.of("fooled", 3.0), b.sums());
+      assertNull(store.load(10, new ai.djl.ndarray.types.Shape(4, 3, 4, 4), m), "another batch shape is crafted again");
+      assertNull(store.load(0, x.getShape(), m), "a batch never stored");
+    }
+    CraftedImages.clear(dir);
+    assertFalse(java.nio.file.Files.exists(dir.resolve(CraftedImages.FOLDER)));
+  }
+
   private static float[] weight(LoadedModel m, String suffix) {
     for (Pair<String, Parameter> p : m.block().getParameters()) {
       if (p.getKey().endsWith(suffix)) {

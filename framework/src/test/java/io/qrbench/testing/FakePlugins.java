@@ -196,6 +196,9 @@ public final class FakePlugins {
 
   /** {@code gradient-sign}: one FGSM step of size epsilon through the model handle. */
   public static final class GradientSign implements Perturbation<GradientSign.Config> {
+    /** Batches crafted so far, by every instance: tests compare it before and after a run. */
+    public static final java.util.concurrent.atomic.AtomicInteger BATCHES = new java.util.concurrent.atomic.AtomicInteger();
+
     public record Config(Double epsilon) {
       public Config {
         epsilon = epsilon == null ? 0.1 : epsilon;
@@ -219,6 +222,7 @@ public final class FakePlugins {
 
     @Override
     public NDArray apply(Config config, PerturbationContext ctx) {
+      BATCHES.incrementAndGet();
       NDArray g = ctx.model().lossGradient(ctx.images(), ctx.labels()).gradient();
       return ctx.images().add(g.sign().mul(config.epsilon().floatValue())).clip(0f, 1f);
     }
