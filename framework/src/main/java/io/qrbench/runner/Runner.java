@@ -81,14 +81,15 @@ public final class Runner {
    */
   public RunResult run(Suite suite, Options options) {
     Path resultsFile = options.outDir().resolve(RESULTS_FILE);
-    RunResult previous = previous(suite, options, resultsFile);
+    String fingerprint = suite.fingerprint(); // reads every weights file: once per run
+    RunResult previous = previous(suite, fingerprint, options, resultsFile);
     EnvironmentInfo env = environment();
     ImageDataset data = Invoke.open(suite.dataset().provider(), suite.dataset().split());
     ImageDataset evalData = LimitedDataset.of(data, suite.dataset().limit());
     SuiteInfo info = new SuiteInfo(suite.name(), suite.description(), suite.file(), suite.seed(),
         suite.dataset().limit(), suite.dataset().provider().id(),
         suite.dataset().split().name().toLowerCase(java.util.Locale.ROOT), evalData.size(),
-        suite.fingerprint(), suite.source());
+        fingerprint, suite.source());
     ModelInput input = new ModelInput(data.channels(), data.height(), data.width(), data.classNames().size());
     List<Plan> plans = plans(suite);
     RunJournal journal = new RunJournal(resultsFile, info, env,
@@ -233,7 +234,7 @@ public final class Runner {
     }
   }
 
-  private RunResult previous(Suite suite, Options options, Path resultsFile) {
+  private RunResult previous(Suite suite, String fingerprint, Options options, Path resultsFile) {
     if (!Files.exists(resultsFile)) {
       return null;
     }
@@ -245,7 +246,7 @@ public final class Runner {
           + "that run, --overwrite to replace it, or --out to write elsewhere");
     }
     RunResult r = ResultsJson.read(resultsFile);
-    if (!suite.fingerprint().equals(r.suite().fingerprint())) {
+    if (!fingerprint.equals(r.suite().fingerprint())) {
       throw new ConfigException(resultsFile + " holds results of a different suite, seed, limit or weights ('"
           + r.suite().name() + "'); resume with the same suite and options, or use another --out");
     }

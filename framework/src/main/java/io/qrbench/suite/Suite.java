@@ -3,14 +3,11 @@ package io.qrbench.suite;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.Split;
 import io.qrbench.check.Check;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.qrbench.util.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -70,30 +67,14 @@ public record Suite(
    * of a run can be resumed only by a suite with the same fingerprint.
    */
   public String fingerprint() {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(source.getBytes(StandardCharsets.UTF_8));
-      md.update(("\nseed=" + seed + "\nlimit=" + dataset.limit()).getBytes(StandardCharsets.UTF_8));
-      for (ModelEntry m : models) {
-        if (m.weights() != null && Files.isRegularFile(m.weights())) {
-          md.update(("\nweights:" + m.name() + "=sha256:" + sha256(m.weights())).getBytes(StandardCharsets.UTF_8));
-        }
+    MessageDigest md = Sha256.digest();
+    md.update(source.getBytes(StandardCharsets.UTF_8));
+    md.update(("\nseed=" + seed + "\nlimit=" + dataset.limit()).getBytes(StandardCharsets.UTF_8));
+    for (ModelEntry m : models) {
+      if (m.weights() != null && Files.isRegularFile(m.weights())) {
+        String sum = Sha256.of(m.weights(), "weights file");
+        md.update(("\nweights:" + m.name() + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8));
       }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String sha256(Path file) throws NoSuchAlgorithmException {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        md.update(buffer, 0, n);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the weights file " + file, e);
     }
     return HexFormat.of().formatHex(md.digest());
   }

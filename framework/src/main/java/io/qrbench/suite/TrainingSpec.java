@@ -4,13 +4,10 @@ import io.qrbench.train.AugmentSpec;
 import io.qrbench.train.OptimizerSpec;
 import io.qrbench.train.ScheduleSpec;
 import io.qrbench.train.TrainingPlan;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.qrbench.util.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -71,17 +68,11 @@ public record TrainingSpec(
    * starting weights count by their content, not their path, so a clone elsewhere resumes too.
    */
   public String fingerprint() {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(source.getBytes(StandardCharsets.UTF_8));
-      String start = init == null ? "null" : "sha256:" + HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(init)));
-      md.update(("\nepochs=" + epochs + "\ninit=" + start).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the starting weights " + init, e);
-    }
+    MessageDigest md = Sha256.digest();
+    md.update(source.getBytes(StandardCharsets.UTF_8));
+    String start = init == null ? "null" : "sha256:" + Sha256.of(init, "starting weights");
+    md.update(("\nepochs=" + epochs + "\ninit=" + start).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(md.digest());
   }
+
 }
