@@ -1,5 +1,7 @@
 package io.qrbench.result;
 
+import java.util.Map;
+
 /**
  * The suite a run came from.
  *
@@ -11,8 +13,13 @@ package io.qrbench.result;
  * @param dataset the dataset's id
  * @param split the split evaluated
  * @param images images evaluated per case
- * @param fingerprint identifies suite text, seed and limit; resuming requires the same
+ * @param fingerprint identifies suite text, seed, limit and weights; resuming in full requires the same
  * @param yaml the suite's text
+ * @param definition identifies suite text, seed and limit alone; null in results written before it
+ *     was recorded
+ * @param weights the SHA-256 of each model's weights file, by model name (models trained in the
+ *     run have none); a resumed run whose definition matches runs again the cases of models whose
+ *     weights changed
  */
 public record SuiteInfo(
     String name,
@@ -24,4 +31,11 @@ public record SuiteInfo(
     String split,
     int images,
     String fingerprint,
-    String yaml) {}
+    String yaml,
+    String definition,
+    Map<String, String> weights) {
+
+  public SuiteInfo {
+    weights = weights == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(weights));
+  }
+}

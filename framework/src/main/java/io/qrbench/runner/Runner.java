@@ -43,7 +43,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs a suite: expands models x perturbations x levels into cases, evaluates each, and writes
@@ -81,20 +83,27 @@ public final class Runner {
    */
   public RunResult run(Suite suite, Options options) {
     Path resultsFile = options.outDir().resolve(RESULTS_FILE);
-    String fingerprint = suite.fingerprint(); // reads every weights file: once per run
-    RunResult previous = previous(suite, fingerprint, options, resultsFile);
+    Map<String, String> digests = suite.weightsDigests(); // reads every weights file: once per run
+    String fingerprint = suite.fingerprint(digests);
+    Resumed resumed = previous(suite, digests, fingerprint, options, resultsFile);
+    RunResult previous = resumed == null ? null : resumed.kept();
     EnvironmentInfo env = environment();
     ImageDataset data = Invoke.open(suite.dataset().provider(), suite.dataset().split());
     ImageDataset evalData = LimitedDataset.of(data, suite.dataset().limit());
     SuiteInfo info = new SuiteInfo(suite.name(), suite.description(), suite.file(), suite.seed(),
         suite.dataset().limit(), suite.dataset().provider().id(),
         suite.dataset().split().name().toLowerCase(java.util.Locale.ROOT), evalData.size(),
-        fingerprint, suite.source());
+        fingerprint, suite.source(), suite.definition(), digests);
     ModelInput input = new ModelInput(data.channels(), data.height(), data.width(), data.classNames().size());
     List<Plan> plans = plans(suite);
     RunJournal journal = new RunJournal(resultsFile, info, env,
         suite.models().stream().map(ModelEntry::name).toList(), plans.stream().map(Plan::id).toList(), previous);
     if (previous != null) {
+      if (!resumed.changed().isEmpty()) {
+        listener.info("resuming: the weights of " + String.join(", ", resumed.changed())
+            + " changed since the run began; their cases, and transfer attacks crafted on them, run again");
+        CraftedImages.clear(options.outDir()); // some may have been crafted on the old weights
+      }
       listener.info("resuming: " + journal.finishedCount() + " finished case(s) kept from " + resultsFile);
     } else {
       CraftedImages.clear(options.outDir()); // left by a run this one replaces
@@ -234,7 +243,17 @@ public final class Runner {
     }
   }
 
-  private RunResult previous(Suite suite, String fingerprint, Options options, Path resultsFile) {
+  /**
+   * What a resumed run keeps of the results found: all of them, or, where only some weights changed,
+   * what those weights did not touch.
+   *
+   * @param kept the earlier results less what must run again
+   * @param changed the models whose weights changed, in suite order; empty when none did
+   */
+  private record Resumed(RunResult kept, List<String> changed) {}
+
+  private Resumed previous(Suite suite, Map<String, String> digests, String fingerprint, Options options,
+      Path resultsFile) {
     if (!Files.exists(resultsFile)) {
       return null;
     }
@@ -246,11 +265,32 @@ public final class Runner {
           + "that run, --overwrite to replace it, or --out to write elsewhere");
     }
     RunResult r = ResultsJson.read(resultsFile);
-    if (!fingerprint.equals(r.suite().fingerprint())) {
+    if (fingerprint.equals(r.suite().fingerprint())) {
+      return new Resumed(r, List.of());
+    }
+    if (r.suite().definition() == null || !r.suite().definition().equals(suite.definition())) {
       throw new ConfigException(resultsFile + " holds results of a different suite, seed, limit or weights ('"
           + r.suite().name() + "'); resume with the same suite and options, or use another --out");
     }
-    return r;
+    List<String> changed = suite.models().stream().map(ModelEntry::name)
+        .filter(m -> !java.util.Objects.equals(digests.get(m), r.suite().weights().get(m))).toList();
+    return new Resumed(withoutModels(suite, r, changed), changed);
+  }
+
+  /**
+   * {@code r} less everything that depends on the {@code changed} models: their records, speed and
+   * cases, and every model's cases of transfer attacks crafted on them.
+   */
+  private static RunResult withoutModels(Suite suite, RunResult r, List<String> changed) {
+    Set<String> fromChanged = suite.perturbations().stream()
+        .filter(p -> p.source() != null && changed.contains(p.source()))
+        .map(PerturbationEntry::name).collect(java.util.stream.Collectors.toSet());
+    return new RunResult(r.schema(), r.suite(), r.environment(), r.status(), r.startedAt(), r.finishedAt(),
+        r.wallSeconds(),
+        r.models().stream().filter(m -> !changed.contains(m.name())).toList(),
+        r.cases().stream().filter(c -> !changed.contains(c.model()) && !fromChanged.contains(c.perturbation())).toList(),
+        r.checks(),
+        r.speed().stream().filter(s -> !changed.contains(s.model())).toList());
   }
 
   private static List<Plan> plans(Suite suite) {

@@ -64,19 +64,42 @@ public record Suite(
   /**
    * Identifies what this suite computes: its text, seed and image limit, and the content of every
    * weights file it names (retrained weights under the same path are another computation). Results
-   * of a run can be resumed only by a suite with the same fingerprint.
+   * of a run can be resumed in full only by a suite with the same fingerprint.
    */
   public String fingerprint() {
+    return fingerprint(weightsDigests());
+  }
+
+  /** {@link #fingerprint()} from weights digests already taken (each file is read once per run). */
+  public String fingerprint(Map<String, String> digests) {
     MessageDigest md = Sha256.digest();
-    md.update(source.getBytes(StandardCharsets.UTF_8));
-    md.update(("\nseed=" + seed + "\nlimit=" + dataset.limit()).getBytes(StandardCharsets.UTF_8));
+    md.update(definitionBytes());
+    digests.forEach((model, sum) -> md.update(("\nweights:" + model + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /**
+   * Identifies the suite without its weights: text, seed and image limit. A run whose definition
+   * matches but some of whose weights changed can be resumed, running again only what those
+   * weights touch.
+   */
+  public String definition() {
+    return HexFormat.of().formatHex(Sha256.digest().digest(definitionBytes()));
+  }
+
+  private byte[] definitionBytes() {
+    return (source + "\nseed=" + seed + "\nlimit=" + dataset.limit()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The SHA-256 of each weights file the suite names, by model name, in suite order. */
+  public Map<String, String> weightsDigests() {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
     for (ModelEntry m : models) {
       if (m.weights() != null && Files.isRegularFile(m.weights())) {
-        String sum = Sha256.of(m.weights(), "weights file");
-        md.update(("\nweights:" + m.name() + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8));
+        out.put(m.name(), Sha256.of(m.weights(), "weights file"));
       }
     }
-    return HexFormat.of().formatHex(md.digest());
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /**

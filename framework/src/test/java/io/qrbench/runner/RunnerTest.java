@@ -137,6 +137,72 @@ class RunnerTest {
   }
 
   @Test
+  void resumingAfterRetrainingOneModelRunsAgainOnlyWhatItsWeightsTouch() throws Exception {
+    // weights for A and B: two models trained by a first run
+    new Runner(new RunListener() {}).run(suite("  - none", 32), new Runner.Options(dir.resolve("train"), false, false));
+    java.nio.file.Path w = java.nio.file.Files.createDirectories(dir.resolve("w"));
+    for (String m : List.of("A", "B")) {
+      java.nio.file.Files.copy(dir.resolve("train/models/" + m + ".params"), w.resolve(m + ".params"));
+      java.nio.file.Files.copy(dir.resolve("train/models/" + m + ".params.json"), w.resolve(m + ".params.json"));
+    }
+    String yaml = """
+        name: retrained
+        seed: 11
+        dataset: {id: tiny, size: 40}
+        models:
+          - {name: A, model: tiny-linear, weights: w/A.params}
+          - {name: B, model: tiny-linear, weights: w/B.params}
+          - {name: C, model: tiny-linear, weights: w/A.params}
+        perturbations:
+          - none
+          - {id: gradient-sign, epsilon: 0.2, source: B}
+        """;
+    java.util.function.Supplier<Suite> load = () -> new SuiteLoader(FakePlugins.registry()).parse("r.yaml", yaml, dir);
+    Path out = dir.resolve("out");
+    RunResult first = new Runner(new RunListener() {}).run(load.get(), new Runner.Options(out, false, false));
+    assertEquals(6, first.cases().size());
+    assertEquals(Map.of("A", first.suite().weights().get("A"), "B", first.suite().weights().get("B"),
+        "C", first.suite().weights().get("A")), first.suite().weights());
+
+    // B is retrained: replace its weights by A's
+    java.nio.file.Files.copy(w.resolve("A.params"), w.resolve("B.params"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    List<String> ran = new java.util.ArrayList<>();
+    List<String> said = new java.util.ArrayList<>();
+    RunResult again = new Runner(new RunListener() {
+      @Override
+      public void caseFinished(CaseResult r) {
+        ran.add(r.id());
+      }
+
+      @Override
+      public void info(String message) {
+        said.add(message);
+      }
+    }).run(load.get(), new Runner.Options(out, true, false));
+    assertEquals(List.of("A/gradient-sign@B", "B/none", "B/gradient-sign@B", "C/gradient-sign@B"), ran,
+        "B's cases and every case crafted on B run again; A's and C's clean cases are kept");
+    assertTrue(said.stream().anyMatch(m -> m.contains("weights of B changed")), said.toString());
+    Map<String, CaseResult> before = byId(first);
+    Map<String, CaseResult> after = byId(again);
+    assertEquals(before.get("A/none"), after.get("A/none"));
+    assertEquals(before.get("C/none"), after.get("C/none"));
+    assertEquals(after.get("A/none").metrics().outcomes(), after.get("B/none").metrics().outcomes(),
+        "B now holds A's weights");
+    assertNotEquals(before.get("A/gradient-sign@B").metrics().meanL2(), after.get("A/gradient-sign@B").metrics().meanL2(),
+        "the images are crafted again on B's new weights");
+    assertEquals(after.get("A/gradient-sign@B").metrics().outcomes(), after.get("C/gradient-sign@B").metrics().outcomes(),
+        "A and C hold the same weights");
+    assertEquals(again.suite().weights().get("A"), again.suite().weights().get("B"));
+    assertEquals(again, ResultsJson.read(out.resolve(Runner.RESULTS_FILE)));
+
+    // another suite text is still refused
+    ConfigException other = assertThrows(ConfigException.class, () -> new Runner(new RunListener() {}).run(
+        new SuiteLoader(FakePlugins.registry()).parse("r.yaml", yaml.replace("size: 40", "size: 41"), dir),
+        new Runner.Options(out, true, false)));
+    assertTrue(other.getMessage().contains("different suite"), other.getMessage());
+  }
+
+  @Test
   void lossGradientMatchesTheClosedFormOfALinearModel() {
     try (LoadedModel m = new LoadedModel("lin", TinyLinearModel.plain(INPUT), INPUT);
         NDManager bm = m.manager().newSubManager()) {

@@ -65,7 +65,7 @@ final class Fixtures {
       cases.add(ok(model, "minimal", "minimal", "", bits(8, new int[0]), Map.of("fooled", a ? 0.75 : 0.5)));
     }
     SuiteInfo suite = new SuiteInfo(SUITE, "desc & <i>more</i>", "s.yaml", 7, 8, "synthetic", "test", 8, "fp",
-        "name: \"" + SUITE + "\"\n");
+        "name: \"" + SUITE + "\"\n", "def", Map.of(A, "a1"));
     EnvironmentInfo env = new EnvironmentInfo("0.1.0", "0.36.0", "PyTorch", "2.7.1", "17", "Debian", "Linux",
         "Test CPU <x>", 2, 2, "abc123");
     QuantizationSummary q = new QuantizationSummary(List.of(

@@ -22,7 +22,7 @@ class JsonReportWriterTest {
   @TempDir Path dir;
 
   static RunResult sample() {
-    SuiteInfo suite = new SuiteInfo("s", "d", "s.yaml", 1, null, "synthetic", "test", 2, "f", "name: s\n");
+    SuiteInfo suite = new SuiteInfo("s", "d", "s.yaml", 1, null, "synthetic", "test", 2, "f", "name: s\n", "d", java.util.Map.of());
     EnvironmentInfo env = new EnvironmentInfo("0", "0.36.0", "PyTorch", "2.7.1", "17", "v", "Linux", "cpu", 2, 2, null);
     Metrics m = new Metrics(2, 50, 100, 1, 2, 0, 0, 0, 0, 0.1, 20, "AQ==", Map.of("fooled", 0.5));
     CaseResult c = new CaseResult("m/none", "m", "none", "none", "", Map.of(), "ok", null, m);

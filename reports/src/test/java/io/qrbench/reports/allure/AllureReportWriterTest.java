@@ -39,7 +39,7 @@ class AllureReportWriterTest {
   @TempDir Path dir;
 
   static RunResult sample() {
-    SuiteInfo suite = new SuiteInfo("robust", "d", "s.yaml", 7, null, "synthetic", "test", 2, "f", "name: robust\n");
+    SuiteInfo suite = new SuiteInfo("robust", "d", "s.yaml", 7, null, "synthetic", "test", 2, "f", "name: robust\n", "d", java.util.Map.of());
     EnvironmentInfo env = new EnvironmentInfo("0.1.0", "0.36.0", "PyTorch", "2.7.1", "17.0.15", "Debian", "Linux amd64",
         "Xeon", 2, 2, "abc123");
     Metrics clean = new Metrics(2, 100, 100, 2, 2, 0, 0, 0, 0, 1.5, 20, "Aw==", Map.of());
