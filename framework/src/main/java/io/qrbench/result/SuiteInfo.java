@@ -15,8 +15,9 @@ import java.util.Map;
  * @param images images evaluated per case
  * @param fingerprint identifies suite text, seed, limit and weights; resuming in full requires the same
  * @param yaml the suite's text
- * @param definition identifies suite text, seed and limit alone; null in results written before it
- *     was recorded
+ * @param definition identifies what decides the numbers, weights aside: the suite's content less
+ *     comments, description, checks and reports, with seed and limit; null in results written
+ *     before it was recorded
  * @param weights the SHA-256 of each model's weights file, by model name (models trained in the
  *     run have none); a resumed run whose definition matches runs again the cases of models whose
  *     weights changed

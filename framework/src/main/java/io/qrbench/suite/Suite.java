@@ -3,6 +3,10 @@ package io.qrbench.suite;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.Split;
 import io.qrbench.check.Check;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.qrbench.util.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -73,22 +77,33 @@ public record Suite(
   /** {@link #fingerprint()} from weights digests already taken (each file is read once per run). */
   public String fingerprint(Map<String, String> digests) {
     MessageDigest md = Sha256.digest();
-    md.update(definitionBytes());
+    md.update((source + settings()).getBytes(StandardCharsets.UTF_8));
     digests.forEach((model, sum) -> md.update(("\nweights:" + model + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8)));
     return HexFormat.of().formatHex(md.digest());
   }
 
   /**
-   * Identifies the suite without its weights: text, seed and image limit. A run whose definition
-   * matches but some of whose weights changed can be resumed, running again only what those
-   * weights touch.
+   * Identifies what decides the suite's numbers, weights aside: its content less comments, layout,
+   * {@code description}, {@code checks} and {@code reports} (none of which changes a case), with
+   * the seed and image limit. A run whose definition matches can be resumed: what changed weights
+   * touch runs again, the rest is kept, and checks and reports follow the suite as it is now.
    */
   public String definition() {
-    return HexFormat.of().formatHex(Sha256.digest().digest(definitionBytes()));
+    String content;
+    try {
+      JsonNode tree = new YAMLMapper().readTree(source);
+      if (tree instanceof ObjectNode o) {
+        o.remove(List.of("description", "checks", "reports"));
+      }
+      content = new ObjectMapper().writeValueAsString(tree);
+    } catch (java.io.IOException e) {
+      content = source; // a loaded suite parses; should it not, the text itself is the definition
+    }
+    return HexFormat.of().formatHex(Sha256.digest().digest((content + settings()).getBytes(StandardCharsets.UTF_8)));
   }
 
-  private byte[] definitionBytes() {
-    return (source + "\nseed=" + seed + "\nlimit=" + dataset.limit()).getBytes(StandardCharsets.UTF_8);
+  private String settings() {
+    return "\nseed=" + seed + "\nlimit=" + dataset.limit();
   }
 
   /** The SHA-256 of each weights file the suite names, by model name, in suite order. */

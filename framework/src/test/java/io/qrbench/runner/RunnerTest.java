@@ -195,6 +195,21 @@ class RunnerTest {
     assertEquals(again.suite().weights().get("A"), again.suite().weights().get("B"));
     assertEquals(again, ResultsJson.read(out.resolve(Runner.RESULTS_FILE)));
 
+    // a comment, a description and a new check decide no number: nothing runs again, the check is evaluated
+    ran.clear();
+    String annotated = "# the retrained study\n" + yaml.replace("name: retrained\n", "name: retrained\ndescription: B retrained\n")
+        + "checks: [\"B.clean.top1 == A.clean.top1\"]\n";
+    RunResult checked = new Runner(new RunListener() {
+      @Override
+      public void caseFinished(CaseResult r) {
+        ran.add(r.id());
+      }
+    }).run(new SuiteLoader(FakePlugins.registry()).parse("r.yaml", annotated, dir), new Runner.Options(out, true, false));
+    assertEquals(List.of(), ran);
+    assertEquals(again.cases(), checked.cases());
+    assertEquals(1, checked.checks().size());
+    assertTrue(checked.checks().get(0).passed(), checked.checks().toString());
+
     // another suite text is still refused
     ConfigException other = assertThrows(ConfigException.class, () -> new Runner(new RunListener() {}).run(
         new SuiteLoader(FakePlugins.registry()).parse("r.yaml", yaml.replace("size: 40", "size: 41"), dir),

@@ -1,6 +1,7 @@
 package io.qrbench.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -311,6 +312,24 @@ class SuiteLoaderTest {
     assertEquals(s.fingerprint(), load(VALID).fingerprint());
     assertTrue(!s.fingerprint().equals(s.withSeed(8).fingerprint()));
     assertTrue(!s.fingerprint().equals(s.withLimit(10).fingerprint()));
+  }
+
+  @Test
+  void theDefinitionFollowsWhatDecidesTheNumbersAndNothingElse() throws Exception {
+    Files.createDirectories(dir.resolve("w"));
+    Files.writeString(dir.resolve("w/m.params"), "first training");
+    String yaml = VALID.replace("train: {epochs: 2}", "weights: w/m.params");
+    Suite base = load(yaml);
+    String cosmetic = "# a comment\n" + yaml.replace("description: a test suite", "description: another")
+        .replace("batch-size: 16", "batch-size:   16   # per batch") + "reports: [json]\nchecks: [\"A.clean.top1 > 1\"]\n";
+    assertEquals(base.definition(), load(cosmetic).definition(), "comments, layout, description, checks, reports");
+    assertNotEquals(base.fingerprint(), load(cosmetic).fingerprint(), "the full fingerprint follows the text");
+    Files.writeString(dir.resolve("w/m.params"), "retrained");
+    assertEquals(base.definition(), load(yaml).definition(), "weights are compared one by one, not here");
+    assertNotEquals(base.definition(), load(yaml.replace("amount: [0.01, 0.05]", "amount: [0.01, 0.06]")).definition());
+    assertNotEquals(base.definition(), load(yaml.replace("batch-size: 16", "batch-size: 17")).definition());
+    assertNotEquals(base.definition(), base.withSeed(8).definition());
+    assertNotEquals(base.definition(), base.withLimit(10).definition());
   }
 
   @Test
