@@ -85,7 +85,8 @@ public final class Runner {
     Path resultsFile = options.outDir().resolve(RESULTS_FILE);
     Map<String, String> digests = suite.weightsDigests(); // reads every weights file: once per run
     String fingerprint = suite.fingerprint(digests);
-    Resumed resumed = previous(suite, digests, fingerprint, options, resultsFile);
+    String definition = suite.definition();
+    Resumed resumed = previous(suite, digests, fingerprint, definition, options, resultsFile);
     RunResult previous = resumed == null ? null : resumed.kept();
     EnvironmentInfo env = environment();
     ImageDataset data = Invoke.open(suite.dataset().provider(), suite.dataset().split());
@@ -93,7 +94,7 @@ public final class Runner {
     SuiteInfo info = new SuiteInfo(suite.name(), suite.description(), suite.file(), suite.seed(),
         suite.dataset().limit(), suite.dataset().provider().id(),
         suite.dataset().split().name().toLowerCase(java.util.Locale.ROOT), evalData.size(),
-        fingerprint, suite.source(), suite.definition(), digests);
+        fingerprint, suite.source(), definition, digests);
     ModelInput input = new ModelInput(data.channels(), data.height(), data.width(), data.classNames().size());
     List<Plan> plans = plans(suite);
     RunJournal journal = new RunJournal(resultsFile, info, env,
@@ -252,8 +253,8 @@ public final class Runner {
    */
   private record Resumed(RunResult kept, List<String> changed) {}
 
-  private Resumed previous(Suite suite, Map<String, String> digests, String fingerprint, Options options,
-      Path resultsFile) {
+  private Resumed previous(Suite suite, Map<String, String> digests, String fingerprint, String definition,
+      Options options, Path resultsFile) {
     if (!Files.exists(resultsFile)) {
       return null;
     }
@@ -268,7 +269,7 @@ public final class Runner {
     if (fingerprint.equals(r.suite().fingerprint())) {
       return new Resumed(r, List.of());
     }
-    if (r.suite().definition() == null || !r.suite().definition().equals(suite.definition())) {
+    if (r.suite().definition() == null || !r.suite().definition().equals(definition)) {
       throw new ConfigException(resultsFile + " holds results of a different suite, seed, limit or weights ('"
           + r.suite().name() + "'); resume with the same suite and options, or use another --out");
     }
