@@ -2,9 +2,9 @@ package io.qrbench.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.qrbench.spi.ImageDataset;
+import io.qrbench.testing.MachineRequirement;
 import io.qrbench.spi.Split;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The real data sets, where this machine has them: CIFAR-10 in the qrbench data cache (put there
  * by 'qrbench data fetch cifar10') and Fashion-MNIST from Debian's package. Absent data skips the
- * test with the reason; present but corrupt data fails it.
+ * test with the reason (fails it in CI, which has both); present but corrupt data fails it.
  */
 class RealDataTest {
 
@@ -29,8 +29,8 @@ class RealDataTest {
   @Test
   void realCifar10TestSplitFromTheCache() {
     Path cache = DataCache.root().resolve("cifar10");
-    assumeTrue(Files.isRegularFile(cache.resolve("test_batch.bin")),
-        "CIFAR-10 is not in the qrbench data cache (" + cache + "); run 'qrbench data fetch cifar10' to test it");
+    MachineRequirement.require(Files.isRegularFile(cache.resolve("test_batch.bin")),
+        "CIFAR-10 is not in the qrbench data cache (" + cache + ")", "run 'bin/qrbench data fetch cifar10' to test it");
     Cifar10Sources.Settings real = Cifar10Sources.Settings.defaults();
     // Read the cache only: a test never downloads.
     Cifar10Dataset p = new Cifar10Dataset(new Cifar10Sources.Settings(List.of(Cifar10Sources.Source.CACHE),
@@ -52,8 +52,8 @@ class RealDataTest {
   @Test
   void realFashionMnistFromDebian() {
     Path dir = FashionMnistDataset.DEBIAN;
-    assumeTrue(Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz")),
-        "Fashion-MNIST is not installed in " + dir + "; apt-get install dataset-fashion-mnist to test it");
+    MachineRequirement.require(Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz")),
+        "Fashion-MNIST is not installed in " + dir, "apt-get install dataset-fashion-mnist to test it");
     FashionMnistDataset p = new FashionMnistDataset();
     FashionMnistDataset.Config c = new FashionMnistDataset.Config(null);
     ImageDataset test = p.open(c, Split.TEST);
