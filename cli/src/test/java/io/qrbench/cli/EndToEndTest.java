@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qrbench.cli.testplugins.HangOnce;
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,30 +122,30 @@ class EndToEndTest {
     Path whole = dir.resolve("whole");
     assertEquals(0, CliRunner.run("run", longSuite.toString(), "--out", whole.toString()).exitCode());
 
+    // The child blocks in its 8th case (hang-once) after writing the 7 before it, and says so by
+    // creating the signal file; it is killed there, whatever the machine's speed.
     Path killed = dir.resolve("killed");
+    Path signal = dir.resolve("hanging");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Process p = new ProcessBuilder(java, "-cp", cp, "-Dai.djl.offline=true",
+        "-D" + HangOnce.SIGNAL + "=" + signal,
         "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "2"), Main.class.getName(), "run", longSuite.toString(),
         "--out", killed.toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
-    Path results = killed.resolve("results.json");
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    int seen = 0;
-    while (p.isAlive() && System.nanoTime() < deadline && seen < 3) {
-      Thread.sleep(20);
-      if (Files.exists(results)) {
-        seen = read(killed).cases().size();
-      }
+    long deadline = System.nanoTime() + 300_000_000_000L;
+    while (!Files.exists(signal) && p.isAlive() && System.nanoTime() < deadline) {
+      p.waitFor(50, TimeUnit.MILLISECONDS);
     }
-    assertTrue(p.isAlive(), () -> "the child finished before it could be killed: " + readLog());
+    assertTrue(Files.exists(signal) && p.isAlive(), () -> "the child never reached hang-once: " + readLog());
     p.destroyForcibly().waitFor();
     RunResult partial = read(killed);
     assertEquals("running", partial.status());
-    assertTrue(partial.cases().size() >= 3 && partial.cases().size() < 15, "killed part way: " + partial.cases().size());
+    assertEquals(7, partial.cases().size(), "killed in the 8th case: the 7 before it were kept");
 
     CliRunner resumed = CliRunner.run("run", longSuite.toString(), "--out", killed.toString(), "--resume");
     assertEquals(0, resumed.exitCode(), resumed::toString);
+    assertTrue(resumed.out().contains("resuming: 7 finished case(s) kept"), resumed::toString);
     assertEquals(numbers(read(whole)), numbers(read(killed)));
   }
 

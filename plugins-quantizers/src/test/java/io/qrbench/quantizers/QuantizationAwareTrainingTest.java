@@ -19,6 +19,11 @@ import io.qrbench.nn.LayerInfo;
 import io.qrbench.nn.Layers;
 import io.qrbench.quant.Granularity;
 import io.qrbench.spi.QuantizableLayer;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -111,28 +116,49 @@ class QuantizationAwareTrainingTest {
   }
 
   /**
-   * Lets the collector free unreachable direct buffers, then fills fresh ones of similar sizes with
-   * garbage, so a tensor still pointing into a freed buffer would read it.
+   * Frees every unreachable direct buffer, then fills fresh ones of similar sizes with garbage, so
+   * a tensor still pointing into a freed buffer would read it.
    */
   private static void reuseFreedDirectMemory() {
+    collectUntilDirectBuffersStopShrinking();
     List<java.nio.ByteBuffer> keep = new ArrayList<>();
-    for (int round = 0; round < 3; round++) {
-      System.gc();
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      for (int size = 16; size <= 4096; size *= 2) {
-        for (int k = 0; k < 8; k++) {
-          java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(size);
-          while (b.hasRemaining()) {
-            b.put((byte) 0x7f);
-          }
-          keep.add(b);
+    for (int size = 16; size <= 4096; size *= 2) {
+      for (int k = 0; k < 24; k++) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(size);
+        while (b.hasRemaining()) {
+          b.put((byte) 0x7f);
         }
+        keep.add(b);
       }
     }
+  }
+
+  /** Full collections until one frees no more direct buffers: waits for events, not for a time. */
+  private static void collectUntilDirectBuffersStopShrinking() {
+    BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+    long before;
+    do {
+      before = direct.getCount();
+      fullCollection();
+    } while (direct.getCount() < before);
+  }
+
+  /**
+   * A full collection that returns once the reference handler has handed over what it found: an
+   * unreachable sentinel reaches its queue in the pass that runs the direct buffers' cleaners.
+   */
+  private static void fullCollection() {
+    ReferenceQueue<Object> queue = new ReferenceQueue<>();
+    PhantomReference<Object> sentinel = new PhantomReference<>(new Object(), queue);
+    try {
+      do {
+        System.gc();
+      } while (queue.remove(1_000) == null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Reference.reachabilityFence(sentinel);
   }
 
   /** (L(s + h) - L(s - h)) / 2h for scale {@code s[index]}, evaluated without gradients. */
