@@ -113,6 +113,11 @@ final class Harness {
     return Invoke.open(plugin(PluginKind.DATASET, datasetYaml()), Split.TEST);
   }
 
+  /** The training images, CIFAR-10 or synthetic (see {@link #datasetYaml()}). */
+  static ImageDataset trainImages() {
+    return Invoke.open(plugin(PluginKind.DATASET, datasetYaml()), Split.TRAIN);
+  }
+
   /** The first {@code count} test images as (images, labels), cycling if there are fewer. */
   static NDArray[] batch(ImageDataset data, NDManager manager, int count) {
     int[] indices = new int[count];

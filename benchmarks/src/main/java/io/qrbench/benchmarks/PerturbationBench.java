@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One perturbation of a batch of CIFAR-shaped test images, with its suite defaults (PGD with 10
- * steps). The attacks take their gradients through a randomly initialised full-precision ResNet-20;
+ * steps; {@code poisson-severity-1} is CIFAR-10-C's mildest Poisson, {@code gaussian-uint8} rounds
+ * the noisy image to k/255). The attacks take their gradients through a randomly initialised full-precision ResNet-20;
  * the noises ignore it. The score is milliseconds per batch.
  */
 @State(Scope.Benchmark)
@@ -48,9 +49,11 @@ public class PerturbationBench {
       "salt-and-pepper", "salt-and-pepper",
       "speckle", "speckle",
       "fgsm", "fgsm",
-      "pgd", "{id: pgd, steps: 10}");
+      "pgd", "{id: pgd, steps: 10}",
+      "poisson-severity-1", "{id: poisson, severity: 1}",
+      "gaussian-uint8", "{id: gaussian, quantize-to-uint8: true}");
 
-  @Param({"gaussian", "poisson", "salt-and-pepper", "speckle", "fgsm", "pgd"})
+  @Param({"gaussian", "poisson", "salt-and-pepper", "speckle", "fgsm", "pgd", "poisson-severity-1", "gaussian-uint8"})
   public String perturbation;
 
   @Param({"128"})
