@@ -1,6 +1,7 @@
 package io.qrbench.cli;
 
 import io.qrbench.ConfigException;
+import io.qrbench.reports.stats.Holm;
 import io.qrbench.reports.stats.PairedComparison;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.ResultsJson;
@@ -9,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,8 +99,8 @@ final class CompareCommand implements Callable<Integer> {
         }
       }
     }
-    double[] adjusted = adjust(rows.stream().mapToDouble(r -> r.cmp() == null ? Double.NaN : r.cmp().mcNemarP()).toArray(),
-        corr.equals("holm"));
+    double[] p = rows.stream().mapToDouble(r -> r.cmp() == null ? Double.NaN : r.cmp().mcNemarP()).toArray();
+    double[] adjusted = corr.equals("holm") ? Holm.adjust(p) : p;
     int changed = 0;
     int worse = 0;
     out.printf("%n%-44s %9s %9s %8s  %-19s %10s  %s%n", "case", "base top1", "new top1", "diff", "95% CI", "p (" + corr + ")",
@@ -133,29 +133,6 @@ final class CompareCommand implements Callable<Integer> {
             + (corr.equals("holm") ? " (Holm-adjusted)" : ""));
     out.flush();
     return failOnChange && changed > 0 ? Main.CHECK_FAILED : Main.OK;
-  }
-
-  /** Holm's step-down adjustment; NaN entries (cases not compared) stay NaN and do not count. */
-  static double[] adjust(double[] p, boolean holm) {
-    double[] out = p.clone();
-    if (!holm) {
-      return out;
-    }
-    List<Integer> idx = new ArrayList<>();
-    for (int i = 0; i < p.length; i++) {
-      if (!Double.isNaN(p[i])) {
-        idx.add(i);
-      }
-    }
-    idx.sort(Comparator.comparingDouble(i -> p[i]));
-    int m = idx.size();
-    double running = 0;
-    for (int k = 0; k < m; k++) {
-      int i = idx.get(k);
-      running = Math.max(running, Math.min(1, (m - k) * p[i]));
-      out[i] = running;
-    }
-    return out;
   }
 
   private static RunResult read(Path file) {

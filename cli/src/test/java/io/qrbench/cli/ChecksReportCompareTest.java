@@ -108,14 +108,4 @@ class ChecksReportCompareTest {
     assertEquals(Main.BAD_INPUT, unknown.exitCode(), unknown::toString);
     assertTrue(unknown.err().contains("did you mean 'html'"), unknown::toString);
   }
-
-  @Test
-  void compareHolmAdjustmentIsMonotoneAndBounded() {
-    double[] p = CompareCommand.adjust(new double[] {0.01, Double.NaN, 0.04, 0.03}, true);
-    assertEquals(0.03, p[0], 1e-12);
-    assertTrue(Double.isNaN(p[1]));
-    assertEquals(0.06, p[3], 1e-12);
-    assertEquals(0.06, p[2], 1e-12, "never below a smaller p's adjusted value");
-    assertEquals(0.04, CompareCommand.adjust(new double[] {0.04}, false)[0], 0);
-  }
 }

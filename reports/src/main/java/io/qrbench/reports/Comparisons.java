@@ -1,5 +1,6 @@
 package io.qrbench.reports;
 
+import io.qrbench.reports.stats.Holm;
 import io.qrbench.reports.stats.PairedComparison;
 import io.qrbench.result.CaseResult;
 import java.util.ArrayList;
@@ -12,11 +13,18 @@ final class Comparisons {
 
   /**
    * One case compared: {@code stats} when both cases have per-image outcomes, else {@code problem}
-   * says why not.
+   * says why not. {@code holmP} is McNemar's p adjusted with Holm's method over the pair's tested
+   * cases (NaN when not tested).
    */
-  record Entry(CaseGrid.Row row, CaseResult a, CaseResult b, PairedComparison stats, String problem) {
+  record Entry(CaseGrid.Row row, CaseResult a, CaseResult b, PairedComparison stats, String problem, double holmP) {
+    /** Significant at 0.05 on its own. */
     boolean significant() {
       return stats != null && stats.significant();
+    }
+
+    /** Significant at 0.05 after Holm's correction for testing all of the pair's cases. */
+    boolean significantAfterHolm() {
+      return stats != null && holmP < PairedComparison.ALPHA;
     }
   }
 
@@ -33,6 +41,10 @@ final class Comparisons {
 
     long significantCount() {
       return entries.stream().filter(Entry::significant).count();
+    }
+
+    long significantAfterHolmCount() {
+      return entries.stream().filter(Entry::significantAfterHolm).count();
     }
 
     /** Significant entries where B is more accurate than A. */
@@ -65,8 +77,10 @@ final class Comparisons {
         return "No: in none" + of + " does " + b + "\u2019s top-1 accuracy differ significantly from " + a
             + "\u2019s at the 0.05 level.";
       }
-      return "Yes in " + sig + of + " (significant at 0.05): " + b + " is more accurate in " + bHigher()
-          + " and less accurate in " + bLower() + ".";
+      long holm = significantAfterHolmCount();
+      return "Yes in " + sig + of + " (significant at 0.05, each case on its own; " + holm
+          + " after Holm\u2019s correction for testing " + tested.size() + (tested.size() == 1 ? " case" : " cases")
+          + "): " + b + " is more accurate in " + bHigher() + " and less accurate in " + bLower() + ".";
     }
   }
 
@@ -106,15 +120,22 @@ final class Comparisons {
         continue;
       }
       if (ca.metrics().outcomes() == null || cb.metrics().outcomes() == null) {
-        entries.add(new Entry(row, ca, cb, null, "no per-image outcomes"));
+        entries.add(new Entry(row, ca, cb, null, "no per-image outcomes", Double.NaN));
         continue;
       }
       try {
-        entries.add(new Entry(row, ca, cb, PairedComparison.of(ca, cb), null));
+        entries.add(new Entry(row, ca, cb, PairedComparison.of(ca, cb), null, Double.NaN));
       } catch (IllegalArgumentException e) {
-        entries.add(new Entry(row, ca, cb, null, e.getMessage()));
+        entries.add(new Entry(row, ca, cb, null, e.getMessage(), Double.NaN));
       }
     }
-    return new Pair(a, b, entries);
+    double[] holm = Holm.adjust(entries.stream().mapToDouble(e -> e.stats() == null ? Double.NaN : e.stats().mcNemarP())
+        .toArray());
+    List<Entry> adjusted = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      adjusted.add(new Entry(e.row(), e.a(), e.b(), e.stats(), e.problem(), holm[i]));
+    }
+    return new Pair(a, b, adjusted);
   }
 }

@@ -7,7 +7,7 @@ import io.qrbench.reports.stats.PairedComparison;
  * difference with its interval and McNemar's test, answering "is B's accuracy different from A's?".
  */
 final class ComparisonsSection {
-  private static final int COLUMNS = 13;
+  private static final int COLUMNS = 15;
 
   private ComparisonsSection() {}
 
@@ -20,9 +20,11 @@ final class ComparisonsSection {
     }
     h.el("p", "Both models see the same images, so each case is compared image by image: \u0394 is B\u2019s top-1 "
         + "minus A\u2019s in points, with a 95% confidence interval for paired proportions (Newcombe\u2019s hybrid "
-        + "score method); McNemar\u2019s exact test looks only at the images exactly one model got right. Each case "
-        + "is tested on its own: with many cases and no real difference, about one in twenty still comes out "
-        + "significant.", "class", "note").nl();
+        + "score method); McNemar\u2019s exact test looks only at the images exactly one model got right. \u201cat "
+        + "0.05\u201d tests each case on its own: with many cases and no real difference, about one in twenty still "
+        + "comes out significant. \u201cHolm\u201d adjusts the p-values for testing all of a pair\u2019s cases at "
+        + "once (Holm\u2019s step-down method, as qrbench compare does), so that the chance of any false finding "
+        + "stays at 0.05.", "class", "note").nl();
     int index = 0;
     for (Comparisons.Pair p : r.pairs()) {
       pair(h, r, p, index++);
@@ -56,6 +58,7 @@ final class ComparisonsSection {
     h.el("th", "\u0394 B \u2212 A", "class", "num", "scope", "col").el("th", "95% CI", "class", "num", "scope", "col");
     h.el("th", "\u00b1" + Fmt.fixed(scale, 0) + " points", "class", "ci-head", "scope", "col");
     h.el("th", "McNemar p", "class", "num", "scope", "col").el("th", "at 0.05", "scope", "col");
+    h.el("th", "Holm p", "class", "num", "scope", "col").el("th", "Holm at 0.05", "scope", "col");
     h.el("th", "both right", "class", "num", "scope", "col").el("th", "only " + p.a(), "class", "num", "scope", "col");
     h.el("th", "only " + p.b(), "class", "num", "scope", "col").el("th", "neither", "class", "num", "scope", "col");
     h.close("tr").close("thead").nl().open("tbody").nl();
@@ -88,6 +91,9 @@ final class ComparisonsSection {
     h.close("td");
     h.el("td", Fmt.p(s.mcNemarP()), "class", "num p", "data-value", Fmt.exact(s.mcNemarP()));
     h.el("td", s.significant() ? "significant" : "not significant", "class", "verdict");
+    h.el("td", Fmt.p(e.holmP()), "class", "num holm-p", "data-value", Fmt.exact(e.holmP()));
+    h.el("td", e.significantAfterHolm() ? "significant" : "not significant", "class",
+        e.significantAfterHolm() ? "verdict-holm significant" : "verdict-holm");
     h.el("td", Integer.toString(s.bothCorrect()), "class", "num both");
     h.el("td", Integer.toString(s.onlyA()), "class", "num only-a");
     h.el("td", Integer.toString(s.onlyB()), "class", "num only-b");

@@ -190,6 +190,32 @@ class HtmlReportWriterTest {
   }
 
   @Test
+  void comparisonsShowHolmAdjustedPValuesBesideEachCasesOwn() {
+    String html = HtmlReportWriter.render(Fixtures.real());
+    String section = between(html, "<section id=\"comparisons\"", "</section>");
+    java.util.regex.Matcher rows = java.util.regex.Pattern.compile(
+        "class=\"num p\" data-value=\"([^\"]+)\".*?class=\"num holm-p\" data-value=\"([^\"]+)\"").matcher(section);
+    List<Double> raw = new java.util.ArrayList<>();
+    List<Double> shown = new java.util.ArrayList<>();
+    while (rows.find()) {
+      raw.add(Double.parseDouble(rows.group(1)));
+      shown.add(Double.parseDouble(rows.group(2)));
+    }
+    assertEquals(40, raw.size(), "one FP-TWN row per case");
+    double[] holm = io.qrbench.reports.stats.Holm.adjust(raw.stream().mapToDouble(Double::doubleValue).toArray());
+    long holmSignificant = 0;
+    for (int i = 0; i < holm.length; i++) {
+      assertEquals(holm[i], shown.get(i), 1e-12, "row " + i);
+      assertTrue(shown.get(i) >= raw.get(i), "an adjusted p is never below its own");
+      holmSignificant += holm[i] < 0.05 ? 1 : 0;
+    }
+    assertEquals(holmSignificant, count(section, "class=\"verdict-holm significant\""));
+    assertTrue(holmSignificant < 18, "Holm keeps fewer than the 18 cases significant on their own: " + holmSignificant);
+    assertTrue(section.contains("Yes in 18 of the 40 cases (significant at 0.05, each case on its own; " + holmSignificant
+        + " after Holm\u2019s correction for testing 40 cases)"), section);
+  }
+
+  @Test
   void resultsWithoutOutcomesSaySoInsteadOfFailing() {
     RunResult r = Fixtures.real();
     RunResult old = new RunResult(r.schema(), r.suite(), r.environment(), r.status(), r.startedAt(), r.finishedAt(),
