@@ -53,9 +53,13 @@ public final class FolderLock implements AutoCloseable {
    *
    * @param command what holds the lock, for another process's message (e.g. {@code qrbench run x.yaml})
    * @param said told in one line when a stale lock of a dead holder is taken over
-   * @throws ConfigException when another process, or another run in this one, holds it
+   * @throws ConfigException when another process, or another run in this one, holds it, or when
+   *     {@code dir} is a file
    */
   public static FolderLock acquire(Path dir, String command, Consumer<String> said) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new ConfigException(dir.toAbsolutePath() + " is a file, not a folder; pass --out a folder");
+    }
     try {
       Files.createDirectories(dir);
       Path key = dir.toRealPath();

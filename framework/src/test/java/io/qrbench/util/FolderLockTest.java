@@ -41,6 +41,13 @@ class FolderLockTest {
   }
 
   @Test
+  void aFileIsNotAFolder() throws Exception {
+    Path file = Files.writeString(dir.resolve("results"), "x");
+    ConfigException e = assertThrows(ConfigException.class, () -> FolderLock.acquire(file, "x", s -> {}));
+    assertEquals(file.toAbsolutePath() + " is a file, not a folder; pass --out a folder", e.getMessage());
+  }
+
+  @Test
   void aStaleLockFileIsReportedInOneLineAndTakenOver() throws Exception {
     Path lockFile = Files.createDirectories(dir).resolve(FolderLock.FILE);
     Files.writeString(lockFile, "pid=999999\nhost=elsewhere\nstarted=2024-01-02T03:04:05Z\ncommand=qrbench train s.yaml\n");
