@@ -1,7 +1,11 @@
 package io.qrbench.cli;
 
 import io.qrbench.ConfigException;
+import io.qrbench.QrbenchException;
 import io.qrbench.Version;
+import io.qrbench.util.IoErrors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -70,11 +74,36 @@ public final class Main implements Runnable {
         cmd.getErr().println(e.getMessage());
         return BAD_INPUT;
       }
+      String said = failure(e);
+      if (said != null) {
+        cmd.getErr().println("qrbench: " + said);
+        return FAILURE;
+      }
       cmd.getErr().println("qrbench: " + e);
       e.printStackTrace(cmd.getErr());
       return FAILURE;
     });
     return cl;
+  }
+
+  /**
+   * The one line for a failure that needs no stack trace: qrbench's own, or an I/O error such as a
+   * full disk; null for anything else (a bug, whose trace helps).
+   */
+  static String failure(Throwable e) {
+    if (e instanceof QrbenchException) {
+      return e.getMessage();
+    }
+    if (e instanceof UncheckedIOException u) {
+      String own = u.getMessage();
+      String cause = IoErrors.describe(u.getCause(), null);
+      return own == null || own.equals(String.valueOf(u.getCause())) ? cause
+          : own.contains(String.valueOf(u.getCause().getMessage())) ? own : own + ": " + cause;
+    }
+    if (e instanceof IOException io) {
+      return IoErrors.describe(io, null);
+    }
+    return null;
   }
 
   @Override

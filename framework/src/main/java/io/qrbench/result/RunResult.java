@@ -11,11 +11,12 @@ import java.util.List;
  * @param status {@code running} while cases are being added, then {@code complete} or {@code failed}
  * @param startedAt ISO-8601 instant the run (or its first attempt) started
  * @param finishedAt ISO-8601 instant it finished, or null while running
- * @param wallSeconds seconds spent running, summed over resumed attempts
+ * @param wallSeconds seconds spent running: the sum of the sessions' seconds
  * @param models one entry per suite model
  * @param cases one entry per finished case, in run order
  * @param checks the suite's checks as evaluated at the end of the run (empty while running)
  * @param speed the suite's speed measurements (empty when it has no {@code speed:} section)
+ * @param sessions the run and each resume of it, in order (empty in results written before they were recorded)
  */
 public record RunResult(
     String schema,
@@ -28,7 +29,8 @@ public record RunResult(
     List<ModelResult> models,
     List<CaseResult> cases,
     List<CheckResult> checks,
-    List<SpeedResult> speed) {
+    List<SpeedResult> speed,
+    List<Session> sessions) {
   /** The results format; a reader refuses other major versions. */
   public static final String SCHEMA = "qrbench-results/1";
 
@@ -37,6 +39,15 @@ public record RunResult(
     cases = List.copyOf(cases);
     checks = checks == null ? List.of() : List.copyOf(checks);
     speed = speed == null ? List.of() : List.copyOf(speed);
+    sessions = sessions == null ? List.of() : List.copyOf(sessions);
+  }
+
+  /** A run without a record of its sessions. */
+  public RunResult(String schema, SuiteInfo suite, EnvironmentInfo environment, String status, String startedAt,
+      String finishedAt, double wallSeconds, List<ModelResult> models, List<CaseResult> cases,
+      List<CheckResult> checks, List<SpeedResult> speed) {
+    this(schema, suite, environment, status, startedAt, finishedAt, wallSeconds, models, cases, checks, speed,
+        List.of());
   }
 
   /** True when every check held (also when there are none). */
@@ -47,13 +58,13 @@ public record RunResult(
   /** The same run with these checks. */
   public RunResult withChecks(List<CheckResult> newChecks) {
     return new RunResult(schema, suite, environment, status, startedAt, finishedAt, wallSeconds, models, cases,
-        newChecks, speed);
+        newChecks, speed, sessions);
   }
 
   /** The same run with these speed measurements. */
   public RunResult withSpeed(List<SpeedResult> newSpeed) {
     return new RunResult(schema, suite, environment, status, startedAt, finishedAt, wallSeconds, models, cases,
-        checks, newSpeed);
+        checks, newSpeed, sessions);
   }
 
   /** True when every case finished without error. */

@@ -35,18 +35,19 @@ public final class CaseEvaluator {
   }
 
   Metrics evaluate(LoadedModel model, Perturbation<?> perturbation, Record config, long levelSeed) {
-    return evaluate(model, model, perturbation, config, levelSeed, null);
+    return evaluate(model, () -> model, perturbation, config, levelSeed, null);
   }
 
   /**
    * Evaluates {@code model} on images perturbed against {@code attacked}: the same model, or for a
-   * transfer attack another one that the perturbation's gradients come from.
+   * transfer attack another one that the perturbation's gradients come from, asked for only when a
+   * batch must be crafted.
    *
    * @param crafted where a transfer attack keeps the images it crafted, so that the next model is
    *     evaluated on them without crafting them again; null to craft every batch
    */
-  Metrics evaluate(LoadedModel model, LoadedModel attacked, Perturbation<?> perturbation, Record config, long levelSeed,
-      CraftedImages crafted) {
+  Metrics evaluate(LoadedModel model, java.util.function.Supplier<LoadedModel> attacked, Perturbation<?> perturbation,
+      Record config, long levelSeed, CraftedImages crafted) {
     int n = data.size();
     int k = Math.min(5, model.classes());
     Batches batches = new Batches(data, batchSize);
@@ -69,7 +70,7 @@ public final class CaseEvaluator {
           stored.sums().forEach((key, v) -> extra.merge(key, v, Double::sum));
         } else {
           java.util.Map<String, Double> sums = new java.util.TreeMap<>();
-          Context ctx = new Context(xy[0], xy[1], from, levelSeed, attacked, bm, sums);
+          Context ctx = new Context(xy[0], xy[1], from, levelSeed, attacked.get(), bm, sums);
           perturbed = apply(perturbation, config, ctx);
           if (!perturbed.getShape().equals(xy[0].getShape())) {
             throw new QrbenchException("perturbation '" + perturbation.id() + "' returned shape "

@@ -146,7 +146,8 @@ final class CraftedImages {
     try {
       AtomicFiles.write(file(from), bytes.toByteArray());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot store crafted images in " + dir, e);
+      throw new io.qrbench.QrbenchException("cannot store the crafted images: "
+          + io.qrbench.util.IoErrors.describe(e, file(from)), e);
     }
   }
 

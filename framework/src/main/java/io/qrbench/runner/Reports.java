@@ -29,7 +29,9 @@ public final class Reports {
           said.accept("wrote " + files.size() + " files (" + report.id() + ") in " + files.get(0).getParent());
         }
       } catch (IOException e) {
-        throw new QrbenchException("report '" + report.id() + "' could not be written to " + outDir + ": " + e, e);
+        throw new QrbenchException("report '" + report.id() + "' could not be written to " + outDir + ": "
+            + io.qrbench.util.IoErrors.describe(e, outDir) + "; " + io.qrbench.util.IoErrors.fix(e)
+            + "write the reports again with 'qrbench report'", e);
       }
     }
   }

@@ -1,20 +1,23 @@
 package io.qrbench.runner;
 
+import io.qrbench.QrbenchException;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.ModelResult;
 import io.qrbench.result.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.Session;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;
+import io.qrbench.util.IoErrors;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * What a run has finished so far, saved to {@code results.json} atomically after every change, so
@@ -25,8 +28,12 @@ final class RunJournal {
   private final SuiteInfo suite;
   private final EnvironmentInfo environment;
   private final String startedAt;
-  private final double priorSeconds;
-  private final long t0 = System.nanoTime();
+  private final List<Session> earlier;
+  private final String sessionStartedAt;
+  private final long sessionStart;
+  private final LongSupplier clock;
+  private int casesThisSession;
+  private int casesSaved = -1; // unknown until this session saves
   private final List<String> modelOrder;
   private final List<String> caseOrder;
   private final Map<String, ModelResult> models = new LinkedHashMap<>();
@@ -35,23 +42,36 @@ final class RunJournal {
 
   /**
    * @param previous the results of an interrupted attempt being resumed, or null: its models and
-   *     its successful cases and its speed measurements are kept, and its wall time is carried over
+   *     its successful cases and its speed measurements are kept, and its sessions are carried over
+   * @param sessionStart when this session began, by {@code clock}
+   * @param clock nanoseconds, as {@link System#nanoTime()} gives them
    */
   RunJournal(Path file, SuiteInfo suite, EnvironmentInfo environment, List<String> modelOrder,
-      List<String> caseOrder, RunResult previous) {
+      List<String> caseOrder, RunResult previous, long sessionStart, LongSupplier clock) {
     this.file = file;
     this.suite = suite;
     this.environment = environment;
     this.modelOrder = List.copyOf(modelOrder);
     this.caseOrder = List.copyOf(caseOrder);
     this.startedAt = previous != null ? previous.startedAt() : Instant.now().toString();
-    this.priorSeconds = previous != null ? previous.wallSeconds() : 0;
+    this.earlier = previous == null ? List.of() : sessions(previous);
+    this.sessionStartedAt = Instant.now().toString();
+    this.sessionStart = sessionStart;
+    this.clock = clock;
     if (previous != null) {
       previous.models().forEach(m -> models.put(m.name(), m));
       previous.cases().stream().filter(CaseResult::ok).filter(c -> caseOrder.contains(c.id()))
           .forEach(c -> cases.put(c.id(), c));
       previous.speed().forEach(s -> speed.computeIfAbsent(s.model(), m -> new java.util.ArrayList<>()).add(s));
     }
+  }
+
+  /** The sessions of earlier results; one written before sessions were recorded counts as one. */
+  private static List<Session> sessions(RunResult previous) {
+    if (!previous.sessions().isEmpty()) {
+      return previous.sessions();
+    }
+    return List.of(new Session(previous.startedAt(), previous.wallSeconds(), previous.cases().size()));
   }
 
   boolean finished(String caseId) {
@@ -73,6 +93,7 @@ final class RunJournal {
 
   void put(CaseResult result) {
     cases.put(result.id(), result);
+    casesThisSession++;
     save(snapshot("running", null));
   }
 
@@ -96,18 +117,38 @@ final class RunJournal {
   }
 
   private RunResult snapshot(String status, String finishedAt) {
+    List<Session> sessions = new java.util.ArrayList<>(earlier);
+    sessions.add(new Session(sessionStartedAt, (clock.getAsLong() - sessionStart) / 1e9, casesThisSession));
     return new RunResult(RunResult.SCHEMA, suite, environment, status, startedAt, finishedAt,
-        priorSeconds + (System.nanoTime() - t0) / 1e9,
+        sessions.stream().mapToDouble(Session::seconds).sum(),
         modelOrder.stream().map(models::get).filter(Objects::nonNull).toList(),
         caseOrder.stream().map(cases::get).filter(Objects::nonNull).toList(), List.of(),
-        modelOrder.stream().filter(speed::containsKey).flatMap(m -> speed.get(m).stream()).toList());
+        modelOrder.stream().filter(speed::containsKey).flatMap(m -> speed.get(m).stream()).toList(), sessions);
   }
 
-  private void save(RunResult r) {
+  /**
+   * Writes {@code r} to the results file.
+   *
+   * @throws SaveFailed when it cannot; the file then holds what was saved before, complete
+   */
+  void save(RunResult r) {
     try {
       ResultsJson.write(r, file);
+      casesSaved = r.cases().size();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      String kept = !java.nio.file.Files.exists(file) ? "no results were saved yet"
+          : file + " keeps the results saved before" + (casesSaved >= 0 ? " (" + casesSaved + " case(s))" : "");
+      throw new SaveFailed("cannot save the results: " + IoErrors.describe(e, file) + "; " + kept + "; "
+          + IoErrors.fix(e) + "continue the run with --resume", e);
+    }
+  }
+
+  /** The results could not be saved: the run cannot go on. */
+  static final class SaveFailed extends QrbenchException {
+    private static final long serialVersionUID = 1L;
+
+    SaveFailed(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

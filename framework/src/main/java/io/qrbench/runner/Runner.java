@@ -37,8 +37,10 @@ import io.qrbench.suite.Suite;
 import io.qrbench.suite.Suite.Level;
 import io.qrbench.suite.Suite.ModelEntry;
 import io.qrbench.suite.Suite.PerturbationEntry;
+import io.qrbench.util.AtomicFiles;
+import io.qrbench.util.FolderLock;
+import io.qrbench.util.IoErrors;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Runs a suite: expands models x perturbations x levels into cases, evaluates each, and writes
@@ -79,9 +82,30 @@ public final class Runner {
    * {@link RunResult#allPassed()}.
    *
    * @throws ConfigException for bad input found before the first case (e.g. results of another
-   *     suite in {@code outDir})
+   *     suite in {@code outDir}), or when another run holds {@code outDir} (it is locked while a run
+   *     writes it)
    */
   public RunResult run(Suite suite, Options options) {
+    long start = System.nanoTime();
+    try (FolderLock lock = FolderLock.acquire(options.outDir(), "qrbench run " + suite.file(), listener::info)) {
+      removeStaleTemporaries(options.outDir());
+      return run(suite, options, start);
+    }
+  }
+
+  /** Removes what writes killed part way left: no live writer owns them while the folder is locked. */
+  private void removeStaleTemporaries(Path outDir) {
+    try {
+      List<Path> removed = AtomicFiles.removeStaleTemporaries(outDir);
+      if (!removed.isEmpty()) {
+        listener.info("removed " + removed.size() + " temporary file(s) left by an interrupted write in " + outDir);
+      }
+    } catch (IOException e) {
+      listener.info("could not remove the temporary files left in " + outDir + ": " + IoErrors.describe(e, outDir));
+    }
+  }
+
+  private RunResult run(Suite suite, Options options, long start) {
     Path resultsFile = options.outDir().resolve(RESULTS_FILE);
     Map<String, String> digests = suite.weightsDigests(); // reads every weights file: once per run
     String fingerprint = suite.fingerprint(digests);
@@ -98,7 +122,8 @@ public final class Runner {
     ModelInput input = new ModelInput(data.channels(), data.height(), data.width(), data.classNames().size());
     List<Plan> plans = plans(suite);
     RunJournal journal = new RunJournal(resultsFile, info, env,
-        suite.models().stream().map(ModelEntry::name).toList(), plans.stream().map(Plan::id).toList(), previous);
+        suite.models().stream().map(ModelEntry::name).toList(), plans.stream().map(Plan::id).toList(), previous,
+        start, System::nanoTime);
     if (previous != null) {
       if (!resumed.changed().isEmpty()) {
         listener.info("resuming: the weights of " + String.join(", ", resumed.changed())
@@ -123,11 +148,7 @@ public final class Runner {
       result = result.withChecks(Checks.evaluate(suite.checks(), result));
       result.checks().forEach(c -> listener.info((c.passed() ? "check passed: " : "CHECK FAILED: ")
           + c.expression() + "  [" + c.detail() + "]"));
-      try {
-        ResultsJson.write(result, resultsFile);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot write " + resultsFile, e);
-      }
+      journal.save(result);
     }
     writeReports(suite, result, options.outDir());
     return result;
@@ -152,6 +173,8 @@ public final class Runner {
       ModelResult ready = prepared.result();
       journal.put(ready);
       listener.modelReady(ready);
+    } catch (RunJournal.SaveFailed e) {
+      throw e; // not the model's fault: the run cannot go on
     } catch (RuntimeException e) {
       modelError = describe(e);
       listener.info("model '" + entry.name() + "' failed: " + modelError);
@@ -162,16 +185,14 @@ public final class Runner {
         if (modelError != null) {
           r = failed(plan, "model could not be prepared: " + modelError);
         } else {
-          LoadedModel attacked = model;
+          LoadedModel self = model;
+          Supplier<LoadedModel> attacked = () -> self;
           String source = plan.perturbation().source();
-          try {
-            if (source != null && !source.equals(entry.name())) {
-              attacked = sources.computeIfAbsent(source, s -> prepared(suite, s, input, outDir, journal));
-            }
-            r = runCase(suite, evaluator, model, attacked, plan, outDir);
-          } catch (RuntimeException e) {
-            r = failed(plan, "source model '" + source + "' could not be prepared: " + describe(e));
+          if (source != null && !source.equals(entry.name())) {
+            // loaded when a batch must be crafted, not before: the images may all be stored already
+            attacked = () -> sources.computeIfAbsent(source, s -> source(suite, s, input, outDir, journal));
           }
+          r = runCase(suite, evaluator, model, attacked, plan, outDir);
         }
         journal.put(r);
         listener.caseFinished(r);
@@ -229,6 +250,15 @@ public final class Runner {
     Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
     Layers layers = Invoke.trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
     return new LoadedModel(entry.name(), input, layers, manager -> build(entry, input, layers, manager));
+  }
+
+  /** {@link #prepared}, its failure said as the source's. */
+  private LoadedModel source(Suite suite, String name, ModelInput input, Path outDir, RunJournal journal) {
+    try {
+      return prepared(suite, name, input, outDir, journal);
+    } catch (RuntimeException e) {
+      throw new QrbenchException("source model '" + name + "' could not be prepared: " + describe(e), e);
+    }
   }
 
   /** The source model of a transfer attack, ready to craft on (its own results are recorded in its turn). */
@@ -307,8 +337,8 @@ public final class Runner {
     return plans;
   }
 
-  private CaseResult runCase(Suite suite, CaseEvaluator evaluator, LoadedModel model, LoadedModel attacked, Plan plan,
-      Path outDir) {
+  private CaseResult runCase(Suite suite, CaseEvaluator evaluator, LoadedModel model, Supplier<LoadedModel> attacked,
+      Plan plan, Path outDir) {
     listener.caseStarted(plan.id(), evaluator.images());
     try {
       long seed = ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().label());
@@ -412,11 +442,12 @@ public final class Runner {
     double accuracy = log.get(log.size() - 1).trainTop1();
     listener.trainingFinished(entry.name(), accuracy);
     try {
-      WeightsFile.save(model.block(), model.hook().parameters(), Metadata.of(entry.model(), entry.quantizer(),
-          suite.dataset().provider().id(), model.input(), null, null, spec.epochs(), seed,
-          "trained in suite '" + suite.name() + "'"), saved);
+      // the weights and their metadata beside them: both or neither
+      AtomicFiles.writeTogether(saved.getParent(), d -> WeightsFile.save(model.block(), model.hook().parameters(),
+          Metadata.of(entry.model(), entry.quantizer(), suite.dataset().provider().id(), model.input(), null, null,
+              spec.epochs(), seed, "trained in suite '" + suite.name() + "'"), d.resolve(saved.getFileName())));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot save trained weights to " + saved, e);
+      throw new QrbenchException("cannot save the trained weights " + saved + ": " + IoErrors.describe(e, saved), e);
     }
     return accuracy;
   }

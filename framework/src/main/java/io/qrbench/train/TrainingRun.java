@@ -2,6 +2,7 @@ package io.qrbench.train;
 
 import ai.djl.engine.Engine;
 import io.qrbench.ConfigException;
+import io.qrbench.QrbenchException;
 import io.qrbench.nn.Layers;
 import io.qrbench.runner.Invoke;
 import io.qrbench.runner.LimitedDataset;
@@ -14,12 +15,13 @@ import io.qrbench.spi.Split;
 import io.qrbench.suite.PluginConfig;
 import io.qrbench.suite.TrainingSpec;
 import io.qrbench.util.AtomicFiles;
+import io.qrbench.util.FolderLock;
+import io.qrbench.util.IoErrors;
 import io.qrbench.weights.Metadata;
 import io.qrbench.weights.MetadataCheck;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +62,30 @@ public final class TrainingRun {
    */
   public record Result(Path weights, WeightsMetadata metadata, List<EpochLog> log) {}
 
+  /**
+   * Trains, holding a lock on the output folder throughout.
+   *
+   * @throws ConfigException for a checkpoint that is not to be resumed or does not fit, or when
+   *     another process holds the output folder
+   * @throws QrbenchException when a file cannot be saved (a full disk), saying what was kept
+   */
   public Result run(TrainingSpec spec, Options options) {
+    try (FolderLock lock = FolderLock.acquire(options.outDir(), "qrbench train " + spec.file(), listener::info)) {
+      try {
+        List<Path> removed = AtomicFiles.removeStaleTemporaries(options.outDir());
+        if (!removed.isEmpty()) {
+          listener.info("removed " + removed.size() + " temporary file(s) left by an interrupted write in "
+              + options.outDir());
+        }
+      } catch (IOException e) {
+        listener.info("could not remove the temporary files left in " + options.outDir() + ": "
+            + IoErrors.describe(e, options.outDir()));
+      }
+      return train(spec, options);
+    }
+  }
+
+  private Result train(TrainingSpec spec, Options options) {
     Path ckpt = options.outDir().resolve(CHECKPOINT);
     boolean resuming = options.resume() && Files.isRegularFile(ckpt);
     if (Files.exists(ckpt) && !options.resume() && !options.overwrite()) {
@@ -102,25 +127,51 @@ public final class TrainingRun {
       } else {
         model.prepareHook(null, null);
       }
-      writeText(options.outDir().resolve("spec.yaml"), spec.source());
+      Path specCopy = options.outDir().resolve("spec.yaml");
+      try {
+        writeText(specCopy, spec.source());
+      } catch (IOException e) {
+        throw new QrbenchException("cannot save the spec: " + IoErrors.describe(e, specCopy) + "; " + IoErrors.fix(e)
+            + "train again", e);
+      }
       log = new TrainingLoop(model, train, test, spec.plan(), listener).run(start, state, log, (done, l, h, s) -> {
+        String kept = done > 1 ? ckpt + " keeps epoch " + (done - 1) : "no epoch is saved yet";
         try {
           new Checkpoint(spec.fingerprint(), done, l).save(model.block(), h, s, ckpt);
-          writeText(options.outDir().resolve("log.csv"), EpochLog.CSV_HEADER + "\n"
+        } catch (IOException e) {
+          throw new QrbenchException("cannot save the checkpoint after epoch " + done + ": " + IoErrors.describe(e, ckpt)
+              + "; " + kept + "; " + IoErrors.fix(e) + "continue with --resume", e);
+        }
+        Path logCsv = options.outDir().resolve("log.csv");
+        try {
+          writeText(logCsv, EpochLog.CSV_HEADER + "\n"
               + l.stream().map(EpochLog::csv).collect(Collectors.joining("\n")) + "\n");
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot write the checkpoint to " + ckpt, e);
+          throw new QrbenchException("cannot save the log after epoch " + done + ": " + IoErrors.describe(e, logCsv)
+              + "; " + ckpt + " keeps epoch " + done + "; " + IoErrors.fix(e) + "continue with --resume", e);
         }
       });
       EpochLog last = log.get(log.size() - 1);
       Path weights = options.outDir().resolve(spec.name() + ".params");
-      WeightsMetadata meta = WeightsFile.save(model.block(), model.hook().parameters(), Metadata.of(spec.model(), spec.quantizer(),
-          spec.dataset().id(), input, last.testTop1(), last.testTop5(), spec.epochs(), spec.seed(),
-          "trained by 'qrbench train " + spec.file() + "'"), weights);
+      WeightsMetadata meta = saveWeights(spec, model, input, last, weights, ckpt);
       listener.info("wrote " + weights);
       return new Result(weights, meta, log);
+    }
+  }
+
+  /** Saves the weights and their metadata beside them together: both are replaced, or neither. */
+  private static WeightsMetadata saveWeights(TrainingSpec spec, LoadedModel model, ModelInput input, EpochLog last,
+      Path weights, Path ckpt) {
+    WeightsMetadata meta = Metadata.of(spec.model(), spec.quantizer(), spec.dataset().id(), input, last.testTop1(),
+        last.testTop5(), spec.epochs(), spec.seed(), "trained by 'qrbench train " + spec.file() + "'");
+    try {
+      return AtomicFiles.writeTogether(weights.getParent(), d ->
+          WeightsFile.save(model.block(), model.hook().parameters(), meta, d.resolve(weights.getFileName())));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to " + options.outDir(), e);
+      throw new QrbenchException("cannot save the trained weights: " + IoErrors.describe(e, weights) + "; neither "
+          + weights.getFileName() + " nor " + WeightsFile.sidecar(weights).getFileName() + " was written"
+          + (Files.exists(weights) ? " (the earlier ones are kept)" : "") + ", " + ckpt + " keeps the last epoch; "
+          + IoErrors.fix(e) + "run again with --resume to save them", e);
     }
   }
 

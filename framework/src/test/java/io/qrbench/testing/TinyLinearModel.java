@@ -15,6 +15,9 @@ import io.qrbench.spi.ModelProvider;
  * {@code hidden > 0} a one-hidden-layer perceptron.
  */
 public final class TinyLinearModel implements ModelProvider<TinyLinearModel.Config> {
+  /** Models built so far, by every instance: tests compare it before and after a run. */
+  public static final java.util.concurrent.atomic.AtomicInteger BUILDS = new java.util.concurrent.atomic.AtomicInteger();
+
   /** @param hidden units of a hidden layer; 0 for none */
   public record Config(Integer hidden) {
     public Config {
@@ -39,6 +42,7 @@ public final class TinyLinearModel implements ModelProvider<TinyLinearModel.Conf
 
   @Override
   public Block build(Config config, ModelContext context) {
+    BUILDS.incrementAndGet();
     SequentialBlock b = new SequentialBlock().add(Blocks.batchFlattenBlock());
     if (config.hidden() > 0) {
       b.add(context.layers().linear("hidden", LayerInfo.Role.INPUT, config.hidden(), true))

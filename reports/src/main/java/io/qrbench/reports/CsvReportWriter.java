@@ -13,7 +13,9 @@ import java.util.Map;
  * fields quoted when they hold a comma, quote or line break. Numbers carry full precision (the
  * shortest decimal that reads back as the same double), never E notation or a locale's separators.
  * A failed case has one {@code status} row holding its error; speed measurements follow the cases
- * as {@code speed/<model>/batch=<n>}.
+ * as {@code speed/<model>/batch=<n>}. A text cell a spreadsheet would take for a formula (starting
+ * with {@code = + - @}, a tab or a line break) is prefixed with a single quote and quoted, as OWASP
+ * advises against CSV injection; numbers are written as they are, negative ones too.
  */
 public final class CsvReportWriter extends TextFileReportWriter {
   /** The file written inside the output folder. */
@@ -39,10 +41,10 @@ public final class CsvReportWriter extends TextFileReportWriter {
 
   static String render(RunResult result) {
     StringBuilder out = new StringBuilder(1 << 16);
-    line(out, HEADER);
+    line(out, HEADER.stream().map(CsvReportWriter::text).toList());
     for (CaseResult c : result.cases()) {
       if (!c.ok() || c.metrics() == null) {
-        row(out, c, "status", c.error() == null ? Fmt.or(c.status()) : c.error());
+        row(out, c, "status", text(c.error() == null ? Fmt.or(c.status()) : c.error()));
         continue;
       }
       Metrics m = c.metrics();
@@ -77,27 +79,33 @@ public final class CsvReportWriter extends TextFileReportWriter {
         {"load_seconds", s.loadSeconds()}};
     for (Object[] m : metrics) {
       String value = m[1] instanceof Double d ? Fmt.exact(d) : m[1].toString();
-      line(out, List.of(id, s.model(), "", level, (String) m[0], value));
+      line(out, List.of(text(id), text(s.model()), "", text(level), text((String) m[0]), value));
     }
   }
 
+  /** One row; {@code value} is already a cell: a number, or {@link #text} of one. */
   private static void row(StringBuilder out, CaseResult c, String metric, String value) {
-    line(out, List.of(nz(c.id()), nz(c.model()), nz(c.perturbation()),
-        nz(c.level()), metric, value));
+    line(out, List.of(text(c.id()), text(c.model()), text(c.perturbation()), text(c.level()), text(metric), value));
   }
 
-  private static String nz(String s) {
-    return s == null ? "" : s;
+  /** Cells, already quoted where they need it, as one CRLF-terminated record. */
+  private static void line(StringBuilder out, List<String> cells) {
+    out.append(String.join(",", cells)).append("\r\n");
   }
 
-  private static void line(StringBuilder out, List<String> fields) {
-    for (int i = 0; i < fields.size(); i++) {
-      if (i > 0) {
-        out.append(',');
-      }
-      out.append(quote(fields.get(i)));
+  /**
+   * A text cell: quoted as RFC 4180 needs, and one a spreadsheet would evaluate as a formula
+   * prefixed with a single quote and always quoted (OWASP, CSV injection).
+   */
+  static String text(String field) {
+    if (field == null || field.isEmpty()) {
+      return "";
     }
-    out.append("\r\n");
+    char c = field.charAt(0);
+    if ("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20".indexOf(c) >= 0) {
+      return '"' + ("'" + field).replace("\"", "\"\"") + '"';
+    }
+    return quote(field);
   }
 
   /** RFC 4180: quote a field holding a comma, a quote or a line break, doubling its quotes. */

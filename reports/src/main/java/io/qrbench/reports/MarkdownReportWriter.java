@@ -51,13 +51,14 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
     return out.toString();
   }
 
-  /** Escapes text for a Markdown table cell or line: pipes, backticks, HTML, line breaks. */
+  /** Text from the run in a line, a heading or a list item (see {@link Markdown}). */
   static String esc(Object value) {
-    if (value == null) {
-      return "";
-    }
-    return value.toString().replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("&", "&amp;")
-        .replace("<", "&lt;").replace(">", "&gt;").replace("\r", " ").replace("\n", " ");
+    return Markdown.inline(value);
+  }
+
+  /** Text from the run in a table cell (see {@link Markdown}). */
+  static String cellText(Object value) {
+    return Markdown.cell(value);
   }
 
   private static void title(StringBuilder out, ReportContext r) {
@@ -95,7 +96,7 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
     }
     List<String> models = r.grid().models();
     out.append("### Top-1 accuracy (%)\n\n| Perturbation | Level |");
-    models.forEach(m -> out.append(' ').append(esc(m)).append(" |"));
+    models.forEach(m -> out.append(' ').append(cellText(m)).append(" |"));
     out.append("\n|---|---|");
     models.forEach(m -> out.append("--:|"));
     out.append('\n');
@@ -105,7 +106,7 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
         sweepRow(out, r, sweep.get());
       } else {
         for (CaseGrid.Row row : group.getValue()) {
-          out.append("| ").append(esc(row.perturbation())).append(" | ").append(esc(row.level())).append(" |");
+          out.append("| ").append(cellText(row.perturbation())).append(" | ").append(cellText(row.level())).append(" |");
           models.forEach(m -> out.append(' ').append(cell(r.grid().cell(row, m))).append(" |"));
           out.append('\n');
         }
@@ -117,9 +118,9 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
   /** A sweep folds into one row: {@code severity 1…5} and the values in order, {@code ·}-separated. */
   private static void sweepRow(StringBuilder out, ReportContext r, Sweep s) {
     List<Sweep.Point> points = shown(s.points());
-    out.append("| ").append(esc(s.perturbation())).append(" | ").append(esc(s.key())).append(' ');
-    out.append(esc(Sweep.parse(s.points().get(0).row().level()).get(s.key()))).append('\u2026')
-        .append(esc(Sweep.parse(s.points().get(s.points().size() - 1).row().level()).get(s.key())));
+    out.append("| ").append(cellText(s.perturbation())).append(" | ").append(cellText(s.key())).append(' ');
+    out.append(cellText(Sweep.parse(s.points().get(0).row().level()).get(s.key()))).append('\u2026')
+        .append(cellText(Sweep.parse(s.points().get(s.points().size() - 1).row().level()).get(s.key())));
     out.append(" (").append(s.points().size()).append(") |");
     for (String m : r.grid().models()) {
       List<String> values = new ArrayList<>();
@@ -199,7 +200,7 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
         if (c == null) {
           continue;
         }
-        out.append("| ").append(esc(model)).append(levels ? " | " + esc(row.level()) : "").append(" | ");
+        out.append("| ").append(cellText(model)).append(levels ? " | " + cellText(row.level()) : "").append(" | ");
         if (!CaseGrid.ok(c)) {
           out.append("failed | | | | |\n");
           continue;
@@ -221,8 +222,8 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
     }
     out.append("### Checks\n\n|  | Check | Detail |\n|---|---|---|\n");
     for (CheckResult c : r.result().checks()) {
-      out.append("| ").append(c.passed() ? "\u2705" : "\u274c").append(" | ").append(esc(c.expression()))
-          .append(" | ").append(esc(c.detail())).append(" |\n");
+      out.append("| ").append(c.passed() ? "\u2705" : "\u274c").append(" | ").append(cellText(c.expression()))
+          .append(" | ").append(cellText(c.detail())).append(" |\n");
     }
     out.append('\n');
   }

@@ -83,6 +83,37 @@ class CsvReportWriterTest {
   }
 
   @Test
+  void textThatASpreadsheetWouldRunAsAFormulaIsQuotedAndPrefixedButNumbersStayNumbers() {
+    String formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    RunResult r = Fixtures.hostile();
+    List<CaseResult> cases = List.of(
+        Fixtures.ok(formula, "+cmd|' /C calc'!A0", "fgsm", "-2+3", Fixtures.bits(8, Fixtures.range(4)),
+            Map.of("@SUM(A1:A9)", -0.5, "margin", -1e-7)),
+        new CaseResult("\tid", "\rm", "\npert", "x", "\uff1dlevel", Map.of(), "failed", "=1+1 went wrong", null));
+    RunResult hostile = new RunResult(r.schema(), r.suite(), r.environment(), r.status(), r.startedAt(),
+        r.finishedAt(), r.wallSeconds(), List.of(), cases, List.of(), List.of());
+    String csv = CsvReportWriter.render(hostile);
+    assertTrue(csv.contains("\r\n\"'" + formula.replace("\"", "\"\"") + "/+cmd|' /C calc'!A0[-2+3]\",\"'"
+        + formula.replace("\"", "\"\"") + "\",\"'+cmd|' /C calc'!A0\",\"'-2+3\",top1,50\r\n"), csv);
+    assertTrue(csv.contains(",\"'@SUM(A1:A9)\",-0.5\r\n"), "a negative number stays a number: " + csv);
+    assertTrue(csv.contains(",margin,-0.0000001\r\n"), csv);
+    assertTrue(csv.contains("\"'\tid\",\"'\rm\",\"'\npert\",\"'\uff1dlevel\",status,\"'=1+1 went wrong\"\r\n"), csv);
+
+    List<List<String>> rows = parse(csv);
+    for (List<String> row : rows) {
+      for (int i = 0; i < 5; i++) {
+        String cell = row.get(i);
+        assertTrue(cell.isEmpty() || "=+-@\t\r\n\uff1d".indexOf(cell.charAt(0)) < 0, "a text cell starts safely: " + row);
+      }
+    }
+    Map<String, String> values = rows.stream().collect(java.util.stream.Collectors.toMap(x -> x.get(4), x -> x.get(5),
+        (x, y) -> x));
+    assertEquals(-0.5, Double.parseDouble(values.get("'@SUM(A1:A9)")));
+    assertEquals(-1e-7, Double.parseDouble(values.get("margin")));
+    assertEquals(50.0, Double.parseDouble(values.get("top1")));
+  }
+
+  @Test
   void writesAtomically() throws Exception {
     CsvReportWriter w = new CsvReportWriter();
     w.write(new EmptyConfig(), Fixtures.hostile(), dir);

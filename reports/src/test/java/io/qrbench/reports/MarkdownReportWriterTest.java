@@ -38,7 +38,7 @@ class MarkdownReportWriterTest {
   @Test
   void escapesPipesBackticksAndMarkup() {
     String md = MarkdownReportWriter.render(Fixtures.hostile());
-    assertTrue(md.startsWith("## \u274c qrbench: &lt;script&gt;alert(1)&lt;/script&gt;\n"), md);
+    assertTrue(md.startsWith("## \u274c qrbench: &lt;script&gt;alert\\(1\\)&lt;/script&gt;\n"), md);
     assertFalse(md.contains("<script>") || md.contains("<b>") || md.contains("<img"));
     assertTrue(md.contains("| \u274c | B.pgd.top1 &gt; 90 \\| \\`x\\` | 62.5 &gt; 90 &lt;fails&gt; |"), md);
     assertTrue(md.contains("| \u2705 | B.none.top1 &gt;= A.none.top1 - 1 | 50 &gt;= 49 |"));

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,10 +57,9 @@ public final class AllureReportWriter implements ReportWriter<AllureReportWriter
   @Override
   public List<Path> write(Config config, RunResult result, Path outDir) throws IOException {
     Path target = outDir.resolve(config.dir());
-    Path tmp = Files.createTempDirectory(outDir, "." + config.dir() + ".");
-    if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // not the temp dir's 700
-    }
+    Files.createDirectories(outDir);
+    // a folder as any other there (the umask decides), named so a killed render's is cleaned up
+    Path tmp = AtomicFiles.createTemporary(target, true);
     try {
       List<String> names = new ArrayList<>();
       for (AllureModel.Result r : AllureResults.of(result)) {
@@ -87,7 +85,7 @@ public final class AllureReportWriter implements ReportWriter<AllureReportWriter
   private static void replace(Path tmp, Path target) throws IOException {
     Path old = null;
     if (Files.exists(target)) {
-      old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old.");
+      old = AtomicFiles.createTemporary(target, true);
       AtomicFiles.move(target, old.resolve("results"));
     }
     AtomicFiles.move(tmp, target);
