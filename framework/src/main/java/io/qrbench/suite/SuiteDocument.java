@@ -1,5 +1,6 @@
 package io.qrbench.suite;
 
+import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
@@ -11,7 +12,7 @@ record SuiteDocument(
     JsonNode dataset,
     List<JsonNode> models,
     List<JsonNode> perturbations,
-    Integer batchSize,
+    @Bound(min = 1, max = 65536, why = Bounds.BATCH) Integer batchSize,
     List<JsonNode> reports,
     List<JsonNode> checks,
 
@@ -20,5 +21,6 @@ record SuiteDocument(
 
   /** One entry of {@code models:} before its plugins are resolved. */
   record ModelDocument(String name, JsonNode model, JsonNode quantizer, String weights, TrainSpec train,
-      Integer recalibrateBn) {}
+      @Bound(min = 0, max = 10_000, why = "batches of training images; 50 re-estimates BatchNorm well")
+          Integer recalibrateBn) {}
 }

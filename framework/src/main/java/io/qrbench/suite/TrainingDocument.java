@@ -1,5 +1,6 @@
 package io.qrbench.suite;
 
+import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qrbench.train.AugmentSpec;
 import io.qrbench.train.OptimizerSpec;
@@ -14,8 +15,8 @@ record TrainingDocument(
     JsonNode dataset,
     JsonNode quantizer,
     String init,
-    Integer epochs,
-    Integer batchSize,
+    @Bound(min = 1, max = TrainingSpec.MAX_EPOCHS, why = Bounds.EPOCHS) Integer epochs,
+    @Bound(min = 1, max = 65536, why = Bounds.BATCH) Integer batchSize,
     OptimizerSpec optimizer,
     ScheduleSpec schedule,
     AugmentSpec augment) {}

@@ -1,5 +1,6 @@
 package io.qrbench.models;
 
+import io.qrbench.spi.Bound;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -24,7 +25,8 @@ public final class SmallCnn implements ModelProvider<SmallCnn.Config> {
    *
    * @param width channels of the first stage (the second has twice as many)
    */
-  public record Config(@JsonPropertyDescription("channels of the first stage; the second has twice as many") Integer width) {
+  public record Config(@JsonPropertyDescription("channels of the first stage; the second has twice as many")
+      @Bound(min = 1, max = 1024) Integer width) {
     public Config {
       width = width == null ? 16 : width;
       if (width < 1 || width > 1024) {

@@ -1,5 +1,6 @@
 package io.qrbench.models;
 
+import io.qrbench.spi.Bound;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.EngineException;
@@ -41,9 +42,9 @@ public final class TorchScriptModel implements ModelProvider<TorchScriptModel.Co
    */
   public record Config(
       @JsonPropertyDescription("one image's shape the module takes, [channels, height, width], e.g. [3, 32, 32]; required")
-          List<Integer> inputShape,
+          @Bound(min = 1, max = 4096) List<Integer> inputShape,
       @JsonPropertyDescription("number of logits the module returns per image; required")
-          Integer classes) {
+          @Bound(min = 2, max = 100_000) Integer classes) {
     public Config {
       if (inputShape == null) {
         throw new IllegalArgumentException("input-shape is required: one image's shape, e.g. [3, 32, 32]");
