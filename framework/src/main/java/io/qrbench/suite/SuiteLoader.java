@@ -299,7 +299,9 @@ public final class SuiteLoader {
             checks.add(c);
           }
         } catch (io.qrbench.check.CheckSyntaxException e) {
-          problems.add(doc.problemAtValue(at, "check '" + nodes.get(i).asText() + "': " + e.getMessage(),
+          String text = nodes.get(i).asText();
+          String shown = text.length() <= 80 ? text : text.substring(0, 60) + "...";
+          problems.add(doc.problemAtValue(at, "check '" + shown + "': " + e.getMessage(),
               "a check compares two expressions, " + example));
         }
       }
