@@ -21,10 +21,15 @@ final class CheckParser {
   }
 
   Check check() {
+    Check c = parse();
     if (s.length() > MAX_LENGTH) {
       throw new CheckSyntaxException("the check is " + s.length() + " characters long; at most " + MAX_LENGTH
           + " are allowed", MAX_LENGTH + 1);
     }
+    return c;
+  }
+
+  private Check parse() {
     Expr left = sum();
     skipSpace();
     String cmp = Check.COMPARISONS.stream().filter(c -> s.startsWith(c, pos)).findFirst()

@@ -181,7 +181,7 @@ final class Bounds {
       BigDecimal v = node.isIntegralNumber() ? new BigDecimal(node.bigIntegerValue()) : BigDecimal.valueOf(node.doubleValue());
       if (!range.contains(v)) {
         problems.add(doc.problemAtValue(pointer, "expected " + article(range.describe(v)) + ", found " + text(v),
-            range.why()));
+            range.why().isEmpty() ? "see 'qrbench list-plugins' for every key and its range" : range.why()));
         bad.add(pointer);
       }
     }

@@ -102,7 +102,8 @@ final class ConfigBinder {
           && Arrays.stream(v.getType().getRawClass().getRecordComponents())
               .anyMatch(c -> KEBAB.translate(c.getName()).equals(key))
           && doc.root().at(pointer).has(key);
-      return ownKey ? doc.problemAtValue(YamlDocument.child(pointer, key), msg, "") : doc.problemAtKey(pointer, msg, "");
+      String fix = "see 'qrbench list-plugins' for every key, its type and its range";
+      return ownKey ? doc.problemAtValue(YamlDocument.child(pointer, key), msg, fix) : doc.problemAtKey(pointer, msg, fix);
     }
     if (e instanceof InvalidFormatException f) {
       return doc.problemAtValue(pointer,

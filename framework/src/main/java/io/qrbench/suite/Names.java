@@ -33,7 +33,7 @@ final class Names {
     if (p.isPresent() || FILE_NAME.matcher(name).matches()) {
       return p;
     }
-    return Optional.of("'" + name + "' names files and folders, and may contain only " + FILE_NAME_RULE);
+    return Optional.of("'" + name + "' may contain only " + FILE_NAME_RULE);
   }
 
   /** How to fix {@code name} as a file name. */

@@ -1,7 +1,7 @@
 package io.qrbench.suite;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import java.util.List;
 
 /**

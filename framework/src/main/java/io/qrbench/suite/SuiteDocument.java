@@ -1,14 +1,14 @@
 package io.qrbench.suite;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.qrbench.spi.Bound;
 import java.util.List;
 
 /** A suite file's top level, before plugin configurations are resolved. */
 record SuiteDocument(
     String name,
     String description,
-    Long seed,
+    @Bound(why = "a seed is a 64-bit integer") Long seed,
     JsonNode dataset,
     List<JsonNode> models,
     List<JsonNode> perturbations,

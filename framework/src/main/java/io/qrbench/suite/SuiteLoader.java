@@ -95,8 +95,8 @@ public final class SuiteLoader {
       String name = required(d.name(), "/name", "name", "give the suite a name: 'name: my-suite'");
       if (name != null) {
         // the name becomes the default output folder, runs/<name>/<date-time>
-        Names.fileProblem(name).ifPresent(p -> problems.add(doc.problemAtValue("/name", "suite name: " + p,
-            Names.fileFix(name))));
+        Names.fileProblem(name).ifPresent(p -> problems.add(doc.problemAtValue("/name",
+            p + " (it names the output folder, runs/<name>/)", Names.fileFix(name))));
       }
       List<ModelEntry> models = models(d.models());
       DatasetRef dataset = dataset(d.dataset());
@@ -165,8 +165,8 @@ public final class SuiteLoader {
         if (name != null) {
           // a model trained in the run is saved under its name, models/<name>.params
           Optional<String> bad = md.train() != null ? Names.fileProblem(name) : Names.displayProblem(name);
-          bad.ifPresent(p -> problems.add(doc.problemAtValue(at + "/name", "model name: " + p
-              + (md.train() != null ? " (a model trained in the run is saved as models/<name>.params)" : ""),
+          bad.ifPresent(p -> problems.add(doc.problemAtValue(at + "/name",
+              p + (md.train() != null ? " (a model trained in the run is saved as models/<name>.params)" : ""),
               Names.fileFix(name))));
         }
         if (name != null && !names.add(name)) {
@@ -242,11 +242,16 @@ public final class SuiteLoader {
         if (n != null) {
           name = binder.bind(at + "/name", n, String.class).orElse(name);
           Names.displayProblem(name).ifPresent(p -> problems.add(doc.problemAtValue(at + "/name",
-              "perturbation name: " + p, "e.g. 'name: pgd-l2'")));
+              p, "e.g. 'name: pgd-l2'")));
         }
         if (!names.add(name)) {
           problems.add(doc.problemAtKey(at, "two perturbations are named '" + name + "'",
               "add 'name: <something unique>' to one of them, or merge their values into one list"));
+        }
+        int before = problems.size();
+        Bounds.strip(doc, at, r.get().body(), plugin.configType(), null, problems); // each swept value at its place
+        if (problems.size() > before) {
+          continue;
         }
         List<Level> levels = new ArrayList<>();
         for (LevelExpansion.Expanded e : LevelExpansion.expand(r.get().body(), plugin.configType())) {

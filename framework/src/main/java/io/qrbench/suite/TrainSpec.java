@@ -1,7 +1,7 @@
 package io.qrbench.suite;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 
 /**
  * Training a suite's model inside the run, for models without a weights file: SGD with momentum

@@ -1,7 +1,7 @@
 package io.qrbench.suite;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.qrbench.spi.Bound;
 import io.qrbench.train.AugmentSpec;
 import io.qrbench.train.OptimizerSpec;
 import io.qrbench.train.ScheduleSpec;
@@ -10,7 +10,7 @@ import io.qrbench.train.ScheduleSpec;
 record TrainingDocument(
     String name,
     String description,
-    Long seed,
+    @Bound(why = "a seed is a 64-bit integer") Long seed,
     JsonNode model,
     JsonNode dataset,
     JsonNode quantizer,

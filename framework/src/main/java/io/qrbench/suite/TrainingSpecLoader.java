@@ -64,7 +64,7 @@ public final class TrainingSpecLoader {
     } else {
       // the name becomes the weights file, <out>/<name>.params, and the default folder runs/train/<name>
       Names.fileProblem(d.name()).ifPresent(p -> problems.add(doc.problemAtValue("/name",
-          "training spec name: " + p, Names.fileFix(d.name()))));
+          p + " (the weights are saved as <name>.params)", Names.fileFix(d.name()))));
     }
     if (d.epochs() == null && doc.root().path("epochs").isMissingNode() || doc.root().path("epochs").isNull()) {
       problems.add(doc.problemAtKey("", "missing key 'epochs'", "say how long to train: 'epochs: 30'"));

@@ -57,6 +57,9 @@ final class YamlReader {
   static final int MAX_ALIAS_VALUES = 100_000;
   private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP, Tag.MERGE);
   private static final String FIX = "check the indentation and quoting near this line";
+  // SnakeYAML's wording of two problems that deserve their own message
+  private static final String UNDEFINED_ALIAS = "found undefined alias";
+  private static final String GLOBAL_TAG = "Global tag is not allowed:";
 
   /** The tree and the location ({line, column}, 1-based) of each key and value by JSON pointer. */
   record Parsed(JsonNode root, Map<String, int[]> keys, Map<String, int[]> values) {}
@@ -105,8 +108,19 @@ final class YamlReader {
       }
     } catch (MarkedYAMLException e) {
       Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      throw fatal(at == null ? 0 : at.getLine() + 1, at == null ? 0 : at.getColumn() + 1,
-          "not valid YAML: " + (e.getProblem() != null ? e.getProblem() : e.getContext()), FIX);
+      String problem = e.getProblem() != null ? e.getProblem() : String.valueOf(e.getContext());
+      String fix = FIX;
+      if (problem.startsWith(UNDEFINED_ALIAS)) {
+        String name = problem.substring(UNDEFINED_ALIAS.length()).trim();
+        problem = "the alias '*" + name + "' names no anchor written before it";
+        fix = "write '&" + name + "' before the value to reuse, earlier in the file";
+      } else if (problem.startsWith(GLOBAL_TAG)) {
+        problem = "the YAML tag '" + problem.substring(GLOBAL_TAG.length()).trim() + "' is not supported";
+        fix = "remove the tag ('!!...') before the value";
+      } else {
+        problem = "not valid YAML: " + problem;
+      }
+      throw fatal(at == null ? 0 : at.getLine() + 1, at == null ? 0 : at.getColumn() + 1, problem, fix);
     } catch (YAMLException e) {
       throw limitExceeded(text);
     }

@@ -1,7 +1,7 @@
 package io.qrbench.train;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 
 /**
  * Training-time augmentation, seeded per epoch and image: a random crop of the image zero-padded

@@ -1,7 +1,7 @@
 package io.qrbench.train;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 
 /**
  * Stochastic gradient descent with momentum, PyTorch's semantics: g = grad + wd * w;

@@ -1,7 +1,7 @@
 package io.qrbench.train;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,7 +24,7 @@ import java.util.Locale;
  */
 public record ScheduleSpec(
     @JsonPropertyDescription("constant, step, cosine or one-cycle") String type,
-    @JsonPropertyDescription("step: epochs at which the rate is multiplied by gamma") @Bound(min = 0, max = 10_000) List<Integer> milestones,
+    @JsonPropertyDescription("step: epochs at which the rate is multiplied by gamma") @Bound(min = 0, max = 10_000, why = "epochs, counted from 0") List<Integer> milestones,
     @JsonPropertyDescription("step: the factor") @Bound(min = 0, minExclusive = true, max = 10) Double gamma,
     @JsonPropertyDescription("linear warm-up from 0, in epochs") @Bound(min = 0, max = 10_000) Double warmupEpochs,
     @JsonPropertyDescription("cosine: the final rate") @Bound(min = 0, max = 10) Double finalLearningRate,

@@ -1,7 +1,7 @@
 package io.qrbench.datasets;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.Split;
@@ -34,7 +34,8 @@ public final class SyntheticDataset implements DatasetProvider<SyntheticDataset.
       @JsonPropertyDescription("images in the train split") @Bound(min = 1, max = MAX_IMAGES, why = MEMORY) Integer trainSize,
       @JsonPropertyDescription("images in the test split") @Bound(min = 1, max = MAX_IMAGES, why = MEMORY) Integer testSize,
       @JsonPropertyDescription("standard deviation of per-pixel noise, [0,1] units") @Bound(min = 0, max = 1) Double noise,
-      @JsonPropertyDescription("which data set; the same seed gives the same images") Long seed) {
+      @JsonPropertyDescription("which data set; the same seed gives the same images")
+      @Bound(why = "a seed is a 64-bit integer") Long seed) {
     public Config {
       trainSize = trainSize == null ? 5000 : trainSize;
       testSize = testSize == null ? 1000 : testSize;

@@ -1,6 +1,5 @@
 package io.qrbench.models;
 
-import io.qrbench.spi.Bound;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.ConfigException;
 import io.qrbench.nn.LayerInfo.Role;
 import io.qrbench.nn.Layers;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelProvider;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.qrbench.models;
 
-import io.qrbench.spi.Bound;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.EngineException;
@@ -14,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelProvider;

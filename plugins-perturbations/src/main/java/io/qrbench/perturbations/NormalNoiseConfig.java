@@ -1,7 +1,7 @@
 package io.qrbench.perturbations;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 
 /**
  * The settings of a noise drawn from a normal distribution ({@code gaussian}, {@code speckle}):

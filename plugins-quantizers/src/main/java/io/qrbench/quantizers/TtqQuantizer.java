@@ -1,11 +1,11 @@
 package io.qrbench.quantizers;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.quant.Granularity;
 import io.qrbench.quant.Quantized;
 import io.qrbench.quant.Ternary;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.QuantizableLayer;
 import java.util.List;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.qrbench.quantizers;
 
-import io.qrbench.spi.Bound;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.quant.Granularity;
 import io.qrbench.quant.Quantized;
 import io.qrbench.quant.Uniform;
+import io.qrbench.spi.Bound;
 import java.util.List;
 
 /**

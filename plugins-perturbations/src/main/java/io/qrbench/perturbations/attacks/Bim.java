@@ -1,8 +1,8 @@
 package io.qrbench.perturbations.attacks;
 
-import io.qrbench.spi.Bound;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 

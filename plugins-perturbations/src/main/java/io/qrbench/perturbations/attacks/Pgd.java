@@ -1,9 +1,9 @@
 package io.qrbench.perturbations.attacks;
 
-import io.qrbench.spi.Bound;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.ModelUnderTest.LossGradient;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
