@@ -43,7 +43,7 @@ public final class ResultsJson {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
       throw new ConfigException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
-          + ": not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
+          + ": not a readable qrbench results file, not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
           + "; pass a results.json written by qrbench, or run the suite again");
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage() + "; check the path and its permissions", e);

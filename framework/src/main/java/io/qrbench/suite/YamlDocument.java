@@ -69,7 +69,7 @@ final class YamlDocument {
       return decode(file.toString(), Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
       throw new SuiteException(List.of(new SuiteProblem(file.toString(), 0, 0, "",
-          "no such " + what, "check the path")));
+          "cannot read the " + what + ": no such file", "check the path")));
     } catch (IOException e) {
       throw new SuiteException(List.of(new SuiteProblem(file.toString(), 0, 0, "",
           "cannot read the " + what + ": " + e.getMessage(), "check the path and its permissions")));
