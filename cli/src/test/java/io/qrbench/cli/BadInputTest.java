@@ -196,6 +196,19 @@ class BadInputTest {
     }));
   }
 
+  @TestFactory
+  Stream<DynamicTest> optionsOutOfRange() {
+    return Stream.of(DynamicTest.dynamicTest("specs/train --epochs 1000000000", () -> {
+      Path spec = Files.writeString(tmp.resolve("epochs-option.yaml"), SPEC);
+      Path out = tmp.resolve("out/epochs-option");
+      CliRunner r = CliRunner.run("train", spec.toString(), "--epochs", "1000000000", "--out", out.toString());
+      assertEquals(Main.BAD_INPUT, r.exitCode(), r::toString);
+      assertTrue(r.err().contains("--epochs: expected an integer in [1, 10000], found 1000000000"), r::toString);
+      assertFalse(LEAK.matcher(r.out() + r.err()).find(), r::toString);
+      assertFalse(Files.exists(out), r::toString);
+    }));
+  }
+
   /** Runs every command a file of {@code kind} goes through and checks what the user sees. */
   private static void check(String kind, Path file, Expectation e) throws IOException {
     String command = kind.equals("suites") ? "run" : "train";
