@@ -66,7 +66,8 @@ public final class TrainingSpecLoader {
       Names.fileProblem(d.name()).ifPresent(p -> problems.add(doc.problemAtValue("/name",
           p + " (the weights are saved as <name>.params)", Names.fileFix(d.name()))));
     }
-    if (d.epochs() == null && doc.root().path("epochs").isMissingNode() || doc.root().path("epochs").isNull()) {
+    JsonNode epochs = doc.root().path("epochs"); // a value out of range is reported already, and dropped
+    if (epochs.isMissingNode() || epochs.isNull()) {
       problems.add(doc.problemAtKey("", "missing key 'epochs'", "say how long to train: 'epochs: 30'"));
     }
     int batchSize = d.batchSize() == null ? 128 : d.batchSize();
