@@ -73,12 +73,7 @@ final class CompareCommand implements Callable<Integer> {
         a.suite().images(), commit(a));
     out.printf("new:  %s (suite '%s', seed %d, %d images, commit %s)%n", next, b.suite().name(), b.suite().seed(),
         b.suite().images(), commit(b));
-    boolean sameData = Objects.equals(a.suite().dataset(), b.suite().dataset())
-        && Objects.equals(a.suite().split(), b.suite().split());
-    if (!sameData) {
-      out.printf("note: the runs used different data (%s/%s vs %s/%s); cases are not paired%n",
-          a.suite().dataset(), a.suite().split(), b.suite().dataset(), b.suite().split());
-    }
+    comparable(a, b);
     Map<String, CaseResult> inB = new LinkedHashMap<>();
     b.cases().forEach(c -> inB.put(c.id(), c));
     List<Row> rows = new ArrayList<>();
@@ -89,8 +84,6 @@ final class CompareCommand implements Callable<Integer> {
         onlyBase.add(ca.id());
       } else if (!ca.ok() || !cb.ok()) {
         rows.add(new Row(ca.id(), ca, cb, null, "failed in " + (!ca.ok() ? "base" : "new")));
-      } else if (!sameData) {
-        rows.add(new Row(ca.id(), ca, cb, null, "different data"));
       } else {
         try {
           rows.add(new Row(ca.id(), ca, cb, PairedComparison.of(ca, cb), null));
@@ -127,6 +120,17 @@ final class CompareCommand implements Callable<Integer> {
     onlyBase.forEach(id -> out.printf("%-44s only in base%n", id));
     inB.keySet().forEach(id -> out.printf("%-44s only in new%n", id));
     long compared = rows.stream().filter(r -> r.cmp() != null).count();
+    long notCompared = rows.size() - compared + onlyBase.size() + inB.size();
+    if (compared == 0) {
+      out.flush();
+      throw new ConfigException(base + " and " + next + ": no case could be compared: " + (rows.isEmpty()
+          ? "the runs have no case in common (listed above as only in base or only in new)"
+          : "each case in both runs failed in one of them or lacks per-image outcomes (listed above)")
+          + "; compare two runs of the same suite that finished their cases");
+    }
+    if (notCompared > 0) {
+      out.printf("%n%d case(s) could not be compared (listed above)", notCompared);
+    }
     out.printf("%n%d case(s) compared: %s%n", compared, changed == 0
         ? "no significant change at alpha " + alpha + (corr.equals("holm") ? " (Holm-adjusted)" : "")
         : changed + " significant change(s), " + worse + " worse and " + (changed - worse) + " better, at alpha " + alpha
@@ -139,7 +143,38 @@ final class CompareCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(file + ": no such file; pass two results.json files written by 'qrbench run'");
     }
-    return ResultsJson.read(file);
+    RunResult r = ResultsJson.read(file);
+    if ("running".equals(r.status())) {
+      throw new ConfigException(file + ": the run is incomplete (status 'running', " + r.cases().size()
+          + " case(s) finished); finish it with 'qrbench run SUITE --resume --out " + describeFolder(file)
+          + "' and compare again");
+    }
+    return r;
+  }
+
+  private static String describeFolder(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    return dir == null ? "DIR" : dir.toString();
+  }
+
+  /**
+   * Refuses runs whose cases cannot be paired image by image: other data, another split, or
+   * another number of images (another --limit).
+   */
+  private void comparable(RunResult a, RunResult b) {
+    if (!Objects.equals(a.suite().dataset(), b.suite().dataset()) || !Objects.equals(a.suite().split(), b.suite().split())) {
+      throw new ConfigException(base + " and " + next + ": the runs evaluated different data (base: " + a.suite().dataset() + "/" + a.suite().split()
+          + ", new: " + b.suite().dataset() + "/" + b.suite().split() + "); a paired test needs both on the same images:"
+          + " compare runs of suites with the same dataset and split");
+    }
+    if (a.suite().images() != b.suite().images() || !Objects.equals(a.suite().limit(), b.suite().limit())) {
+      throw new ConfigException(base + " and " + next + ": the runs evaluated different images (base: " + images(a) + ", new: " + images(b)
+          + "); a paired test needs both on the same images: compare runs made with the same --limit");
+    }
+  }
+
+  private static String images(RunResult r) {
+    return r.suite().images() + " images" + (r.suite().limit() == null ? "" : ", --limit " + r.suite().limit());
   }
 
   private static String top1(CaseResult c) {

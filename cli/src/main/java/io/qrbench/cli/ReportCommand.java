@@ -58,7 +58,14 @@ final class ReportCommand implements Callable<Integer> {
       writers.add(PluginConfigs.parse(registry, PluginKind.REPORT, id.trim(), "--format"));
     }
     Path outDir = out != null ? out : results.toAbsolutePath().getParent();
-    Files.createDirectories(outDir);
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+      throw new ConfigException("--out " + out + ": is a file, not a folder; name a folder (it is created when missing)");
+    }
+    try {
+      Files.createDirectories(outDir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw new ConfigException("--out " + outDir + ": " + e.getFile() + " is a file, not a folder; name a folder");
+    }
     Reports.write(writers, result, outDir, console::println);
     console.flush();
     return Main.OK;

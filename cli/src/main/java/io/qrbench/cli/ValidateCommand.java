@@ -42,10 +42,13 @@ final class ValidateCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** A training spec has top-level 'epochs:' and no 'models:'; anything else is read as a suite. */
+  /**
+   * A training spec has top-level 'epochs:' and no 'models:'; anything else is read as a suite. The
+   * first megabyte decides, read leniently: the loaders refuse larger or non-UTF-8 files themselves.
+   */
   private static boolean isTrainingSpec(Path file) {
-    try {
-      String text = java.nio.file.Files.readString(file);
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      String text = new String(in.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8);
       return java.util.regex.Pattern.compile("(?m)^epochs\\s*:").matcher(text).find()
           && !java.util.regex.Pattern.compile("(?m)^models\\s*:").matcher(text).find();
     } catch (java.io.IOException | RuntimeException e) {

@@ -36,7 +36,7 @@ class CliTest {
     assertEquals(0, r.exitCode(), r::toString);
     for (String s : List.of("MODELS", "DATASETS", "QUANTIZERS", "PERTURBATIONS", "REPORTS", "small-cnn",
         "synthetic", "fp32", "none", "gaussian", "json", "invert-colours",
-        "var:", "number = 0.01", "width:", "integer = 16")) {
+        "var:", "number in [0, 1] = 0.01", "width:", "integer in [1, 1024] = 16", "seed:", "integer = 20160101")) {
       assertTrue(r.out().contains(s), () -> s + " missing from\n" + r);
     }
   }

@@ -7,14 +7,29 @@ package io.qrbench.check;
  * belongs to the name when a letter follows it; subtraction wants spaces or a digit after it.
  */
 final class CheckParser {
+  /** Parentheses and minus signs nest at most this deep; the parser recurses once per level. */
+  static final int MAX_DEPTH = 64;
+  /** A check is one line; evaluating it recurses once per operator, so its length is bounded too. */
+  static final int MAX_LENGTH = 1000;
+
   private final String s;
   private int pos;
+  private int depth;
 
   CheckParser(String text) {
     this.s = text == null ? "" : text;
   }
 
   Check check() {
+    Check c = parse();
+    if (s.length() > MAX_LENGTH) {
+      throw new CheckSyntaxException("the check is " + s.length() + " characters long; at most " + MAX_LENGTH
+          + " are allowed", MAX_LENGTH + 1);
+    }
+    return c;
+  }
+
+  private Check parse() {
     Expr left = sum();
     skipSpace();
     String cmp = Check.COMPARISONS.stream().filter(c -> s.startsWith(c, pos)).findFirst()
@@ -58,7 +73,10 @@ final class CheckParser {
     skipSpace();
     if (peek('-')) {
       pos++;
-      return new Expr.Neg(unary());
+      enter();
+      Expr e = new Expr.Neg(unary());
+      depth--;
+      return e;
     }
     return primary();
   }
@@ -70,8 +88,10 @@ final class CheckParser {
     }
     char c = s.charAt(pos);
     if (c == '(') {
+      enter();
       pos++;
       Expr inner = sum();
+      depth--;
       skipSpace();
       if (!peek(')')) {
         throw error("expected ')'");
@@ -133,6 +153,12 @@ final class CheckParser {
       }
     }
     return new Expr.Ref(s.substring(start, pos), start + 1);
+  }
+
+  private void enter() {
+    if (++depth > MAX_DEPTH) {
+      throw error("parentheses and minus signs nest deeper than " + MAX_DEPTH + " levels");
+    }
   }
 
   private boolean peek(char c) {

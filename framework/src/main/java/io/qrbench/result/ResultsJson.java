@@ -37,20 +37,39 @@ public final class ResultsJson {
    * @throws ConfigException when it is not a qrbench results file of a known schema
    */
   public static RunResult read(Path file) {
-    RunResult r;
+    com.fasterxml.jackson.databind.JsonNode tree;
     try {
-      r = MAPPER.readValue(Files.readString(file, StandardCharsets.UTF_8), RunResult.class);
+      tree = MAPPER.readTree(Files.readAllBytes(file));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new ConfigException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+          + ": not a readable qrbench results file, not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
+          + "; pass a results.json written by qrbench, or run the suite again");
     } catch (IOException e) {
-      throw new ConfigException(file + ": not a readable qrbench results file: "
-          + e.getMessage().lines().findFirst().orElse("") + "; rerun the suite, or pass a results.json written by qrbench", e);
+      throw new ConfigException(file + ": cannot read: " + e.getMessage() + "; check the path and its permissions", e);
     }
-    if (r.schema() == null || !r.schema().startsWith("qrbench-results/")) {
-      throw new ConfigException(file + ": schema '" + r.schema() + "' is not a qrbench results schema");
+    if (tree == null || !tree.isObject()) {
+      throw new ConfigException(file + ": not a qrbench results file (no JSON object); pass a results.json written by qrbench");
     }
-    if (!RunResult.SCHEMA.equals(r.schema())) {
-      throw new ConfigException(file + ": schema '" + r.schema() + "' is not supported by this qrbench ("
+    String schema = tree.path("schema").isTextual() ? tree.get("schema").asText() : null;
+    if (schema == null || !schema.startsWith("qrbench-results/")) {
+      throw new ConfigException(file + ": schema '" + schema + "' is not a qrbench results schema");
+    }
+    if (!RunResult.SCHEMA.equals(schema)) {
+      throw new ConfigException(file + ": schema '" + schema + "' is not supported by this qrbench ("
           + RunResult.SCHEMA + "); use the qrbench version that wrote it");
     }
-    return r;
+    ResultsValidation.check(file, tree);
+    try {
+      return MAPPER.treeToValue(tree, RunResult.class);
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      String path = e.getPath().stream()
+          .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+          .collect(java.util.stream.Collectors.joining()).replaceFirst("^\\.", "");
+      throw new ConfigException(file + ": " + (path.isEmpty() ? "" : path + ": ") + "a value of the wrong type; "
+          + "this results.json was edited or damaged: restore it, or run the suite again");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": not a readable qrbench results file; run the suite again");
+    }
   }
 }

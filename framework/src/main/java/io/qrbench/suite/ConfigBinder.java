@@ -41,6 +41,9 @@ final class ConfigBinder {
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
           .build();
 
+  private static final PropertyNamingStrategies.KebabCaseStrategy KEBAB =
+      new PropertyNamingStrategies.KebabCaseStrategy();
+
   private final YamlDocument doc;
   private final List<SuiteProblem> problems;
 
@@ -51,18 +54,35 @@ final class ConfigBinder {
 
   /**
    * Binds {@code node}, found at {@code pointer} in the document, to {@code type}. Problems are
-   * added to the shared list. The result is empty when binding failed; unknown keys are recorded
-   * as problems but skipped, so the rest of the document is still checked.
+   * added to the shared list. The result is empty when binding failed; unknown keys and values out
+   * of their {@link io.qrbench.spi.Bound} are recorded as problems but skipped, so the rest of the
+   * document is still checked.
    */
   <T> Optional<T> bind(String pointer, JsonNode node, Class<T> type) {
+    return bind(pointer, node, type, Bounds.Range.of(type, null));
+  }
+
+  /** {@link #bind(String, JsonNode, Class)} of a bare number held to {@code range}. */
+  <T> Optional<T> bind(String pointer, JsonNode node, Class<T> type, Bounds.Range range) {
+    int before = problems.size();
+    JsonNode checked = Bounds.strip(doc, pointer, node, type, range, problems);
+    boolean outOfRange = problems.size() > before;
+    if (checked == null) {
+      return Optional.empty();
+    }
     T value;
     try {
-      value = MAPPER.readerFor(type).withHandler(new UnknownKeys(pointer, node)).readValue(node);
+      value = MAPPER.readerFor(type).withHandler(new UnknownKeys(pointer, checked)).readValue(checked);
+    } catch (ValueInstantiationException e) {
+      if (!outOfRange) { // else a value was dropped for its range, and the record may miss it: said already
+        problems.add(describe(pointer, e));
+      }
+      return Optional.empty();
     } catch (JsonMappingException e) {
       problems.add(describe(pointer, e));
       return Optional.empty();
     } catch (IOException e) {
-      problems.add(doc.problemAtKey(pointer, e.getMessage(), ""));
+      problems.add(doc.problemAtKey(pointer, e.getMessage().lines().findFirst().orElse("invalid value"), ""));
       return Optional.empty();
     }
     return Optional.ofNullable(value);
@@ -73,9 +93,17 @@ final class ConfigBinder {
         .map(r -> r.getFieldName() != null
             ? "/" + r.getFieldName() : r.getIndex() >= 0 ? "/" + r.getIndex() : "")
         .collect(Collectors.joining());
-    if (e instanceof ValueInstantiationException) {
+    if (e instanceof ValueInstantiationException v) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      return doc.problemAtKey(pointer, cause.getMessage(), "");
+      String msg = String.valueOf(cause.getMessage());
+      // a record's own check names its key first ("width must be in 1..1024"): point at that value
+      String key = msg.split("[ :]", 2)[0];
+      boolean ownKey = v.getType() != null && v.getType().getRawClass().isRecord()
+          && Arrays.stream(v.getType().getRawClass().getRecordComponents())
+              .anyMatch(c -> KEBAB.translate(c.getName()).equals(key))
+          && doc.root().at(pointer).has(key);
+      String fix = "see 'qrbench list-plugins' for every key, its type and its range";
+      return ownKey ? doc.problemAtValue(YamlDocument.child(pointer, key), msg, fix) : doc.problemAtKey(pointer, msg, fix);
     }
     if (e instanceof InvalidFormatException f) {
       return doc.problemAtValue(pointer,

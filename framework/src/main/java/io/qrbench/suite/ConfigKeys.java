@@ -23,7 +23,7 @@ public final class ConfigKeys {
    * One key.
    *
    * @param name the kebab-case key
-   * @param type the value's type, in words
+   * @param type the value's type and range, in words
    * @param defaultValue the value used when the key is left out, or "required"
    * @param description from {@link JsonPropertyDescription}, or empty
    */
@@ -41,7 +41,16 @@ public final class ConfigKeys {
       if (d == null && c.getAccessor() != null) {
         d = c.getAccessor().getAnnotation(JsonPropertyDescription.class);
       }
-      keys.add(new Key(KEBAB.translate(c.getName()), typeName(c.getGenericType()),
+      Bounds.Range range = c.getAnnotation(io.qrbench.spi.Bound.class) == null ? null : Bounds.of(c);
+      String kind = typeName(c.getGenericType());
+      if (range != null) {
+        // "integer in [1, 65536]"; "list of integer in [1, 65536]"; "number or optimal (number in (0, 10])"
+        String words = range.describe();
+        String head = words.contains(" ") ? words.substring(0, words.indexOf(' ')) : words;
+        kind = words.equals(head) ? kind
+            : kind.endsWith(head) ? kind + words.substring(head.length()) : kind + " (" + words + ")";
+      }
+      keys.add(new Key(KEBAB.translate(c.getName()), kind,
           defaults == null ? "required" : String.valueOf(value(c, defaults)),
           d == null ? "" : d.value()));
     }

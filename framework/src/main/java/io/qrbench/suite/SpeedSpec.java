@@ -1,6 +1,7 @@
 package io.qrbench.suite;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import java.util.List;
 
 /**
@@ -15,10 +16,14 @@ import java.util.List;
  *     what the engine was started with
  */
 public record SpeedSpec(
-    @JsonPropertyDescription("images per forward pass, one measurement each") List<Integer> batchSizes,
-    @JsonPropertyDescription("unmeasured passes before each measurement") Integer warmup,
-    @JsonPropertyDescription("measured passes per batch size") Integer iterations,
-    @JsonPropertyDescription("intra-op threads the engine was told to use (informational)") Integer threads) {
+    @JsonPropertyDescription("images per forward pass, one measurement each")
+        @Bound(min = 1, max = 65536, why = Bounds.BATCH) List<Integer> batchSizes,
+    @JsonPropertyDescription("unmeasured passes before each measurement")
+        @Bound(min = 0, max = 10_000, why = "5 warms the engine's caches") Integer warmup,
+    @JsonPropertyDescription("measured passes per batch size")
+        @Bound(min = 1, max = 100_000, why = "30 gives stable percentiles; p99 needs 100") Integer iterations,
+    @JsonPropertyDescription("intra-op threads the engine was told to use (informational)")
+        @Bound(min = 1, max = 4096) Integer threads) {
   static final List<Integer> DEFAULT_BATCH_SIZES = List.of(1, 32, 128);
   static final int DEFAULT_WARMUP = 5;
   static final int DEFAULT_ITERATIONS = 30;

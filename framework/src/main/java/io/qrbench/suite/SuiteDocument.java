@@ -1,17 +1,18 @@
 package io.qrbench.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.qrbench.spi.Bound;
 import java.util.List;
 
 /** A suite file's top level, before plugin configurations are resolved. */
 record SuiteDocument(
     String name,
     String description,
-    Long seed,
+    @Bound(why = "a seed is a 64-bit integer") Long seed,
     JsonNode dataset,
     List<JsonNode> models,
     List<JsonNode> perturbations,
-    Integer batchSize,
+    @Bound(min = 1, max = 65536, why = Bounds.BATCH) Integer batchSize,
     List<JsonNode> reports,
     List<JsonNode> checks,
 
@@ -20,5 +21,6 @@ record SuiteDocument(
 
   /** One entry of {@code models:} before its plugins are resolved. */
   record ModelDocument(String name, JsonNode model, JsonNode quantizer, String weights, TrainSpec train,
-      Integer recalibrateBn) {}
+      @Bound(min = 0, max = 10_000, why = "batches of training images; 50 re-estimates BatchNorm well")
+          Integer recalibrateBn) {}
 }

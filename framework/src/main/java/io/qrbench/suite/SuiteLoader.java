@@ -93,6 +93,11 @@ public final class SuiteLoader {
       }
       SuiteDocument d = top.get();
       String name = required(d.name(), "/name", "name", "give the suite a name: 'name: my-suite'");
+      if (name != null) {
+        // the name becomes the default output folder, runs/<name>/<date-time>
+        Names.fileProblem(name).ifPresent(p -> problems.add(doc.problemAtValue("/name",
+            p + " (it names the output folder, runs/<name>/)", Names.fileFix(name))));
+      }
       List<ModelEntry> models = models(d.models());
       DatasetRef dataset = dataset(d.dataset());
       List<PerturbationEntry> perturbations = perturbations(d.perturbations(),
@@ -100,10 +105,6 @@ public final class SuiteLoader {
       List<PluginConfig> reports = reports(d.reports());
       List<Check> checks = checks(d.checks(), models, perturbations);
       int batchSize = d.batchSize() == null ? DEFAULT_BATCH_SIZE : d.batchSize();
-      if (batchSize < 1) {
-        problems.add(doc.problemAtValue("/batch-size",
-            "expected an integer of at least 1, found " + batchSize, "128 is a good default"));
-      }
       // bound from the document's own subtree, which keeps the locations of its keys
       SpeedSpec speed = SpeedSection.resolve(doc.root().get("speed"), doc, binder, problems);
       if (!problems.isEmpty()) {
@@ -136,12 +137,8 @@ public final class SuiteLoader {
         }
         JsonNode l = node.get("limit");
         if (l != null) {
-          limit = binder.bind("/dataset/limit", l, Integer.class).orElse(null);
-          if (limit != null && limit < 1) {
-            problems.add(doc.problemAtValue("/dataset/limit",
-                "expected an integer of at least 1, found " + limit,
-                "leave 'limit' out to use every image"));
-          }
+          limit = binder.bind("/dataset/limit", l, Integer.class,
+              Bounds.Range.integers(1, Integer.MAX_VALUE, "leave 'limit' out to use every image")).orElse(null);
         }
       }
       PluginConfig provider = plugin(PluginKind.DATASET, "/dataset", node, Set.of("split", "limit"));
@@ -165,6 +162,13 @@ public final class SuiteLoader {
         }
         ModelDocument md = m.get();
         String name = required(md.name(), at + "/name", "name", "give each model a display name, e.g. 'name: FP'");
+        if (name != null) {
+          // a model trained in the run is saved under its name, models/<name>.params
+          Optional<String> bad = md.train() != null ? Names.fileProblem(name) : Names.displayProblem(name);
+          bad.ifPresent(p -> problems.add(doc.problemAtValue(at + "/name",
+              p + (md.train() != null ? " (a model trained in the run is saved as models/<name>.params)" : ""),
+              Names.fileFix(name))));
+        }
         if (name != null && !names.add(name)) {
           problems.add(doc.problemAtValue(at + "/name", "two models are named '" + name + "'",
               "give each model its own name"));
@@ -200,10 +204,6 @@ public final class SuiteLoader {
               "keep one: 'weights' to evaluate a trained model, 'train' to train it in the run"));
         }
         int recalibrate = md.recalibrateBn() == null ? 0 : md.recalibrateBn();
-        if (recalibrate < 0) {
-          problems.add(doc.problemAtValue(at + "/recalibrate-bn", "expected a number of batches >= 0, found " + recalibrate,
-              "e.g. 'recalibrate-bn: 50', or leave it out to keep the trained statistics"));
-        }
         if (recalibrate > 0 && ownWeights) {
           problems.add(doc.problemAtKey(at + "/recalibrate-bn", "model '" + name + "' (" + model.id()
               + ") is imported as it is; its BatchNorm statistics cannot be re-estimated", "remove 'recalibrate-bn'"));
@@ -241,10 +241,17 @@ public final class SuiteLoader {
         JsonNode n = node.isObject() ? node.get("name") : null;
         if (n != null) {
           name = binder.bind(at + "/name", n, String.class).orElse(name);
+          Names.displayProblem(name).ifPresent(p -> problems.add(doc.problemAtValue(at + "/name",
+              p, "e.g. 'name: pgd-l2'")));
         }
         if (!names.add(name)) {
           problems.add(doc.problemAtKey(at, "two perturbations are named '" + name + "'",
               "add 'name: <something unique>' to one of them, or merge their values into one list"));
+        }
+        int before = problems.size();
+        Bounds.strip(doc, at, r.get().body(), plugin.configType(), null, problems); // each swept value at its place
+        if (problems.size() > before) {
+          continue;
         }
         List<Level> levels = new ArrayList<>();
         for (LevelExpansion.Expanded e : LevelExpansion.expand(r.get().body(), plugin.configType())) {
@@ -297,7 +304,9 @@ public final class SuiteLoader {
             checks.add(c);
           }
         } catch (io.qrbench.check.CheckSyntaxException e) {
-          problems.add(doc.problemAtValue(at, "check '" + nodes.get(i).asText() + "': " + e.getMessage(),
+          String text = nodes.get(i).asText();
+          String shown = text.length() <= 80 ? text : text.substring(0, 60) + "...";
+          problems.add(doc.problemAtValue(at, "check '" + shown + "': " + e.getMessage(),
               "a check compares two expressions, " + example));
         }
       }

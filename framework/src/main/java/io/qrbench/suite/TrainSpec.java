@@ -1,6 +1,7 @@
 package io.qrbench.suite;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 
 /**
  * Training a suite's model inside the run, for models without a weights file: SGD with momentum
@@ -14,12 +15,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * @param limit use only the first N training images (all when absent)
  */
 public record TrainSpec(
-    @JsonPropertyDescription("passes over the training images") Integer epochs,
-    @JsonPropertyDescription("images per step") Integer batchSize,
-    @JsonPropertyDescription("peak learning rate of the cosine schedule") Double learningRate,
-    @JsonPropertyDescription("SGD momentum") Double momentum,
-    @JsonPropertyDescription("L2 weight decay") Double weightDecay,
-    @JsonPropertyDescription("train on the first N images only") Integer limit) {
+    @JsonPropertyDescription("passes over the training images")
+        @Bound(min = 1, max = 10_000, why = Bounds.EPOCHS) Integer epochs,
+    @JsonPropertyDescription("images per step") @Bound(min = 1, max = 65536, why = Bounds.BATCH) Integer batchSize,
+    @JsonPropertyDescription("peak learning rate of the cosine schedule")
+        @Bound(min = 0, minExclusive = true, max = 10) Double learningRate,
+    @JsonPropertyDescription("SGD momentum") @Bound(min = 0, max = 1, maxExclusive = true) Double momentum,
+    @JsonPropertyDescription("L2 weight decay") @Bound(min = 0, max = 1) Double weightDecay,
+    @JsonPropertyDescription("train on the first N images only") @Bound(min = 1) Integer limit) {
   public TrainSpec {
     epochs = epochs == null ? 5 : epochs;
     batchSize = batchSize == null ? 64 : batchSize;

@@ -1,6 +1,7 @@
 package io.qrbench.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.qrbench.spi.Bound;
 import io.qrbench.train.AugmentSpec;
 import io.qrbench.train.OptimizerSpec;
 import io.qrbench.train.ScheduleSpec;
@@ -9,13 +10,13 @@ import io.qrbench.train.ScheduleSpec;
 record TrainingDocument(
     String name,
     String description,
-    Long seed,
+    @Bound(why = "a seed is a 64-bit integer") Long seed,
     JsonNode model,
     JsonNode dataset,
     JsonNode quantizer,
     String init,
-    Integer epochs,
-    Integer batchSize,
+    @Bound(min = 1, max = TrainingSpec.MAX_EPOCHS, why = Bounds.EPOCHS) Integer epochs,
+    @Bound(min = 1, max = 65536, why = Bounds.BATCH) Integer batchSize,
     OptimizerSpec optimizer,
     ScheduleSpec schedule,
     AugmentSpec augment) {}

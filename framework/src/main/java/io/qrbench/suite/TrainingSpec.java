@@ -45,14 +45,25 @@ public record TrainingSpec(
     OptimizerSpec optimizer,
     ScheduleSpec schedule,
     AugmentSpec augment) {
+  /** The most epochs a spec or {@code --epochs} may ask for. */
+  static final int MAX_EPOCHS = 10_000;
 
   /** The loop's numbers. */
   public TrainingPlan plan() {
     return new TrainingPlan(epochs, batchSize, optimizer, schedule, augment, seed);
   }
 
-  /** The same spec trained for another number of epochs (the CLI's {@code --epochs}). */
+  /**
+   * The same spec trained for another number of epochs (the CLI's {@code --epochs}).
+   *
+   * @throws io.qrbench.ConfigException when {@code newEpochs} is outside the range a spec's
+   *     {@code epochs} accepts
+   */
   public TrainingSpec withEpochs(int newEpochs) {
+    if (newEpochs < 1 || newEpochs > MAX_EPOCHS) {
+      throw new io.qrbench.ConfigException("--epochs: expected an integer in [1, " + MAX_EPOCHS + "], found "
+          + newEpochs + "; " + Bounds.EPOCHS);
+    }
     return new TrainingSpec(file, source, name, seed, model, dataset, limit, testLimit, quantizer, init,
         newEpochs, batchSize, optimizer, schedule, augment);
   }

@@ -61,16 +61,16 @@ public final class TrainingSpecLoader {
       ConfigBinder binder, PluginResolver resolver, String text, Path baseDir) {
     if (d.name() == null) {
       problems.add(doc.problemAtKey("", "missing key 'name'", "name the weights: 'name: resnet20-fp'"));
+    } else {
+      // the name becomes the weights file, <out>/<name>.params, and the default folder runs/train/<name>
+      Names.fileProblem(d.name()).ifPresent(p -> problems.add(doc.problemAtValue("/name",
+          p + " (the weights are saved as <name>.params)", Names.fileFix(d.name()))));
     }
-    if (d.epochs() == null) {
+    JsonNode epochs = doc.root().path("epochs"); // a value out of range is reported already, and dropped
+    if (epochs.isMissingNode() || epochs.isNull()) {
       problems.add(doc.problemAtKey("", "missing key 'epochs'", "say how long to train: 'epochs: 30'"));
-    } else if (d.epochs() < 1) {
-      problems.add(doc.problemAtValue("/epochs", "expected an integer of at least 1, found " + d.epochs(), ""));
     }
     int batchSize = d.batchSize() == null ? 128 : d.batchSize();
-    if (batchSize < 1) {
-      problems.add(doc.problemAtValue("/batch-size", "expected an integer of at least 1, found " + batchSize, ""));
-    }
     PluginConfig model = null;
     if (SuiteLoader.absent(d.model())) {
       problems.add(doc.problemAtKey("", "missing key 'model'", "e.g. 'model: {id: resnet-cifar, depth: 20}'"));
@@ -112,11 +112,7 @@ public final class TrainingSpecLoader {
     if (!node.isObject() || node.get(key) == null) {
       return null;
     }
-    Integer v = binder.bind("/dataset/" + key, node.get(key), Integer.class).orElse(null);
-    if (v != null && v < 1) {
-      problems.add(doc.problemAtValue("/dataset/" + key, "expected an integer of at least 1, found " + v,
-          "leave '" + key + "' out to use every image"));
-    }
-    return v;
+    return binder.bind("/dataset/" + key, node.get(key), Integer.class,
+        Bounds.Range.integers(1, Integer.MAX_VALUE, "leave '" + key + "' out to use every image")).orElse(null);
   }
 }

@@ -1,6 +1,7 @@
 package io.qrbench.train;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 
 /**
  * Training-time augmentation, seeded per epoch and image: a random crop of the image zero-padded
@@ -10,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * @param flip flip horizontally with probability 1/2
  */
 public record AugmentSpec(
-    @JsonPropertyDescription("zero padding in pixels before a random crop; 0 disables") Integer cropPadding,
+    @JsonPropertyDescription("zero padding in pixels before a random crop; 0 disables")
+        @Bound(min = 0, max = 64, why = "CIFAR uses 4") Integer cropPadding,
     @JsonPropertyDescription("random horizontal flip") Boolean flip) {
   public AugmentSpec {
     cropPadding = cropPadding == null ? 4 : cropPadding;

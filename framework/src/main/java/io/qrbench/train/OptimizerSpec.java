@@ -1,6 +1,7 @@
 package io.qrbench.train;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 
 /**
  * Stochastic gradient descent with momentum, PyTorch's semantics: g = grad + wd * w;
@@ -14,12 +15,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  *     as a fraction of the weights' rate
  */
 public record OptimizerSpec(
-    @JsonPropertyDescription("base (peak) learning rate") Double learningRate,
-    @JsonPropertyDescription("momentum factor") Double momentum,
+    @JsonPropertyDescription("base (peak) learning rate") @Bound(min = 0, minExclusive = true, max = 10) Double learningRate,
+    @JsonPropertyDescription("momentum factor") @Bound(min = 0, max = 1, maxExclusive = true) Double momentum,
     @JsonPropertyDescription("use Nesterov momentum") Boolean nesterov,
-    @JsonPropertyDescription("L2 weight decay") Double weightDecay,
+    @JsonPropertyDescription("L2 weight decay") @Bound(min = 0, max = 1) Double weightDecay,
     @JsonPropertyDescription("learning rate of the quantizer's trained state (TTQ's scales) relative to the weights' (default 1)")
-    Double quantizerLrFactor) {
+    @Bound(min = 0, minExclusive = true, max = 1000) Double quantizerLrFactor) {
   public OptimizerSpec {
     learningRate = learningRate == null ? 0.1 : learningRate;
     momentum = momentum == null ? 0.9 : momentum;

@@ -1,6 +1,7 @@
 package io.qrbench.train;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,13 +24,14 @@ import java.util.Locale;
  */
 public record ScheduleSpec(
     @JsonPropertyDescription("constant, step, cosine or one-cycle") String type,
-    @JsonPropertyDescription("step: epochs at which the rate is multiplied by gamma") List<Integer> milestones,
-    @JsonPropertyDescription("step: the factor") Double gamma,
-    @JsonPropertyDescription("linear warm-up from 0, in epochs") Double warmupEpochs,
-    @JsonPropertyDescription("cosine: the final rate") Double finalLearningRate,
-    @JsonPropertyDescription("one-cycle: fraction of steps spent warming up") Double pctStart,
-    @JsonPropertyDescription("one-cycle: start at lr / div-factor") Double divFactor,
-    @JsonPropertyDescription("one-cycle: end at lr / final-div-factor") Double finalDivFactor) {
+    @JsonPropertyDescription("step: epochs at which the rate is multiplied by gamma") @Bound(min = 0, max = 10_000, why = "epochs, counted from 0") List<Integer> milestones,
+    @JsonPropertyDescription("step: the factor") @Bound(min = 0, minExclusive = true, max = 10) Double gamma,
+    @JsonPropertyDescription("linear warm-up from 0, in epochs") @Bound(min = 0, max = 10_000) Double warmupEpochs,
+    @JsonPropertyDescription("cosine: the final rate") @Bound(min = 0, max = 10) Double finalLearningRate,
+    @JsonPropertyDescription("one-cycle: fraction of steps spent warming up")
+        @Bound(min = 0, max = 1, minExclusive = true, maxExclusive = true) Double pctStart,
+    @JsonPropertyDescription("one-cycle: start at lr / div-factor") @Bound(min = 1, max = 1e6) Double divFactor,
+    @JsonPropertyDescription("one-cycle: end at lr / final-div-factor") @Bound(min = 1, max = 1e9) Double finalDivFactor) {
   static final List<String> TYPES = List.of("constant", "step", "cosine", "one-cycle");
 
   public ScheduleSpec {

@@ -45,6 +45,19 @@ class CheckTest {
   }
 
   @Test
+  void deepNestingIsRefusedWithItsColumnNotAStackOverflow() {
+    String deep = "(".repeat(3000) + "1" + ")".repeat(3000) + " > 0";
+    CheckSyntaxException e = assertThrows(CheckSyntaxException.class, () -> Check.parse(deep));
+    assertTrue(e.getMessage().contains("nest deeper than 64 levels"), e.getMessage());
+    assertEquals(65, e.column());
+    CheckSyntaxException minus = assertThrows(CheckSyntaxException.class, () -> Check.parse("-".repeat(100) + "1 > 0"));
+    assertTrue(minus.getMessage().contains("nest deeper than 64"), minus.getMessage());
+    CheckSyntaxException longOne = assertThrows(CheckSyntaxException.class, () -> Check.parse("1 + ".repeat(300) + "1 > 0"));
+    assertTrue(longOne.getMessage().contains("at most 1000"), longOne.getMessage());
+    assertEquals(1.0, Check.parse("(".repeat(64) + "1" + ")".repeat(64) + " > 0").left().value(r -> 0), 0);
+  }
+
+  @Test
   void syntaxErrorsNameTheColumn() {
     CheckSyntaxException e = assertThrows(CheckSyntaxException.class, () -> Check.parse("FP.clean.top1 > "));
     assertEquals(17, e.column());

@@ -1,6 +1,7 @@
 package io.qrbench.datasets;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.Split;
@@ -17,6 +18,9 @@ import java.util.stream.IntStream;
 public final class SyntheticDataset implements DatasetProvider<SyntheticDataset.Config> {
   static final int CLASSES = 10;
   static final int SIZE = 32;
+  /** A split is one byte array: 3 KB per image, and an array holds at most 2 GB. */
+  static final int MAX_IMAGES = 500_000;
+  static final String MEMORY = "a split is held in memory, 3 KB per image: 500,000 are 1.5 GB (CIFAR-10 has 50,000)";
 
   /**
    * The data set's shape and difficulty.
@@ -27,10 +31,11 @@ public final class SyntheticDataset implements DatasetProvider<SyntheticDataset.
    * @param seed which data set: the same seed gives the same images
    */
   public record Config(
-      @JsonPropertyDescription("images in the train split") Integer trainSize,
-      @JsonPropertyDescription("images in the test split") Integer testSize,
-      @JsonPropertyDescription("standard deviation of per-pixel noise, [0,1] units") Double noise,
-      @JsonPropertyDescription("which data set; the same seed gives the same images") Long seed) {
+      @JsonPropertyDescription("images in the train split") @Bound(min = 1, max = MAX_IMAGES, why = MEMORY) Integer trainSize,
+      @JsonPropertyDescription("images in the test split") @Bound(min = 1, max = MAX_IMAGES, why = MEMORY) Integer testSize,
+      @JsonPropertyDescription("standard deviation of per-pixel noise, [0,1] units") @Bound(min = 0, max = 1) Double noise,
+      @JsonPropertyDescription("which data set; the same seed gives the same images")
+      @Bound(why = "a seed is a 64-bit integer") Long seed) {
     public Config {
       trainSize = trainSize == null ? 5000 : trainSize;
       testSize = testSize == null ? 1000 : testSize;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.ConfigException;
 import io.qrbench.nn.LayerInfo.Role;
 import io.qrbench.nn.Layers;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelProvider;
 import java.util.List;
@@ -38,13 +39,13 @@ public final class CifarResNet implements ModelProvider<CifarResNet.Config> {
    */
   public record Config(
       @JsonPropertyDescription("layers with weights, 6n+2: 20, 32, 44, 56 or 110 (any n in 1..200; 8 trains fastest)")
-          Integer depth,
+          @Bound(min = 8, max = 1202, why = "6n+2: the paper's 20, 32, 44, 56, 110 or 1202") Integer depth,
       @JsonPropertyDescription("per-channel mean subtracted inside the model (default CIFAR-10's RGB means); "
           + "one entry applies to every channel; a grey dataset with the default uses its first entry")
-          List<Double> mean,
+          @Bound(min = 0, max = 1, why = "pixel values are in [0,1]") List<Double> mean,
       @JsonPropertyDescription("per-channel standard deviation the input is divided by (default CIFAR-10's); "
           + "same rules as mean")
-          List<Double> std) {
+          @Bound(min = 0, minExclusive = true, max = 1, why = "pixel values are in [0,1]") List<Double> std) {
     public Config {
       depth = depth == null ? 20 : depth;
       if (depth < 8 || depth > 1202 || (depth - 2) % 6 != 0) {

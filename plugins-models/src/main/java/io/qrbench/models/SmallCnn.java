@@ -10,6 +10,7 @@ import ai.djl.nn.pooling.Pool;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.nn.LayerInfo;
 import io.qrbench.nn.Layers;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelProvider;
 
@@ -24,7 +25,8 @@ public final class SmallCnn implements ModelProvider<SmallCnn.Config> {
    *
    * @param width channels of the first stage (the second has twice as many)
    */
-  public record Config(@JsonPropertyDescription("channels of the first stage; the second has twice as many") Integer width) {
+  public record Config(@JsonPropertyDescription("channels of the first stage; the second has twice as many")
+      @Bound(min = 1, max = 1024, why = "16 is the default; 1024 channels is a large model already") Integer width) {
     public Config {
       width = width == null ? 16 : width;
       if (width < 1 || width > 1024) {

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelProvider;
@@ -41,9 +42,9 @@ public final class TorchScriptModel implements ModelProvider<TorchScriptModel.Co
    */
   public record Config(
       @JsonPropertyDescription("one image's shape the module takes, [channels, height, width], e.g. [3, 32, 32]; required")
-          List<Integer> inputShape,
+          @Bound(min = 1, max = 4096) List<Integer> inputShape,
       @JsonPropertyDescription("number of logits the module returns per image; required")
-          Integer classes) {
+          @Bound(min = 2, max = 100_000) Integer classes) {
     public Config {
       if (inputShape == null) {
         throw new IllegalArgumentException("input-shape is required: one image's shape, e.g. [3, 32, 32]");

@@ -1,6 +1,7 @@
 package io.qrbench.perturbations;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 
 /**
  * The settings of a noise drawn from a normal distribution ({@code gaussian}, {@code speckle}):
@@ -13,10 +14,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * @param quantizeToUint8 round the output to k/255, as a dataset stored as 8-bit images
  */
 public record NormalNoiseConfig(
-    @JsonPropertyDescription("mean of the noise (scikit-image default 0)") Double mean,
+    @JsonPropertyDescription("mean of the noise (scikit-image default 0)")
+        @Bound(min = -1, max = 1, why = "pixel values are in [0,1]") Double mean,
     @JsonPropertyDescription("variance of the noise, not the standard deviation (scikit-image default 0.01)")
-        Double var,
-    @JsonPropertyDescription("CIFAR-10-C severity 1..5 instead of mean and var") Integer severity,
+        @Bound(min = 0, max = 1, why = "pixel values are in [0,1]; scikit-image's default is 0.01") Double var,
+    @JsonPropertyDescription("CIFAR-10-C severity 1..5 instead of mean and var") @Bound(min = 1, max = 5) Integer severity,
     @JsonPropertyDescription("round the output to k/255 (half to even), like images stored as 8 bits")
         Boolean quantizeToUint8) {
   public NormalNoiseConfig {

@@ -2,6 +2,7 @@ package io.qrbench.perturbations;
 
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 import java.util.Map;
@@ -45,9 +46,9 @@ public final class PoissonNoise implements Perturbation<PoissonNoise.Config> {
    */
   public record Config(
       @JsonPropertyDescription("v in Poisson(x*v)/v; default: scikit-image's 2^ceil(log2(distinct values)) per image")
-          Double scale,
+          @Bound(min = 0, minExclusive = true, max = 1e6, why = "CIFAR-10-C uses 50 to 500") Double scale,
       @JsonPropertyDescription("CIFAR-10-C shot-noise severity 1..5 (v = 500, 250, 100, 75, 50) instead of scale")
-          Integer severity,
+          @Bound(min = 1, max = 5) Integer severity,
       @JsonPropertyDescription("round the output to k/255 (half to even), like images stored as 8 bits")
           Boolean quantizeToUint8) {
     public Config {

@@ -2,6 +2,7 @@ package io.qrbench.perturbations;
 
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 import java.util.SplittableRandom;
@@ -30,11 +31,11 @@ public final class SaltAndPepperNoise implements Perturbation<SaltAndPepperNoise
    */
   public record Config(
       @JsonPropertyDescription("probability that a value (each channel separately) is replaced (default 0.05)")
-          Double amount,
+          @Bound(min = 0, max = 1) Double amount,
       @JsonPropertyDescription("probability that a replaced value becomes 1 (salt) rather than 0 (default 0.5)")
-          Double saltVsPepper,
+          @Bound(min = 0, max = 1) Double saltVsPepper,
       @JsonPropertyDescription("CIFAR-10-C severity 1..5 (amount 0.01, 0.02, 0.03, 0.05, 0.07) instead of amount")
-          Integer severity,
+          @Bound(min = 1, max = 5) Integer severity,
       @JsonPropertyDescription("round the output to k/255 (half to even), like images stored as 8 bits")
           Boolean quantizeToUint8) {
     public Config {

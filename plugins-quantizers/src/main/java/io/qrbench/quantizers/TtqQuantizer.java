@@ -5,6 +5,7 @@ import io.qrbench.nn.LayerHook;
 import io.qrbench.quant.Granularity;
 import io.qrbench.quant.Quantized;
 import io.qrbench.quant.Ternary;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.QuantizableLayer;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,8 @@ public final class TtqQuantizer extends KernelQuantizer<TtqQuantizer.Config> {
    * @param skip roles (input, hidden, output) or layer names kept in full precision
    */
   public record Config(
-      @JsonPropertyDescription("t: |W| <= t*max|W| becomes 0 (the paper: 0.05)") Double threshold,
+      @JsonPropertyDescription("t: |W| <= t*max|W| becomes 0 (the paper: 0.05)")
+      @Bound(min = 0, max = 1, maxExclusive = true) Double threshold,
       @JsonPropertyDescription("layer or channel: one pair of scales per layer or per output channel") Granularity granularity,
       @JsonPropertyDescription("roles (input, hidden, output) or layer names kept in full precision") List<String> skip) {
     public Config {

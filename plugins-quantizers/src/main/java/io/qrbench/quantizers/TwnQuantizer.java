@@ -5,6 +5,7 @@ import io.qrbench.quant.DeltaRule;
 import io.qrbench.quant.Granularity;
 import io.qrbench.quant.Quantized;
 import io.qrbench.quant.Ternary;
+import io.qrbench.spi.Bound;
 import java.util.List;
 
 /**
@@ -20,7 +21,8 @@ public final class TwnQuantizer extends KernelQuantizer<TwnQuantizer.Config> {
    * @param skip roles (input, hidden, output) or layer names kept in full precision
    */
   public record Config(
-      @JsonPropertyDescription("factor times mean |W| (TWN: 0.7), or 'optimal' for the exact maximiser") Object delta,
+      @JsonPropertyDescription("factor times mean |W| (TWN: 0.7), or 'optimal' for the exact maximiser")
+      @Bound(min = 0, minExclusive = true, max = 10, why = "TWN uses 0.7") Object delta,
       @JsonPropertyDescription("layer or channel: one threshold and scale per layer or per output channel") Granularity granularity,
       @JsonPropertyDescription("roles (input, hidden, output) or layer names kept in full precision") List<String> skip) {
     public Config {

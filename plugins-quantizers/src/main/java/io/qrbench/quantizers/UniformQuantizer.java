@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.quant.Granularity;
 import io.qrbench.quant.Quantized;
 import io.qrbench.quant.Uniform;
+import io.qrbench.spi.Bound;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public final class UniformQuantizer extends KernelQuantizer<UniformQuantizer.Con
    * @param skip roles (input, hidden, output) or layer names kept in full precision
    */
   public record Config(
-      @JsonPropertyDescription("bits per weight, 2 to 8") Integer bits,
+      @JsonPropertyDescription("bits per weight, 2 to 8") @Bound(min = Uniform.MIN_BITS, max = Uniform.MAX_BITS) Integer bits,
       @JsonPropertyDescription("channel or layer: one scale per output channel or per layer") Granularity granularity,
       @JsonPropertyDescription("roles (input, hidden, output) or layer names kept in full precision") List<String> skip) {
     public Config {

@@ -22,14 +22,14 @@ import org.openqa.selenium.WebElement;
 /** A real run's HTML report, opened in headless Chromium: escaped, error-free, complete. */
 class HtmlReportBrowserTest {
   private static final Path SUITE = Path.of("src/test/resources/suites/html-report.yaml");
-  private static final String NAME = "<script>alert(1)</script>";
+  private static final String MARKUP = "<script>alert(1)</script>";
   private static final List<String> SECTIONS =
       List.of("summary", "study", "curves", "minimal", "models", "speed", "checks", "comparisons", "manifest");
 
   @TempDir Path dir;
 
   @Test
-  void theReportOfARealRunRendersWithoutErrorsAndShowsTheSuiteNameAsText() throws Exception {
+  void theReportOfARealRunRendersWithoutErrorsAndShowsTheSuiteDescriptionAsText() throws Exception {
     Chromium.requireInstalled(); // before the run, which a skipped test would waste
     Path out = dir.resolve("run");
     StringWriter log = new StringWriter();
@@ -44,11 +44,12 @@ class HtmlReportBrowserTest {
 
     try (Chromium browser = Chromium.start()) {
       browser.open(index);
-      assertEquals(Optional.empty(), browser.alert(), "the suite name ran as a script");
+      assertEquals(Optional.empty(), browser.alert(), "the suite description ran as a script");
       browser.screenshot(Path.of("target", "screenshots", "report.png")); // before the checks: it shows what failed
       assertEquals(List.of(), browser.consoleErrors(), "console errors");
       WebDriver page = browser.driver();
-      assertEquals(NAME, page.findElement(By.id("suite-name")).getDomProperty("textContent").strip());
+      assertEquals("html-report", page.findElement(By.id("suite-name")).getDomProperty("textContent").strip());
+      assertEquals(MARKUP, page.findElement(By.cssSelector("p.description")).getDomProperty("textContent").strip());
       assertEquals(perturbationLevels, page.findElements(By.cssSelector("#study-table tr.case-row")).size());
       for (String perturbation : List.of("gaussian", "fgsm")) {
         List<WebElement> charts = page.findElements(By.cssSelector("svg.chart[data-chart='" + perturbation + "']"));

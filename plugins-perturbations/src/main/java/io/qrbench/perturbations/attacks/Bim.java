@@ -2,6 +2,7 @@ package io.qrbench.perturbations.attacks;
 
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 
@@ -17,9 +18,10 @@ public final class Bim implements Perturbation<Bim.Config> {
    * @param steps the number of steps (default 10)
    */
   public record Config(
-      @JsonPropertyDescription("L-infinity radius, [0,1] units (8/255 = 0.0314)") Double epsilon,
-      @JsonPropertyDescription("size of each step (default 1/255)") Double step,
-      @JsonPropertyDescription("number of steps") Integer steps) {
+      @JsonPropertyDescription("L-infinity radius, [0,1] units (8/255 = 0.0314)")
+      @Bound(min = 0, max = 1, why = "pixel units: 8/255 = 0.0314; 1 is the whole pixel range") Double epsilon,
+      @JsonPropertyDescription("size of each step (default 1/255)") @Bound(min = 0, max = 1) Double step,
+      @JsonPropertyDescription("number of steps") @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY) Integer steps) {
     public Config {
       epsilon = epsilon == null ? 8 / 255.0 : epsilon;
       Steps.checkEpsilon(epsilon);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 import java.util.Arrays;
@@ -25,9 +26,12 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
    * @param bisection halvings of the last step's segment
    */
   public record Config(
-      @JsonPropertyDescription("growth of the L-infinity ball per iteration ([0,1] units; 1/255 = 0.0039)") Double step,
-      @JsonPropertyDescription("budget in steps: the largest perturbation tried is max-steps * step") Integer maxSteps,
-      @JsonPropertyDescription("halvings of the last step's segment") Integer bisection) {
+      @JsonPropertyDescription("growth of the L-infinity ball per iteration ([0,1] units; 1/255 = 0.0039)")
+      @Bound(min = 0, minExclusive = true, max = 1) Double step,
+      @JsonPropertyDescription("budget in steps: the largest perturbation tried is max-steps * step")
+      @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY) Integer maxSteps,
+      @JsonPropertyDescription("halvings of the last step's segment")
+      @Bound(min = 0, max = 52, why = "a double has 52 bits of fraction") Integer bisection) {
     public Config {
       step = step == null ? 1 / 255.0 : step;
       maxSteps = maxSteps == null ? 64 : maxSteps;

@@ -3,6 +3,7 @@ package io.qrbench.perturbations.attacks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.qrbench.spi.Bound;
 import io.qrbench.spi.ModelUnderTest.LossGradient;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
@@ -26,11 +27,14 @@ public final class Pgd implements Perturbation<Pgd.Config> {
    */
   public record Config(
       @JsonPropertyDescription("linf or l2") String norm,
-      @JsonPropertyDescription("radius of the ball, [0,1] units (linf: 8/255, l2: 0.5)") Double epsilon,
-      @JsonPropertyDescription("step size (default epsilon/4)") Double step,
-      @JsonPropertyDescription("number of steps") Integer steps,
+      @JsonPropertyDescription("radius of the ball, [0,1] units (linf: 8/255, l2: 0.5)")
+      @Bound(min = 0, max = 64, why = "pixel units: linf at most 1, the whole pixel range; l2 at most 64"
+          + " (a 3x32x32 image's diagonal is 55)") Double epsilon,
+      @JsonPropertyDescription("step size (default epsilon/4)") @Bound(min = 0, max = 64) Double step,
+      @JsonPropertyDescription("number of steps") @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY) Integer steps,
       @JsonPropertyDescription("start from a uniform point in the ball") Boolean randomStart,
-      @JsonPropertyDescription("independent runs; each image keeps the one with the highest loss") Integer restarts) {
+      @JsonPropertyDescription("independent runs; each image keeps the one with the highest loss")
+      @Bound(min = 1, max = 1000, why = Steps.WHY) Integer restarts) {
     public Config {
       norm = norm == null ? "linf" : norm.toLowerCase(Locale.ROOT);
       if (!norm.equals("linf") && !norm.equals("l2")) {
@@ -38,6 +42,9 @@ public final class Pgd implements Perturbation<Pgd.Config> {
       }
       epsilon = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
       Steps.checkEpsilon(epsilon);
+      if (norm.equals("linf") && epsilon > 1) {
+        throw new IllegalArgumentException("epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
+      }
       step = step == null ? epsilon / 4 : step;
       steps = steps == null ? 10 : steps;
       randomStart = randomStart == null || randomStart;

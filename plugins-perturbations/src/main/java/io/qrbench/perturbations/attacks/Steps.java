@@ -10,6 +10,10 @@ import java.util.SplittableRandom;
 final class Steps {
   private Steps() {}
 
+  /** The most steps an attack may take. */
+  static final int MAX_STEPS = 100_000;
+  static final String WHY = "each step is a forward and a backward pass over every image";
+
   static void checkEpsilon(double epsilon) {
     if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
       throw new IllegalArgumentException("epsilon must be a finite number >= 0, was " + epsilon);
