@@ -3,6 +3,7 @@ package io.qrbench.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.Metrics;
 import io.qrbench.result.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.Session;
@@ -31,8 +32,9 @@ class RunJournalTest {
   }
 
   private static CaseResult result(String id, String status) {
-    return new CaseResult(id, "A", id.substring(2), id.substring(2), "", Map.of(), status,
-        "ok".equals(status) ? null : "boom", null);
+    boolean ok = "ok".equals(status);
+    return new CaseResult(id, "A", id.substring(2), id.substring(2), "", Map.of(), status, ok ? null : "boom",
+        ok ? new Metrics(10, 50.0, 100.0, 5, 10, 0, 0, 0, 0, 1.0, 10.0, null, Map.of()) : null);
   }
 
   private RunResult onDisk() {
