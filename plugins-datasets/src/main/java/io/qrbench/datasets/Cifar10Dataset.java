@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.spi.DataFile;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
+import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -71,6 +73,11 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
   @Override
   public Class<Config> configType() {
     return Config.class;
+  }
+
+  @Override
+  public Optional<ModelInput> input(Config config) {
+    return Optional.of(new ModelInput(3, CifarFormat.SIDE, CifarFormat.SIDE, CifarFormat.CLASSES.size()));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.qrbench.ConfigException;
 import io.qrbench.spi.DataFile;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
+import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,6 +77,11 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
   @Override
   public Class<Config> configType() {
     return Config.class;
+  }
+
+  @Override
+  public Optional<ModelInput> input(Config config) {
+    return Optional.of(new ModelInput(1, SIDE, SIDE, CLASSES.size()));
   }
 
   @Override

@@ -98,6 +98,14 @@ class Cifar10DatasetTest {
   }
 
   @Test
+  void theDeclaredInputIsWhatOpeningGives() throws IOException {
+    data.writeBins(tmp.resolve("mine"));
+    ImageDataset d = offline().open(folder(tmp.resolve("mine")), Split.TEST);
+    assertEquals(new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
+        offline().input(folder(tmp.resolve("mine"))).orElseThrow());
+  }
+
+  @Test
   void aFolderMayHoldTheArchivesSubfolder() throws IOException {
     data.writeBins(tmp.resolve("mine/cifar-10-batches-bin"));
     assertHolds(offline().open(folder(tmp.resolve("mine")), Split.TEST), "test_batch.bin");

@@ -90,6 +90,14 @@ class FashionMnistDatasetTest {
   }
 
   @Test
+  void theDeclaredInputIsWhatOpeningGives() throws IOException {
+    Path dir = write(tmp.resolve("shape"), false);
+    ImageDataset d = noSystemCopy().open(folder(dir), Split.TEST);
+    assertEquals(new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
+        noSystemCopy().input(folder(dir)).orElseThrow());
+  }
+
+  @Test
   void readsGzippedIdxFiles() throws IOException {
     Path dir = write(tmp.resolve("gz"), true);
     assertHolds(noSystemCopy().open(folder(dir), Split.TRAIN), trainImages, trainLabels);
