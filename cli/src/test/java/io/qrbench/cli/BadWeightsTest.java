@@ -85,6 +85,26 @@ class BadWeightsTest {
     return c;
   }
 
+  /** The file with its embedded metadata changed (a forged or hand-edited header), its parameters kept. */
+  private static Maker metadata(String fileName, Path from, java.util.function.Consumer<Map<String, Object>> change) {
+    return d -> {
+      byte[] all = Files.readAllBytes(from);
+      int len = java.nio.ByteBuffer.wrap(all, 6, 4).getInt(); // after the 6-byte magic
+      Map<String, Object> meta = JSON.readValue(Arrays.copyOfRange(all, 10, 10 + len),
+          new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+      change.accept(meta);
+      byte[] head = JSON.writeValueAsBytes(meta);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.write(all, 0, 6);
+      out.write(java.nio.ByteBuffer.allocate(4).putInt(head.length).array());
+      out.write(head);
+      out.write(all, 10 + len, all.length - 10 - len);
+      return Files.write(d.resolve(fileName), out.toByteArray());
+    };
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private static Maker torchscript(Map<String, String> edits) {
     return d -> TorchScriptEdits.edit(TorchScriptEdits.TINY, d.resolve("model.pt"), edits);
   }
@@ -106,6 +126,15 @@ class BadWeightsTest {
             "is damaged or truncated: the SHA-256 of its parameters is"),
         new Case("one flipped byte in the metadata", "model: " + CNN, bytes("w.params", b -> flip(b, 10), params),
             "is damaged: its metadata is not readable JSON"),
+        new Case("metadata with a value of the wrong type", "model: " + CNN,
+            metadata("w.params", params, m -> m.put("classes", List.of(1))), "its metadata's 'classes' has the wrong type"),
+        new Case("metadata without its checksum", "model: " + CNN,
+            metadata("w.params", params, m -> m.put("sha256", null)), "its metadata lacks the checksum"),
+        new Case("metadata forged as a ResNet-20's", "model: {id: resnet-cifar, depth: 20}",
+            metadata("w.params", params, m -> {
+              m.put("architecture", "resnet-cifar");
+              m.put("modelConfig", Map.of("depth", 20, "mean", List.of(0.4914, 0.4822, 0.4465), "std", List.of(0.247, 0.2435, 0.2616)));
+            }), "cannot load weights from"),
         new Case("another architecture's", "model: {id: resnet-cifar, depth: 8}", bytes("w.params", b -> b, params),
             "architecture: the file holds 'small-cnn', the suite asks for 'resnet-cifar'"),
         new Case("another width", "model: {id: small-cnn, width: 16}", bytes("w.params", b -> b, params),

@@ -139,8 +139,11 @@ public final class WeightsFile {
       return new Loaded(c.metadata(), extra.length == 0 ? null : NDList.decode(manager, extra));
     } catch (MalformedModelException | IOException | RuntimeException e) {
       throw new ConfigException("cannot load weights from " + file + " (" + c.metadata().architecture() + " "
-          + c.metadata().modelConfig() + "): " + e.getMessage()
-          + "; the file was saved for a different model configuration", e);
+          + c.metadata().modelConfig() + "): " + (e.getMessage() == null ? "its parameters do not fit the model"
+              // DJL names the block by its Java class: the simple name is what a user recognises
+              : e.getMessage().strip().lines().findFirst().orElse("").replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z]\\w*)", "$1"))
+          + "; the file was saved for a different model configuration than its metadata says"
+          + "\n    fix: name weights saved for this model, or train it again", e);
     }
   }
 
@@ -217,6 +220,10 @@ public final class WeightsFile {
     WeightsMetadata meta;
     try {
       meta = json.readValue(Arrays.copyOfRange(all, head, head + len), WeightsMetadata.class);
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) { // its message names Java types
+      throw new ConfigException("weights file " + file + " is damaged: its metadata's '" + e.getPath().stream()
+          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+          .collect(java.util.stream.Collectors.joining(".")) + "' has the wrong type" + AGAIN, e);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new ConfigException("weights file " + file + " is damaged: its metadata is not readable JSON ("
           + e.getOriginalMessage().lines().findFirst().orElse("") + ")" + AGAIN, e);
