@@ -190,14 +190,16 @@ final class Cifar10Sources {
       }
       Md5Check.Result r = check(file, "the cache");
       if (!r.ok()) {
-        Corrupt c = new Corrupt(file, r.actual(), md5(name));
-        corrupt.add(c);
-        log.accept("cached " + file + " is corrupt or partial (MD5 " + r.actual() + ", expected "
-            + md5(name) + "); fetching it again");
-        missing.add(c.describe());
+        corrupt.add(new Corrupt(file, r.actual(), md5(name)));
+        log.accept("cached " + file + " is corrupt or partial (MD5 " + r.actual() + ", expected " + md5(name) + ")");
       }
     }
-    return missing.isEmpty() ? null : "cache " + dir + ": lacks " + String.join(", ", missing);
+    List<String> wrong = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      wrong.add("lacks " + String.join(", ", missing));
+    }
+    corrupt.forEach(c -> wrong.add(c.describe()));
+    return wrong.isEmpty() ? null : "cache " + dir + ": " + String.join("; ", wrong);
   }
 
   private String fromRemote(Source source, boolean download, List<String> names, Consumer<String> log) {
