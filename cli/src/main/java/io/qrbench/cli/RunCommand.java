@@ -64,6 +64,7 @@ final class RunCommand implements Callable<Integer> {
     if (limit != null) {
       suite = suite.withLimit(limit);
     }
+    io.qrbench.runner.WeightsValidation.check(suite); // bad weights are bad input: exit 2 before anything is written
     Path outDir = out != null ? out : defaultOut(suite.name());
     PrintWriter console = spec.commandLine().getOut();
     console.printf("qrbench: running suite '%s' -> %s%n", suite.name(), outDir);

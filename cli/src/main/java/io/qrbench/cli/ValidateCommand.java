@@ -1,6 +1,7 @@
 package io.qrbench.cli;
 
 import io.qrbench.registry.PluginRegistry;
+import io.qrbench.runner.WeightsValidation;
 import io.qrbench.suite.Suite;
 import io.qrbench.suite.SuiteLoader;
 import io.qrbench.suite.TrainingSpec;
@@ -32,10 +33,11 @@ final class ValidateCommand implements Callable<Integer> {
       return Main.OK;
     }
     Suite suite = new SuiteLoader(PluginRegistry.discover()).load(suiteFile);
+    int weights = WeightsValidation.check(suite);
     int levels = suite.perturbations().stream().mapToInt(p -> p.levels().size()).sum();
     spec.commandLine().getOut().printf(
-        "%s: suite '%s' is valid: %d model(s), %d perturbation(s) with %d level(s), %d case(s), %d check(s); dataset '%s' (%s%s)%n",
-        suiteFile, suite.name(), suite.models().size(), suite.perturbations().size(), levels,
+        "%s: suite '%s' is valid: %d model(s) (%d weights file(s) loaded and checked), %d perturbation(s) with %d level(s), %d case(s), %d check(s); dataset '%s' (%s%s)%n",
+        suiteFile, suite.name(), suite.models().size(), weights, suite.perturbations().size(), levels,
         levels * suite.models().size(), suite.checks().size(), suite.dataset().provider().id(),
         suite.dataset().split().name().toLowerCase(java.util.Locale.ROOT),
         suite.dataset().limit() == null ? "" : ", first " + suite.dataset().limit() + " images");

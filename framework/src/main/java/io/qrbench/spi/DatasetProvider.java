@@ -20,6 +20,17 @@ public interface DatasetProvider<C extends Record> extends Plugin<C> {
   ImageDataset open(C config, Split split);
 
   /**
+   * The images' shape and the class count, when the configuration alone tells them, so that
+   * {@code qrbench validate} can check models and weights against the data without reading or
+   * downloading it. Empty (the default) when only {@link #open} can tell; validate then opens it.
+   *
+   * @param config the bound configuration
+   */
+  default java.util.Optional<ModelInput> input(C config) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Makes sure the data is available locally (downloading, converting and verifying it as
    * needed), for {@code qrbench data fetch}. The default does nothing: generated or local data.
    *

@@ -48,6 +48,41 @@ public final class MetadataCheck {
     }
   }
 
+  /**
+   * A packed file holds kernels already quantized: evaluated under another quantizer, or under the
+   * same one with other settings, its numbers would be reported under a name they do not have.
+   *
+   * @throws ConfigException naming the quantizer the file was packed with and the fix
+   */
+  public static void checkPacked(Path file, WeightsMetadata meta, PluginConfig quantizer) {
+    Map<String, Object> wanted = ConfigMaps.of(quantizer.config());
+    Map<String, Object> have = meta.quantizerConfig() == null ? Map.of() : meta.quantizerConfig();
+    List<String> diffs = new ArrayList<>();
+    if (!quantizer.id().equals(meta.quantizer())) {
+      diffs.add("the file was packed by '" + meta.quantizer() + "', the suite evaluates it as '" + quantizer.id() + "'");
+    } else {
+      for (Map.Entry<String, Object> e : wanted.entrySet()) {
+        if (!same(have.get(e.getKey()), e.getValue())) {
+          diffs.add(e.getKey() + ": the file was packed with " + have.get(e.getKey()) + ", the suite asks for "
+              + e.getValue());
+        }
+      }
+    }
+    if (!diffs.isEmpty()) {
+      throw new ConfigException("packed weights " + file + " do not fit the suite's quantizer: "
+          + String.join("; ", diffs) + "\n    fix: set the model's quantizer: " + flow(meta.quantizer(), have)
+          + " as the file was packed, or name the full-precision .params and let the suite quantize it");
+    }
+  }
+
+  /** A quantizer as a suite writes it: {@code {id: twn, delta: 0.7, skip: [input, output]}}. */
+  static String flow(String id, Map<String, Object> config) {
+    StringBuilder sb = new StringBuilder("{id: ").append(id);
+    config.forEach((k, v) -> sb.append(", ").append(k).append(": ")
+        .append(v instanceof List<?> l ? l.toString() : v == null ? "null" : v.toString().toLowerCase(java.util.Locale.ROOT)));
+    return sb.append('}').toString();
+  }
+
   /** Numbers compare by value (YAML's 20 and JSON's 20.0 are the same depth). */
   private static boolean same(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {

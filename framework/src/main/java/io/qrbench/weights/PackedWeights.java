@@ -76,20 +76,9 @@ public final class PackedWeights {
     return file.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(file, MAGIC.length), MAGIC);
   }
 
-  /** Splits a packed file into metadata and container; checks the checksum. */
+  /** Splits a packed file into metadata and container (the caller checks the checksum). */
   static WeightsFile.Contents read(Path file, byte[] all, ObjectMapper json) {
-    int len = ByteBuffer.wrap(all, MAGIC.length, 4).getInt();
-    int start = MAGIC.length + 4;
-    if (len < 0 || start + len > all.length) {
-      throw new ConfigException(file + " is truncated (metadata runs past the end of the file); quantize it again");
-    }
-    WeightsMetadata meta;
-    try {
-      meta = json.readValue(Arrays.copyOfRange(all, start, start + len), WeightsMetadata.class);
-    } catch (IOException e) {
-      throw new ConfigException(file + " has unreadable metadata: " + e.getMessage(), e);
-    }
-    return new WeightsFile.Contents(meta, Arrays.copyOfRange(all, start + len, all.length));
+    return WeightsFile.split(file, all, MAGIC.length, json);
   }
 
   /** Sets every parameter of {@code block} from a packed container; returns the hook state. */

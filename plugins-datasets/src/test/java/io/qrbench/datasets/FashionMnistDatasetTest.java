@@ -90,6 +90,14 @@ class FashionMnistDatasetTest {
   }
 
   @Test
+  void theDeclaredInputIsWhatOpeningGives() throws IOException {
+    Path dir = write(tmp.resolve("shape"), false);
+    ImageDataset d = noSystemCopy().open(folder(dir), Split.TEST);
+    assertEquals(new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
+        noSystemCopy().input(folder(dir)).orElseThrow());
+  }
+
+  @Test
   void readsGzippedIdxFiles() throws IOException {
     Path dir = write(tmp.resolve("gz"), true);
     assertHolds(noSystemCopy().open(folder(dir), Split.TRAIN), trainImages, trainLabels);
@@ -132,11 +140,46 @@ class FashionMnistDatasetTest {
   @Test
   void missingDataSaysHowToInstallIt() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> noSystemCopy().open(folder(tmp.resolve("nothing")), Split.TEST));
+        () -> noSystemCopy().open(new FashionMnistDataset.Config(null), Split.TEST));
     String m = e.getMessage();
-    assertTrue(m.contains(tmp.resolve("nothing") + " (folder:): does not exist"), m);
     assertTrue(m.contains("usr-share-datasets-fashion-mnist (Debian's dataset-fashion-mnist): does not exist"), m);
     assertTrue(m.contains("apt-get install dataset-fashion-mnist") && m.contains("set folder:"), m);
+  }
+
+  @Test
+  void aFolderThatDoesNotExistIsAFileOrIsEmptyIsAnErrorNamingTheFilesExpected() throws IOException {
+    Path missing = tmp.resolve("nothing");
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    for (Path p : List.of(missing, file, empty)) {
+      String m = assertThrows(IllegalArgumentException.class, () -> folder(p)).getMessage();
+      assertTrue(m.startsWith("folder " + p + " "), m);
+      assertTrue(m.contains("t10k-images-idx3-ubyte") && m.contains("train-labels-idx1-ubyte"), m);
+      assertTrue(m.contains("fix: ") && m.contains("leave folder: out"), m);
+    }
+  }
+
+  @Test
+  void aFolderLackingTheSplitsFilesIsAnErrorNotAFallBackToDebiansPackage() throws IOException {
+    Path system = write(tmp.resolve("usr-share-datasets-fashion-mnist"), true);
+    Path dir = write(tmp.resolve("mine"), false);
+    Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new FashionMnistDataset(List.of(system)).open(folder(dir), Split.TEST));
+    String m = e.getMessage();
+    assertTrue(m.startsWith("Fashion-MNIST folder " + dir + " (folder:) lacks t10k-labels-idx1-ubyte"), m);
+    assertTrue(m.contains("fix: "), m);
+  }
+
+  @Test
+  void aFlippedByteInAGzippedFileIsCaughtByItsCrc() throws IOException {
+    Path dir = write(tmp.resolve("gz"), true);
+    Path f = dir.resolve("t10k-images-idx3-ubyte.gz");
+    byte[] bytes = Files.readAllBytes(f);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(f, bytes);
+    ConfigException e = assertThrows(ConfigException.class, () -> noSystemCopy().open(folder(dir), Split.TEST));
+    assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("fix:"), e.getMessage());
   }
 
   @Test

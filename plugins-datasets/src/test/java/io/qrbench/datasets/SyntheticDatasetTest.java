@@ -32,6 +32,14 @@ class SyntheticDatasetTest {
   }
 
   @Test
+  void theDeclaredInputIsWhatOpeningGives() {
+    SyntheticDataset.Config c = new SyntheticDataset.Config(5, 5, null, null);
+    ImageDataset d = PROVIDER.open(c, Split.TEST);
+    assertEquals(new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
+        PROVIDER.input(c).orElseThrow());
+  }
+
+  @Test
   void theSameSeedGivesTheSameImagesAndSplitsDiffer() {
     SyntheticDataset.Config c = new SyntheticDataset.Config(50, 50, null, 3L);
     ImageDataset a = PROVIDER.open(c, Split.TEST);

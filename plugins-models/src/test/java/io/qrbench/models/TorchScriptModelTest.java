@@ -117,7 +117,8 @@ class TorchScriptModelTest {
       ModelInput fiveClasses = new ModelInput(3, 32, 32, 5);
       ConfigException module = assertThrows(ConfigException.class, () -> build(new TorchScriptModel.Config(List.of(3, 32, 32), 5),
           fiveClasses, owner, resource("tiny_classifier.pt")));
-      assertTrue(module.getMessage().contains("(1, 10)") && module.getMessage().contains("expected (1, 5)"), module.getMessage());
+      assertTrue(module.getMessage().contains("returns shape (2, 10)") && module.getMessage().contains("expected (2, 5)"),
+          module.getMessage());
     }
   }
 
@@ -131,7 +132,8 @@ class TorchScriptModelTest {
       ModelInput grey = new ModelInput(1, 32, 32, 10);
       ConfigException module = assertThrows(ConfigException.class, () -> build(new TorchScriptModel.Config(List.of(1, 32, 32), 10),
           grey, owner, resource("tiny_classifier.pt")));
-      assertTrue(module.getMessage().contains("fails on one image"), module.getMessage());
+      assertTrue(module.getMessage().contains("fails for a batch of zeros of shape (2, 1, 32, 32)"), module.getMessage());
+      assertTrue(module.getMessage().contains("3 channels") && !module.getMessage().contains("Traceback"), module.getMessage());
     }
   }
 
@@ -153,6 +155,21 @@ class TorchScriptModelTest {
       ConfigException e = assertThrows(ConfigException.class, () -> build(CIFAR_CONFIG, Models.CIFAR, owner, junk));
       assertTrue(e.getMessage().contains(junk.toString()) && e.getMessage().contains("torch.jit.save"), e.getMessage());
     }
+  }
+
+  @Test
+  void anErrorRaisedInTheScriptIsReportedByItsLastLineWithoutTheTraceback() {
+    String engine = """
+        The following operation failed in the TorchScript interpreter.
+        Traceback of TorchScript (most recent call last):
+          File "code/__torch__.py", line 16, in forward
+            ops.prim.RaiseException("the module refuses", "builtins.RuntimeError")
+            ~~~~~~~~~~~~~~~~~~~~~~~ <--- HERE
+        builtins.RuntimeError: the module refuses
+        """;
+    assertEquals("the module raised RuntimeError: the module refuses",
+        TorchScriptModel.scriptError(new IllegalStateException(engine)));
+    assertEquals("the engine gave no reason", TorchScriptModel.scriptError(new IllegalStateException()));
   }
 
   @Test
