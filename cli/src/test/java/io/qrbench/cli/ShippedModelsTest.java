@@ -13,6 +13,7 @@ import io.qrbench.spi.DataFile;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.PluginKind;
 import io.qrbench.suite.ConfigMaps;
+import io.qrbench.testing.MachineRequirement;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every model shipped under {@code models/} evaluated clean on all 10,000 CIFAR-10 test images by
  * {@code qrbench run}: each reproduces, image for image, the top-1 and top-5 its metadata records
  * (training's own test evaluation), and a packed file the numbers of the weights it was packed from.
- * CI fetches CIFAR-10 first; where it is missing this test fails saying how to get it, unless
- * {@code -Dqrbench.allowMissingData=true} (or {@code QRBENCH_ALLOW_MISSING_DATA=true}) says that
- * data may be absent, and then it is reported skipped with the reason.
+ * CI fetches CIFAR-10 first and fails this test without it; elsewhere missing data skips it with
+ * the reason ({@link MachineRequirement}).
  */
 class ShippedModelsTest {
   static final Path MODELS = Path.of("..", "models");
@@ -76,20 +75,16 @@ class ShippedModelsTest {
     assertTrue(wrong.isEmpty(), String.join("\n", wrong));
   }
 
-  /** Fails, or with leave to, skips visibly, when CIFAR-10 is not in the data cache. */
+  /** Skips visibly (fails in CI) when CIFAR-10 is not in the data cache; fails when it is there but corrupt. */
   private static void requireCifar10() {
     DatasetProvider<?> cifar = PluginRegistry.discover().get(PluginKind.DATASET, "cifar10", DatasetProvider.class);
     Optional<DataFile> test = files(cifar).stream().filter(f -> f.name().equals("test_batch.bin")).findFirst();
-    if (test.isPresent() && test.get().verified()) {
-      return;
+    if (test.isPresent() && test.get().present() && !test.get().verified()) {
+      fail(test.get().path() + " fails its MD5 check; delete it and run 'bin/qrbench data fetch cifar10'");
     }
-    String where = test.map(f -> f.path() + (f.present() ? " fails its MD5 check" : " is missing")).orElse("CIFAR-10's test file is missing");
-    String why = "CIFAR-10 is not in the qrbench data cache: " + where;
-    if (Boolean.getBoolean("qrbench.allowMissingData") || "true".equalsIgnoreCase(System.getenv("QRBENCH_ALLOW_MISSING_DATA"))) {
-      System.err.println("ShippedModelsTest skipped: " + why + " (qrbench.allowMissingData is set)");
-      Assumptions.abort(why + " (skipped: qrbench.allowMissingData is set)");
-    }
-    fail(why + "; run 'bin/qrbench data fetch cifar10' (or set -Dqrbench.allowMissingData=true to skip the tests on real data)");
+    MachineRequirement.require(test.isPresent() && test.get().verified(),
+        "CIFAR-10 is not in the qrbench data cache (" + test.map(f -> f.path().toString()).orElse("test_batch.bin") + ")",
+        "run 'bin/qrbench data fetch cifar10' to test the shipped models");
   }
 
   private static <C extends Record> List<DataFile> files(DatasetProvider<C> p) {
