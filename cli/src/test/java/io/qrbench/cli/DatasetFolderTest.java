@@ -71,4 +71,20 @@ class DatasetFolderTest {
     assertTrue(r.err().contains("fix: "), r::toString);
     assertFalse(Files.exists(dir.resolve("out")), "run wrote nothing");
   }
+
+  @Test
+  void aTrainingOnAFolderLackingTheSplitsFileLeavesNoOutputFolder() throws IOException {
+    Path data = Files.createDirectories(dir.resolve("part"));
+    Files.write(data.resolve("test_batch.bin"), new byte[0]);
+    Path spec = Files.writeString(dir.resolve("spec.yaml"), """
+        name: folder-train
+        model: small-cnn
+        dataset: {id: cifar10, folder: %s}
+        epochs: 1
+        """.formatted(data));
+    CliRunner r = CliRunner.run("train", spec.toString(), "--out", dir.resolve("out").toString());
+    assertEquals(2, r.exitCode(), r::toString);
+    assertTrue(r.err().contains("lacks data_batch_1.bin"), r::toString);
+    assertFalse(Files.exists(dir.resolve("out")), "train wrote nothing");
+  }
 }

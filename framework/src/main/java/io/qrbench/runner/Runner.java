@@ -87,9 +87,11 @@ public final class Runner {
    */
   public RunResult run(Suite suite, Options options) {
     long start = System.nanoTime();
+    // the data first: a dataset that cannot be opened is bad input, and leaves no output folder behind
+    ImageDataset data = Invoke.open(suite.dataset().provider(), suite.dataset().split());
     try (FolderLock lock = FolderLock.acquire(options.outDir(), "qrbench run " + suite.file(), listener::info)) {
       removeStaleTemporaries(options.outDir());
-      return run(suite, options, start);
+      return run(suite, options, start, data);
     }
   }
 
@@ -105,7 +107,7 @@ public final class Runner {
     }
   }
 
-  private RunResult run(Suite suite, Options options, long start) {
+  private RunResult run(Suite suite, Options options, long start, ImageDataset data) {
     Path resultsFile = options.outDir().resolve(RESULTS_FILE);
     Map<String, String> digests = suite.weightsDigests(); // reads every weights file: once per run
     String fingerprint = suite.fingerprint(digests);
@@ -113,7 +115,6 @@ public final class Runner {
     Resumed resumed = previous(suite, digests, fingerprint, definition, options, resultsFile);
     RunResult previous = resumed == null ? null : resumed.kept();
     EnvironmentInfo env = environment();
-    ImageDataset data = Invoke.open(suite.dataset().provider(), suite.dataset().split());
     ImageDataset evalData = LimitedDataset.of(data, suite.dataset().limit());
     SuiteInfo info = new SuiteInfo(suite.name(), suite.description(), suite.file(), suite.seed(),
         suite.dataset().limit(), suite.dataset().provider().id(),

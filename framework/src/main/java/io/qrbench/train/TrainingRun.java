@@ -70,6 +70,9 @@ public final class TrainingRun {
    * @throws QrbenchException when a file cannot be saved (a full disk), saying what was kept
    */
   public Result run(TrainingSpec spec, Options options) {
+    // the data first: a dataset that cannot be opened is bad input, and leaves no output folder behind
+    ImageDataset trainFull = Invoke.open(spec.dataset(), Split.TRAIN);
+    ImageDataset testFull = Invoke.open(spec.dataset(), Split.TEST);
     try (FolderLock lock = FolderLock.acquire(options.outDir(), "qrbench train " + spec.file(), listener::info)) {
       try {
         List<Path> removed = AtomicFiles.removeStaleTemporaries(options.outDir());
@@ -81,11 +84,11 @@ public final class TrainingRun {
         listener.info("could not remove the temporary files left in " + options.outDir() + ": "
             + IoErrors.describe(e, options.outDir()));
       }
-      return train(spec, options);
+      return train(spec, options, trainFull, testFull);
     }
   }
 
-  private Result train(TrainingSpec spec, Options options) {
+  private Result train(TrainingSpec spec, Options options, ImageDataset trainFull, ImageDataset testFull) {
     Path ckpt = options.outDir().resolve(CHECKPOINT);
     boolean resuming = options.resume() && Files.isRegularFile(ckpt);
     if (Files.exists(ckpt) && !options.resume() && !options.overwrite()) {
@@ -95,9 +98,8 @@ public final class TrainingRun {
     if (options.resume() && !resuming) {
       listener.info("nothing to resume in " + options.outDir() + "; starting from the beginning");
     }
-    ImageDataset trainFull = Invoke.open(spec.dataset(), Split.TRAIN);
     ImageDataset train = LimitedDataset.of(trainFull, spec.limit());
-    ImageDataset test = LimitedDataset.of(Invoke.open(spec.dataset(), Split.TEST), spec.testLimit());
+    ImageDataset test = LimitedDataset.of(testFull, spec.testLimit());
     ModelInput input = new ModelInput(train.channels(), train.height(), train.width(), train.classNames().size());
     Layers layers = Invoke.trainingHook(spec.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
     Engine.getInstance().setRandomSeed((int) (spec.seed() ^ (spec.seed() >>> 32)));
