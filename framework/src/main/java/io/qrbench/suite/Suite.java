@@ -6,7 +6,6 @@ import io.qrbench.check.Check;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.qrbench.util.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,12 +90,13 @@ public record Suite(
   public String definition() {
     String content;
     try {
-      JsonNode tree = new YAMLMapper().readTree(source);
+      // read as the loader reads it: aliases and merge keys resolved, so only what they stand for counts
+      JsonNode tree = YamlReader.parse(String.valueOf(file), source).root();
       if (tree instanceof ObjectNode o) {
         o.remove(List.of("description", "checks", "reports"));
       }
       content = new ObjectMapper().writeValueAsString(tree);
-    } catch (java.io.IOException e) {
+    } catch (java.io.IOException | SuiteException e) {
       content = source; // a loaded suite parses; should it not, the text itself is the definition
     }
     return HexFormat.of().formatHex(Sha256.digest().digest((content + settings()).getBytes(StandardCharsets.UTF_8)));

@@ -330,6 +330,11 @@ class SuiteLoaderTest {
     assertNotEquals(base.definition(), load(yaml.replace("batch-size: 16", "batch-size: 17")).definition());
     assertNotEquals(base.definition(), base.withSeed(8).definition());
     assertNotEquals(base.definition(), base.withLimit(10).definition());
+    // an alias stands for its anchor's value: written either way, the suite is the same
+    String anchored = yaml.replace("name: demo", "name: &suite demo").replace("amount: [0.01, 0.05]",
+        "amount: [0.01, 0.05]\n    name: *suite");
+    String spelled = yaml.replace("amount: [0.01, 0.05]", "amount: [0.01, 0.05]\n    name: demo");
+    assertEquals(load(spelled).definition(), load(anchored).definition(), "aliases are resolved");
   }
 
   @Test
