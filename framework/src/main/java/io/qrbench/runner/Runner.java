@@ -478,8 +478,12 @@ public final class Runner {
     }
   }
 
-  private static String describe(Throwable e) {
+  /** What went wrong in words: the message, or for an exception without one (a bug), what it was. */
+  static String describe(Throwable e) {
     String msg = e.getMessage();
-    return e instanceof QrbenchException ? msg : e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    if (msg != null && !msg.isBlank()) {
+      return msg.strip();
+    }
+    return "an unexpected " + e.getClass().getSimpleName() + " in qrbench (a bug: please report it with the run's log)";
   }
 }

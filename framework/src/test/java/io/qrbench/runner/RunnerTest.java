@@ -452,4 +452,11 @@ class RunnerTest {
       assertEquals(expected, m.macsPerImage(), "loading weights changes nothing");
     }
   }
+
+  @Test
+  void aCaseFailureIsDescribedInWordsNotByItsJavaClass() {
+    assertEquals("weight 0 is not finite", Runner.describe(new IllegalArgumentException("weight 0 is not finite")));
+    String bug = Runner.describe(new NullPointerException());
+    assertTrue(bug.contains("NullPointerException") && bug.contains("a bug"), bug);
+  }
 }
