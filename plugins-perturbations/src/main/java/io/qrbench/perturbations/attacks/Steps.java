@@ -31,7 +31,7 @@ final class Steps {
   /** An L-infinity step: x + step * sign(g), with {@link #sign} ignoring rounding noise. */
   static NDArray linfStep(NDArray x, NDArray g, float step) {
     try (NDScope scope = new NDScope()) {
-      NDArray out = x.add(sign(g).mul(step));
+      NDArray out = x.add(signAboveNoise(g).mul(step));
       NDScope.unregister(out);
       return out;
     }
@@ -43,10 +43,15 @@ final class Steps {
    */
   static NDArray sign(NDArray g) {
     try (NDScope scope = new NDScope()) {
-      NDArray out = g.sign().mul(aboveNoise(g).toType(g.getDataType(), false));
+      NDArray out = signAboveNoise(g);
       NDScope.unregister(out);
       return out;
     }
+  }
+
+  /** {@link #sign} without a scope of its own (a nested scope would not free its result). */
+  private static NDArray signAboveNoise(NDArray g) {
+    return g.sign().mul(aboveNoise(g).toType(g.getDataType(), false));
   }
 
   /** True where |g| exceeds {@link #ZERO_TOLERANCE} times the largest |g| of its image. */

@@ -22,8 +22,9 @@ import java.util.SplittableRandom;
  * dense layer reading filter c for class c, its logits multiplied by {@code scale}. At the default
  * 1000 the logit margins are in the hundreds, so the float32 softmax is exactly one-hot. Its
  * weights are fixed (seeded by shape, not by the engine), and it ignores the outer ring of pixels,
- * whose gradient is then exactly zero. It initialises itself, so a suite names a placeholder
- * weights file.
+ * whose gradient is then exactly zero. Its 6 filters are a count whose input gradient PyTorch's
+ * oneDNN kernels got wrong on an AVX-512 machine, differently at each thread count, unless the
+ * framework pads the channels. It initialises itself, so a suite names a placeholder weights file.
  */
 public final class ConfidentNet implements ModelProvider<ConfidentNet.Config> {
 
