@@ -202,6 +202,12 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
     }
   }
 
+  /**
+   * One forward and one backward pass. The loss terms come from the logits in double precision
+   * ({@link LogOdds}), and the backward pass carries the direction q - onehot(y), whose entries
+   * reach -1 however confident the model is, instead of the float32 softmax gradient, which is
+   * exactly zero (or denormal, its sign then set by the summation order) for confident images.
+   */
   @Override
   public LossGradient lossGradient(NDArray images, NDArray labels) {
     try (NDScope scope = new NDScope();
@@ -209,10 +215,19 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
       NDArray x = images.duplicate();
       x.setRequiresGradient(true);
       NDArray logits = block().forward(store, new NDList(x), false).singletonOrThrow();
-      NDArray loss = logits.logSoftmax(1).mul(labels.oneHot(input.classes())).sum(new int[] {1}).neg();
-      gc.backward(loss.sum());
-      LossGradient out = new LossGradient(loss.stopGradient(), logits.stopGradient(), x.getGradient().duplicate());
-      NDScope.unregister(out.loss(), out.logits(), out.gradient());
+      int n = Math.toIntExact(logits.getShape().get(0));
+      LogOdds terms = LogOdds.of(logits.stopGradient().toType(DataType.FLOAT32, false).toFloatArray(),
+          labels.toType(DataType.INT32, false).toIntArray(), input.classes());
+      NDManager m = images.getManager();
+      NDArray w = m.create(terms.logitDirection(), new Shape(n, input.classes())).toType(logits.getDataType(), false);
+      gc.backward(logits.mul(w).sum());
+      float[] loss = new float[n];
+      for (int i = 0; i < n; i++) {
+        loss[i] = (float) terms.loss()[i];
+      }
+      LossGradient out = new LossGradient(m.create(loss), logits.stopGradient(), m.create(terms.logOdds()),
+          x.getGradient().duplicate());
+      NDScope.unregister(out.loss(), out.logits(), out.logOdds(), out.direction());
       return out;
     }
   }

@@ -1,6 +1,9 @@
 package io.qrbench.spi;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * The handle a perturbation gets on the model being benchmarked. It always runs the model in
@@ -27,22 +30,53 @@ public interface ModelUnderTest {
   NDArray logits(NDArray images);
 
   /**
-   * The cross-entropy loss of each image with respect to {@code labels}, and its gradient with
-   * respect to the images. Each image's gradient is the gradient of its own loss (losses are
-   * summed, not averaged, over the batch).
+   * The cross-entropy loss of each image with respect to {@code labels}, its gradient with respect
+   * to the images, and the direction of that gradient in a form that cannot underflow. Each image's
+   * gradient is the gradient of its own loss (losses are summed, not averaged, over the batch).
+   *
+   * <p>Attacks should step along {@link LossGradient#direction()} and compare images by
+   * {@link LossGradient#logOdds()}: for an image the model is sure of, the float32 softmax is
+   * exactly one-hot, so the cross-entropy rounds to a constant and its gradient to zero or to
+   * denormals whose signs change with the summation order (another thread count, another machine).
    *
    * @param images (N, C, H, W) float32 in [0,1]
    * @param labels (N) integer labels
-   * @return the per-image losses and the input gradient
+   * @return the per-image losses, the input gradient and its direction
    */
   LossGradient lossGradient(NDArray images, NDArray labels);
 
   /**
-   * A per-image loss and the gradient of that loss with respect to the input.
+   * A per-image loss and its gradient with respect to the input. With z the logits and y the label,
+   * logOdds = log((1 - p_y) / p_y) = logsumexp over j != y of z_j, minus z_y; the cross-entropy is
+   * log(1 + e^logOdds), increasing in it, and its gradient is (1 - p_y) times the direction, image
+   * by image.
    *
-   * @param loss (N) cross-entropy of each image
+   * @param loss (N) float32 cross-entropy of each image, computed from the logits in double precision
    * @param logits (N, classes) logits of the forward pass that produced the loss
-   * @param gradient (N, C, H, W) d loss / d images
+   * @param logOdds (N) float64 log-odds against the true label: orders images as the loss does, and
+   *     unlike the loss never rounds to a constant for confident images
+   * @param direction (N, C, H, W) float32 d logOdds / d images: a positive multiple of d loss / d
+   *     images, image by image, carried back from the logits as q - onehot(y) (q the softmax over
+   *     the other classes), which has an entry of -1 however confident the model is
    */
-  record LossGradient(NDArray loss, NDArray logits, NDArray gradient) {}
+  record LossGradient(NDArray loss, NDArray logits, NDArray logOdds, NDArray direction) {
+
+    /**
+     * d loss / d images, (N, C, H, W) float32, computed when asked: (1 - p_y) direction, which is
+     * zero for images whose 1 - p_y is below float32's range. Steps that use only its sign or its
+     * normalised value should use {@link #direction()}.
+     */
+    public NDArray gradient() {
+      long[] column = new long[direction.getShape().dimension()];
+      Arrays.fill(column, 1);
+      column[0] = direction.getShape().get(0);
+      try (NDScope scope = new NDScope()) {
+        // 1 - p_y = 1 / (1 + e^-logOdds): neither cancels nor loses range in double precision
+        NDArray errorProbability = logOdds.neg().exp().add(1).pow(-1).toType(direction.getDataType(), false);
+        NDArray out = direction.mul(errorProbability.reshape(new Shape(column)));
+        NDScope.unregister(out);
+        return out;
+      }
+    }
+  }
 }

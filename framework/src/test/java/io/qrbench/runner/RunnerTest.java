@@ -288,7 +288,8 @@ class RunnerTest {
       m.logits(xy[0]);
       assertEquals(before + 1, bm.getManagedArrays().size(), "a forward pass keeps its logits only");
       m.lossGradient(xy[0], xy[1]);
-      assertEquals(before + 4, bm.getManagedArrays().size(), "a gradient pass keeps loss, logits and gradient only");
+      assertEquals(before + 5, bm.getManagedArrays().size(),
+          "a gradient pass keeps loss, logits, log-odds and direction only");
     }
   }
 

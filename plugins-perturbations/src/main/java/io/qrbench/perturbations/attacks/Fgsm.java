@@ -8,7 +8,9 @@ import io.qrbench.spi.PerturbationContext;
 
 /**
  * The fast gradient sign method (Goodfellow et al. 2015): x' = clip(x + epsilon * sign(grad_x
- * loss)) with the cross-entropy of the true label, the model in inference mode.
+ * loss)) with the cross-entropy of the true label, the model in inference mode. The sign is taken
+ * of the gradient's direction, which does not underflow for confident images, ignoring components
+ * within rounding noise ({@link Steps#sign}).
  */
 public final class Fgsm implements Perturbation<Fgsm.Config> {
 
@@ -41,7 +43,7 @@ public final class Fgsm implements Perturbation<Fgsm.Config> {
     if (config.epsilon() == 0) {
       return ctx.images();
     }
-    NDArray g = ctx.model().lossGradient(ctx.images(), ctx.labels()).gradient();
-    return ctx.images().add(g.sign().mul(config.epsilon().floatValue())).clip(0f, 1f);
+    NDArray g = ctx.model().lossGradient(ctx.images(), ctx.labels()).direction();
+    return Steps.linfStep(ctx.images(), g, config.epsilon().floatValue()).clip(0f, 1f);
   }
 }

@@ -67,7 +67,7 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
     NDArray after = x0;  // per image: the first iterate misclassified (or the last one tried)
     NDArray x = x0;
     for (int k = 1; k <= config.maxSteps() && !all(fooled); k++) {
-      NDArray g = ctx.model().lossGradient(x, ctx.labels()).gradient();
+      NDArray g = ctx.model().lossGradient(x, ctx.labels()).direction();
       NDArray next = Steps.projectLinf(Steps.linfStep(x, g, step), x0, k * step);
       boolean[] now = wrong(ctx, next);
       boolean[] fresh = new boolean[n];

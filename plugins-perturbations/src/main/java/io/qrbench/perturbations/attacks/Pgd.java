@@ -12,8 +12,9 @@ import java.util.Locale;
 /**
  * Projected gradient descent (Madry et al. 2018): from a uniform random start in the epsilon-ball,
  * {@code steps} gradient steps of size {@code step}, each projected back onto the ball and [0,1].
- * L-infinity steps along sign(grad), L2 steps along grad / ||grad||. With several restarts, each
- * image keeps the restart with the highest loss. Without a random start this is BIM.
+ * L-infinity steps along sign(grad), L2 steps along grad / ||grad|| (of the gradient's direction,
+ * rounding noise ignored: {@link Steps}). With several restarts, each image keeps the restart with
+ * the highest loss. Without a random start this is BIM.
  */
 public final class Pgd implements Perturbation<Pgd.Config> {
 
@@ -92,7 +93,7 @@ public final class Pgd implements Perturbation<Pgd.Config> {
     for (int r = 0; r < restarts; r++) {
       NDArray x = randomStart ? Steps.randomStart(ctx, eps, linf, r) : x0;
       for (int s = 0; s < steps; s++) {
-        NDArray g = ctx.model().lossGradient(x, ctx.labels()).gradient();
+        NDArray g = ctx.model().lossGradient(x, ctx.labels()).direction();
         x = linf ? Steps.projectLinf(Steps.linfStep(x, g, step), x0, eps)
             : Steps.projectL2(Steps.l2Step(x, g, step), x0, eps);
       }
@@ -100,16 +101,14 @@ public final class Pgd implements Perturbation<Pgd.Config> {
         return x;
       }
       LossGradient lg = ctx.model().lossGradient(x, ctx.labels());
+      // the log-odds order images as the loss does, without the loss's rounding to 0 when confident
       if (best == null) {
         best = x;
-        bestLoss = lg.loss();
+        bestLoss = lg.logOdds();
       } else {
-        NDArray better = lg.loss().gt(bestLoss);
-        long[] dims = new long[x.getShape().dimension()];
-        java.util.Arrays.fill(dims, 1);
-        dims[0] = ctx.batchSize();
-        best = NDArrays.where(better.reshape(new ai.djl.ndarray.types.Shape(dims)).broadcast(x.getShape()), x, best);
-        bestLoss = NDArrays.where(better, lg.loss(), bestLoss);
+        NDArray better = lg.logOdds().gt(bestLoss);
+        best = NDArrays.where(better.reshape(Steps.column(x.getShape())).broadcast(x.getShape()), x, best);
+        bestLoss = NDArrays.where(better, lg.logOdds(), bestLoss);
       }
     }
     return best;
