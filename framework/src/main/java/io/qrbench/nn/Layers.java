@@ -15,6 +15,7 @@ import io.qrbench.spi.QuantizableLayer;
  * The one way models make their convolution and dense layers, so that a quantizer can reach every
  * kernel: with a {@link LayerHook} that supplies a transform, a layer computes with the transformed
  * kernel (straight-through in training, hard in evaluation); without, it is DJL's plain layer.
+ * Convolutions compute through {@link PaddedConvolution}, whose input gradients are right.
  * Records every layer it made, for reports.
  */
 public final class Layers {
@@ -57,7 +58,7 @@ public final class Layers {
         .optPadding(new Shape(padding, padding))
         .optBias(bias);
     Optional<WeightTransform> t = hook.transformFor(info);
-    return record(info, t, t.<Block>map(x -> new TransformedConv2d(b, x)).orElseGet(b::build));
+    return record(info, t, t.<Block>map(x -> new TransformedConv2d(b, x)).orElseGet(() -> new PaddedConvolution.Conv2d(b)));
   }
 
   /**

@@ -24,6 +24,6 @@ final class TransformedConv2d extends Conv2d {
     NDArray kernel = training
         ? Scoped.onInputManager(input, latent, () -> transform.apply(latent, true))
         : cache.get(input, latent, () -> transform.apply(latent, false));
-    return conv2d(input, kernel, b, stride, padding, dilation, groups);
+    return PaddedConvolution.conv2d(input, kernel, b, stride, padding, dilation, groups);
   }
 }
