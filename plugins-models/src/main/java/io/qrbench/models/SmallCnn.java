@@ -1,5 +1,6 @@
 package io.qrbench.models;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -55,11 +56,19 @@ public final class SmallCnn implements ModelProvider<SmallCnn.Config> {
     int w = config.width();
     Layers layers = context.layers();
     return new SequentialBlock()
-        .add(new LambdaBlock(x -> new ai.djl.ndarray.NDList(x.singletonOrThrow().sub(0.5f).mul(4f)), "normalise"))
+        .add(new LambdaBlock(x -> new ai.djl.ndarray.NDList(centre(x.singletonOrThrow())), "normalise"))
         .add(stage(layers.conv2d("stage1.conv", LayerInfo.Role.INPUT, w, 3, 1, 1, false)))
         .add(stage(layers.conv2d("stage2.conv", LayerInfo.Role.HIDDEN, 2 * w, 3, 1, 1, false)))
         .add(Pool.globalAvgPool2dBlock())
         .add(layers.linear("classifier", LayerInfo.Role.OUTPUT, context.input().classes(), true));
+  }
+
+  /**
+   * (x - 0.5) * 4, the 4 made by the engine: {@code mul(4f)} would read it from a direct buffer that
+   * is freed once {@code mul} returns, yet backward reads it when x needs a gradient (an attack's).
+   */
+  private static NDArray centre(NDArray x) {
+    return x.sub(0.5f).mul(x.getManager().full(new Shape(), 4f, x.getDataType()));
   }
 
   private static Block stage(Block conv) {
