@@ -28,6 +28,7 @@ import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
+import io.qrbench.testing.FreedDirectMemory;
 import io.qrbench.train.AugmentSpec;
 import io.qrbench.train.OptimizerSpec;
 import io.qrbench.train.ScheduleSpec;

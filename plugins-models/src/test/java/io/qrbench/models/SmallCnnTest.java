@@ -14,6 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.qrbench.spi.ModelInput;
+import io.qrbench.testing.FreedDirectMemory;
 import org.junit.jupiter.api.Test;
 
 class SmallCnnTest {

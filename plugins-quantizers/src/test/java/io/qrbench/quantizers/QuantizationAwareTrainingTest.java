@@ -19,11 +19,7 @@ import io.qrbench.nn.LayerInfo;
 import io.qrbench.nn.Layers;
 import io.qrbench.quant.Granularity;
 import io.qrbench.spi.QuantizableLayer;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.ref.PhantomReference;
-import java.lang.ref.Reference;
-import java.lang.ref.ReferenceQueue;
+import io.qrbench.testing.FreedDirectMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -64,8 +60,9 @@ class QuantizationAwareTrainingTest {
         float[] gWn;
         try (GradientCollector gc = nm.getEngine().newGradientCollector()) {
           NDArray y = dense.forward(new ParameterStore(nm, false), new NDList(x), true).singletonOrThrow();
-          reuseFreedDirectMemory(); // backward must not read memory the forward pass let go of
+          List<java.nio.ByteBuffer> garbage = FreedDirectMemory.overwrite(); // backward must not read freed memory
           gc.backward(y.mul(r).sum());
+          java.lang.ref.Reference.reachabilityFence(garbage);
           gLatent = q.get(0).weight().getArray().getGradient().toFloatArray();
           gWp = wp.getArray().getGradient().toFloatArray();
           gWn = wn.getArray().getGradient().toFloatArray();
@@ -113,52 +110,6 @@ class QuantizationAwareTrainingTest {
         }
       }
     }
-  }
-
-  /**
-   * Frees every unreachable direct buffer, then fills fresh ones of similar sizes with garbage, so
-   * a tensor still pointing into a freed buffer would read it.
-   */
-  private static void reuseFreedDirectMemory() {
-    collectUntilDirectBuffersStopShrinking();
-    List<java.nio.ByteBuffer> keep = new ArrayList<>();
-    for (int size = 16; size <= 4096; size *= 2) {
-      for (int k = 0; k < 24; k++) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(size);
-        while (b.hasRemaining()) {
-          b.put((byte) 0x7f);
-        }
-        keep.add(b);
-      }
-    }
-  }
-
-  /** Full collections until one frees no more direct buffers: waits for events, not for a time. */
-  private static void collectUntilDirectBuffersStopShrinking() {
-    BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-        .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
-    long before;
-    do {
-      before = direct.getCount();
-      fullCollection();
-    } while (direct.getCount() < before);
-  }
-
-  /**
-   * A full collection that returns once the reference handler has handed over what it found: an
-   * unreachable sentinel reaches its queue in the pass that runs the direct buffers' cleaners.
-   */
-  private static void fullCollection() {
-    ReferenceQueue<Object> queue = new ReferenceQueue<>();
-    PhantomReference<Object> sentinel = new PhantomReference<>(new Object(), queue);
-    try {
-      do {
-        System.gc();
-      } while (queue.remove(1_000) == null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    Reference.reachabilityFence(sentinel);
   }
 
   /** (L(s + h) - L(s - h)) / 2h for scale {@code s[index]}, evaluated without gradients. */

@@ -1,4 +1,4 @@
-package io.qrbench.models;
+package io.qrbench.testing;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -14,11 +14,11 @@ import java.util.List;
  * and small arrays with 0x7f bytes (3.4e38 as a float), so a tensor still pointing into a freed
  * buffer reads garbage instead of the value it had.
  */
-final class FreedDirectMemory {
+public final class FreedDirectMemory {
   private FreedDirectMemory() {}
 
   /** Returns the filled buffers: keep them reachable until the code under test has read memory. */
-  static List<ByteBuffer> overwrite() {
+  public static List<ByteBuffer> overwrite() {
     BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
         .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
     long before;
