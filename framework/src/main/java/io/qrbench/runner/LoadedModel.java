@@ -210,24 +210,41 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    */
   @Override
   public LossGradient lossGradient(NDArray images, NDArray labels) {
+    int[] y = labels.toType(DataType.INT32, false).toIntArray();
+    LogOdds[] terms = new LogOdds[1];
+    ObjectiveGradient g = objectiveGradient(images, (z, classes, dz) -> {
+      terms[0] = LogOdds.of(z, y, classes);
+      System.arraycopy(terms[0].logitDirection(), 0, dz, 0, dz.length);
+      return terms[0].logOdds();
+    });
+    float[] loss = new float[y.length];
+    for (int i = 0; i < y.length; i++) {
+      loss[i] = (float) terms[0].loss()[i];
+    }
+    NDManager m = images.getManager();
+    return new LossGradient(m.create(loss), g.logits(), m.create(terms[0].logOdds()), g.gradient());
+  }
+
+  @Override
+  public ObjectiveGradient objectiveGradient(NDArray images, LogitObjective objective) {
     try (NDScope scope = new NDScope();
         GradientCollector gc = images.getManager().getEngine().newGradientCollector()) {
       NDArray x = images.duplicate();
       x.setRequiresGradient(true);
       NDArray logits = block().forward(store, new NDList(x), false).singletonOrThrow();
+      float[] z = logits.stopGradient().toType(DataType.FLOAT32, false).toFloatArray();
+      int classes = input.classes();
+      float[] dz = new float[z.length];
+      double[] values = objective.evaluate(z, classes, dz);
       int n = Math.toIntExact(logits.getShape().get(0));
-      LogOdds terms = LogOdds.of(logits.stopGradient().toType(DataType.FLOAT32, false).toFloatArray(),
-          labels.toType(DataType.INT32, false).toIntArray(), input.classes());
-      NDManager m = images.getManager();
-      NDArray w = m.create(terms.logitDirection(), new Shape(n, input.classes())).toType(logits.getDataType(), false);
-      gc.backward(logits.mul(w).sum());
-      float[] loss = new float[n];
-      for (int i = 0; i < n; i++) {
-        loss[i] = (float) terms.loss()[i];
+      if (values.length != n) {
+        throw new IllegalStateException("the objective returned " + values.length + " values for " + n + " images");
       }
-      LossGradient out = new LossGradient(m.create(loss), logits.stopGradient(), m.create(terms.logOdds()),
-          x.getGradient().duplicate());
-      NDScope.unregister(out.loss(), out.logits(), out.logOdds(), out.direction());
+      // dz comes from Java data: it must outlive the backward pass, which reads it (it does: the scope holds it)
+      NDArray w = images.getManager().create(dz, new Shape(n, classes)).toType(logits.getDataType(), false);
+      gc.backward(logits.mul(w).sum());
+      ObjectiveGradient out = new ObjectiveGradient(logits.stopGradient(), values, x.getGradient().duplicate());
+      NDScope.unregister(out.logits(), out.gradient());
       return out;
     }
   }

@@ -46,6 +46,40 @@ public interface ModelUnderTest {
   LossGradient lossGradient(NDArray images, NDArray labels);
 
   /**
+   * The input gradient of an objective of each image's logits that the caller defines (a margin,
+   * the DLR loss, the difference of two logits): one forward pass, the objective and its gradient
+   * with respect to the logits computed by {@code objective} from that pass's logits (in Java, so
+   * in any precision), then one backward pass that carries them to the images. Each image's
+   * gradient is that of its own objective.
+   *
+   * @param images (N, C, H, W) float32 in [0,1]
+   * @param objective the objective of each image and its gradient with respect to the logits
+   * @return the logits, the objective's values and its input gradient
+   */
+  ObjectiveGradient objectiveGradient(NDArray images, LogitObjective objective);
+
+  /** A function of each image's logits whose gradient with respect to the images an attack wants. */
+  @FunctionalInterface
+  interface LogitObjective {
+    /**
+     * @param logits (N x classes) row-major, from one forward pass
+     * @param classes the number of classes
+     * @param dLogits (N x classes) row-major, to be filled with d objective_i / d logits_i
+     * @return the objective of each image, N values
+     */
+    double[] evaluate(float[] logits, int classes, float[] dLogits);
+  }
+
+  /**
+   * What {@link #objectiveGradient} computed.
+   *
+   * @param logits (N, classes) logits of the forward pass
+   * @param values the objective of each image, as the objective returned it
+   * @param gradient (N, C, H, W) float32 d objective_i / d image_i
+   */
+  record ObjectiveGradient(NDArray logits, double[] values, NDArray gradient) {}
+
+  /**
    * A per-image loss and its gradient with respect to the input. With z the logits and y the label,
    * logOdds = log((1 - p_y) / p_y) = logsumexp over j != y of z_j, minus z_y; the cross-entropy is
    * log(1 + e^logOdds), increasing in it, and its gradient is (1 - p_y) times the direction, image

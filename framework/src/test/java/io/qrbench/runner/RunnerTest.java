@@ -19,6 +19,7 @@ import io.qrbench.result.RunResult;
 import io.qrbench.spi.EmptyConfig;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelInput;
+import io.qrbench.spi.ModelUnderTest;
 import io.qrbench.spi.ModelUnderTest.LossGradient;
 import io.qrbench.suite.Suite;
 import io.qrbench.suite.SuiteLoader;
@@ -215,6 +216,41 @@ class RunnerTest {
         new SuiteLoader(FakePlugins.registry()).parse("r.yaml", yaml.replace("size: 40", "size: 41"), dir),
         new Runner.Options(out, true, false)));
     assertTrue(other.getMessage().contains("different suite"), other.getMessage());
+  }
+
+  @Test
+  void objectiveGradientCarriesTheCallersLogitGradientBackToTheImages() {
+    try (LoadedModel m = new LoadedModel("lin", TinyLinearModel.plain(INPUT), INPUT);
+        NDManager bm = m.manager().newSubManager()) {
+      m.freeze(true);
+      ImageDataset data = new TinyDataset().open(new TinyDataset.Config(6), io.qrbench.spi.Split.TEST);
+      NDArray[] xy = new Batches(data, 6).load(bm, null, 0, 6);
+      float[] seen = new float[18];
+      // objective of image i: z_(i mod 3) - 2 z_((i + 1) mod 3), so its input gradient is w_a - 2 w_b
+      ModelUnderTest.ObjectiveGradient og = m.objectiveGradient(xy[0], (z, classes, dz) -> {
+        System.arraycopy(z, 0, seen, 0, z.length);
+        double[] v = new double[z.length / classes];
+        for (int i = 0; i < v.length; i++) {
+          int a = i % classes;
+          int b = (i + 1) % classes;
+          dz[i * classes + a] = 1;
+          dz[i * classes + b] = -2;
+          v[i] = z[i * classes + a] - 2.0 * z[i * classes + b];
+        }
+        return v;
+      });
+      assertArrayEquals(m.logits(xy[0]).toFloatArray(), og.logits().toFloatArray(), 1e-6f);
+      assertArrayEquals(seen, og.logits().toFloatArray(), 0f, "the objective saw this pass's logits");
+      float[] w = weight(m, "weight");
+      float[] g = og.gradient().toFloatArray();
+      int d = 192;
+      for (int i = 0; i < 6; i++) {
+        assertEquals(seen[i * 3 + i % 3] - 2.0 * seen[i * 3 + (i + 1) % 3], og.values()[i], 1e-9);
+        for (int j = 0; j < d; j++) {
+          assertEquals(w[(i % 3) * d + j] - 2 * w[((i + 1) % 3) * d + j], g[i * d + j], 1e-6, "image " + i + ", pixel " + j);
+        }
+      }
+    }
   }
 
   @Test

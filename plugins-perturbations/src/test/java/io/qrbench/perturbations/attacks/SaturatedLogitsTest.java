@@ -179,6 +179,11 @@ class SaturatedLogitsTest {
       return m.logits(images);
     }
 
+    @Override
+    public ObjectiveGradient objectiveGradient(NDArray images, LogitObjective objective) {
+      return m.objectiveGradient(images, objective);
+    }
+
     /**
      * Adds to each component a few ulps of itself and of its image's largest component, with seeded
      * signs: where the exact value is zero, one order of summation gives 0 and another +-2^-21 max.
