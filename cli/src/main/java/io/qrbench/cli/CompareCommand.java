@@ -4,7 +4,7 @@ import io.qrbench.ConfigException;
 import io.qrbench.reports.stats.Holm;
 import io.qrbench.reports.stats.PairedComparison;
 import io.qrbench.result.CaseResult;
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.qrbench.cli;
 
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
-import io.qrbench.Version;
-import io.qrbench.util.IoErrors;
+import io.qrbench.util.Version;
+import io.qrbench.io.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;

@@ -2,7 +2,7 @@ package io.qrbench.cli;
 
 import io.qrbench.ConfigException;
 import io.qrbench.registry.PluginRegistry;
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.PluginKind;
 import io.qrbench.runner.Reports;

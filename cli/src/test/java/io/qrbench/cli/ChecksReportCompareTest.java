@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import io.qrbench.cli.testplugins.HangOnce;
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.runner.RunListener;
 import io.qrbench.runner.Runner;

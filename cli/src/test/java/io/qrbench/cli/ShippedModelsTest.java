@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.result.CaseResult;
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.DataFile;
 import io.qrbench.spi.DatasetProvider;

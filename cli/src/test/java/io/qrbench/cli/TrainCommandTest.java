@@ -3,7 +3,7 @@ package io.qrbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;

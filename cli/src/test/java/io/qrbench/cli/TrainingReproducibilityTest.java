@@ -21,7 +21,7 @@ import io.qrbench.quantizers.TwnQuantizer;
 import io.qrbench.quantizers.UniformQuantizer;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.runner.LoadedModel;
 import io.qrbench.spi.ImageDataset;

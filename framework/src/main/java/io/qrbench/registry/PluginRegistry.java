@@ -3,14 +3,23 @@ package io.qrbench.registry;
 import io.qrbench.PluginException;
 import io.qrbench.spi.Plugin;
 import io.qrbench.spi.PluginKind;
+import io.qrbench.spi.SpiVersion;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 
 /**
@@ -38,8 +47,15 @@ public final class PluginRegistry {
     for (PluginKind kind : PluginKind.values()) {
       List<Plugin<?>> plugins = new ArrayList<>();
       try {
-        for (Object p : ServiceLoader.load(kind.type(), loader)) {
-          plugins.add((Plugin<?>) p);
+        Iterator<? extends ServiceLoader.Provider<?>> providers =
+            ServiceLoader.load(kind.type(), loader).stream().iterator();
+        while (providers.hasNext()) {
+          ServiceLoader.Provider<?> provider = providers.next();
+          // the version is read from the class's jar before the plugin is instantiated, so that
+          // a plugin built for another SPI fails here with both versions, not later with a
+          // NoSuchMethodError from somewhere inside a run
+          checkSpiVersion(kind, provider.type());
+          plugins.add((Plugin<?>) provider.get());
         }
       } catch (ServiceConfigurationError e) {
         throw new PluginException(
@@ -50,6 +66,46 @@ public final class PluginRegistry {
       found.put(kind, plugins);
     }
     return of(found);
+  }
+
+  /**
+   * Refuses a plugin class whose jar declares an SPI version this qrbench can't run (see {@link
+   * SpiVersion}). Classes from a directory (a build's {@code target/classes}, an IDE) are accepted.
+   */
+  static void checkSpiVersion(PluginKind kind, Class<?> type) {
+    Path jar = jarOf(type);
+    if (jar == null) {
+      return;
+    }
+    String declared;
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Manifest manifest = file.getManifest();
+      declared = manifest == null
+          ? null
+          : manifest.getMainAttributes().getValue(SpiVersion.MANIFEST_ATTRIBUTE);
+    } catch (IOException e) {
+      throw new PluginException(
+          "cannot read the manifest of " + jar + " (the jar of " + kind.label() + " plugin "
+              + type.getName() + "): " + e.getMessage(), e);
+    }
+    String why = SpiVersion.incompatibility(declared);
+    if (why != null) {
+      throw new PluginException(
+          "refusing " + kind.label() + " plugin " + type.getName() + " from " + jar + ": " + why);
+    }
+  }
+
+  private static Path jarOf(Class<?> type) {
+    CodeSource source = type.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      return null;
+    }
+    try {
+      Path path = Path.of(source.getLocation().toURI());
+      return Files.isRegularFile(path) ? path : null;
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Builds a registry from explicit plugin lists, with the same checks as discovery. */

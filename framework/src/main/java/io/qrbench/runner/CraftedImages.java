@@ -3,7 +3,7 @@ package io.qrbench.runner;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.qrbench.util.AtomicFiles;
+import io.qrbench.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -147,7 +147,7 @@ final class CraftedImages {
       AtomicFiles.write(file(from), bytes.toByteArray());
     } catch (IOException e) {
       throw new io.qrbench.QrbenchException("cannot store the crafted images: "
-          + io.qrbench.util.IoErrors.describe(e, file(from)), e);
+          + io.qrbench.io.IoErrors.describe(e, file(from)), e);
     }
   }
 

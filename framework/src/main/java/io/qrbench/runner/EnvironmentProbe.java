@@ -1,7 +1,7 @@
 package io.qrbench.runner;
 
 import ai.djl.engine.Engine;
-import io.qrbench.Version;
+import io.qrbench.util.Version;
 import io.qrbench.result.EnvironmentInfo;
 import java.io.IOException;
 import java.nio.file.Files;

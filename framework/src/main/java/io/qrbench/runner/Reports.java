@@ -30,7 +30,7 @@ public final class Reports {
         }
       } catch (IOException e) {
         throw new QrbenchException("report '" + report.id() + "' could not be written to " + outDir + ": "
-            + io.qrbench.util.IoErrors.describe(e, outDir) + "; " + io.qrbench.util.IoErrors.fix(e)
+            + io.qrbench.io.IoErrors.describe(e, outDir) + "; " + io.qrbench.io.IoErrors.fix(e)
             + "write the reports again with 'qrbench report'", e);
       }
     }

@@ -4,7 +4,7 @@ import io.qrbench.train.AugmentSpec;
 import io.qrbench.train.OptimizerSpec;
 import io.qrbench.train.ScheduleSpec;
 import io.qrbench.train.TrainingPlan;
-import io.qrbench.util.Sha256;
+import io.qrbench.io.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;

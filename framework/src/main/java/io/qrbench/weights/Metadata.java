@@ -1,6 +1,6 @@
 package io.qrbench.weights;
 
-import io.qrbench.Version;
+import io.qrbench.util.Version;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.suite.ConfigMaps;
 import io.qrbench.suite.PluginConfig;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.qrbench.ConfigException;
 import io.qrbench.quant.PackedTensor;
 import io.qrbench.quant.Packing;
-import io.qrbench.util.AtomicFiles;
+import io.qrbench.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -54,7 +54,7 @@ public final class PostTrainingQuantization {
       }
       WeightsMetadata quantized = new WeightsMetadata(meta.architecture(), meta.modelConfig(), quantizer.id(),
           io.qrbench.suite.ConfigMaps.of(quantizer.config()), meta.dataset(), meta.inputShape(), meta.classes(),
-          null, null, meta.epochs(), meta.seed(), io.qrbench.Version.get(), Instant.now().toString(), null,
+          null, null, meta.epochs(), meta.seed(), io.qrbench.util.Version.get(), Instant.now().toString(), null,
           "post-training " + quantizer.id() + " of " + weights.getFileName());
       return new Result(summary, PackedWeights.save(m.block(), packed, m.hook().parameters(), quantized, out));
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.Session;
 import io.qrbench.result.SuiteInfo;

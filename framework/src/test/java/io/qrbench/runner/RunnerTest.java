@@ -14,7 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.qrbench.ConfigException;
 import io.qrbench.result.CaseResult;
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.EmptyConfig;
 import io.qrbench.spi.ImageDataset;

@@ -14,7 +14,7 @@ import io.qrbench.suite.SuiteLoader;
 import io.qrbench.suite.TrainingSpec;
 import io.qrbench.suite.TrainingSpecLoader;
 import io.qrbench.testing.FakePlugins;
-import io.qrbench.util.FullDisk;
+import io.qrbench.io.FullDisk;
 import io.qrbench.weights.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Files;

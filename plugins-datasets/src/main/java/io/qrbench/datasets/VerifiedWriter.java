@@ -1,6 +1,6 @@
 package io.qrbench.datasets;
 
-import io.qrbench.util.AtomicFiles;
+import io.qrbench.io.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,7 +3,7 @@ package io.qrbench.reports;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.EmptyConfig;
 import io.qrbench.spi.ReportWriter;
-import io.qrbench.util.AtomicFiles;
+import io.qrbench.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

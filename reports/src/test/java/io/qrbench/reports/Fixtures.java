@@ -6,7 +6,7 @@ import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.ModelCost;
 import io.qrbench.result.ModelResult;
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;

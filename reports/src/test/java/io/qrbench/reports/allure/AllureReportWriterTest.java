@@ -14,7 +14,7 @@ import io.qrbench.result.CheckResult;
 import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.ModelResult;
-import io.qrbench.result.ResultsJson;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SuiteInfo;
 import io.qrbench.spi.PluginKind;

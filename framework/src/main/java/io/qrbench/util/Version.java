@@ -1,4 +1,4 @@
-package io.qrbench;
+package io.qrbench.util;
 
 import java.io.IOException;
 import java.io.InputStream;

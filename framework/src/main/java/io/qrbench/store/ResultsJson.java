@@ -1,11 +1,12 @@
-package io.qrbench.result;
+package io.qrbench.store;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.qrbench.ConfigException;
-import io.qrbench.util.AtomicFiles;
+import io.qrbench.io.AtomicFiles;
+import io.qrbench.result.RunResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.qrbench.reports;
+package io.qrbench.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +8,6 @@ import io.qrbench.ConfigException;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.Metrics;
-import io.qrbench.result.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SuiteInfo;
 import java.nio.file.Files;

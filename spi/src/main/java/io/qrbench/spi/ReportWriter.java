@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Writes finished results in some format. Writers see only finished results and must write
- * atomically (a temporary file renamed into place; see {@code io.qrbench.util.AtomicFiles}).
+ * atomically (a temporary file renamed into place; see {@code io.qrbench.io.AtomicFiles}).
  *
  * @param <C> the writer's configuration record
  */

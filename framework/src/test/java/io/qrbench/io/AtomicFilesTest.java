@@ -1,4 +1,4 @@
-package io.qrbench.util;
+package io.qrbench.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

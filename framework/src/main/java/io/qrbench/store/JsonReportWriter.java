@@ -1,14 +1,13 @@
-package io.qrbench.reports;
+package io.qrbench.store;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.qrbench.result.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.ReportWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The canonical, schema-versioned JSON record of a run. */
+/** The canonical, schema-versioned JSON record of a run: the `json` report, built in because the framework owns results.json. */
 public final class JsonReportWriter implements ReportWriter<JsonReportWriter.Config> {
 
   /**

@@ -1,4 +1,4 @@
-package io.qrbench.util;
+package io.qrbench.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package io.qrbench.result;
+package io.qrbench.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qrbench.ConfigException;

@@ -1,4 +1,4 @@
-package io.qrbench.util;
+package io.qrbench.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -147,7 +147,7 @@ public final class AtomicFiles {
   /**
    * Deletes the temporary files (and folders) this class leaves behind when a process is killed
    * while writing, anywhere in {@code dir}. Call it only while {@code dir} is locked
-   * ({@link FolderLock}): a live writer's temporary file would go too.
+   * (qrbench's folder lock): a live writer's temporary file would go too.
    *
    * @return the paths deleted
    */
