@@ -18,6 +18,8 @@ final class JavaLinearModel implements ModelUnderTest {
   long imagesQueried;
   /** Calls of {@link #logits} so far. */
   int calls;
+  /** Calls of {@link #objectiveGradient} so far. */
+  int gradientCalls;
 
   JavaLinearModel(double[][] weights, double[] bias, boolean gradients) {
     this.weights = weights;
@@ -66,6 +68,7 @@ final class JavaLinearModel implements ModelUnderTest {
 
   @Override
   public ObjectiveGradient objectiveGradient(NDArray images, LogitObjective objective) {
+    gradientCalls++;
     if (!gradients) {
       throw new UnsupportedOperationException("this model has no gradient");
     }

@@ -167,6 +167,7 @@ class SquareTest {
           total += q;
         }
         assertEquals(model.imagesQueried, total, 0.0, norm + ": fooled images are not queried again");
+        assertEquals(0, model.gradientCalls, norm + ": never asks for a gradient");
       }
     }
   }
