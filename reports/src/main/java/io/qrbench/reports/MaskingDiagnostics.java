@@ -105,7 +105,8 @@ final class MaskingDiagnostics {
     for (String m : models) {
       List<Attack> attacks = r.cases().stream().filter(c -> c.model().equals(m) && c.ok() && c.metrics() != null)
           .map(c -> attack(c, sources, models)).filter(a -> a != null).toList();
-      out.put(m, List.of(blackBox(attacks), monotone(attacks), largeEpsilon(attacks, classes(r)), moreEffort(attacks)));
+      out.put(m, List.of(blackBox(attacks), monotone(attacks), largeEpsilon(attacks, knownClasses(r)),
+          moreEffort(attacks)));
     }
     return out;
   }
@@ -190,7 +191,8 @@ final class MaskingDiagnostics {
         + "with epsilon beyond sampling error");
   }
 
-  private static Finding largeEpsilon(List<Attack> attacks, int classes) {
+  private static Finding largeEpsilon(List<Attack> attacks, boolean known) {
+    int classes = 10;
     List<Attack> linf = attacks.stream()
         .filter(a -> !a.transfer() && ITERATIVE.contains(a.id()) && a.norm().equals("linf")).toList();
     if (linf.isEmpty()) {
@@ -207,7 +209,8 @@ final class MaskingDiagnostics {
     String where = large ? "at " + eps(strongest) + " (\u2265 64/255)"
         : "at the suite\u2019s largest L\u221e epsilon, " + eps(strongest) + " (it has none \u2265 64/255)";
     String numbers = "the strongest iterative attack " + where + ", " + strongest.label() + ", against chance "
-        + Fmt.pct(chance) + "% (" + classes + " classes; sampling limit " + Fmt.fixed(limit, 1) + "%)";
+        + Fmt.pct(chance) + "% (" + classes + " classes" + (known ? "" : ", assumed: the results do not record the "
+        + "dataset's") + "; sampling limit " + Fmt.fixed(limit, 1) + "%)";
     if (strongest.accuracy() > limit) {
       return new Finding(Check.LARGE_EPSILON, Status.FLAG, numbers + ": above chance"
           + (large ? ", where an unmasked model is at chance or below" : "; a larger epsilon would tell more"));
@@ -353,8 +356,12 @@ final class MaskingDiagnostics {
     return out;
   }
 
-  /** The dataset's class count: 10 for the datasets qrbench ships, and taken as 10 otherwise. */
-  static int classes(RunResult r) {
-    return 10;
+  /**
+   * True when the dataset is one of those qrbench ships, all of 10 classes; the results do not
+   * record a class count, so for others chance is taken as 10% and the finding says so.
+   */
+  static boolean knownClasses(RunResult r) {
+    String d = r.suite() == null || r.suite().dataset() == null ? "" : r.suite().dataset().toLowerCase(Locale.ROOT);
+    return d.startsWith("cifar10") || d.contains("mnist") || d.equals("synthetic");
   }
 }

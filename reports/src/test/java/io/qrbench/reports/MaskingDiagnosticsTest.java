@@ -102,6 +102,9 @@ class MaskingDiagnosticsTest {
         c("Q", "bim", "bim", 25, "epsilon", 64 / 255.0)), "Q", Check.LARGE_EPSILON);
     assertStatus(Status.FLAG, large);
     assertTrue(large.text().contains("(\u2265 64/255)") && large.text().contains("bim (25.0%)"), large.text());
+    assertTrue(large.text().contains("10 classes, assumed"), "no suite, no dataset: " + large.text());
+    Finding cifar = finding(run("name: s\n", c("Q", "pgd", "pgd", 30, "epsilon", 64 / 255.0)), "Q", Check.LARGE_EPSILON);
+    assertTrue(cifar.text().contains("(10 classes; sampling limit 11.9%)"), cifar.text());
     Finding atChance = finding(run(null, c("Q", "pgd", "pgd", 11, "epsilon", 80 / 255.0)), "Q", Check.LARGE_EPSILON);
     assertStatus(Status.PASS, atChance); // 11% is within sampling error of 10% on 1000 images (limit 11.9%)
     Finding largest = finding(run(null, c("Q", "pgd", "pgd", 50, "epsilon", 4 / 255.0),
