@@ -213,7 +213,8 @@ final class MaskingDiagnostics {
         + "dataset's") + "; sampling limit " + Fmt.fixed(limit, 1) + "%)";
     if (strongest.accuracy() > limit) {
       return new Finding(Check.LARGE_EPSILON, Status.FLAG, numbers + ": above chance"
-          + (large ? ", where an unmasked model is at chance or below" : "; a larger epsilon would tell more"));
+          + (large ? ", where an unmasked model is at chance or below"
+              : "; weak evidence at an epsilon this small: add an attack at 64/255 to tell masking from robustness"));
     }
     return new Finding(Check.LARGE_EPSILON, Status.PASS, numbers + ": not above chance");
   }
