@@ -115,6 +115,16 @@ class RunnerTest {
     assertEquals(a7.meanL2(), b7.meanL2(), 1e-9);
     assertEquals(a7.meanAbs(), a64.meanAbs(), 1e-6, "batch size plays no part in the draw");
     assertEquals(a7.outcomes(), a64.outcomes());
+    double median = a7.extra().get(io.qrbench.result.Metrics.MEDIAN_L2);
+    assertEquals(median, a64.extra().get(io.qrbench.result.Metrics.MEDIAN_L2), 1e-6, "the median of all images, not of a batch");
+    assertTrue(median > 0 && a7.extra().containsKey(io.qrbench.result.Metrics.MEDIAN_LINF));
+  }
+
+  @Test
+  void theMedianIsTheMiddleValueOrTheMeanOfTheMiddleTwo() {
+    assertEquals(2.0, CaseEvaluator.median(new float[] {5, 1, 2}), 0.0);
+    assertEquals(2.5, CaseEvaluator.median(new float[] {4, 1, 3, 2}), 0.0);
+    assertEquals(0.0, CaseEvaluator.median(new float[] {0, 0, 9}), 0.0);
   }
 
   @Test
@@ -340,6 +350,9 @@ class RunnerTest {
     assertTrue(clean >= weak && weak > strong, clean + " >= " + weak + " > " + strong);
     assertEquals(0.3, c.get("A/gradient-sign[epsilon=0.3]").metrics().meanLinf(), 0.05,
         "L-inf of an FGSM step is epsilon (less where clipped)");
+    assertEquals(0.3, c.get("A/gradient-sign[epsilon=0.3]").metrics().extra().get("median-linf"), 1e-6,
+        "every image has a pixel the step does not clip");
+    assertFalse(c.get("A/none").metrics().extra().containsKey("median-l2"), "no size where nothing moved");
   }
 
   @Test

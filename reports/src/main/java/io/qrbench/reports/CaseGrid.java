@@ -75,9 +75,10 @@ final class CaseGrid {
     return rows.stream().filter(r -> "none".equals(r.perturbationId())).findFirst().orElse(null);
   }
 
-  /** The rows of the minimal-perturbation attack. */
+  /** The rows of the minimal-perturbation attacks: {@code minimal} and {@code deepfool}. */
   List<Row> minimalRows() {
-    return rows.stream().filter(r -> "minimal".equals(r.perturbationId())).toList();
+    return rows.stream().filter(r -> "minimal".equals(r.perturbationId()) || "deepfool".equals(r.perturbationId()))
+        .toList();
   }
 
   /** Rows grouped by perturbation name, groups in run order. */

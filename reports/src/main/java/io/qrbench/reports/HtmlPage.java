@@ -30,6 +30,7 @@ final class HtmlPage {
     StudySection.render(h, r);
     CurvesSection.render(h, r);
     MinimalSection.render(h, r);
+    DiagnosticsSection.render(h, r);
     ModelsSection.render(h, r);
     SpeedSection.render(h, r);
     ChecksSection.render(h, r);
@@ -58,6 +59,7 @@ final class HtmlPage {
     h.open("header", "class", "top").open("nav", "aria-label", "sections");
     h.el("span", name, "class", "brand");
     String[][] links = {{"summary", "Summary"}, {"study", "Study"}, {"curves", "Curves"}, {"minimal", "Minimal"},
+        {"diagnostics", "Diagnostics"},
         {"models", "Models"}, {"speed", "Speed"}, {"checks", "Checks"}, {"comparisons", "Comparisons"},
         {"manifest", "Manifest"}};
     for (String[] l : links) {

@@ -4,7 +4,8 @@ import io.qrbench.result.RunResult;
 
 /**
  * A single self-contained {@code index.html}: summary, the study table, accuracy curves, the
- * minimal-perturbation table, model costs, speed, checks, paired comparisons and the manifest.
+ * minimal-perturbation table, gradient-masking diagnostics, model costs, speed, checks, paired
+ * comparisons and the manifest.
  *
  * <p>CSS and script are inlined and nothing is fetched, so the file works from {@code file://},
  * in a CI artifact or an e-mail. Charts are SVG written by this code rather than drawn by a
@@ -13,10 +14,12 @@ import io.qrbench.result.RunResult;
  * in {@link Html}, so a hostile suite or model name stays text.
  *
  * <p>The page's ids and classes are a contract that browser tests rely on: sections {@code
- * summary, study, curves, minimal, models, speed, checks, comparisons, manifest}; {@code
+ * summary, study, curves, minimal, diagnostics, models, speed, checks, comparisons, manifest}; {@code
  * h1#suite-name}; {@code table#study-table tr.case-row[data-case="perturbation|level"]}; {@code
  * svg.chart[data-chart]} with one {@code path} per model; {@code tr.check-pass / tr.check-fail};
- * {@code tr.comparison-row}, with class {@code significant} when McNemar's p is below 0.05.
+ * {@code tr.comparison-row}, with class {@code significant} when McNemar's p is below 0.05; {@code
+ * div.diagnostics-model[data-model] li.diagnostic} with class {@code flag}, {@code pass} or {@code
+ * unchecked} and {@code data-check}.
  */
 public final class HtmlReportWriter extends TextFileReportWriter {
   /** The file written inside the output folder. */

@@ -190,6 +190,8 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
       return;
     }
     boolean levels = rows.size() > 1;
+    // minimal and deepfool side by side: the level column names the attack too
+    boolean attacks = rows.stream().map(CaseGrid.Row::perturbation).distinct().count() > 1;
     out.append("### Minimal perturbation\n\n");
     out.append(levels ? "| Model | Level |" : "| Model |")
         .append(" mean \\|\u03b4\\| (0\u2013255) | mean L2 | mean L\u221e | fooled | never fooled |\n");
@@ -200,7 +202,8 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
         if (c == null) {
           continue;
         }
-        out.append("| ").append(cellText(model)).append(levels ? " | " + cellText(row.level()) : "").append(" | ");
+        String level = attacks ? (row.perturbation() + " " + row.level()).strip() : row.level();
+        out.append("| ").append(cellText(model)).append(levels ? " | " + cellText(level) : "").append(" | ");
         if (!CaseGrid.ok(c)) {
           out.append("failed | | | | |\n");
           continue;

@@ -17,7 +17,10 @@ package io.qrbench.result;
  * @param outcomes per-image top-1 correctness: a bit set, image i in bit (i % 8) of byte i / 8,
  *     base64-encoded; the report's paired tests compare models on these
  * @param extra the perturbation's own per-image measurements, averaged over images (e.g. the
- *     minimal attack's {@code fooled}: the fraction of images it fooled within its budget)
+ *     minimal attack's {@code fooled}: the fraction of images it fooled within its budget) and,
+ *     when the perturbation changed any image, the median over images of ||x' - x||_2 and of
+ *     max |x' - x| ({@link #MEDIAN_L2}, {@link #MEDIAN_LINF}), which a mean of per-image
+ *     measurements cannot give
  */
 public record Metrics(
     int images,
@@ -33,6 +36,11 @@ public record Metrics(
     double imagesPerSecond,
     String outcomes,
     java.util.Map<String, Double> extra) {
+  /** The key in {@link #extra} of the median over images of ||x' - x||_2. */
+  public static final String MEDIAN_L2 = "median-l2";
+  /** The key in {@link #extra} of the median over images of max |x' - x|. */
+  public static final String MEDIAN_LINF = "median-linf";
+
   public Metrics {
     extra = extra == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(extra));
   }
