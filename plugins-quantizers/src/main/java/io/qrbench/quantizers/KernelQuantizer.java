@@ -3,8 +3,7 @@ package io.qrbench.quantizers;
 import ai.djl.ndarray.NDArray;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.WeightTransform;
-import io.qrbench.quant.PackedTensor;
-import io.qrbench.quant.Quantized;
+import io.qrbench.spi.packed.PackedTensor;
 import io.qrbench.spi.QuantizableLayer;
 import io.qrbench.spi.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
@@ -13,22 +12,43 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The shared part of quantizers that map each kernel to a few levels with per-layer or
- * per-channel scales: post-training quantization in place, and a straight-through training hook
- * that computes with the same function.
+ * The base of a quantizer that maps each kernel (convolution or dense weight) to codes: extend it,
+ * give the quantized form of one kernel as {@link Quantized} (codes plus their {@link
+ * io.qrbench.spi.packed.Decoding}), and it does the rest:
+ *
+ * <ul>
+ *   <li>the per-layer loop of post-training quantization: every layer the {@link SkipRule} does not
+ *       keep in full precision is quantized in place, and summarised (bits per weight, packed
+ *       bytes, zeros, relative error);
+ *   <li>packing: {@code qrbench quantize} stores each kernel's codes and decoding, and the file
+ *       reads back bit for bit without qrbench knowing this quantizer;
+ *   <li>quantization-aware training: a straight-through hook that computes with Q(w) and passes
+ *       the gradient to the latent w unchanged (Bengio et al. 2013), using the same function.
+ * </ul>
+ *
+ * <p>A kernel arrives as a row-major {@code float[] w} whose dimension 0, of size {@code channels},
+ * is the output channel: channel {@code c} owns {@code [c*per, (c+1)*per)}, {@code per =
+ * w.length / channels}. The README's "Writing a quantizer" shows a whole one.
  *
  * @param <C> the configuration record
  */
-abstract class KernelQuantizer<C extends Record> implements Quantizer<C> {
+public abstract class KernelQuantizer<C extends Record> implements Quantizer<C> {
 
-  /** The quantized form of one kernel, {@code w} holding {@code channels} output channels. */
-  abstract Quantized quantize(C config, float[] w, int channels);
+  /**
+   * The quantized form of one kernel, {@code w} holding {@code channels} output channels. Must
+   * be deterministic: training calls it at every step, and packing after quantizing.
+   */
+  protected abstract Quantized quantize(C config, float[] w, int channels);
 
-  /** Which layers the configuration keeps in full precision. */
-  abstract SkipRule skip(C config);
+  /** Which layers the configuration keeps in full precision; by default the first and the last. */
+  protected SkipRule skip(C config) {
+    return new SkipRule(SkipRule.DEFAULT);
+  }
 
-  /** The packed scheme of this quantizer's codes (see {@link PackedTensor}). */
-  abstract String scheme();
+  /** The informative label of this quantizer's packed tensors; by default its id. */
+  protected String label() {
+    return id();
+  }
 
   @Override
   public Optional<PackedTensor> pack(C config, QuantizableLayer layer) {
@@ -38,14 +58,14 @@ abstract class KernelQuantizer<C extends Record> implements Quantizer<C> {
     NDArray array = layer.weight().getArray();
     Quantized q = quantize(config, layer, array.toFloatArray(), Math.toIntExact(array.getShape().get(0)));
     int[] shape = java.util.Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
-    return Optional.of(PackedTensor.of(layer.info().name(), shape, scheme(), q));
+    return Optional.of(q.pack(layer.info().name(), shape, label()));
   }
 
   /**
    * The quantized form of a layer's kernel. A layer built with this quantizer's hook is quantized
    * by its transform, which may hold trained state; others by {@link #quantize(Record, float[], int)}.
    */
-  Quantized quantize(C config, QuantizableLayer layer, float[] w, int channels) {
+  protected Quantized quantize(C config, QuantizableLayer layer, float[] w, int channels) {
     return quantize(config, w, channels);
   }
 
@@ -70,8 +90,7 @@ abstract class KernelQuantizer<C extends Record> implements Quantizer<C> {
       Quantized q = quantize(config, layer, w, channels);
       array.set(q.values());
       out.add(new QuantizationSummary.Layer(layer.info().name(), n, true, q.packedBitsPerWeight(),
-          q.zeroFraction(), q.relativeError(w),
-          io.qrbench.quant.Packing.packedBytes(n, q.levels(), q.scales().length)));
+          q.zeroFraction(), q.relativeError(w), q.packedBytes()));
     }
     return new QuantizationSummary(out);
   }
@@ -83,7 +102,7 @@ abstract class KernelQuantizer<C extends Record> implements Quantizer<C> {
   }
 
   /** Computes with Q(w) and passes the gradient to the latent w unchanged. */
-  private WeightTransform straightThrough(C config) {
+  protected WeightTransform straightThrough(C config) {
     return (latent, training) -> {
       float[] w = latent.toFloatArray();
       Quantized q = quantize(config, w, Math.toIntExact(latent.getShape().get(0)));

@@ -1,4 +1,4 @@
-package io.qrbench.quant;
+package io.qrbench.quantizers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
