@@ -1,15 +1,27 @@
 package io.qrbench.quantizers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.qrbench.spi.packed.Decoding;
 import org.junit.jupiter.api.Test;
 
 class QuantizedTest {
 
+  /** Values as they are, as the codes 0, 1, 2, ... of a one-value-per-group, 3-level codebook. */
   private static Quantized of(float... values) {
-    return new Quantized(values, new byte[values.length], new float[] {1f}, 2, 3);
+    if (values.length == 0) {
+      return Quantized.of(new byte[0], Decoding.grid(3, 1, new float[] {1f}));
+    }
+    float[] book = new float[3 * values.length];
+    for (int i = 0; i < values.length; i++) {
+      book[3 * i + 1] = values[i];
+    }
+    byte[] codes = new byte[values.length];
+    java.util.Arrays.fill(codes, (byte) 1);
+    return Quantized.of(codes, Decoding.codebookPerGroup(3, book));
   }
 
   @Test
@@ -48,15 +60,28 @@ class QuantizedTest {
   }
 
   @Test
-  void constructorRejectsInconsistentFields() {
-    assertThrows(IllegalArgumentException.class,
-        () -> new Quantized(new float[2], new byte[3], new float[1], 2, 3));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Quantized(new float[2], new byte[2], new float[1], 1, 3)); // bits too few
-    assertThrows(IllegalArgumentException.class,
-        () -> new Quantized(new float[2], new byte[2], new float[1], 8, 257));
-    assertThrows(IllegalArgumentException.class,
-        () -> new Quantized(null, new byte[2], new float[1], 1, 2));
+  void factoriesRejectInconsistentFields() {
+    Decoding twn = Decoding.grid(3, 1, new float[] {1f});
+    assertThrows(IllegalArgumentException.class, () -> Quantized.of(new byte[] {3}, twn)); // code >= levels
+    assertThrows(IllegalArgumentException.class, () -> Quantized.of(new byte[3],
+        Decoding.grid(3, 1, new float[2]))); // 3 codes, 2 groups
+    assertThrows(IllegalArgumentException.class, () -> Quantized.of(new byte[2], Decoding.raw()));
+    assertThrows(IllegalArgumentException.class, () -> Quantized.of(null, twn));
+    assertThrows(IllegalArgumentException.class, () -> Quantized.of(new byte[2], null));
+    assertThrows(IllegalArgumentException.class, () -> Quantized.of(new byte[2], twn, null));
+  }
+
+  @Test
+  void valuesAreTheDecodingOfTheCodesAndSizesCountTheScales() {
+    Decoding d = Decoding.grid(3, 1, new float[] {0.5f, 2f});
+    Quantized q = Quantized.of(new byte[] {0, 1, 2, 2}, d, new float[] {0.5f, 2f});
+    assertArrayEquals(new float[] {-0.5f, 0f, 2f, 2f}, q.values());
+    assertEquals(3, q.levels());
+    assertEquals(2, q.bits());
+    assertEquals(1 + 2 * 4, q.packedBytes()); // four trits in one byte, two float scales
+    Quantized book = Quantized.of(new byte[] {0, 1}, Decoding.codebook(-1f, 1f, 0f, 0f));
+    assertEquals(1 + 4 * 4, book.packedBytes(), "by default every float of the decoding counts");
+    assertArrayEquals(q.values(), q.pack("w", new int[] {2, 2}, "twn").values());
   }
 
   @Test
