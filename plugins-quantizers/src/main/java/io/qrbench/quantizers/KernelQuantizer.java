@@ -7,9 +7,14 @@ import io.qrbench.spi.packed.PackedTensor;
 import io.qrbench.spi.QuantizableLayer;
 import io.qrbench.spi.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
+import ai.djl.nn.Parameter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 
 /**
  * The base of a quantizer that maps each kernel (convolution or dense weight) to codes: extend it,
@@ -50,16 +55,33 @@ public abstract class KernelQuantizer<C extends Record> implements Quantizer<C> 
     return id();
   }
 
+  /**
+   * The packed form of what {@link #quantize(Record, List)} set: the very codes and decoding it
+   * computed, kept for as long as the layer's weights are still exactly those values. Re-quantizing
+   * the quantized weights instead would be wrong for any quantizer whose Q(Q(w)) differs from Q(w)
+   * (a scale fitted to the weights, such as mean|w|, changes when they are quantized), so that is
+   * only the fallback for weights set some other way.
+   */
   @Override
   public Optional<PackedTensor> pack(C config, QuantizableLayer layer) {
     if (skip(config).skips(layer.info())) {
       return Optional.empty();
     }
     NDArray array = layer.weight().getArray();
-    Quantized q = quantize(config, layer, array.toFloatArray(), Math.toIntExact(array.getShape().get(0)));
-    int[] shape = java.util.Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
+    float[] current = array.toFloatArray();
+    Done done = lastQuantized.get(layer.weight());
+    Quantized q = done != null && done.config().equals(config) && Arrays.equals(done.q().values(), current)
+        ? done.q()
+        : quantize(config, layer, current, Math.toIntExact(array.getShape().get(0)));
+    int[] shape = Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
     return Optional.of(q.pack(layer.info().name(), shape, label()));
   }
+
+  /** What quantizing a layer gave, under which configuration. */
+  private record Done(Record config, Quantized q) {}
+
+  /** The last quantization of each kernel, dropped with its parameter. */
+  private final Map<Parameter, Done> lastQuantized = Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
    * The quantized form of a layer's kernel. A layer built with this quantizer's hook is quantized
@@ -89,6 +111,7 @@ public abstract class KernelQuantizer<C extends Record> implements Quantizer<C> 
       int channels = Math.toIntExact(array.getShape().get(0));
       Quantized q = quantize(config, layer, w, channels);
       array.set(q.values());
+      lastQuantized.put(layer.weight(), new Done(config, q));
       out.add(new QuantizationSummary.Layer(layer.info().name(), n, true, q.packedBitsPerWeight(),
           q.zeroFraction(), q.relativeError(w), q.packedBytes()));
     }
