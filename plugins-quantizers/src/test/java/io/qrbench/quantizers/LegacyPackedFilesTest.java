@@ -178,7 +178,9 @@ class LegacyPackedFilesTest {
       Granularity g = Granularity.values()[trial % 2];
       int groups = g.groups(l[0]);
       List<V1> tensors = new ArrayList<>();
+      made.clear();
       tensors.add(v1("twn", shape, "ternary", Ternary.twn(w, l[0], g, DeltaRule.optimal())));
+      tensors.add(v1("twn-0.7", shape, "ternary", Ternary.twn(w, l[0], g, DeltaRule.twn())));
       float[] wp = new float[groups];
       float[] wn = new float[groups];
       for (int i = 0; i < groups; i++) { // trained TTQ scales can be anything: zero and negative too
@@ -193,12 +195,20 @@ class LegacyPackedFilesTest {
         raw.putFloat(v);
       }
       tensors.add(new V1("fp", "fp32", shape, n, 0, new float[0], raw.array()));
+      for (V1 t : tensors) { // and today's quantizers compute exactly the floats of version 1's rules
+        if (!t.scheme().equals("fp32")) {
+          assertArrayEquals(bits(oldRules(t)), bits(made.get(t.name()).values()), "trial " + trial + " " + t.name());
+        }
+      }
       assertReadsAsVersionOneDid(writeV1(tensors), "trial " + trial);
     }
   }
 
+  private final java.util.Map<String, Quantized> made = new java.util.HashMap<>();
+
   /** A tensor as version 1 stored it: the quantizer's codes and its fitted scales. */
-  private static V1 v1(String name, int[] shape, String scheme, Quantized q) {
+  private V1 v1(String name, int[] shape, String scheme, Quantized q) {
+    made.put(name, q);
     return new V1(name, scheme, shape, q.codes().length, q.levels(), q.scales(), Packing.pack(q.codes(), q.levels()));
   }
 }
