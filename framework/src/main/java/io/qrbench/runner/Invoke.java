@@ -43,11 +43,11 @@ public final class Invoke {
   }
 
   /** The packed form of a layer's kernel, if the quantizer packs it. */
-  public static Optional<io.qrbench.quant.PackedTensor> pack(PluginConfig quantizer, QuantizableLayer layer) {
+  public static Optional<io.qrbench.spi.packed.PackedTensor> pack(PluginConfig quantizer, QuantizableLayer layer) {
     return pack(quantizer.plugin(Quantizer.class), quantizer.config(), layer);
   }
 
-  private static <C extends Record> Optional<io.qrbench.quant.PackedTensor> pack(Quantizer<C> q, Record config,
+  private static <C extends Record> Optional<io.qrbench.spi.packed.PackedTensor> pack(Quantizer<C> q, Record config,
       QuantizableLayer layer) {
     return q.pack(q.configType().cast(config), layer);
   }

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.qrbench.ConfigException;
-import io.qrbench.quant.PackedTensor;
-import io.qrbench.quant.Packing;
+import io.qrbench.spi.packed.PackedTensor;
+import io.qrbench.spi.packed.Packing;
 import io.qrbench.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,9 +28,12 @@ import java.nio.file.Path;
 /**
  * A quantized model stored packed: the magic {@code QRBQ1\n}, the metadata as JSON (4-byte length
  * first), then a {@link Packing} container holding every parameter under its path in the block:
- * quantized kernels as codes plus scales (ternary at 1.6 bits per weight, binary at 1, k-bit at k),
- * everything else (BatchNorm, biases, full-precision layers) as 32-bit floats, and the quantizer's
- * own state under {@code hook/<i>}. Reading it back gives the quantized model bit for bit.
+ * quantized kernels as the codes and {@link io.qrbench.spi.packed.Decoding} their quantizer gave
+ * (ternary at 1.6 bits per weight, binary at 1, k-bit at k), everything else (BatchNorm, biases,
+ * full-precision layers) as 32-bit floats, and the quantizer's own state under {@code hook/<i>}.
+ * Reading it back gives the quantized model bit for bit, whatever quantizer wrote it: decoding
+ * never looks at the quantizer. The container is written in version 2; files with a version-1
+ * container (the shipped {@code .qrbq} models) read to the same bits as before (see {@link Packing}).
  */
 public final class PackedWeights {
   static final byte[] MAGIC = "QRBQ1\n".getBytes(StandardCharsets.US_ASCII);
@@ -54,7 +57,7 @@ public final class PackedWeights {
     List<PackedTensor> tensors = new ArrayList<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       PackedTensor t = byParam.get(p.getValue());
-      tensors.add(t != null ? renamed(t, p.getKey()) : fp32(p.getKey(), p.getValue()));
+      tensors.add(t != null ? t.named(p.getKey()) : fp32(p.getKey(), p.getValue()));
     }
     for (int i = 0; i < hook.size(); i++) {
       tensors.add(fp32("hook/" + i, hook.get(i)));
@@ -97,7 +100,7 @@ public final class PackedWeights {
         throw new ConfigException(file + " has no tensor for parameter " + p.getKey()
             + "; it was packed from a different model");
       }
-      float[] values = Packing.dequantize(t);
+      float[] values = decode(t, file);
       if (values.length != p.getValue().getArray().size()) {
         throw new ConfigException(file + ": " + p.getKey() + " holds " + values.length + " values, the model has "
             + p.getValue().getArray().size());
@@ -107,7 +110,7 @@ public final class PackedWeights {
     NDList hook = new NDList();
     for (int i = 0; byName.containsKey("hook/" + i); i++) {
       PackedTensor t = byName.remove("hook/" + i);
-      hook.add(manager.create(Packing.dequantize(t), new ai.djl.ndarray.types.Shape(
+      hook.add(manager.create(decode(t, file), new ai.djl.ndarray.types.Shape(
           Arrays.stream(t.shape()).asLongStream().toArray())));
     }
     if (!byName.isEmpty()) {
@@ -117,8 +120,12 @@ public final class PackedWeights {
     return hook.isEmpty() ? null : hook;
   }
 
-  private static PackedTensor renamed(PackedTensor t, String name) {
-    return new PackedTensor(name, t.shape(), t.scheme(), t.levels(), t.scales(), t.payload(), t.count());
+  private static float[] decode(PackedTensor t, Path file) {
+    try {
+      return t.values();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file + " is damaged: " + t.name() + ": " + e.getMessage() + "; quantize it again", e);
+    }
   }
 
   private static PackedTensor fp32(String name, Parameter p) {

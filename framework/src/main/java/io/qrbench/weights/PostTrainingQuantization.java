@@ -1,8 +1,9 @@
 package io.qrbench.weights;
 
 import ai.djl.nn.Parameter;
+import io.qrbench.PluginException;
 import io.qrbench.nn.Layers;
-import io.qrbench.quant.PackedTensor;
+import io.qrbench.spi.packed.PackedTensor;
 import io.qrbench.runner.Invoke;
 import io.qrbench.runner.LoadedModel;
 import io.qrbench.spi.ModelContext;
@@ -50,7 +51,7 @@ public final class PostTrainingQuantization {
       QuantizationSummary summary = Invoke.quantize(quantizer, m.quantizableLayers());
       Map<Parameter, PackedTensor> packed = new IdentityHashMap<>();
       for (QuantizableLayer layer : m.quantizableLayers()) {
-        Invoke.pack(quantizer, layer).ifPresent(t -> packed.put(layer.weight(), t));
+        Invoke.pack(quantizer, layer).ifPresent(t -> packed.put(layer.weight(), checked(quantizer, layer, t)));
       }
       WeightsMetadata quantized = new WeightsMetadata(meta.architecture(), meta.modelConfig(), quantizer.id(),
           io.qrbench.suite.ConfigMaps.of(quantizer.config()), meta.dataset(), meta.inputShape(), meta.classes(),
@@ -58,5 +59,34 @@ public final class PostTrainingQuantization {
           "post-training " + quantizer.id() + " of " + weights.getFileName());
       return new Result(summary, PackedWeights.save(m.block(), packed, m.hook().parameters(), quantized, out));
     }
+  }
+
+  /**
+   * {@code t} once it decodes, bit for bit, to the kernel the quantizer left in the layer: a
+   * packed file must read back as the model that was evaluated, whoever wrote the quantizer.
+   *
+   * @throws PluginException naming the quantizer, the layer and the first element that differs
+   */
+  static PackedTensor checked(PluginConfig quantizer, QuantizableLayer layer, PackedTensor t) {
+    float[] expected = layer.weight().getArray().toFloatArray();
+    float[] decoded;
+    try {
+      decoded = t.values();
+    } catch (IllegalArgumentException e) {
+      throw new PluginException("quantizer " + quantizer.id() + " packed layer " + layer.info().name()
+          + " into codes that do not decode: " + e.getMessage(), e);
+    }
+    if (decoded.length != expected.length) {
+      throw new PluginException("quantizer " + quantizer.id() + " packed layer " + layer.info().name() + " as "
+          + decoded.length + " values, the layer has " + expected.length);
+    }
+    for (int i = 0; i < expected.length; i++) {
+      if (Float.floatToRawIntBits(decoded[i]) != Float.floatToRawIntBits(expected[i])) {
+        throw new PluginException("quantizer " + quantizer.id() + " packed layer " + layer.info().name()
+            + " so that element " + i + " decodes to " + decoded[i] + ", but quantizing set it to " + expected[i]
+            + "; a quantizer's values must be the decoding of its codes (Quantized.of does that)");
+      }
+    }
+    return t;
   }
 }

@@ -1,9 +1,6 @@
 package io.qrbench.quantizers;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.qrbench.quant.Binary;
-import io.qrbench.quant.Granularity;
-import io.qrbench.quant.Quantized;
 import java.util.List;
 
 /** Binary weights (BWN, Rastegari et al. 2016): alpha * sign(W), alpha = mean |W|. */
@@ -38,17 +35,12 @@ public final class BinaryQuantizer extends KernelQuantizer<BinaryQuantizer.Confi
   }
 
   @Override
-  Quantized quantize(Config config, float[] w, int channels) {
+  protected Quantized quantize(Config config, float[] w, int channels) {
     return Binary.bwn(w, channels, config.granularity());
   }
 
   @Override
-  String scheme() {
-    return io.qrbench.quant.PackedTensor.BINARY;
-  }
-
-  @Override
-  SkipRule skip(Config config) {
+  protected SkipRule skip(Config config) {
     return new SkipRule(config.skip());
   }
 }

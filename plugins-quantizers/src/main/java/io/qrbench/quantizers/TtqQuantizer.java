@@ -2,9 +2,6 @@ package io.qrbench.quantizers;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.nn.LayerHook;
-import io.qrbench.quant.Granularity;
-import io.qrbench.quant.Quantized;
-import io.qrbench.quant.Ternary;
 import io.qrbench.spi.Bound;
 import io.qrbench.spi.QuantizableLayer;
 import java.util.List;
@@ -54,13 +51,13 @@ public final class TtqQuantizer extends KernelQuantizer<TtqQuantizer.Config> {
   }
 
   @Override
-  Quantized quantize(Config config, float[] w, int channels) {
+  protected Quantized quantize(Config config, float[] w, int channels) {
     float[][] s = Ternary.ttqInitialScales(w, channels, config.granularity(), config.threshold());
     return Ternary.ttq(w, channels, config.granularity(), config.threshold(), s[0], s[1]);
   }
 
   @Override
-  Quantized quantize(Config config, QuantizableLayer layer, float[] w, int channels) {
+  protected Quantized quantize(Config config, QuantizableLayer layer, float[] w, int channels) {
     if (layer.transform().orElse(null) instanceof TtqTransform t && t.prepared()) {
       return Ternary.ttq(w, channels, config.granularity(), config.threshold(), t.positive(), t.negative());
     }
@@ -68,12 +65,7 @@ public final class TtqQuantizer extends KernelQuantizer<TtqQuantizer.Config> {
   }
 
   @Override
-  String scheme() {
-    return io.qrbench.quant.PackedTensor.TTQ;
-  }
-
-  @Override
-  SkipRule skip(Config config) {
+  protected SkipRule skip(Config config) {
     return new SkipRule(config.skip());
   }
 

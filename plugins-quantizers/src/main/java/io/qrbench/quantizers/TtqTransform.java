@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.qrbench.nn.WeightTransform;
-import io.qrbench.quant.Granularity;
-import io.qrbench.quant.Ternary;
 import java.util.Arrays;
 
 /**

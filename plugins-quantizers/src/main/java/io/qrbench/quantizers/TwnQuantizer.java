@@ -1,10 +1,6 @@
 package io.qrbench.quantizers;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.qrbench.quant.DeltaRule;
-import io.qrbench.quant.Granularity;
-import io.qrbench.quant.Quantized;
-import io.qrbench.quant.Ternary;
 import io.qrbench.spi.Bound;
 import java.util.List;
 
@@ -67,17 +63,12 @@ public final class TwnQuantizer extends KernelQuantizer<TwnQuantizer.Config> {
   }
 
   @Override
-  Quantized quantize(Config config, float[] w, int channels) {
+  protected Quantized quantize(Config config, float[] w, int channels) {
     return Ternary.twn(w, channels, config.granularity(), config.rule());
   }
 
   @Override
-  String scheme() {
-    return io.qrbench.quant.PackedTensor.TERNARY;
-  }
-
-  @Override
-  SkipRule skip(Config config) {
+  protected SkipRule skip(Config config) {
     return new SkipRule(config.skip());
   }
 }

@@ -1,9 +1,6 @@
 package io.qrbench.quantizers;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.qrbench.quant.Granularity;
-import io.qrbench.quant.Quantized;
-import io.qrbench.quant.Uniform;
 import io.qrbench.spi.Bound;
 import java.util.List;
 
@@ -48,17 +45,12 @@ public final class UniformQuantizer extends KernelQuantizer<UniformQuantizer.Con
   }
 
   @Override
-  Quantized quantize(Config config, float[] w, int channels) {
+  protected Quantized quantize(Config config, float[] w, int channels) {
     return Uniform.symmetric(w, channels, config.granularity(), config.bits());
   }
 
   @Override
-  String scheme() {
-    return io.qrbench.quant.PackedTensor.UNIFORM;
-  }
-
-  @Override
-  SkipRule skip(Config config) {
+  protected SkipRule skip(Config config) {
     return new SkipRule(config.skip());
   }
 }

@@ -20,7 +20,6 @@ import ai.djl.training.ParameterStore;
 import io.qrbench.ConfigException;
 import io.qrbench.nn.LayerInfo;
 import io.qrbench.nn.Layers;
-import io.qrbench.quant.Granularity;
 import io.qrbench.spi.QuantizableLayer;
 import io.qrbench.spi.QuantizationSummary;
 import java.util.HashSet;

@@ -25,10 +25,14 @@ public interface Quantizer<C extends Record> extends Plugin<C> {
   QuantizationSummary quantize(C config, List<QuantizableLayer> layers);
 
   /**
-   * The packed form of one layer's kernel (codes plus scales), once {@link #quantize} has run, or
-   * empty for a layer kept in full precision. The default keeps every layer in full precision.
+   * The packed form of one layer's kernel, once {@link #quantize} has run: its codes with the
+   * {@link io.qrbench.spi.packed.Decoding} that turns them into floats (see
+   * {@link io.qrbench.spi.packed.PackedTensor#of}), or empty for a layer kept in full precision.
+   * {@code qrbench quantize} stores it and a suite reads it back without knowing the quantizer, so
+   * its decoded values must be, bit for bit, the ones {@link #quantize} set. The default keeps
+   * every layer in full precision.
    */
-  default Optional<io.qrbench.quant.PackedTensor> pack(C config, QuantizableLayer layer) {
+  default Optional<io.qrbench.spi.packed.PackedTensor> pack(C config, QuantizableLayer layer) {
     return Optional.empty();
   }
 

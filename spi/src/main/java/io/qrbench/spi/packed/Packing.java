@@ -1,4 +1,4 @@
-package io.qrbench.quant;
+package io.qrbench.spi.packed;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * Bit packing of quantization codes and a self-describing file format for whole models.
+ * Dense packing of codes, and the packed file: a self-describing container for a whole model's
+ * tensors, each with its own {@link Decoding}, so that a reader decodes any quantizer's output.
  *
  * <h2>Codes</h2>
  *
- * Ternary codes (levels 3) are packed as base-3 digits, five per byte ({@code 3^5 = 243 <= 256}):
+ * Codes with 3 levels are packed as base-3 digits, five per byte ({@code 3^5 = 243 <= 256}):
  * byte {@code b} holds {@code c[5b] + 3 c[5b+1] + 9 c[5b+2] + 27 c[5b+3] + 81 c[5b+4]}, so 1.6
  * bits per weight instead of 2. Every other level count uses {@code ceil(log2(levels))} bits per
  * code, little-endian: code {@code i} occupies stream bits {@code [i*w, (i+1)*w)}, least
@@ -24,49 +25,61 @@ import java.util.zip.CRC32;
  * Unused trailing digits and bits are zero, and {@link #unpack} insists on it, so every valid
  * code sequence has exactly one packed form.
  *
- * <h2>File format, version 1</h2>
+ * <h2>File format, version 2</h2>
  *
- * All integers little-endian, unsigned unless noted:
+ * All integers little-endian, unsigned unless noted; floats IEEE-754 binary32:
  *
  * <pre>
  *   magic     4 bytes  "QRBP"
- *   version   u16      1
+ *   version   u16      2
  *   flags     u16      0 (reserved)
  *   length    u64      total file length in bytes, checksum included
  *   tensors   u32      number of tensors, then each tensor:
  *     name      u16 byte length + UTF-8 bytes
- *     scheme    u8 byte length + ASCII bytes (fp32, ternary, ttq, binary, uniform)
- *     rank      u8, then rank x u32 dimensions
- *     count     u32      number of elements (product of the dimensions)
- *     levels    u16      0 for fp32
- *     scales    u32 count + that many IEEE-754 floats
- *     payload   u32 byte length + bytes (packed codes, or raw floats for fp32)
+ *     label     u8 byte length + printable ASCII (informative only: fp32, twn, ...)
+ *     rank      u8, then rank x u32 dimensions (the element count is their product)
+ *     levels    u16      2..256, or 0: the payload is raw floats
+ *     groups    u32      equal contiguous groups of codes (1 when raw)
+ *     offset    i32      integer-grid offset (see {@link Decoding})
+ *     codebook  u32 count + that many floats (0, levels, or groups x levels)
+ *     scales    u32 count + that many floats (0 or groups)
+ *     zeros     u32 count + that many floats (0 or groups)
+ *     payload   u32 byte length + bytes (packed codes, or count raw floats)
  *   crc32     u32      CRC-32 of every byte before it
  * </pre>
  *
  * The stored length tells a truncated file from a corrupt one, and the CRC catches any flipped
  * bit or byte burst up to 32 bits, which structural checks alone would miss inside a payload.
+ *
+ * <h2>Version 1</h2>
+ *
+ * Files of version 1 (qrbench up to the SPI module, among them the shipped {@code .qrbq} models)
+ * still read: each tensor named one of five schemes instead of a decoding, and the reader maps
+ * each to the decoding that gives the same float bits ({@link #decode}). They are never written.
  */
 public final class Packing {
 
   /** Fewest levels a code may have. */
-  public static final int MIN_LEVELS = 2;
+  public static final int MIN_LEVELS = Decoding.MIN_LEVELS;
 
   /** Most levels a code may have: codes are single unsigned bytes. */
-  public static final int MAX_LEVELS = 256;
+  public static final int MAX_LEVELS = Decoding.MAX_LEVELS;
 
   /** The four bytes every packed file starts with; private because arrays cannot be final. */
   private static final byte[] MAGIC = {'Q', 'R', 'B', 'P'};
 
-  /** The format version this class writes and reads. */
-  public static final int VERSION = 1;
+  /** The format version this class writes. */
+  public static final int VERSION = 2;
+
+  /** The older version this class still reads (see the class comment). */
+  public static final int VERSION_1 = 1;
 
   private static final int TRITS_PER_BYTE = 5;
   private static final int TRIT_BYTE_LIMIT = 243; // 3^5: larger ternary bytes are corrupt
   private static final int HEADER_BYTES = 4 + 2 + 2 + 8 + 4;
   private static final int CRC_BYTES = 4;
-  // name length + scheme length + rank + count + levels + scale count + payload length
-  private static final int MIN_TENSOR_BYTES = 2 + 1 + 1 + 4 + 2 + 4 + 4;
+  // name length + label length + rank + levels + groups + offset + 3 float counts + payload length
+  private static final int MIN_TENSOR_BYTES = 2 + 1 + 1 + 2 + 4 + 4 + 4 + 4 + 4 + 4;
 
   private Packing() {}
 
@@ -106,7 +119,7 @@ public final class Packing {
   /**
    * Total storage of a quantized tensor: packed payload plus 4 bytes per float scale.
    *
-   * @param scaleCount number of float scales (groups, or twice the groups for TTQ)
+   * @param scaleCount number of floats stored besides the codes
    */
   public static long packedBytes(long count, int levels, int scaleCount) {
     if (scaleCount < 0) {
@@ -223,44 +236,6 @@ public final class Packing {
   }
 
   /**
-   * The float values a packed tensor stands for: raw floats for fp32, else each code's level
-   * times its group's scale, computed with the very expressions the quantizers use so the
-   * result is bit-identical to {@link Quantized#values()}.
-   *
-   * @throws IllegalArgumentException if the payload holds invalid codes
-   */
-  public static float[] dequantize(PackedTensor t) {
-    if (t == null) {
-      throw new IllegalArgumentException("tensor must not be null");
-    }
-    int n = t.count();
-    float[] out = new float[n];
-    if (t.scheme().equals(PackedTensor.FP32)) {
-      ByteBuffer b = ByteBuffer.wrap(t.payload()).order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < n; i++) {
-        out[i] = Float.intBitsToFloat(b.getInt());
-      }
-      return out;
-    }
-    byte[] codes = unpack(t.payload(), n, t.levels());
-    float[] s = t.scales();
-    int per = n / t.groups();
-    int qmax = (t.levels() - 1) / 2;
-    for (int i = 0; i < n; i++) {
-      int g = i / per;
-      int c = codes[i] & 0xFF;
-      out[i] = switch (t.scheme()) {
-        case PackedTensor.TERNARY -> Ternary.level(c, s[g], s[g]);
-        case PackedTensor.TTQ -> Ternary.level(c, s[2 * g], s[2 * g + 1]);
-        case PackedTensor.BINARY -> Binary.level(c, s[g]);
-        case PackedTensor.UNIFORM -> Uniform.level(c, qmax, s[g]);
-        default -> throw new IllegalArgumentException("unknown scheme " + t.scheme());
-      };
-    }
-    return out;
-  }
-
-  /**
    * Writes tensors into one self-describing buffer (format in the class comment).
    *
    * @throws IllegalArgumentException if the list or an element is null, or the result would
@@ -278,8 +253,8 @@ public final class Packing {
       }
       byte[] name = utf8(t.name());
       names.add(name);
-      size += MIN_TENSOR_BYTES + name.length + t.scheme().length() + 4L * t.shape().length
-          + 4L * t.scales().length + t.payload().length;
+      size += MIN_TENSOR_BYTES + name.length + t.label().length() + 4L * t.shape().length
+          + 4L * t.decoding().floats() + t.payload().length;
     }
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("packed model of " + size + " bytes is too large");
@@ -291,18 +266,17 @@ public final class Packing {
       PackedTensor t = tensors.get(k);
       byte[] name = names.get(k);
       b.putShort((short) name.length).put(name);
-      byte[] scheme = t.scheme().getBytes(StandardCharsets.US_ASCII);
-      b.put((byte) scheme.length).put(scheme);
+      byte[] label = t.labelBytes();
+      b.put((byte) label.length).put(label);
       b.put((byte) t.shape().length);
       for (int d : t.shape()) {
         b.putInt(d);
       }
-      b.putInt(t.count());
-      b.putShort((short) t.levels());
-      b.putInt(t.scales().length);
-      for (float s : t.scales()) {
-        b.putInt(Float.floatToRawIntBits(s));
-      }
+      Decoding d = t.decoding();
+      b.putShort((short) d.levels()).putInt(d.groups()).putInt(d.offset());
+      putFloats(b, d.codebook());
+      putFloats(b, d.scales());
+      putFloats(b, d.zeros());
       b.putInt(t.payload().length).put(t.payload());
     }
     CRC32 crc = new CRC32();
@@ -315,7 +289,7 @@ public final class Packing {
    * Reads a buffer written by {@link #encode}.
    *
    * @throws IllegalArgumentException with a message naming the problem for anything that is
-   *     not an intact version-1 file: wrong magic, unknown version, truncation, trailing bytes,
+   *     not an intact version-2 or version-1 file: wrong magic, unknown version, truncation, trailing bytes,
    *     checksum mismatch, or inconsistent tensor fields
    */
   public static List<PackedTensor> decode(byte[] data) {
@@ -339,10 +313,10 @@ public final class Packing {
     ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     b.position(MAGIC.length);
     int version = Short.toUnsignedInt(b.getShort());
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_1) {
       throw new IllegalArgumentException(
-          "unsupported packed file version " + version + " (this reader supports " + VERSION
-              + ")");
+          "unsupported packed file version " + version + " (this reader supports " + VERSION_1
+              + " and " + VERSION + ")");
     }
     int flags = Short.toUnsignedInt(b.getShort());
     if (flags != 0) {
@@ -364,7 +338,7 @@ public final class Packing {
     }
     b.limit(data.length - CRC_BYTES);
     try {
-      return readTensors(b);
+      return version == VERSION ? readTensors(b) : PackingV1.readTensors(b);
     } catch (BufferUnderflowException e) {
       // every read is length-checked first; this only guards against a future slip
       throw new IllegalArgumentException("corrupt packed file: unexpected end of data", e);
@@ -380,43 +354,78 @@ public final class Packing {
     List<PackedTensor> out = new ArrayList<>((int) n);
     for (int k = 0; k < n; k++) {
       String where = "tensor " + k;
-      need(b, 2, where + " name length");
-      byte[] nameBytes = bytes(b, Short.toUnsignedInt(b.getShort()), where + " name");
-      String name = fromUtf8(nameBytes, where);
+      String name = name(b, where);
       where = "tensor " + k + " ('" + name + "')";
-      need(b, 1, where + " scheme length");
-      byte[] schemeBytes = bytes(b, Byte.toUnsignedInt(b.get()), where + " scheme");
-      String scheme = new String(schemeBytes, StandardCharsets.US_ASCII);
-      need(b, 1, where + " rank");
-      int rank = Byte.toUnsignedInt(b.get());
-      need(b, 4L * rank + 4 + 2 + 4, where + " shape, count, levels and scale count");
-      int[] shape = new int[rank];
-      for (int d = 0; d < rank; d++) {
-        shape[d] = nonNegative(b.getInt(), where + " dimension " + d);
-      }
-      int count = nonNegative(b.getInt(), where + " count");
+      need(b, 1, where + " label length");
+      String label = new String(bytes(b, Byte.toUnsignedInt(b.get()), where + " label"),
+          StandardCharsets.US_ASCII);
+      int[] shape = shape(b, where);
+      need(b, 2 + 4 + 4, where + " levels, groups and offset");
       int levels = Short.toUnsignedInt(b.getShort());
-      int scaleCount = nonNegative(b.getInt(), where + " scale count");
-      need(b, 4L * scaleCount, where + " scales");
-      float[] scales = new float[scaleCount];
-      for (int i = 0; i < scaleCount; i++) {
-        scales[i] = Float.intBitsToFloat(b.getInt());
-      }
-      need(b, 4, where + " payload length");
-      int payloadLength = nonNegative(b.getInt(), where + " payload length");
-      byte[] payload = bytes(b, payloadLength, where + " payload");
+      int groups = nonNegative(b.getInt(), where + " groups");
+      int offset = b.getInt();
+      float[] codebook = floats(b, where + " codebook");
+      float[] scales = floats(b, where + " scales");
+      float[] zeros = floats(b, where + " zeros");
+      byte[] payload = payload(b, where);
       try {
-        out.add(new PackedTensor(name, shape, scheme, levels, scales, payload, count));
+        out.add(new PackedTensor(name, shape, label,
+            new Decoding(levels, groups, offset, codebook, scales, zeros), payload));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "corrupt packed file: " + where + ": " + e.getMessage(), e);
       }
     }
+    end(b);
+    return out;
+  }
+
+  static String name(ByteBuffer b, String where) {
+    need(b, 2, where + " name length");
+    return fromUtf8(bytes(b, Short.toUnsignedInt(b.getShort()), where + " name"), where);
+  }
+
+  static int[] shape(ByteBuffer b, String where) {
+    need(b, 1, where + " rank");
+    int rank = Byte.toUnsignedInt(b.get());
+    need(b, 4L * rank, where + " shape");
+    int[] shape = new int[rank];
+    for (int d = 0; d < rank; d++) {
+      shape[d] = nonNegative(b.getInt(), where + " dimension " + d);
+    }
+    return shape;
+  }
+
+  /** A u32 count, then that many floats. */
+  static float[] floats(ByteBuffer b, String what) {
+    need(b, 4, what + " count");
+    int count = nonNegative(b.getInt(), what + " count");
+    need(b, 4L * count, what);
+    float[] out = new float[count];
+    for (int i = 0; i < count; i++) {
+      out[i] = Float.intBitsToFloat(b.getInt());
+    }
+    return out;
+  }
+
+  static byte[] payload(ByteBuffer b, String where) {
+    need(b, 4, where + " payload length");
+    int payloadLength = nonNegative(b.getInt(), where + " payload length");
+    return bytes(b, payloadLength, where + " payload");
+  }
+
+  static void end(ByteBuffer b) {
     if (b.hasRemaining()) {
       throw new IllegalArgumentException(
           "corrupt packed file: " + b.remaining() + " unexpected bytes after the last tensor");
     }
-    return out;
+  }
+
+  private static void putFloats(ByteBuffer b, float[] v) {
+    b.putInt(v.length);
+    for (float f : v) {
+      b.putInt(Float.floatToRawIntBits(f));
+    }
   }
 
   /** Strict UTF-8: an unpaired surrogate would otherwise turn into '?' and not round-trip. */
@@ -447,7 +456,7 @@ public final class Packing {
     }
   }
 
-  private static void need(ByteBuffer b, long bytes, String what) {
+  static void need(ByteBuffer b, long bytes, String what) {
     if (bytes > b.remaining()) {
       throw new IllegalArgumentException(
           "corrupt packed file: " + what + " needs " + bytes + " bytes at offset "
@@ -455,14 +464,14 @@ public final class Packing {
     }
   }
 
-  private static byte[] bytes(ByteBuffer b, int length, String what) {
+  static byte[] bytes(ByteBuffer b, int length, String what) {
     need(b, length, what);
     byte[] out = new byte[length];
     b.get(out);
     return out;
   }
 
-  private static int nonNegative(int v, String what) {
+  static int nonNegative(int v, String what) {
     if (v < 0) {
       throw new IllegalArgumentException(
           "corrupt packed file: " + what + " " + Integer.toUnsignedString(v) + " is too large");

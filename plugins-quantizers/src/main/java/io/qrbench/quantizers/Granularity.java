@@ -1,4 +1,4 @@
-package io.qrbench.quant;
+package io.qrbench.quantizers;
 
 /**
  * How many scales a quantizer fits to one weight tensor.

@@ -1,11 +1,11 @@
-package io.qrbench.quant;
+package io.qrbench.quantizers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qrbench.quant.RandomTensors.Dist;
+import io.qrbench.quantizers.RandomTensors.Dist;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +55,7 @@ class BinaryTest {
             neg |= w[i] < 0;
           }
           float[] slice = java.util.Arrays.copyOfRange(q.values(), from, to);
-          int distinct = new Quantized(slice, new byte[per], new float[1], 1, 2).distinctValues();
+          int distinct = Quantized.distinctValues(slice);
           assertEquals((pos ? 1 : 0) + (neg ? 1 : 0), distinct);
           double alpha = q.scales()[gi];
           double best = error(w, from, to, alpha);

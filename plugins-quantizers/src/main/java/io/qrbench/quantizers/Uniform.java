@@ -1,5 +1,6 @@
-package io.qrbench.quant;
+package io.qrbench.quantizers;
 
+import io.qrbench.spi.packed.Decoding;
 import java.util.Objects;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Objects;
  * <p>The range is symmetric (the most negative two's-complement value is left unused) so that
  * zero is exact and {@code +max|w|} and {@code -max|w|} are both representable; that gives
  * {@code 2^k - 1} levels. Codes are the offset {@code q + 2^(k-1) - 1}, in {@code [0, 2^k - 2]},
- * so they are non-negative and pack at k bits.
+ * so they are non-negative and pack at k bits, and decode as the grid {@code (c - qmax) * s}
+ * ({@link Decoding#grid}).
  */
 public final class Uniform {
 
@@ -43,7 +45,6 @@ public final class Uniform {
     int qmax = qmax(bits);
     int groups = g.groups(channels);
     int per = w.length / groups;
-    float[] values = new float[w.length];
     byte[] codes = new byte[w.length];
     float[] scales = new float[groups];
     for (int gi = 0; gi < groups; gi++) {
@@ -61,12 +62,10 @@ public final class Uniform {
           double r = roundHalfAwayFromZero((double) w[i] / s);
           q = (int) Math.max(-qmax, Math.min(qmax, r));
         }
-        int code = q + qmax;
-        codes[i] = (byte) code;
-        values[i] = level(code, qmax, s);
+        codes[i] = (byte) (q + qmax);
       }
     }
-    return new Quantized(values, codes, scales, bits, 2 * qmax + 1);
+    return Quantized.of(codes, Decoding.grid(2 * qmax + 1, qmax, scales), scales);
   }
 
   /** The largest |q| at {@code bits} bits: {@code 2^(bits-1) - 1}. */
@@ -89,13 +88,5 @@ public final class Uniform {
       f += 1.0;
     }
     return Math.copySign(f, x);
-  }
-
-  /**
-   * The dequantized value of an offset code, {@code (code - qmax) * s} in float arithmetic;
-   * shared with {@link Packing#dequantize} so both give the same bits.
-   */
-  static float level(int code, int qmax, float s) {
-    return (code - qmax) * s;
   }
 }

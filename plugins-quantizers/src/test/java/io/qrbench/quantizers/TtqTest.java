@@ -1,11 +1,11 @@
-package io.qrbench.quant;
+package io.qrbench.quantizers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qrbench.quant.RandomTensors.Dist;
+import io.qrbench.quantizers.RandomTensors.Dist;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;

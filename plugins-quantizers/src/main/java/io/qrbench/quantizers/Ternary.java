@@ -1,5 +1,6 @@
-package io.qrbench.quant;
+package io.qrbench.quantizers;
 
+import io.qrbench.spi.packed.Decoding;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -11,7 +12,10 @@ import java.util.Objects;
  * scale {@code alpha}; TTQ uses two trained scales {@code Wp} and {@code Wn}.
  *
  * <p>Codes are {@code t + 1}: {@link #CODE_NEGATIVE} = 0, {@link #CODE_ZERO} = 1,
- * {@link #CODE_POSITIVE} = 2, so they are non-negative and pack as base-3 digits.
+ * {@link #CODE_POSITIVE} = 2, so they are non-negative and pack as base-3 digits. TWN decodes as
+ * the grid {@code (c - 1) * alpha} ({@link Decoding#grid}); TTQ as one codebook
+ * {@code {0 - Wn, 0, Wp}} per group ({@link Decoding#codebookPerGroup}), which keeps any trained
+ * Wn, zero or negative included, exactly as it computes.
  */
 public final class Ternary {
 
@@ -135,7 +139,6 @@ public final class Ternary {
     Objects.requireNonNull(rule, "rule");
     int groups = g.groups(channels);
     int per = w.length / groups;
-    float[] values = new float[w.length];
     byte[] codes = new byte[w.length];
     float[] scales = new float[groups];
     for (int gi = 0; gi < groups; gi++) {
@@ -153,9 +156,10 @@ public final class Ternary {
       }
       float alpha = count == 0 ? 0f : (float) (sum / count);
       scales[gi] = alpha;
-      assign(w, from, to, delta, alpha, alpha, values, codes);
+      assign(w, from, to, delta, codes);
     }
-    return new Quantized(values, codes, scales, Packing.codeWidth(LEVELS), LEVELS);
+    // (c - 1) * alpha: -alpha, 0, +alpha (alpha > 0 whenever a code is not zero)
+    return Quantized.of(codes, Decoding.grid(LEVELS, CODE_ZERO, scales), scales);
   }
 
   /**
@@ -194,18 +198,22 @@ public final class Ternary {
     checkScales("positiveScales", positiveScales, groups);
     checkScales("negativeScales", negativeScales, groups);
     int per = w.length / groups;
-    float[] values = new float[w.length];
     byte[] codes = new byte[w.length];
     float[] scales = new float[2 * groups];
+    float[] book = new float[LEVELS * groups];
     for (int gi = 0; gi < groups; gi++) {
       int from = gi * per;
       int to = from + per;
       float delta = ttqDelta(w, from, to, thresholdFactor);
       scales[2 * gi] = positiveScales[gi];
       scales[2 * gi + 1] = negativeScales[gi];
-      assign(w, from, to, delta, positiveScales[gi], negativeScales[gi], values, codes);
+      assign(w, from, to, delta, codes);
+      // 0f - Wn rather than -Wn keeps a zero scale at +0
+      book[LEVELS * gi + CODE_NEGATIVE] = 0f - negativeScales[gi];
+      book[LEVELS * gi + CODE_ZERO] = 0f;
+      book[LEVELS * gi + CODE_POSITIVE] = positiveScales[gi];
     }
-    return new Quantized(values, codes, scales, Packing.codeWidth(LEVELS), LEVELS);
+    return Quantized.of(codes, Decoding.codebookPerGroup(LEVELS, book), scales);
   }
 
   /**
@@ -264,31 +272,9 @@ public final class Ternary {
     return new float[][] {wp, wn};
   }
 
-  /**
-   * The dequantized value of a ternary code. Shared with {@link Packing#dequantize} so both
-   * produce the same bits; {@code 0f - negative} rather than {@code -negative} keeps a zero
-   * scale at +0 instead of -0.
-   */
-  static float level(int code, float positive, float negative) {
-    switch (code) {
-      case CODE_POSITIVE:
-        return positive;
-      case CODE_ZERO:
-        return 0f;
-      case CODE_NEGATIVE:
-        return 0f - negative;
-      default:
-        throw new IllegalArgumentException("not a ternary code: " + code);
-    }
-  }
-
-  private static void assign(
-      float[] w, int from, int to, float delta, float positive, float negative,
-      float[] values, byte[] codes) {
+  private static void assign(float[] w, int from, int to, float delta, byte[] codes) {
     for (int i = from; i < to; i++) {
-      byte c = w[i] > delta ? CODE_POSITIVE : w[i] < -delta ? CODE_NEGATIVE : CODE_ZERO;
-      codes[i] = c;
-      values[i] = level(c, positive, negative);
+      codes[i] = w[i] > delta ? CODE_POSITIVE : w[i] < -delta ? CODE_NEGATIVE : CODE_ZERO;
     }
   }
 

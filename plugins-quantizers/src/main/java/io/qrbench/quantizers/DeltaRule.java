@@ -1,4 +1,4 @@
-package io.qrbench.quant;
+package io.qrbench.quantizers;
 
 /**
  * How TWN picks its threshold delta for one group of weights. Sealed so that a report can name

@@ -1,5 +1,6 @@
-package io.qrbench.quant;
+package io.qrbench.quantizers;
 
+import io.qrbench.spi.packed.Decoding;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,8 @@ import java.util.Objects;
  *
  * <p>{@code sign(0) = +1} (also for -0): a binary code has no zero level, and sending exact zeros
  * up keeps the rule a plain {@code w >= 0} test that matches {@code Math.signum}-free kernels.
- * Codes: {@link #CODE_NEGATIVE} = 0, {@link #CODE_POSITIVE} = 1.
+ * Codes: {@link #CODE_NEGATIVE} = 0, {@link #CODE_POSITIVE} = 1, decoded by one codebook
+ * {@code {0 - alpha, alpha}} per group ({@code 0f - alpha} keeps alpha = 0 at +0).
  */
 public final class Binary {
 
@@ -34,9 +36,9 @@ public final class Binary {
     Objects.requireNonNull(g, "granularity");
     int groups = g.groups(channels);
     int per = w.length / groups;
-    float[] values = new float[w.length];
     byte[] codes = new byte[w.length];
     float[] scales = new float[groups];
+    float[] book = new float[LEVELS * groups];
     for (int gi = 0; gi < groups; gi++) {
       int from = gi * per;
       int to = from + per;
@@ -46,27 +48,12 @@ public final class Binary {
       }
       float alpha = (float) (sum / per);
       scales[gi] = alpha;
+      book[LEVELS * gi + CODE_NEGATIVE] = 0f - alpha;
+      book[LEVELS * gi + CODE_POSITIVE] = alpha;
       for (int i = from; i < to; i++) {
-        byte c = w[i] >= 0f ? CODE_POSITIVE : CODE_NEGATIVE;
-        codes[i] = c;
-        values[i] = level(c, alpha);
+        codes[i] = w[i] >= 0f ? CODE_POSITIVE : CODE_NEGATIVE;
       }
     }
-    return new Quantized(values, codes, scales, Packing.codeWidth(LEVELS), LEVELS);
-  }
-
-  /**
-   * The dequantized value of a binary code, shared with {@link Packing#dequantize} so both give
-   * the same bits ({@code 0f - alpha} keeps alpha = 0 at +0).
-   */
-  static float level(int code, float alpha) {
-    switch (code) {
-      case CODE_POSITIVE:
-        return alpha;
-      case CODE_NEGATIVE:
-        return 0f - alpha;
-      default:
-        throw new IllegalArgumentException("not a binary code: " + code);
-    }
+    return Quantized.of(codes, Decoding.codebookPerGroup(LEVELS, book), scales);
   }
 }

@@ -1,4 +1,4 @@
-package io.qrbench.quant;
+package io.qrbench.quantizers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.qrbench.quant.RandomTensors.Dist;
+import io.qrbench.quantizers.RandomTensors.Dist;
+import io.qrbench.spi.packed.Decoding;
+import io.qrbench.spi.packed.PackedTensor;
+import io.qrbench.spi.packed.Packing;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -49,16 +52,16 @@ class PackedFileTest {
       for (Granularity g : Granularity.values()) {
         float[] w = RandomTensors.draw(r, RandomTensors.anyNonDegenerate(r), n);
         String p = "layer" + k++ + "." + g.name().toLowerCase() + ".";
-        add(out, p + "twn", shape, PackedTensor.TERNARY,
+        add(out, p + "twn", shape, "twn",
             Ternary.twn(w, channels, g, DeltaRule.twn()));
-        add(out, p + "twn-opt", shape, PackedTensor.TERNARY,
+        add(out, p + "twn-opt", shape, "twn",
             Ternary.twn(w, channels, g, DeltaRule.optimal()));
         float[][] init = Ternary.ttqInitialScales(w, channels, g, Ternary.TTQ_THRESHOLD);
-        add(out, p + "ttq", shape, PackedTensor.TTQ,
+        add(out, p + "ttq", shape, "ttq",
             Ternary.ttq(w, channels, g, Ternary.TTQ_THRESHOLD, init[0], init[1]));
-        add(out, p + "bwn", shape, PackedTensor.BINARY, Binary.bwn(w, channels, g));
+        add(out, p + "bwn", shape, "binary", Binary.bwn(w, channels, g));
         for (int bits = 2; bits <= 8; bits++) {
-          add(out, p + "u" + bits, shape, PackedTensor.UNIFORM,
+          add(out, p + "u" + bits, shape, "uniform",
               Uniform.symmetric(w, channels, g, bits));
         }
       }
@@ -71,7 +74,7 @@ class PackedFileTest {
   }
 
   private static void add(List<Entry> out, String name, int[] shape, String scheme, Quantized q) {
-    out.add(new Entry(PackedTensor.of(name, shape, scheme, q), q.values()));
+    out.add(new Entry(q.pack(name, shape, scheme), q.values()));
   }
 
   private static List<PackedTensor> tensors(List<Entry> entries) {
@@ -90,7 +93,7 @@ class PackedFileTest {
       for (int i = 0; i < entries.size(); i++) {
         float[] expected = entries.get(i).expected();
         if (expected != null) {
-          assertArrayEquals(rawBits(expected), rawBits(Packing.dequantize(back.get(i))),
+          assertArrayEquals(rawBits(expected), rawBits(back.get(i).values()),
               back.get(i).name());
         }
       }
@@ -107,18 +110,18 @@ class PackedFileTest {
       float[] w = RandomTensors.draw(r, d, l[0] * l[1]);
       Granularity g = Granularity.values()[trial % 2];
       List<Entry> entries = new ArrayList<>();
-      add(entries, "twn", shape, PackedTensor.TERNARY, Ternary.twn(w, l[0], g,
+      add(entries, "twn", shape, "twn", Ternary.twn(w, l[0], g,
           new DeltaRule.Factor(r.nextDouble() * 2)));
-      add(entries, "ttq", shape, PackedTensor.TTQ, Ternary.ttq(w, l[0], g, r.nextDouble(),
+      add(entries, "ttq", shape, "ttq", Ternary.ttq(w, l[0], g, r.nextDouble(),
           randomScales(r, g.groups(l[0])), randomScales(r, g.groups(l[0]))));
-      add(entries, "bwn", shape, PackedTensor.BINARY, Binary.bwn(w, l[0], g));
-      add(entries, "uni", shape, PackedTensor.UNIFORM,
+      add(entries, "bwn", shape, "binary", Binary.bwn(w, l[0], g));
+      add(entries, "uni", shape, "uniform",
           Uniform.symmetric(w, l[0], g, 2 + r.nextInt(7)));
       entries.add(new Entry(PackedTensor.fp32("fp", shape, w), w));
       List<PackedTensor> back = Packing.decode(Packing.encode(tensors(entries)));
       for (int i = 0; i < entries.size(); i++) {
         assertArrayEquals(rawBits(entries.get(i).expected()),
-            rawBits(Packing.dequantize(back.get(i))), entries.get(i).tensor().name());
+            rawBits(back.get(i).values()), entries.get(i).tensor().name());
       }
     }
   }
@@ -138,11 +141,11 @@ class PackedFileTest {
     assertEquals(List.of(), Packing.decode(empty));
     // a ternary layer costs about 1.6 bits per weight: 20x smaller than fp32
     float[] w = RandomTensors.draw(new Random(63), Dist.GAUSSIAN, 64 * 64 * 9);
-    PackedTensor t = PackedTensor.of("w", new int[] {64, 64, 3, 3}, PackedTensor.TERNARY,
-        Ternary.twn(w, 64, Granularity.CHANNEL, DeltaRule.optimal()));
+    PackedTensor t = Ternary.twn(w, 64, Granularity.CHANNEL, DeltaRule.optimal())
+        .pack("w", new int[] {64, 64, 3, 3}, "twn");
     assertEquals((w.length + 4) / 5, t.payload().length);
     assertEquals(Packing.packedBytes(w.length, 3, 64), t.dataBytes());
-    assertEquals(64, t.groups());
+    assertEquals(64, t.decoding().groups());
     byte[] file = Packing.encode(List.of(t));
     byte[] fp = Packing.encode(List.of(PackedTensor.fp32("w", new int[] {64, 64, 3, 3}, w)));
     assertTrue(file.length * 19 < fp.length, file.length + " vs " + fp.length);
@@ -196,10 +199,10 @@ class PackedFileTest {
   @Test
   void unknownVersionIsNamed() {
     byte[] file = Packing.encode(List.of());
-    file[4] = 2;
+    file[4] = 3;
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Packing.decode(file));
-    assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("version 3"), e.getMessage());
   }
 
   /**
@@ -221,7 +224,7 @@ class PackedFileTest {
       try {
         List<PackedTensor> back = Packing.decode(withChecksum(bad));
         for (PackedTensor t : back) {
-          Packing.dequantize(t); // an accepted tensor must be usable
+          t.values(); // an accepted tensor must be usable
         }
       } catch (IllegalArgumentException expected) {
         rejected++;
@@ -241,71 +244,107 @@ class PackedFileTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Packing.decode(withChecksum(manyTensors)));
     assertTrue(e.getMessage().contains("tensors"), e.getMessage());
-    // the first tensor's name length is at 20; its name, scheme and shape follow
+    // the first tensor's name length is at 20; its name, label and shape follow, then levels
+    // (u16), groups (u32), offset (i32) and the codebook's float count (u32)
     int nameLength = Short.toUnsignedInt(b.getShort(20));
-    int schemeAt = 22 + nameLength;
-    int rankAt = schemeAt + 1 + file[schemeAt];
+    int labelAt = 22 + nameLength;
+    int rankAt = labelAt + 1 + file[labelAt];
     int rank = file[rankAt];
-    int countAt = rankAt + 1 + 4 * rank;
-    byte[] bigCount = file.clone();
-    ByteBuffer.wrap(bigCount).order(ByteOrder.LITTLE_ENDIAN).putInt(countAt + 6, 0x7FFFFFF0);
-    assertThrows(IllegalArgumentException.class, () -> Packing.decode(withChecksum(bigCount)));
+    int levelsAt = rankAt + 1 + 4 * rank;
+    for (int field : new int[] {2, 10, 14, 18}) { // groups, codebook, scales, zeros
+      byte[] big = file.clone();
+      ByteBuffer.wrap(big).order(ByteOrder.LITTLE_ENDIAN).putInt(levelsAt + field, 0x7FFFFFF0);
+      assertThrows(IllegalArgumentException.class, () -> Packing.decode(withChecksum(big)));
+    }
   }
 
   @Test
   void packedTensorRejectsInconsistentFields() {
-    float[] s1 = {1f};
+    Decoding g1 = Decoding.grid(3, 1, new float[] {1f});
     byte[] p = new byte[2]; // 10 ternary codes
     int[] shape = {2, 5};
-    new PackedTensor("ok", shape, PackedTensor.TERNARY, 3, s1, p, 10);
-    new PackedTensor("ok", shape, PackedTensor.TERNARY, 3, new float[2], p, 10);
-    new PackedTensor("ok", shape, PackedTensor.TTQ, 3, new float[4], p, 10);
+    new PackedTensor("ok", shape, "twn", g1, p);
+    new PackedTensor("ok", shape, "twn", Decoding.grid(3, 1, new float[2]), p);
+    new PackedTensor("ok", shape, "ttq", Decoding.codebookPerGroup(3, new float[6]), p);
+    new PackedTensor("ok", shape, "any", Decoding.grid(3, 1, new float[10]), p); // one per element
+    assertThrows(IllegalArgumentException.class, // 3 groups do not split 10 elements
+        () -> new PackedTensor("n", shape, "twn", Decoding.grid(3, 1, new float[3]), p));
+    assertThrows(IllegalArgumentException.class, // 10 codes of 4 levels take 3 bytes
+        () -> new PackedTensor("n", shape, "u", Decoding.grid(4, 1, new float[1]), p));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, PackedTensor.TERNARY, 3, s1, p, 9));
+        () -> new PackedTensor("n", shape, "twn", g1, new byte[3]));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, PackedTensor.TERNARY, 3, new float[5], p, 10));
+        () -> new PackedTensor("n", shape, "tab\t", g1, p));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, PackedTensor.TTQ, 3, new float[3], p, 10));
+        () -> new PackedTensor("n", shape, "x".repeat(256), g1, p));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, PackedTensor.TERNARY, 3, new float[0], p, 10));
+        () -> new PackedTensor("n", new int[] {2, 0}, "fp32", Decoding.raw(), new byte[0]));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, PackedTensor.TERNARY, 2, s1, p, 10));
+        () -> new PackedTensor("n", shape, "fp32", Decoding.raw(), new byte[39]));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, PackedTensor.UNIFORM, 5, s1, p, 10));
+        () -> new PackedTensor(null, shape, "fp32", Decoding.raw(), new byte[40]));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, PackedTensor.TERNARY, 3, s1, new byte[3], 10));
+        () -> new PackedTensor("bad \ud800 surrogate", shape, "fp32", Decoding.raw(), new byte[40]));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, "int4", 3, s1, p, 10));
+        () -> new PackedTensor("n", new int[] {65536, 65536}, "fp32", Decoding.raw(), new byte[0]));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, PackedTensor.TERNARY, 3, new float[] {Float.NaN}, p,
-            10));
+        () -> PackedTensor.of("n", shape, "fp32", new byte[10], Decoding.raw()));
+    assertThrows(IllegalArgumentException.class, // code 2 with 2 levels
+        () -> PackedTensor.of("n", shape, "b", new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+            Decoding.codebook(-1f, 1f)));
+  }
+
+  @Test
+  void decodingRejectsInconsistentFields() {
+    float[] none = new float[0];
+    assertThrows(IllegalArgumentException.class, () -> new Decoding(1, 1, 0, none, none, none));
+    assertThrows(IllegalArgumentException.class, () -> new Decoding(257, 1, 0, none, none, none));
+    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 0, 0, none, none, none));
+    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 2, 0, new float[4], none, none));
+    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 1, 1, new float[3], none, none));
+    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 2, 0, none, new float[1], none));
+    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 2, 0, none, none, new float[3]));
+    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 1, 70_000, none, none, none));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", new int[] {2, 0}, PackedTensor.FP32, 0, new float[0],
-            new byte[0], 0));
+        () -> new Decoding(3, 1, 0, none, new float[] {Float.NaN}, none));
     assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, PackedTensor.FP32, 0, new float[0], new byte[39], 10));
-    assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor(null, shape, PackedTensor.FP32, 0, new float[0], new byte[40], 10));
-    assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("bad \ud800 surrogate", shape, PackedTensor.FP32, 0, new float[0],
-            new byte[40], 10));
-    assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", new int[] {65536, 65536}, PackedTensor.FP32, 0, new float[0],
-            new byte[0], 0));
-    assertThrows(IllegalArgumentException.class,
-        () -> PackedTensor.of("n", shape, PackedTensor.FP32,
-            Binary.bwn(new float[10], 1, Granularity.LAYER)));
-    assertThrows(IllegalArgumentException.class,
-        () -> PackedTensor.of("n", shape, PackedTensor.TERNARY,
-            Binary.bwn(new float[10], 1, Granularity.LAYER)));
+        () -> new Decoding(2, 1, 0, new float[] {1f, Float.POSITIVE_INFINITY}, none, none));
+    assertThrows(IllegalArgumentException.class, () -> new Decoding(0, 1, 0, none, new float[1], none));
+    assertThrows(IllegalArgumentException.class, () -> Decoding.grid(3, 1, null));
+    assertThrows(IllegalArgumentException.class, () -> Decoding.codebookPerGroup(3, new float[4]));
+    assertThrows(IllegalArgumentException.class, () -> Decoding.raw().decode(new byte[1]));
+    assertThrows(IllegalArgumentException.class, () -> g(3).decode(new byte[] {3}));
+    assertThrows(IllegalArgumentException.class, () -> Decoding.grid(3, 1, new float[2]).decode(new byte[3]));
+  }
+
+  private static Decoding g(int levels) {
+    return Decoding.grid(levels, 0, new float[] {1f});
+  }
+
+  /** The formula of the class comment, step by step, on hand-picked numbers. */
+  @Test
+  void decodingFollowsItsFormula() {
+    // grid: (c - offset) * s[g] + z[g], two groups
+    Decoding d = new Decoding(4, 2, 1, new float[0], new float[] {0.5f, 2f}, new float[] {10f, -1f});
+    assertArrayEquals(new float[] {9.5f, 10f, 10.5f, 11f, -3f, -1f, 1f, 3f},
+        d.decode(new byte[] {0, 1, 2, 3, 0, 1, 2, 3}));
+    // shared codebook, no scales
+    assertArrayEquals(new float[] {-0.75f, 0.25f, 0.25f}, Decoding.codebook(-0.75f, 0.25f)
+        .decode(new byte[] {0, 1, 1}));
+    // per-group codebook times a scale
+    Decoding pg = new Decoding(2, 2, 0, new float[] {1f, 2f, 3f, 4f}, new float[] {10f, 100f}, new float[0]);
+    assertArrayEquals(new float[] {20f, 10f, 300f, 400f}, pg.decode(new byte[] {1, 0, 0, 1}));
+    // without zeros a -0 stays -0; adding a zero point of +0 makes it +0
+    assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Decoding.codebook(-0f, 1f).value(0, 0)));
+    assertEquals(0, Float.floatToRawIntBits(
+        new Decoding(2, 1, 0, new float[] {-0f, 1f}, new float[0], new float[] {0f}).value(0, 0)));
   }
 
   @Test
   void dequantizeRejectsAPayloadWithInvalidCodes() {
-    PackedTensor t = new PackedTensor("t", new int[] {5}, PackedTensor.TERNARY, 3,
-        new float[] {1f}, new byte[] {(byte) 250}, 5);
-    assertThrows(IllegalArgumentException.class, () -> Packing.dequantize(t));
-    assertThrows(IllegalArgumentException.class, () -> Packing.dequantize(null));
+    PackedTensor t = new PackedTensor("t", new int[] {5}, "twn", Decoding.grid(3, 1, new float[] {1f}),
+        new byte[] {(byte) 250});
+    assertThrows(IllegalArgumentException.class, t::values);
   }
 
   private static List<Entry> smallModel() {
@@ -315,13 +354,13 @@ class PackedFileTest {
     List<Entry> out = new ArrayList<>();
     out.add(new Entry(PackedTensor.fp32("stem", new int[] {2, 3}, RandomTensors.draw(r,
         Dist.GAUSSIAN, 6)), null));
-    add(out, "twn", shape, PackedTensor.TERNARY, Ternary.twn(w, 4, Granularity.CHANNEL,
+    add(out, "twn", shape, "twn", Ternary.twn(w, 4, Granularity.CHANNEL,
         DeltaRule.optimal()));
     float[][] init = Ternary.ttqInitialScales(w, 4, Granularity.LAYER, 0.05);
-    add(out, "ttq", shape, PackedTensor.TTQ, Ternary.ttq(w, 4, Granularity.LAYER, 0.05, init[0],
+    add(out, "ttq", shape, "ttq", Ternary.ttq(w, 4, Granularity.LAYER, 0.05, init[0],
         init[1]));
-    add(out, "bwn", shape, PackedTensor.BINARY, Binary.bwn(w, 4, Granularity.CHANNEL));
-    add(out, "u4", shape, PackedTensor.UNIFORM, Uniform.symmetric(w, 4, Granularity.LAYER, 4));
+    add(out, "bwn", shape, "binary", Binary.bwn(w, 4, Granularity.CHANNEL));
+    add(out, "u4", shape, "uniform", Uniform.symmetric(w, 4, Granularity.LAYER, 4));
     return out;
   }
 
