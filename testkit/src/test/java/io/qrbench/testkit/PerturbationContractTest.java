@@ -1,0 +1,75 @@
+package io.qrbench.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The perturbation contract passes a correct noise and fails each broken variant on the promise it
+ * breaks: a contract that passed everything would test nothing.
+ */
+class PerturbationContractTest {
+  private static final List<String> TESTS = List.of("aBatchOfEightEqualsTwoBatchesOfFour",
+      "anImagesOutputDoesNotDependOnItsNeighbours", "isAWellFormedPlugin",
+      "outputIsFloat32InTheUnitIntervalOfTheInputsShape", "sameSeedGivesTheSameOutput",
+      "theCleanBatchIsNotModified", "theOutputIsFreedWithTheBatch");
+
+  /** The tests of {@code contract} that did not succeed; fails if any was skipped or did not run. */
+  private static Set<String> failed(Class<?> contract) {
+    Map<String, String> outcomes = ContractRun.outcomes(contract);
+    assertEquals(new TreeSet<>(TESTS), outcomes.keySet(), "every contract test ran: " + outcomes);
+    Set<String> failed = new TreeSet<>();
+    outcomes.forEach((test, outcome) -> {
+      assertTrue(!outcome.startsWith("SKIPPED"), test + " " + outcome);
+      if (!outcome.equals("SUCCESSFUL")) {
+        assertTrue(outcome.startsWith("FAILED"), test + " " + outcome);
+        failed.add(test);
+      }
+    });
+    return failed;
+  }
+
+  @Test
+  void aCorrectNoisePassesEveryTest() {
+    assertEquals(Set.of(), failed(BrokenPerturbations.Correct.class), ContractRun.outcomes(BrokenPerturbations.Correct.class).toString());
+  }
+
+  @Test
+  void aNoiseDrawingFromAGlobalRandomFailsDeterminism() {
+    Set<String> failed = failed(BrokenPerturbations.GlobalRandom.class);
+    assertTrue(failed.contains("sameSeedGivesTheSameOutput"), failed.toString());
+    assertTrue(failed.contains("aBatchOfEightEqualsTwoBatchesOfFour"), failed.toString());
+  }
+
+  @Test
+  void aNoiseWithOneGeneratorForTheBatchFailsBatchSizeInvariance() {
+    assertEquals(Set.of("aBatchOfEightEqualsTwoBatchesOfFour"), failed(BrokenPerturbations.OneGeneratorPerBatch.class));
+  }
+
+  @Test
+  void aNoiseScaledByTheBatchMeanFailsNeighbourIndependence() {
+    Set<String> failed = failed(BrokenPerturbations.BatchStatistics.class);
+    assertTrue(failed.contains("anImagesOutputDoesNotDependOnItsNeighbours"), failed.toString());
+  }
+
+  @Test
+  void aNoiseWritingIntoTheCleanBatchFails() {
+    assertTrue(failed(BrokenPerturbations.InPlace.class).contains("theCleanBatchIsNotModified"));
+  }
+
+  @Test
+  void anUnclippedNoiseFailsTheRange() {
+    assertEquals(Set.of("outputIsFloat32InTheUnitIntervalOfTheInputsShape"),
+        failed(BrokenPerturbations.Unclipped.class));
+  }
+
+  @Test
+  void aNoiseWhoseOutputOutlivesTheBatchFails() {
+    assertEquals(Set.of("theOutputIsFreedWithTheBatch"), failed(BrokenPerturbations.OutsideTheBatch.class));
+  }
+}
