@@ -2,8 +2,15 @@ package io.qrbench.testkit;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
@@ -41,6 +48,32 @@ final class ContractRun {
           }
         });
     return out;
+  }
+
+  /**
+   * The tests of {@code testClass} that failed; fails itself unless every {@code @Test} method of
+   * the class and its superclasses ran (none skipped, none left out) and each ended in success or
+   * an assertion's failure.
+   */
+  static Set<String> failed(Class<?> testClass) {
+    Set<String> declared = new TreeSet<>();
+    for (Class<?> c = testClass; c != null; c = c.getSuperclass()) {
+      for (Method m : c.getDeclaredMethods()) {
+        if (m.isAnnotationPresent(Test.class)) {
+          declared.add(m.getName());
+        }
+      }
+    }
+    Map<String, String> outcomes = outcomes(testClass);
+    assertEquals(declared, outcomes.keySet(), "every contract test ran: " + outcomes);
+    Set<String> failed = new TreeSet<>();
+    outcomes.forEach((test, outcome) -> {
+      if (!outcome.equals("SUCCESSFUL")) {
+        assertTrue(outcome.startsWith("FAILED"), test + " " + outcome);
+        failed.add(test);
+      }
+    });
+    return failed;
   }
 
   private static java.util.Optional<String> method(TestIdentifier id) {
