@@ -119,21 +119,12 @@ public abstract class DatasetProviderContract<C extends Record> {
   @Test
   public void openingASplitAgainGivesTheSameImages() {
     for (Split split : splits()) {
-      ImageDataset a = open(split);
-      ImageDataset b = open(split);
-      assertEquals(a.size(), b.size(), split + ": size");
-      for (int i = 0; i < a.size(); i++) {
-        if (a.label(i) != b.label(i)) {
-          fail(split + " image " + i + ": label " + a.label(i) + ", then " + b.label(i));
-        }
-      }
-      for (int index : sample(a.size())) {
-        float[] x = read(a, index);
-        float[] y = read(b, index);
-        if (!Arrays.equals(x, y)) {
-          fail(split + " image " + index + ": other pixels when the split is opened again");
-        }
-      }
+      // again from the same provider (a registry keeps one instance) and from a new one (another run)
+      DatasetProvider<C> provider = provider();
+      ImageDataset a = provider.open(config(), split);
+      assertNotNull(a, split + ": open() returned null");
+      assertSameImages(split, a, provider.open(config(), split), "opened again by the same provider");
+      assertSameImages(split, a, open(split), "opened by a new provider");
     }
   }
 
@@ -150,6 +141,21 @@ public abstract class DatasetProviderContract<C extends Record> {
       IntStream.range(0, indices.length).parallel().forEach(k -> many[k] = read(d, indices[k]));
       for (int k = 0; k < indices.length; k++) {
         assertTrue(Arrays.equals(one[k], many[k]), split + " image " + indices[k] + " read from another thread");
+      }
+    }
+  }
+
+  private void assertSameImages(Split split, ImageDataset a, ImageDataset b, String how) {
+    assertNotNull(b, split + ": open() returned null");
+    assertEquals(a.size(), b.size(), split + ": size when " + how);
+    for (int i = 0; i < a.size(); i++) {
+      if (a.label(i) != b.label(i)) {
+        fail(split + " image " + i + ": label " + a.label(i) + ", then " + b.label(i) + " when " + how);
+      }
+    }
+    for (int index : sample(a.size())) {
+      if (!Arrays.equals(read(a, index), read(b, index))) {
+        fail(split + " image " + index + ": other pixels when " + how);
       }
     }
   }

@@ -38,6 +38,8 @@ public abstract class PerturbationContract<C extends Record> {
 
   private NDManager manager;
   private ModelUnderTest model;
+  /** One instance for all batches of a test, as the registry keeps one: state it keeps must not leak. */
+  private Perturbation<C> plugin;
 
   /** The perturbation under test (a new instance, as the registry would make). */
   protected abstract Perturbation<C> perturbation();
@@ -86,6 +88,7 @@ public abstract class PerturbationContract<C extends Record> {
   protected final void openPerturbationContractManager() {
     manager = NDManager.newBaseManager();
     model = model();
+    plugin = perturbation();
   }
 
   @AfterEach
@@ -95,7 +98,7 @@ public abstract class PerturbationContract<C extends Record> {
 
   @Test
   public void isAWellFormedPlugin() {
-    PluginChecks.assertWellFormed(perturbation(), config());
+    PluginChecks.assertWellFormed(plugin, config());
   }
 
   @Test
@@ -143,7 +146,7 @@ public abstract class PerturbationContract<C extends Record> {
     try (NDManager batch = manager.newSubManager()) {
       int[] ids = TestImages.range(0, 5);
       NDArray x = TestImages.batch(batch, imageShape(), ids);
-      NDArray out = perturbation().apply(config(), context(batch, x, ids, 0, SEED));
+      NDArray out = plugin.apply(config(), context(batch, x, ids, 0, SEED));
       assertNotNull(out, "apply returned null");
       assertEquals(x.getShape(), out.getShape(), "the output's shape");
       assertEquals(DataType.FLOAT32, out.getDataType(), "the output's data type");
@@ -168,7 +171,7 @@ public abstract class PerturbationContract<C extends Record> {
       NDArray y = TestImages.labels(batch, classes(), ids);
       float[] before = x.toFloatArray();
       int[] labels = y.toIntArray();
-      perturbation().apply(config(), new FakePerturbationContext(x, y, 0, SEED, model));
+      plugin.apply(config(), new FakePerturbationContext(x, y, 0, SEED, model));
       assertClose(before, x.toFloatArray(), 0f, "context.images() after apply (the runner evaluates the clean"
           + " batch too: write into a copy, never in place)");
       assertTrue(Arrays.equals(labels, y.toIntArray()), "context.labels() after apply");
@@ -180,7 +183,7 @@ public abstract class PerturbationContract<C extends Record> {
     NDArray out;
     try (NDManager batch = manager.newSubManager()) {
       int[] ids = TestImages.range(0, 2);
-      out = perturbation().apply(config(), context(batch, TestImages.batch(batch, imageShape(), ids), ids, 0, SEED));
+      out = plugin.apply(config(), context(batch, TestImages.batch(batch, imageShape(), ids), ids, 0, SEED));
     }
     assertTrue(out.isReleased(), "the output belongs to context.manager() (or an array it owns), so it is freed"
         + " when the batch ends");
@@ -194,7 +197,7 @@ public abstract class PerturbationContract<C extends Record> {
   private float[] run(int[] ids, int firstIndex, long seed) {
     try (NDManager batch = manager.newSubManager()) {
       NDArray x = TestImages.batch(batch, imageShape(), ids);
-      return perturbation().apply(config(), context(batch, x, ids, firstIndex, seed)).toFloatArray();
+      return plugin.apply(config(), context(batch, x, ids, firstIndex, seed)).toFloatArray();
     }
   }
 

@@ -72,17 +72,19 @@ public abstract class QuantizerContract<C extends Record> {
   @Test
   public void isAWellFormedPlugin() {
     assertTrue(!configs().isEmpty(), "configs() names at least one configuration");
+    Quantizer<C> quantizer = quantizer(); // one instance, as the registry keeps
     for (C config : configs()) {
-      PluginChecks.assertWellFormed(quantizer(), config);
+      PluginChecks.assertWellFormed(quantizer, config);
     }
   }
 
   @Test
   public void theSummaryDescribesEveryLayerInOrder() {
+    Quantizer<C> quantizer = quantizer(); // one instance, as the registry keeps
     for (C config : configs()) {
       try (TestNetwork net = network(1)) {
         List<QuantizableLayer> layers = net.quantizable();
-        QuantizationSummary summary = quantizer().quantize(config, layers);
+        QuantizationSummary summary = quantizer.quantize(config, layers);
         assertNotNull(summary, "quantize() returned null");
         assertEquals(layers.size(), summary.layers().size(), config + ": one summary entry per layer");
         int quantized = 0;
@@ -124,12 +126,13 @@ public abstract class QuantizerContract<C extends Record> {
 
   @Test
   public void packThenDecodeEqualsQuantize() {
+    Quantizer<C> quantizer = quantizer(); // one instance, as the registry keeps
     for (C config : configs()) {
       try (TestNetwork net = network(2)) {
         List<QuantizableLayer> layers = net.quantizable();
-        QuantizationSummary summary = quantizer().quantize(config, layers);
+        QuantizationSummary summary = quantizer.quantize(config, layers);
         for (int i = 0; i < layers.size(); i++) {
-          PackedFormatCheck.assertPackDecodesToTheKernel(quantizer(), config, layers.get(i),
+          PackedFormatCheck.assertPackDecodesToTheKernel(quantizer, config, layers.get(i),
               summary.layers().get(i).quantized());
         }
       }
@@ -138,11 +141,12 @@ public abstract class QuantizerContract<C extends Record> {
 
   @Test
   public void skippedLayersAndNonKernelsAreUntouched() {
+    Quantizer<C> quantizer = quantizer(); // one instance, as the registry keeps
     for (C config : configs()) {
       try (TestNetwork net = network(3)) {
         Map<String, float[]> before = net.snapshot();
         List<QuantizableLayer> layers = net.quantizable();
-        QuantizationSummary summary = quantizer().quantize(config, layers);
+        QuantizationSummary summary = quantizer.quantize(config, layers);
         Map<String, float[]> after = net.snapshot();
         java.util.Set<String> mayChange = new java.util.HashSet<>();
         for (int i = 0; i < layers.size(); i++) {
@@ -165,12 +169,13 @@ public abstract class QuantizerContract<C extends Record> {
     if (!idempotent()) {
       return;
     }
+    Quantizer<C> quantizer = quantizer(); // one instance, as the registry keeps
     for (C config : configs()) {
       try (TestNetwork net = network(4)) {
         List<QuantizableLayer> layers = net.quantizable();
-        quantizer().quantize(config, layers);
+        quantizer.quantize(config, layers);
         Map<String, float[]> once = net.snapshot();
-        quantizer().quantize(config, layers);
+        quantizer.quantize(config, layers);
         Map<String, float[]> twice = net.snapshot();
         for (Map.Entry<String, float[]> e : once.entrySet()) {
           float[] a = e.getValue();
@@ -192,10 +197,11 @@ public abstract class QuantizerContract<C extends Record> {
 
   @Test
   public void theSameWeightsQuantizeTheSameWay() {
+    Quantizer<C> quantizer = quantizer(); // one instance, as the registry keeps
     for (C config : configs()) {
       try (TestNetwork a = network(5); TestNetwork b = network(5)) {
-        QuantizationSummary sa = quantizer().quantize(config, a.quantizable());
-        QuantizationSummary sb = quantizer().quantize(config, b.quantizable());
+        QuantizationSummary sa = quantizer.quantize(config, a.quantizable());
+        QuantizationSummary sb = quantizer.quantize(config, b.quantizable());
         assertEquals(sa, sb, config + ": the summaries of two identical networks");
         Map<String, float[]> wb = b.snapshot();
         a.snapshot().forEach((name, w) -> assertBitsEqual(w, wb.get(name), config + ": " + name

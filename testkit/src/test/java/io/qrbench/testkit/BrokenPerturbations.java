@@ -19,7 +19,7 @@ final class BrokenPerturbations {
 
   /** How each variant goes wrong. */
   enum Fault {
-    NONE, GLOBAL_RANDOM, ONE_GENERATOR_PER_BATCH, BATCH_STATISTICS, IN_PLACE, UNCLIPPED, OUTSIDE_THE_BATCH
+    NONE, GLOBAL_RANDOM, INSTANCE_RANDOM, ONE_GENERATOR_PER_BATCH, BATCH_STATISTICS, IN_PLACE, UNCLIPPED, OUTSIDE_THE_BATCH
   }
 
   /** x + U(-a, a), clipped, each image from its own generator; or one of the faults. */
@@ -29,6 +29,8 @@ final class BrokenPerturbations {
     private static final NDManager ELSEWHERE = NDManager.newBaseManager();
 
     private final Fault fault;
+    /** Seeded, but once per instance: the second batch draws on where the first left off. */
+    private final Random own = new Random(1);
 
     UniformNoise(Fault fault) {
       this.fault = fault;
@@ -62,7 +64,8 @@ final class BrokenPerturbations {
       for (int i = 0; i < n; i++) {
         SplittableRandom r = fault == Fault.ONE_GENERATOR_PER_BATCH ? batch : ctx.random(i);
         for (int j = i * per; j < (i + 1) * per; j++) {
-          double u = fault == Fault.GLOBAL_RANDOM ? GLOBAL.nextDouble() : r.nextDouble();
+          double u = fault == Fault.GLOBAL_RANDOM ? GLOBAL.nextDouble()
+              : fault == Fault.INSTANCE_RANDOM ? own.nextDouble() : r.nextDouble();
           double a = fault == Fault.BATCH_STATISTICS ? config.amplitude() * 2 * mean : config.amplitude();
           float v = x[j] + (float) ((2 * u - 1) * a);
           x[j] = fault == Fault.UNCLIPPED ? v : Math.min(1f, Math.max(0f, v));
@@ -102,6 +105,13 @@ final class BrokenPerturbations {
     @Override
     Fault fault() {
       return Fault.GLOBAL_RANDOM;
+    }
+  }
+
+  static class InstanceRandom extends Contract {
+    @Override
+    Fault fault() {
+      return Fault.INSTANCE_RANDOM;
     }
   }
 

@@ -28,6 +28,12 @@ class PerturbationContractTest {
   }
 
   @Test
+  void aNoiseDrawingFromAGeneratorOfItsOwnFailsDeterminism() {
+    Set<String> failed = failed(BrokenPerturbations.InstanceRandom.class);
+    assertTrue(failed.contains("sameSeedGivesTheSameOutput"), failed.toString());
+  }
+
+  @Test
   void aNoiseWithOneGeneratorForTheBatchFailsBatchSizeInvariance() {
     assertEquals(Set.of("aBatchOfEightEqualsTwoBatchesOfFour"), failed(BrokenPerturbations.OneGeneratorPerBatch.class));
   }
