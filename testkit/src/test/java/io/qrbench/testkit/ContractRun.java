@@ -64,6 +64,7 @@ final class ContractRun {
         }
       }
     }
+    assertTrue(!declared.isEmpty(), testClass.getName() + " has no @Test methods");
     Map<String, String> outcomes = outcomes(testClass);
     assertEquals(declared, outcomes.keySet(), "every contract test ran: " + outcomes);
     Set<String> failed = new TreeSet<>();
