@@ -210,6 +210,39 @@ public abstract class QuantizerContract<C extends Record> {
     }
   }
 
+  @Test
+  public void aHookedLayerIsQuantizedToWhatItsTransformEvaluates() {
+    Quantizer<C> quantizer = quantizer(); // one instance, as the registry keeps
+    for (C config : configs()) {
+      java.util.Optional<io.qrbench.nn.LayerHook> hook = quantizer.trainingHook(config);
+      if (hook.isEmpty()) {
+        continue; // trains in full precision: nothing to compare
+      }
+      try (TestNetwork net = new TestNetwork(Layers.withHook(hook.get()), 6)) {
+        List<QuantizableLayer> layers = net.quantizable();
+        hook.get().prepare(layers, net.manager());
+        List<float[]> evaluated = new java.util.ArrayList<>();
+        for (QuantizableLayer layer : layers) {
+          evaluated.add(layer.transform()
+              .map(t -> t.apply(layer.weight().getArray(), false).toFloatArray())
+              .orElse(null));
+        }
+        QuantizationSummary summary = quantizer.quantize(config, layers);
+        for (int i = 0; i < layers.size(); i++) {
+          String name = layers.get(i).info().name();
+          boolean quantized = summary.layers().get(i).quantized();
+          assertEquals(evaluated.get(i) != null, quantized, config + ": " + name + " has a transform exactly when"
+              + " quantize() quantizes it (the hook and quantize() skip the same layers)");
+          if (quantized) {
+            assertBitsEqual(evaluated.get(i), layers.get(i).weight().getArray().toFloatArray(), config + ": " + name
+                + " after quantize(), against its transform's evaluation kernel (quantization-aware training must"
+                + " evaluate what post-training quantization stores)");
+          }
+        }
+      }
+    }
+  }
+
   private static void assertBitsEqual(float[] expected, float[] actual, String what) {
     assertEquals(expected.length, actual.length, what);
     for (int j = 0; j < expected.length; j++) {

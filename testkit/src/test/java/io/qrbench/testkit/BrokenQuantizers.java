@@ -1,7 +1,9 @@
 package io.qrbench.testkit;
 
 import ai.djl.ndarray.NDArray;
+import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.LayerInfo;
+import io.qrbench.nn.WeightTransform;
 import io.qrbench.quant.PackedTensor;
 import io.qrbench.quant.Packing;
 import io.qrbench.spi.QuantizableLayer;
@@ -24,7 +26,8 @@ final class BrokenQuantizers {
 
   /** How each variant goes wrong. */
   enum Fault {
-    NONE, TOUCHES_A_SKIPPED_LAYER, PACKS_ANOTHER_SCALE, SHRINKS_EACH_PASS, MISNAMES_A_LAYER
+    NONE, TOUCHES_A_SKIPPED_LAYER, PACKS_ANOTHER_SCALE, SHRINKS_EACH_PASS, MISNAMES_A_LAYER, HOOK_QUANTIZES_ANOTHER_WAY,
+    HOOK_ON_A_SKIPPED_LAYER
   }
 
   static final class SignQuantizer implements Quantizer<Config> {
@@ -68,23 +71,43 @@ final class BrokenQuantizers {
           out.add(new QuantizationSummary.Layer(name, w.length, false, 32, 0, 0, 4L * w.length));
           continue;
         }
-        double sum = 0;
-        for (float v : w) {
-          sum += Math.abs(v);
-        }
-        float alpha = (float) (sum / w.length) * (fault == Fault.SHRINKS_EACH_PASS ? 0.5f : 1f);
+        float[] q = signOf(w, fault == Fault.SHRINKS_EACH_PASS ? 0.5f : 1f);
         double err = 0;
         double norm = 0;
         for (int j = 0; j < w.length; j++) {
-          float q = w[j] >= 0 ? alpha : -alpha;
-          err += (w[j] - q) * (w[j] - q);
+          err += (w[j] - q[j]) * (w[j] - q[j]);
           norm += w[j] * w[j];
-          w[j] = q;
         }
-        array.set(w);
+        array.set(q);
         out.add(new QuantizationSummary.Layer(name, w.length, true, 1, 0, err / norm, (w.length + 7) / 8 + 4));
       }
       return new QuantizationSummary(out);
+    }
+
+    /** factor * mean|w| * sign(w). */
+    private static float[] signOf(float[] w, float factor) {
+      double sum = 0;
+      for (float v : w) {
+        sum += Math.abs(v);
+      }
+      float alpha = (float) (sum / w.length) * factor;
+      float[] q = new float[w.length];
+      for (int j = 0; j < w.length; j++) {
+        q[j] = w[j] >= 0 ? alpha : -alpha;
+      }
+      return q;
+    }
+
+    /** The same function, straight-through (this quantizer keeps no state, so quantize() need not ask it). */
+    @Override
+    public Optional<LayerHook> trainingHook(Config config) {
+      float factor = fault == Fault.HOOK_QUANTIZES_ANOTHER_WAY ? 0.9f : fault == Fault.SHRINKS_EACH_PASS ? 0.5f : 1f;
+      return Optional.of(layer -> layer.role() != LayerInfo.Role.HIDDEN && fault != Fault.HOOK_ON_A_SKIPPED_LAYER
+          ? Optional.empty()
+          : Optional.of((latent, training) -> {
+            NDArray hard = latent.getManager().create(signOf(latent.toFloatArray(), factor), latent.getShape());
+            return training ? WeightTransform.straightThrough(latent, hard) : hard;
+          }));
     }
 
     @Override
@@ -144,6 +167,20 @@ final class BrokenQuantizers {
     @Override
     Fault fault() {
       return Fault.SHRINKS_EACH_PASS;
+    }
+  }
+
+  static class HookQuantizesAnotherWay extends Contract {
+    @Override
+    Fault fault() {
+      return Fault.HOOK_QUANTIZES_ANOTHER_WAY;
+    }
+  }
+
+  static class HookOnASkippedLayer extends Contract {
+    @Override
+    Fault fault() {
+      return Fault.HOOK_ON_A_SKIPPED_LAYER;
     }
   }
 

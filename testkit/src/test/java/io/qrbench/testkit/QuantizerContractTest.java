@@ -31,6 +31,18 @@ class QuantizerContractTest {
   }
 
   @Test
+  void aTrainingHookThatEvaluatesOtherKernelsFails() {
+    assertEquals(Set.of("aHookedLayerIsQuantizedToWhatItsTransformEvaluates"),
+        ContractRun.failed(BrokenQuantizers.HookQuantizesAnotherWay.class));
+  }
+
+  @Test
+  void aTrainingHookOnALayerQuantizeSkipsFails() {
+    assertEquals(Set.of("aHookedLayerIsQuantizedToWhatItsTransformEvaluates"),
+        ContractRun.failed(BrokenQuantizers.HookOnASkippedLayer.class));
+  }
+
+  @Test
   void aSummaryThatMisnamesALayerFails() {
     assertEquals(Set.of("theSummaryDescribesEveryLayerInOrder"), ContractRun.failed(BrokenQuantizers.MisnamesALayer.class));
   }
