@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * The datasets of this module against the test kit's contract (qrbench-testkit), as a third-party
- * dataset would be tested: the synthetic one always, CIFAR-10 from the qrbench data cache where it
- * is (skipped with the reason on a machine without it, failed in CI, which fetches it).
+ * dataset would be tested: the synthetic one always, CIFAR-10 from the qrbench data cache and
+ * Fashion-MNIST from Debian's package where they are (skipped with the reason on a machine without
+ * them, failed in CI, which installs both).
  */
 class DatasetContractsTest {
 
@@ -62,6 +63,31 @@ class DatasetContractsTest {
     @Override
     protected int expectedSize(Split split) {
       return split == Split.TRAIN ? 50_000 : 10_000;
+    }
+  }
+
+  @Nested
+  class FashionMnist extends DatasetProviderContract<FashionMnistDataset.Config> {
+    @BeforeEach
+    void needsTheDebianPackage() {
+      MachineRequirement.require(Files.isRegularFile(FashionMnistDataset.DEBIAN.resolve("t10k-images-idx3-ubyte.gz")),
+          "Fashion-MNIST is not installed in " + FashionMnistDataset.DEBIAN,
+          "apt-get install dataset-fashion-mnist to test it");
+    }
+
+    @Override
+    protected DatasetProvider<FashionMnistDataset.Config> provider() {
+      return new FashionMnistDataset();
+    }
+
+    @Override
+    protected FashionMnistDataset.Config config() {
+      return new FashionMnistDataset.Config(null);
+    }
+
+    @Override
+    protected int expectedSize(Split split) {
+      return split == Split.TRAIN ? 60_000 : 10_000;
     }
   }
 }

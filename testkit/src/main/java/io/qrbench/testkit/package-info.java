@@ -11,7 +11,8 @@
  *       of the input's shape; the clean batch untouched; the output freed with the batch;
  *   <li>{@link io.qrbench.testkit.QuantizerContract}: the packed form decodes to the quantized
  *       kernel; skipped layers and every non-kernel parameter untouched; quantizing twice changes
- *       nothing more; the summary describes every layer;
+ *       nothing more; the summary describes every layer; a layer made with the training hook is
+ *       quantized to what its transform evaluates;
  *   <li>{@link io.qrbench.testkit.ModelProviderContract}: (N, C, H, W) in, (N, classes) out, finite
  *       and deterministic, every kernel made by the context's layers;
  *   <li>{@link io.qrbench.testkit.DatasetProviderContract}: the declared sizes and shapes, values in
