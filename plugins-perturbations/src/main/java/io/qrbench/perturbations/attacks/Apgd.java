@@ -29,7 +29,8 @@ import java.util.Locale;
  * from the logits of the pass that gives the gradient (the last point needs only a forward pass).
  * Images the model gets wrong clean are left as they are and count as fooled; restarts and targets
  * run only on the images still classified right. Each image gets the first misclassifying point
- * found for it, or else its point of highest loss over all runs, and the case records
+ * found for it, or else its point of highest loss over all runs (a later run's only when it is
+ * higher by more than rounding, {@link #higher}), and the case records
  * {@code fooled}, 1 for the images returned misclassified. An image's result depends only on its
  * own pixels and seed, never on the rest of its batch.
  */
@@ -170,7 +171,7 @@ public final class Apgd implements Perturbation<Apgd.Config> {
         for (int k = 0; k < ys.length; k++) {
           int i = sub.index()[k];
           // a broken image is done; else the run with the highest loss gives the returned point
-          take[i] = run.broken()[k] || run.best()[k] > best[i];
+          take[i] = run.broken()[k] || higher(run.best()[k], best[i]);
           if (take[i]) {
             best[i] = run.best()[k];
             fooled[i] = run.broken()[k];
@@ -181,6 +182,21 @@ public final class Apgd implements Perturbation<Apgd.Config> {
     }
     return new Outcome(result, fooled);
   }
+
+  /**
+   * Whether a later run's best loss beats an earlier one's by more than rounding. The runs go on
+   * different subsets of the batch, and the engine's float32 logits of an image move in the last
+   * bits with its batch's size and company (by 3e-8 on ConfidentNet between batches of 5 and 2), so
+   * two runs that reach the same loss (typically: a first step of 2 epsilon lands every start on
+   * the same corner of the ball) would otherwise be ordered by that noise, and an image's result
+   * would depend on the batch it came in.
+   */
+  static boolean higher(double later, double earlier) {
+    return earlier == Double.NEGATIVE_INFINITY || later > earlier + LOSS_NOISE * (1 + Math.abs(earlier));
+  }
+
+  /** Relative differences of losses below this are taken as rounding: some 100 float32 ulps. */
+  static final double LOSS_NOISE = 1e-5;
 
   /**
    * One run's outcome per image of its batch: its point (the first misclassifying one found, or the
