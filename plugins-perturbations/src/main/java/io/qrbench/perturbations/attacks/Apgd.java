@@ -170,6 +170,9 @@ public final class Apgd implements Perturbation<Apgd.Config> {
         boolean[] take = new boolean[n];
         for (int k = 0; k < ys.length; k++) {
           int i = sub.index()[k];
+          if (k > 0 && sub.index()[k - 1] == i) {
+            continue; // a lone image's second copy (Subset.of) computed the same
+          }
           // a broken image is done; else the run with the highest loss gives the returned point
           take[i] = run.broken()[k] || higher(run.best()[k], best[i]);
           if (take[i]) {
