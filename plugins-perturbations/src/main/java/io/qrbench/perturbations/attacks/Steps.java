@@ -42,6 +42,18 @@ final class Steps {
   }
 
   /**
+   * An L-infinity step of a size of each image's own: x + step_i * sign(g_i), {@code steps} shaped
+   * (N, 1, 1, ...) ({@link #column}).
+   */
+  static NDArray linfStep(NDArray x, NDArray g, NDArray steps) {
+    try (NDScope scope = new NDScope()) {
+      NDArray out = x.add(signAboveNoise(g).mul(steps));
+      NDScope.unregister(out);
+      return out;
+    }
+  }
+
+  /**
    * sign(g), image by image, with components of at most {@link #ZERO_TOLERANCE} times the image's
    * largest |g| taken as zero (an all-zero gradient stays zero).
    */
@@ -75,6 +87,17 @@ final class Steps {
       NDArray kept = g.mul(aboveNoise(g).toType(g.getDataType(), false));
       NDArray norm = perImageNorm(kept).maximum(1e-12f);
       NDArray out = x.add(kept.div(norm).mul(step));
+      NDScope.unregister(out);
+      return out;
+    }
+  }
+
+  /** An L2 step of a size of each image's own, {@code steps} shaped (N, 1, 1, ...). */
+  static NDArray l2Step(NDArray x, NDArray g, NDArray steps) {
+    try (NDScope scope = new NDScope()) {
+      NDArray kept = g.mul(aboveNoise(g).toType(g.getDataType(), false));
+      NDArray norm = perImageNorm(kept).maximum(1e-12f);
+      NDArray out = x.add(kept.div(norm).mul(steps));
       NDScope.unregister(out);
       return out;
     }

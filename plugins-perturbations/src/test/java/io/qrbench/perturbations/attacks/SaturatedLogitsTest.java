@@ -261,7 +261,8 @@ class SaturatedLogitsTest {
         PluginKind.MODEL, List.of(new ConfidentNet()),
         PluginKind.DATASET, List.of(new TinyDataset()),
         PluginKind.QUANTIZER, List.of(new FakePlugins.Identity()),
-        PluginKind.PERTURBATION, List.of(new FakePlugins.Clean(), new Fgsm(), new Bim(), new Pgd(), new MinimalAttack()),
+        PluginKind.PERTURBATION, List.of(new FakePlugins.Clean(), new Fgsm(), new Bim(), new Pgd(), new MinimalAttack(),
+            new Apgd(), new AutoAttack()),
         PluginKind.REPORT, List.of(new FakePlugins.NoReport()));
     Files.writeString(dir.resolve("confident.bin"), "the model makes its own weights");
     String yaml = """
@@ -277,6 +278,9 @@ class SaturatedLogitsTest {
           - {id: pgd, epsilon: 0.15, steps: 8, restarts: 2}
           - {id: pgd, name: pgd-l2, norm: l2, epsilon: 1.5, steps: 8}
           - {id: minimal, step: 0.02, max-steps: 20, bisection: 5}
+          - {id: apgd, epsilon: 0.15, steps: 8, restarts: 2}
+          - {id: apgd, name: apgd-l2, norm: l2, epsilon: 1.5, steps: 8}
+          - {id: autoattack, components: [apgd-ce], epsilon: 0.15}
         batch-size: 30
         """;
     int before = JniUtils.getNumThreads();
@@ -299,7 +303,8 @@ class SaturatedLogitsTest {
     assertEquals(one, two, "one thread against two");
     double clean = (double) one.get("m/none").get(1);
     assertTrue(clean > 90, "the model is built to classify the data: " + clean);
-    for (String id : List.of("m/fgsm[epsilon=0.25]", "m/bim", "m/pgd", "m/pgd-l2", "m/minimal")) {
+    for (String id : List.of("m/fgsm[epsilon=0.25]", "m/bim", "m/pgd", "m/pgd-l2", "m/minimal", "m/apgd", "m/apgd-l2",
+        "m/autoattack")) {
       assertEquals("ok", one.get(id).get(0), id);
       assertTrue((double) one.get(id).get(1) < clean / 2, id + " fooled the confident model: " + one.get(id));
     }
