@@ -1,6 +1,7 @@
 package io.qrbench.reports;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.Metric;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SpeedResult;
@@ -48,17 +49,10 @@ public final class CsvReportWriter extends TextFileReportWriter {
         continue;
       }
       Metrics m = c.metrics();
-      row(out, c, "images", Integer.toString(m.images()));
-      row(out, c, "top1", Fmt.exact(m.top1()));
-      row(out, c, "top5", Fmt.exact(m.top5()));
-      row(out, c, "correct1", Integer.toString(m.correct1()));
-      row(out, c, "correct5", Integer.toString(m.correct5()));
-      row(out, c, "mean_abs", Fmt.exact(m.meanAbs()));
-      row(out, c, "mean_abs_255", Fmt.exact(m.meanAbs255()));
-      row(out, c, "mean_l2", Fmt.exact(m.meanL2()));
-      row(out, c, "mean_linf", Fmt.exact(m.meanLinf()));
-      row(out, c, "seconds", Fmt.exact(m.seconds()));
-      row(out, c, "images_per_second", Fmt.exact(m.imagesPerSecond()));
+      for (Metric metric : Metric.standard()) {
+        row(out, c, metric.key(), Fmt.exact(metric.value(m).orElseThrow()));
+      }
+      // the perturbation's own measurements (the minimal attack's fooled) under the names it gave them
       for (Map.Entry<String, Double> e : m.extra().entrySet()) {
         row(out, c, e.getKey(), e.getValue() == null ? "" : Fmt.exact(e.getValue()));
       }
@@ -85,7 +79,7 @@ public final class CsvReportWriter extends TextFileReportWriter {
 
   /** One row; {@code value} is already a cell: a number, or {@link #text} of one. */
   private static void row(StringBuilder out, CaseResult c, String metric, String value) {
-    line(out, List.of(text(c.id()), text(c.model()), text(c.perturbation()), text(c.level()), text(metric), value));
+    line(out, List.of(text(c.id()), text(c.model()), text(c.perturbation()), text(c.level().label()), text(metric), value));
   }
 
   /** Cells, already quoted where they need it, as one CRLF-terminated record. */

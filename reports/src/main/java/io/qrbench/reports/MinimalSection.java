@@ -1,11 +1,15 @@
 package io.qrbench.reports;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.Metric;
 import io.qrbench.result.Metrics;
 import java.util.List;
 
 /** The {@code minimal} section: how large a perturbation it takes to fool each model. */
 final class MinimalSection {
+  /** The size of the smallest perturbation that fools, in the four ways the attack measures it. */
+  static final List<Metric> DISTANCES = List.of(Metric.MEAN_ABS, Metric.MEAN_ABS_255, Metric.MEAN_L2, Metric.MEAN_LINF);
+
   private MinimalSection() {}
 
   static void render(Html h, ReportContext r) {
@@ -27,10 +31,12 @@ final class MinimalSection {
       h.el("th", "Attack", "scope", "col");
       h.el("th", "Level", "scope", "col");
     }
-    for (String col : new String[] {"images", "mean |\u03b4| [0,1]", "mean |\u03b4| (0\u2013255)", "mean L2",
-        "mean L\u221e", "fooled", "never fooled"}) {
-      h.el("th", col, "class", "num", "scope", "col");
+    h.el("th", Metric.IMAGES.label(), "class", "num", "scope", "col");
+    for (Metric metric : DISTANCES) {
+      h.el("th", metric.label(), "class", "num", "scope", "col");
     }
+    h.el("th", Metric.FOOLED.label(), "class", "num", "scope", "col");
+    h.el("th", "never " + Metric.FOOLED.label(), "class", "num", "scope", "col");
     h.close("tr").close("thead").nl().open("tbody").nl();
     for (CaseGrid.Row row : rows) {
       for (String m : r.grid().models()) {
@@ -59,19 +65,20 @@ final class MinimalSection {
       return;
     }
     Metrics m = c.metrics();
-    cell(h, Fmt.count(m.images()), "images", m.images());
-    cell(h, Fmt.fixed(m.meanAbs(), 5), "mean_abs", m.meanAbs());
-    cell(h, Fmt.fixed(m.meanAbs255(), 3), "mean_abs_255", m.meanAbs255());
-    cell(h, Fmt.fixed(m.meanL2(), 4), "mean_l2", m.meanL2());
-    cell(h, Fmt.fixed(m.meanLinf(), 5), "mean_linf", m.meanLinf());
-    Double fooled = m.extra().get("fooled");
+    cell(h, Fmt.count(m.images()), Metric.IMAGES.key(), m.images());
+    for (Metric metric : DISTANCES) {
+      double v = metric.value(m).orElseThrow();
+      cell(h, Fmt.fixed(v, metric.decimals()), metric.key(), v);
+    }
+    Double fooled = Metric.FOOLED.value(m).orElse(null);
+    String never = "never_" + Metric.FOOLED.key();
     if (fooled == null) {
-      h.el("td", Fmt.DASH, "class", "num", "data-metric", "fooled");
-      h.el("td", Fmt.DASH, "class", "num", "data-metric", "never_fooled");
+      h.el("td", Fmt.DASH, "class", "num", "data-metric", Metric.FOOLED.key());
+      h.el("td", Fmt.DASH, "class", "num", "data-metric", never);
     } else {
-      cell(h, Fmt.pct(100 * fooled) + "%", "fooled", fooled);
-      long never = Math.round((1 - fooled) * m.images());
-      cell(h, Fmt.count(never), "never_fooled", never);
+      cell(h, Fmt.pct(100 * fooled) + "%", Metric.FOOLED.key(), fooled);
+      long n = Math.round((1 - fooled) * m.images());
+      cell(h, Fmt.count(n), never, n);
     }
     h.close("tr").nl();
   }
