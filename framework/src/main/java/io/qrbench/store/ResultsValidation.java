@@ -5,6 +5,7 @@ import io.qrbench.ConfigException;
 import io.qrbench.result.CaseStatus;
 import io.qrbench.result.Metric;
 import io.qrbench.result.RunStatus;
+import io.qrbench.result.SpeedMetric;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -84,9 +85,11 @@ final class ResultsValidation {
       String at = "speed[" + i + "]";
       if (element(speed.get(i), at)) {
         text(speed.get(i), "model", at + ".model", true);
-        integer(speed.get(i), "batchSize", at + ".batchSize", 1, Integer.MAX_VALUE, true);
-        for (String key : List.of("meanMs", "p50Ms", "p90Ms", "p99Ms", "imagesPerSecond")) {
-          number(speed.get(i), key, at + "." + key, 0, Double.MAX_VALUE, false);
+        String batch = SpeedMetric.BATCH_SIZE.jsonName();
+        integer(speed.get(i), batch, at + "." + batch, 1, Integer.MAX_VALUE, true);
+        for (SpeedMetric m : List.of(SpeedMetric.MEAN_MS, SpeedMetric.P50_MS, SpeedMetric.P90_MS, SpeedMetric.P99_MS,
+            SpeedMetric.IMAGES_PER_SECOND)) {
+          number(speed.get(i), m.jsonName(), at + "." + m.jsonName(), 0, Double.MAX_VALUE, false);
         }
       }
     }

@@ -31,6 +31,18 @@ class TypedResultsTest {
   }
 
   @Test
+  void everySpeedMetricIsAFieldOfSpeedResultAndEveryFieldIsOne() {
+    Set<String> components = Arrays.stream(SpeedResult.class.getRecordComponents()).map(RecordComponent::getName)
+        .filter(n -> !n.equals("model")).collect(Collectors.toSet());
+    assertEquals(components, Arrays.stream(SpeedMetric.values()).map(SpeedMetric::jsonName).collect(Collectors.toSet()));
+    assertEquals("images_per_second_std", SpeedMetric.IMAGES_PER_SECOND_STD.key());
+    assertEquals("p50_ms", SpeedMetric.P50_MS.key());
+    SpeedResult s = new SpeedResult("A", 4, 2, 1, 10, 1.5, 0.1, 1.4, 1.7, 2.0, 666.7, 12.5, 123_456_789L, 0.8);
+    assertEquals(123_456_789.0, SpeedMetric.PEAK_RSS_BYTES.value(s));
+    assertEquals(1.7, SpeedMetric.P90_MS.value(s));
+  }
+
+  @Test
   void aMetricHasOneIdAndThreeSpellingsDerivedFromIt() {
     assertEquals("mean_abs_255", Metric.MEAN_ABS_255.key());
     assertEquals("meanAbs255", Metric.MEAN_ABS_255.jsonName());

@@ -4,6 +4,7 @@ import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metric;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.SpeedMetric;
 import io.qrbench.result.SpeedResult;
 import java.util.List;
 import java.util.Map;
@@ -66,14 +67,8 @@ public final class CsvReportWriter extends TextFileReportWriter {
   private static void speed(StringBuilder out, SpeedResult s) {
     String id = "speed/" + s.model() + "/batch=" + s.batchSize();
     String level = "batch=" + s.batchSize();
-    Object[][] metrics = {{"batch_size", s.batchSize()}, {"threads", s.threads()}, {"warmup", s.warmup()},
-        {"iterations", s.iterations()}, {"mean_ms", s.meanMs()}, {"std_ms", s.stdMs()}, {"p50_ms", s.p50Ms()},
-        {"p90_ms", s.p90Ms()}, {"p99_ms", s.p99Ms()}, {"images_per_second", s.imagesPerSecond()},
-        {"images_per_second_std", s.imagesPerSecondStd()}, {"peak_rss_bytes", s.peakRssBytes()},
-        {"load_seconds", s.loadSeconds()}};
-    for (Object[] m : metrics) {
-      String value = m[1] instanceof Double d ? Fmt.exact(d) : m[1].toString();
-      line(out, List.of(text(id), text(s.model()), "", text(level), text((String) m[0]), value));
+    for (SpeedMetric m : SpeedMetric.values()) {
+      line(out, List.of(text(id), text(s.model()), "", text(level), text(m.key()), Fmt.exact(m.value(s))));
     }
   }
 
