@@ -105,6 +105,28 @@ class ResultsSchemaTest {
   }
 
   @Test
+  void aSchema1RunResumesKeepingItsFinishedCasesAndIsSavedAsSchema2() throws Exception {
+    RunResult v1 = ResultsJson.read(v1());
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.copy(v1(), out.resolve(io.qrbench.runner.Runner.RESULTS_FILE));
+    io.qrbench.suite.Suite suite = new io.qrbench.suite.SuiteLoader(io.qrbench.testing.FakePlugins.registry())
+        .parse(v1.suite().file(), v1.suite().yaml(), dir);
+    List<String> ran = new java.util.ArrayList<>();
+    RunResult resumed = new io.qrbench.runner.Runner(new io.qrbench.runner.RunListener() {
+      @Override
+      public void caseFinished(CaseResult r) {
+        ran.add(r.id());
+      }
+    }).run(suite, new io.qrbench.runner.Runner.Options(out, true, false));
+    assertEquals(List.of("A/explode", "B/explode"), ran, "finished cases of the /1 run are kept, failed ones tried again");
+    assertEquals(v1.cases(), resumed.cases());
+    assertEquals(v1.speed(), resumed.speed());
+    assertEquals(v1.checks(), resumed.checks(), "the checks, evaluated again on typed levels, come out the same");
+    assertEquals("qrbench-results/2",
+        JsonMappers.data().readTree(out.resolve(io.qrbench.runner.Runner.RESULTS_FILE).toFile()).get("schema").asText());
+  }
+
+  @Test
   void theNextSchemaIsRefusedNamingBothThatAreRead() throws Exception {
     Path f = dir.resolve("new.json");
     Files.writeString(f, Files.readString(v1()).replace("qrbench-results/1", "qrbench-results/3"));
