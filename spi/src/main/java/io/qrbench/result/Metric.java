@@ -32,9 +32,9 @@ public enum Metric {
    * The minimal attack's share of images it fooled within its budget (0 to 1), recorded among the
    * perturbation's own measurements ({@link Metrics#extra()}), so only its cases have it.
    */
-  FOOLED("fooled", "fooled", "", Direction.HIGHER, 2, m -> m.extra().get("fooled"));
+  FOOLED("fooled", "fooled", "", Direction.LOWER, 2, m -> m.extra().get("fooled"));
 
-  /** Which way is better. */
+  /** Which way is better for the model under test. */
   public enum Direction {
     HIGHER,
     LOWER,
