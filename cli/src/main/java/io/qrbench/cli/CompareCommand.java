@@ -144,7 +144,7 @@ final class CompareCommand implements Callable<Integer> {
       throw new ConfigException(file + ": no such file; pass two results.json files written by 'qrbench run'");
     }
     RunResult r = ResultsJson.read(file);
-    if ("running".equals(r.status())) {
+    if (r.status() == io.qrbench.result.RunStatus.RUNNING) {
       throw new ConfigException(file + ": the run is incomplete (status 'running', " + r.cases().size()
           + " case(s) finished); finish it with 'qrbench run SUITE --resume --out " + describeFolder(file)
           + "' and compare again");

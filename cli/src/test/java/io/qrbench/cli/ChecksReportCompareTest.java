@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class ChecksReportCompareTest {
     CliRunner bad = CliRunner.run("run", failing.toString(), "--out", dir.resolve("bad").toString());
     assertEquals(Main.CHECK_FAILED, bad.exitCode(), bad::toString);
     RunResult rb = ResultsJson.read(dir.resolve("bad/results.json"));
-    assertEquals("complete", rb.status(), "every case ran");
+    assertEquals(RunStatus.COMPLETE, rb.status(), "every case ran");
     assertFalse(rb.checks().get(0).passed());
     assertTrue(rb.checks().get(0).detail().contains("does not hold"), rb.checks().get(0).detail());
     assertTrue(rb.checks().get(1).passed());

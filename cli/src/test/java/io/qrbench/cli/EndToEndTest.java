@@ -14,6 +14,7 @@ import io.qrbench.runner.RunListener;
 import io.qrbench.runner.Runner;
 import io.qrbench.suite.Suite;
 import io.qrbench.suite.SuiteLoader;
+import io.qrbench.result.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class EndToEndTest {
     CliRunner r = CliRunner.run("run", SUITE.toString(), "--out", out.toString());
     assertEquals(0, r.exitCode(), r::toString);
     RunResult res = read(out);
-    assertEquals("complete", res.status());
+    assertEquals(RunStatus.COMPLETE, res.status());
     Map<String, CaseResult> c = res.cases().stream().collect(Collectors.toMap(CaseResult::id, x -> x));
     assertEquals(List.of("cnn/none", "cnn/gaussian[var=0.01]", "cnn/gaussian[var=0.1]",
         "cnn/invert-colours[amount=0.5]", "cnn/invert-colours[amount=1.0]"),
@@ -103,7 +104,7 @@ class EndToEndTest {
     };
     assertThrows(Crash.class, () -> new Runner(crashAfterTwo).run(suite, new Runner.Options(broken, false, false)));
     RunResult partial = read(broken);
-    assertEquals("running", partial.status(), "an interrupted run says so");
+    assertEquals(RunStatus.RUNNING, partial.status(), "an interrupted run says so");
     assertEquals(2, partial.cases().size(), "finished cases were kept");
 
     CliRunner resumed = CliRunner.run("run", SUITE.toString(), "--out", broken.toString(), "--resume");
@@ -111,7 +112,7 @@ class EndToEndTest {
     assertTrue(resumed.out().contains("resuming: 2 finished case(s) kept"), resumed::toString);
     assertTrue(resumed.out().contains("reusing weights trained earlier"), resumed::toString);
     RunResult done = read(broken);
-    assertEquals("complete", done.status());
+    assertEquals(RunStatus.COMPLETE, done.status());
     assertEquals(numbers(read(whole)), numbers(done));
     assertEquals(read(whole).models(), done.models());
   }
@@ -140,7 +141,7 @@ class EndToEndTest {
     assertTrue(Files.exists(signal) && p.isAlive(), () -> "the child never reached hang-once: " + readLog());
     p.destroyForcibly().waitFor();
     RunResult partial = read(killed);
-    assertEquals("running", partial.status());
+    assertEquals(RunStatus.RUNNING, partial.status());
     assertEquals(7, partial.cases().size(), "killed in the 8th case: the 7 before it were kept");
 
     CliRunner resumed = CliRunner.run("run", longSuite.toString(), "--out", killed.toString(), "--resume");
@@ -165,7 +166,7 @@ class EndToEndTest {
     CliRunner r = CliRunner.run("run", suite.toString(), "--out", out.toString());
     assertEquals(1, r.exitCode(), r::toString);
     RunResult res = read(out);
-    assertEquals("failed", res.status());
+    assertEquals(RunStatus.FAILED, res.status());
     assertEquals(6, res.cases().size(), "the run went on after the failure");
     CaseResult failed = res.cases().get(1);
     assertEquals("cnn/fail-after", failed.id());

@@ -9,6 +9,7 @@ import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.util.FolderLock;
 import io.qrbench.io.FullDisk;
+import io.qrbench.result.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ class OutputFolderCliTest {
         + out.resolve("results.json").toAbsolutePath()), full::toString);
     assertTrue(full.err().strip().endsWith("free some space, then continue the run with --resume"), full::toString);
     RunResult partial = ResultsJson.read(out.resolve("results.json"));
-    assertEquals("running", partial.status());
+    assertEquals(RunStatus.RUNNING, partial.status());
     assertTrue(partial.cases().size() < 3, full::toString);
 
     CliRunner resumed = CliRunner.run("run", suite.toString(), "--out", out.toString(), "--resume");

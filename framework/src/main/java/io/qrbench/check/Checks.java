@@ -2,6 +2,7 @@ package io.qrbench.check;
 
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.CheckResult;
+import io.qrbench.result.Level;
 import io.qrbench.result.RunResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,15 +15,15 @@ public final class Checks {
 
   /**
    * What is wrong with {@code check}'s references, given the suite's models and, per perturbation
-   * name, its level labels ({@code [""]} when it sweeps nothing); empty when it is sound.
+   * name, its levels ({@code [Level.NONE]} when it sweeps nothing); empty when it is sound.
    */
-  public static List<String> problems(Check check, List<String> modelNames, Map<String, List<String>> levels) {
+  public static List<String> problems(Check check, List<String> modelNames, Map<String, List<Level>> levels) {
     List<String> problems = new ArrayList<>();
     for (Expr.Ref ref : check.references()) {
       try {
         MetricRef r = MetricRef.split(ref, modelNames);
         String p = perturbationName(r.perturbation(), levels.keySet());
-        List<String> labels = levels.get(p);
+        List<Level> labels = levels.get(p);
         if (labels == null) {
           problems.add("'" + ref.text() + "': no perturbation is named '" + r.perturbation() + "'"
               + io.qrbench.registry.Suggestions.closest(r.perturbation(), List.copyOf(levels.keySet()))
@@ -33,12 +34,12 @@ public final class Checks {
         boolean swept = !(labels.size() == 1 && labels.get(0).isEmpty());
         if (swept && r.level().isEmpty()) {
           problems.add("'" + ref.text() + "': '" + p + "' has levels; name one in brackets, e.g. "
-              + r.model() + "." + r.perturbation() + "[" + labels.get(0) + "]." + r.metric());
+              + r.model() + "." + r.perturbation() + "[" + labels.get(0).label() + "]." + r.metric());
         } else if (!swept && !r.level().isEmpty()) {
           problems.add("'" + ref.text() + "': '" + p + "' sweeps nothing; drop the '[" + r.level() + "]'");
-        } else if (swept && labels.stream().noneMatch(l -> MetricRef.sameLevel(r.level(), l))) {
+        } else if (swept && labels.stream().noneMatch(r::names)) {
           problems.add("'" + ref.text() + "': '" + p + "' has no level '" + r.level() + "'; its levels: "
-              + String.join("; ", labels));
+              + String.join("; ", labels.stream().map(Level::label).toList()));
         }
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
@@ -78,7 +79,7 @@ public final class Checks {
     String p = perturbationName(r.perturbation(), names);
     Optional<CaseResult> c = result.cases().stream()
         .filter(x -> x.model().equals(r.model()) && x.perturbation().equals(p)
-            && (r.level().isEmpty() ? x.level().isEmpty() : MetricRef.sameLevel(r.level(), x.level())))
+            && (r.level().isEmpty() ? x.level().isEmpty() : r.names(x.level())))
         .findFirst();
     if (c.isEmpty()) {
       throw new IllegalArgumentException("'" + ref.text() + "': the run has no such case");

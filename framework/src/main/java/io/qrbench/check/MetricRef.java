@@ -1,13 +1,13 @@
 package io.qrbench.check;
 
 import io.qrbench.registry.Suggestions;
+import io.qrbench.result.Level;
+import io.qrbench.result.Metric;
 import io.qrbench.result.Metrics;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.ToDoubleFunction;
 
 /**
  * A reference split into its parts: {@code FP.gaussian-c[severity=3].top1} is model {@code FP},
@@ -19,27 +19,6 @@ import java.util.function.ToDoubleFunction;
  * @param metric the metric's name as written
  */
 public record MetricRef(String model, String perturbation, String level, String metric) {
-
-  /** The metrics every case has, by normalised name (lower case, no '-' or '_'). */
-  static final Map<String, ToDoubleFunction<Metrics>> METRICS = new LinkedHashMap<>();
-
-  static {
-    METRICS.put("top1", Metrics::top1);
-    METRICS.put("top5", Metrics::top5);
-    METRICS.put("images", Metrics::images);
-    METRICS.put("correct1", Metrics::correct1);
-    METRICS.put("correct5", Metrics::correct5);
-    METRICS.put("meanabs", Metrics::meanAbs);
-    METRICS.put("meanabs255", Metrics::meanAbs255);
-    METRICS.put("meanl2", Metrics::meanL2);
-    METRICS.put("meanlinf", Metrics::meanLinf);
-    METRICS.put("seconds", Metrics::seconds);
-    METRICS.put("imagespersecond", Metrics::imagesPerSecond);
-  }
-
-  /** Metric names as users write them, for messages. */
-  static final List<String> METRIC_NAMES = List.of("top1", "top5", "images", "correct1", "correct5", "mean-abs",
-      "mean-abs-255", "mean-l2", "mean-linf", "seconds", "images-per-second", "fooled (minimal)");
 
   /**
    * Splits a reference against the suite's model names (which may themselves contain dots).
@@ -76,58 +55,30 @@ public record MetricRef(String model, String perturbation, String level, String 
       perturbation = caseText.substring(0, b);
       level = caseText.substring(b + 1, caseText.length() - 1).trim();
     }
-    if (!knownMetric(metric)) {
+    if (Metric.named(metric).isEmpty()) {
+      List<String> ids = java.util.Arrays.stream(Metric.values()).map(Metric::id).toList();
       throw new IllegalArgumentException("'" + t + "': unknown metric '" + metric + "'"
-          + Suggestions.closest(metric, METRIC_NAMES).map(s -> " (did you mean '" + s + "'?)").orElse("")
-          + "; known: " + String.join(", ", METRIC_NAMES));
+          + Suggestions.closest(metric, ids).map(s -> " (did you mean '" + s + "'?)").orElse("")
+          + "; known: " + Metric.ids());
     }
     return new MetricRef(model, perturbation, level, metric);
   }
 
-  static boolean knownMetric(String metric) {
-    String n = normalise(metric);
-    return METRICS.containsKey(n) || n.equals("fooled");
-  }
-
-  static String normalise(String name) {
-    return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-  }
-
-  /** This metric's value in {@code m}: a standard metric, or one the perturbation recorded. */
+  /** This metric's value in {@code m}; empty when the case did not record it (an extra of another perturbation). */
   Optional<Double> value(Metrics m) {
-    String n = normalise(metric);
-    ToDoubleFunction<Metrics> f = METRICS.get(n);
-    if (f != null) {
-      return Optional.of(f.applyAsDouble(m));
-    }
-    return m.extra().entrySet().stream().filter(e -> normalise(e.getKey()).equals(n))
-        .map(Map.Entry::getValue).findFirst();
+    return Metric.named(metric).flatMap(x -> x.value(m));
   }
 
-  /** Whether a written level names a case's level label: the same keys and values, numbers compared as numbers. */
-  static boolean sameLevel(String written, String label) {
-    Map<String, String> a = pairs(written);
-    Map<String, String> b = pairs(label);
-    if (!a.keySet().equals(b.keySet())) {
-      return false;
-    }
-    for (Map.Entry<String, String> e : a.entrySet()) {
-      String x = e.getValue();
-      String y = b.get(e.getKey());
-      if (!x.equals(y)) {
-        try {
-          if (Double.parseDouble(x) != Double.parseDouble(y)) {
-            return false;
-          }
-        } catch (NumberFormatException ex) {
-          return false;
-        }
-      }
-    }
-    return true;
+  /**
+   * Whether the level written in brackets names {@code level}: the same keys, and the same values,
+   * numbers compared as numbers ({@code severity=3} names {@code severity: 3.0}).
+   */
+  boolean names(Level level) {
+    return level.matches(written(this.level));
   }
 
-  private static Map<String, String> pairs(String level) {
+  /** The written level's {@code key=value} pairs, as the user wrote them ({@code ,} between pairs). */
+  private static Map<String, String> written(String level) {
     Map<String, String> m = new LinkedHashMap<>();
     if (level.isBlank()) {
       return m;

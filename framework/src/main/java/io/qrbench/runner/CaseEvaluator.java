@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.qrbench.QrbenchException;
 import io.qrbench.result.Metrics;
+import io.qrbench.result.Outcomes;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelUnderTest;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
-import java.util.Base64;
 import java.util.BitSet;
 
 /** Evaluates one model under one perturbation level, batch by batch, each batch in its own scope. */
@@ -120,7 +120,7 @@ public final class CaseEvaluator {
     }
     return new Metrics(n, 100.0 * correct1 / n, 100.0 * correctK / n, correct1, correctK,
         sumAbs / n, 255 * sumAbs / n, sumL2 / n, sumLinf / n, seconds, n / seconds,
-        Base64.getEncoder().encodeToString(outcomes.toByteArray()), measured);
+        Outcomes.of(outcomes), measured);
   }
 
   /** The median, the mean of the middle two for an even count. */

@@ -6,6 +6,7 @@ import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.ModelResult;
 import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.RunStatus;
 import io.qrbench.result.Session;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;
@@ -88,13 +89,13 @@ final class RunJournal {
 
   void put(ModelResult model) {
     models.put(model.name(), model);
-    save(snapshot("running", null));
+    save(snapshot(RunStatus.RUNNING, null));
   }
 
   void put(CaseResult result) {
     cases.put(result.id(), result);
     casesThisSession++;
-    save(snapshot("running", null));
+    save(snapshot(RunStatus.RUNNING, null));
   }
 
   /** True when {@code model}'s speed at {@code batchSize} was measured (in this attempt or one resumed). */
@@ -105,18 +106,18 @@ final class RunJournal {
   /** Keeps one speed measurement; a model's measurements stay in the order they were taken. */
   void put(SpeedResult result) {
     speed.computeIfAbsent(result.model(), m -> new java.util.ArrayList<>()).add(result);
-    save(snapshot("running", null));
+    save(snapshot(RunStatus.RUNNING, null));
   }
 
   /** Marks the run finished, saves it and returns it. */
   RunResult finish() {
     boolean ok = cases.values().stream().allMatch(CaseResult::ok);
-    RunResult r = snapshot(ok ? "complete" : "failed", Instant.now().toString());
+    RunResult r = snapshot(ok ? RunStatus.COMPLETE : RunStatus.FAILED, Instant.now().toString());
     save(r);
     return r;
   }
 
-  private RunResult snapshot(String status, String finishedAt) {
+  private RunResult snapshot(RunStatus status, String finishedAt) {
     List<Session> sessions = new java.util.ArrayList<>(earlier);
     sessions.add(new Session(sessionStartedAt, (clock.getAsLong() - sessionStart) / 1e9, casesThisSession));
     return new RunResult(RunResult.SCHEMA, suite, environment, status, startedAt, finishedAt,

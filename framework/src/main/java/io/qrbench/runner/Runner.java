@@ -6,6 +6,7 @@ import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
 import io.qrbench.check.Checks;
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.CaseStatus;
 import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.ModelCost;
@@ -347,7 +348,7 @@ public final class Runner {
           : CraftedImages.of(outDir, plan.perturbation().name(), plan.level().label());
       Metrics m = evaluator.evaluate(model, attacked, plan.perturbation().plugin(), plan.level().config(), seed, crafted);
       return new CaseResult(plan.id(), plan.model().name(), plan.perturbation().name(),
-          plan.perturbation().plugin().id(), plan.level().label(), plan.level().params(), "ok", null, m);
+          plan.perturbation().plugin().id(), plan.level().result(), plan.level().params(), CaseStatus.OK, null, m);
     } catch (RuntimeException e) {
       return failed(plan, describe(e));
     }
@@ -355,7 +356,8 @@ public final class Runner {
 
   private static CaseResult failed(Plan plan, String error) {
     return new CaseResult(plan.id(), plan.model().name(), plan.perturbation().name(),
-        plan.perturbation().plugin().id(), plan.level().label(), plan.level().params(), "failed", error, null);
+        plan.perturbation().plugin().id(), plan.level().result(), plan.level().params(), CaseStatus.FAILED, error,
+        null);
   }
 
   /**

@@ -1,24 +1,26 @@
 package io.qrbench.store;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qrbench.ConfigException;
 import io.qrbench.io.AtomicFiles;
+import io.qrbench.io.JsonMappers;
 import io.qrbench.result.RunResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads and writes {@code results.json}, the canonical record of a run. */
+/**
+ * Reads and writes {@code results.json}, the canonical record of a run: the one owner of that
+ * file (the runner's journal and the {@code json} report both write through here). It writes
+ * {@value RunResult#SCHEMA} and reads that and {@value #SCHEMA_1}, which it upgrades first.
+ */
 public final class ResultsJson {
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build();
+  /** The previous schema, still read: its case levels are labels only. */
+  public static final String SCHEMA_1 = "qrbench-results/1";
+
+  private static final ObjectMapper MAPPER = JsonMappers.data();
 
   private ResultsJson() {}
 
@@ -56,9 +58,11 @@ public final class ResultsJson {
     if (schema == null || !schema.startsWith("qrbench-results/")) {
       throw new ConfigException(file + ": schema '" + schema + "' is not a qrbench results schema");
     }
-    if (!RunResult.SCHEMA.equals(schema)) {
-      throw new ConfigException(file + ": schema '" + schema + "' is not supported by this qrbench ("
-          + RunResult.SCHEMA + "); use the qrbench version that wrote it");
+    if (SCHEMA_1.equals(schema)) {
+      ResultsUpgrade.fromSchema1((ObjectNode) tree);
+    } else if (!RunResult.SCHEMA.equals(schema)) {
+      throw new ConfigException(file + ": schema '" + schema + "' is not supported by this qrbench (it reads "
+          + RunResult.SCHEMA + " and " + SCHEMA_1 + "); use the qrbench version that wrote it");
     }
     ResultsValidation.check(file, tree);
     try {

@@ -2,6 +2,10 @@ package io.qrbench.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qrbench.ConfigException;
+import io.qrbench.result.CaseStatus;
+import io.qrbench.result.Metric;
+import io.qrbench.result.RunStatus;
+import io.qrbench.result.SpeedMetric;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,7 +20,6 @@ import java.util.Set;
  * file and the field, never a NullPointerException or a report of 250% accuracy.
  */
 final class ResultsValidation {
-  private static final Set<String> STATUSES = Set.of("running", "complete", "failed");
   private static final String FIX = "this results.json was edited or damaged: restore it, or run the suite again";
 
   private final List<String> problems = new ArrayList<>();
@@ -49,8 +52,8 @@ final class ResultsValidation {
       text(suite, "split", "suite.split", false);
     }
     String status = text(root, "status", "status", true);
-    if (status != null && !STATUSES.contains(status)) {
-      problems.add("status: '" + status + "' is none of running, complete, failed");
+    if (status != null && java.util.Arrays.stream(RunStatus.values()).noneMatch(s -> s.id().equals(status))) {
+      problems.add("status: '" + status + "' is none of " + RunStatus.ids());
     }
     number(root, "wallSeconds", "wallSeconds", 0, Double.MAX_VALUE, false);
     JsonNode models = array(root, "models", "models", true);
@@ -82,9 +85,11 @@ final class ResultsValidation {
       String at = "speed[" + i + "]";
       if (element(speed.get(i), at)) {
         text(speed.get(i), "model", at + ".model", true);
-        integer(speed.get(i), "batchSize", at + ".batchSize", 1, Integer.MAX_VALUE, true);
-        for (String key : List.of("meanMs", "p50Ms", "p90Ms", "p99Ms", "imagesPerSecond")) {
-          number(speed.get(i), key, at + "." + key, 0, Double.MAX_VALUE, false);
+        String batch = SpeedMetric.BATCH_SIZE.jsonName();
+        integer(speed.get(i), batch, at + "." + batch, 1, Integer.MAX_VALUE, true);
+        for (SpeedMetric m : List.of(SpeedMetric.MEAN_MS, SpeedMetric.P50_MS, SpeedMetric.P90_MS, SpeedMetric.P99_MS,
+            SpeedMetric.IMAGES_PER_SECOND)) {
+          number(speed.get(i), m.jsonName(), at + "." + m.jsonName(), 0, Double.MAX_VALUE, false);
         }
       }
     }
@@ -95,25 +100,38 @@ final class ResultsValidation {
     text(c, "model", at + ".model", true);
     text(c, "perturbation", at + ".perturbation", true);
     String status = text(c, "status", at + ".status", true);
-    if (status != null && !status.equals("ok") && !status.equals("failed")) {
+    if (status != null && java.util.Arrays.stream(CaseStatus.values()).noneMatch(s -> s.id().equals(status))) {
       problems.add(at + ".status: '" + status + "' is neither ok nor failed");
     }
-    JsonNode m = object(c, "metrics", at + ".metrics", "ok".equals(status));
+    JsonNode level = object(c, "level", at + ".level", false);
+    if (level != null) {
+      text(level, "label", at + ".level.label", true);
+      object(level, "values", at + ".level.values", false);
+    }
+    JsonNode m = object(c, "metrics", at + ".metrics", CaseStatus.OK.id().equals(status));
     if (m == null) {
       return;
     }
     String mt = at + ".metrics";
-    Long images = integer(m, "images", mt + ".images", 0, Integer.MAX_VALUE, true);
+    String images1 = Metric.IMAGES.jsonName();
+    Long images = integer(m, images1, mt + "." + images1, 0, Integer.MAX_VALUE, true);
     long n = images == null ? Integer.MAX_VALUE : images;
-    Long c1 = integer(m, "correct1", mt + ".correct1", 0, n, true);
-    Long c5 = integer(m, "correct5", mt + ".correct5", c1 == null ? 0 : c1, n, true);
-    Double top1 = number(m, "top1", mt + ".top1", 0, 100, true);
-    number(m, "top5", mt + ".top5", top1 == null ? 0 : top1, 100, true);
+    String correct1 = Metric.CORRECT1.jsonName();
+    String correct5 = Metric.CORRECT5.jsonName();
+    Long c1 = integer(m, correct1, mt + "." + correct1, 0, n, true);
+    integer(m, correct5, mt + "." + correct5, c1 == null ? 0 : c1, n, true);
+    String top1Name = Metric.TOP1.jsonName();
+    String top5Name = Metric.TOP5.jsonName();
+    Double top1 = number(m, top1Name, mt + "." + top1Name, 0, 100, true);
+    number(m, top5Name, mt + "." + top5Name, top1 == null ? 0 : top1, 100, true);
     if (images != null && images > 0 && c1 != null && top1 != null && Math.abs(top1 - 100.0 * c1 / images) > 1e-6) {
-      problems.add(mt + ".top1: " + top1 + "% is not correct1/images = " + c1 + "/" + images);
+      problems.add(mt + "." + top1Name + ": " + top1 + "% is not " + correct1 + "/" + images1 + " = " + c1 + "/" + images);
     }
-    for (String key : List.of("meanAbs", "meanAbs255", "meanL2", "meanLinf", "seconds", "imagesPerSecond")) {
-      number(m, key, mt + "." + key, 0, Double.MAX_VALUE, false);
+    // every other standard metric: a non-negative number where present
+    for (Metric metric : Metric.standard()) {
+      if (!metric.integral() && metric != Metric.TOP1 && metric != Metric.TOP5) {
+        number(m, metric.jsonName(), mt + "." + metric.jsonName(), 0, Double.MAX_VALUE, false);
+      }
     }
     JsonNode outcomes = m.get("outcomes");
     if (outcomes != null && !outcomes.isNull()) {

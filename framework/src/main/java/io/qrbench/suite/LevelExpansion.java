@@ -28,8 +28,9 @@ final class LevelExpansion {
    *
    * @param label {@code key=value} for each swept key, comma-separated; empty without sweeps
    * @param body the configuration with every swept key set to one value
+   * @param swept the swept keys, in the order written (their values at this level are in body)
    */
-  record Expanded(String label, ObjectNode body) {}
+  record Expanded(String label, ObjectNode body, List<String> swept) {}
 
   static List<Expanded> expand(ObjectNode body, Class<?> configType) {
     Set<String> listKeys = listValuedKeys(configType);
@@ -41,7 +42,7 @@ final class LevelExpansion {
       }
     }
     List<Expanded> out = new ArrayList<>();
-    out.add(new Expanded("", body.deepCopy()));
+    out.add(new Expanded("", body.deepCopy(), List.copyOf(swept)));
     for (String key : swept) {
       List<Expanded> next = new ArrayList<>();
       for (Expanded e : out) {
@@ -49,7 +50,7 @@ final class LevelExpansion {
           ObjectNode b = e.body().deepCopy();
           b.set(key, v);
           String part = key + "=" + (v.isValueNode() ? v.asText() : v.toString());
-          next.add(new Expanded(e.label().isEmpty() ? part : e.label() + "," + part, b));
+          next.add(new Expanded(e.label().isEmpty() ? part : e.label() + "," + part, b, e.swept()));
         }
       }
       out = next;

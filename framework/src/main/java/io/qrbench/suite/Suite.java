@@ -161,10 +161,17 @@ public record Suite(
    * @param label the swept values, e.g. {@code epsilon=0.03}; empty when nothing is swept
    * @param config the bound configuration of this level
    * @param params the configuration as written, with this level's values
+   * @param values each swept key's value at this level, typed (empty when nothing is swept)
    */
-  public record Level(String label, Record config, Map<String, Object> params) {
+  public record Level(String label, Record config, Map<String, Object> params, Map<String, Object> values) {
     public Level {
       params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+      values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+    }
+
+    /** The level as results record it: label and typed values. */
+    public io.qrbench.result.Level result() {
+      return new io.qrbench.result.Level(label, values);
     }
   }
 }

@@ -255,8 +255,11 @@ public final class SuiteLoader {
         }
         List<Level> levels = new ArrayList<>();
         for (LevelExpansion.Expanded e : LevelExpansion.expand(r.get().body(), plugin.configType())) {
+          java.util.Map<String, Object> params = PluginResolver.params(e.body());
+          java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+          e.swept().forEach(k -> values.put(k, params.get(k)));
           binder.bind(at, e.body(), plugin.configType())
-              .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, PluginResolver.params(e.body()))));
+              .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, params, values)));
         }
         entries.add(new PerturbationEntry(name, plugin, levels, source));
       }
@@ -284,8 +287,8 @@ public final class SuiteLoader {
         return checks;
       }
       List<String> modelNames = models.stream().map(ModelEntry::name).toList();
-      java.util.Map<String, List<String>> levels = new java.util.LinkedHashMap<>();
-      perturbations.forEach(p -> levels.put(p.name(), p.levels().stream().map(Level::label).toList()));
+      java.util.Map<String, List<io.qrbench.result.Level>> levels = new java.util.LinkedHashMap<>();
+      perturbations.forEach(p -> levels.put(p.name(), p.levels().stream().map(Level::result).toList()));
       String example = "e.g. '- \"" + (modelNames.isEmpty() ? "FP" : modelNames.get(modelNames.size() - 1))
           + ".clean.top1 >= " + (modelNames.isEmpty() ? "FP" : modelNames.get(0)) + ".clean.top1 - 1.0\"'";
       for (int i = 0; i < nodes.size(); i++) {

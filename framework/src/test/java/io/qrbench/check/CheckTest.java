@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.CaseStatus;
+import io.qrbench.result.Level;
+import io.qrbench.result.Outcomes;
+import io.qrbench.result.RunStatus;
 import io.qrbench.result.CheckResult;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.ModelResult;
@@ -17,11 +21,11 @@ import org.junit.jupiter.api.Test;
 
 class CheckTest {
   private static final List<String> MODELS = List.of("FP", "TWN", "v1.2");
-  private static final Map<String, List<String>> LEVELS = Map.of(
-      "none", List.of(""),
-      "gaussian-c", List.of("severity=1", "severity=2"),
-      "pgd", List.of("epsilon=0.0156863", "epsilon=0.0313725"),
-      "minimal", List.of(""));
+  private static final Map<String, List<Level>> LEVELS = Map.of(
+      "none", List.of(Level.NONE),
+      "gaussian-c", List.of(Level.of("severity", 1), Level.of("severity", 2)),
+      "pgd", List.of(Level.of("epsilon", 0.0156863), Level.of("epsilon", 0.0313725)),
+      "minimal", List.of(Level.NONE));
 
   @Test
   void arithmeticFollowsPrecedenceAndParentheses() {
@@ -99,12 +103,12 @@ class CheckTest {
   @Test
   void evaluationUsesTheRunsNumbersAndExplainsThem() {
     RunResult run = run(
-        ok("FP", "none", "", 81.0, Map.of()),
-        ok("TWN", "none", "", 80.5, Map.of()),
-        ok("TWN", "pgd", "epsilon=0.0313725", 2.0, Map.of()),
-        ok("FP", "minimal", "", 0.0, Map.of("fooled", 0.97)),
-        new CaseResult("TWN/pgd[epsilon=0.0156863]", "TWN", "pgd", "pgd", "epsilon=0.0156863", Map.of(),
-            "failed", "out of memory", null));
+        ok("FP", "none", Level.NONE, 81.0, Map.of()),
+        ok("TWN", "none", Level.NONE, 80.5, Map.of()),
+        ok("TWN", "pgd", Level.of("epsilon", 0.0313725), 2.0, Map.of()),
+        ok("FP", "minimal", Level.NONE, 0.0, Map.of("fooled", 0.97)),
+        new CaseResult("TWN/pgd[epsilon=0.0156863]", "TWN", "pgd", "pgd", Level.of("epsilon", 0.0156863), Map.of(),
+            CaseStatus.FAILED, "out of memory", null));
     List<CheckResult> r = Checks.evaluate(List.of(
         Check.parse("TWN.clean.top1 >= FP.clean.top1 - 1.0"),
         Check.parse("TWN.clean.top1 >= FP.clean.top1 - 0.25"),
@@ -128,15 +132,15 @@ class CheckTest {
     assertFalse(run.withChecks(r).checksPassed());
   }
 
-  private static CaseResult ok(String model, String p, String level, double top1, Map<String, Double> extra) {
-    String id = model + "/" + p + (level.isEmpty() ? "" : "[" + level + "]");
-    return new CaseResult(id, model, p, p, level, Map.of(), "ok", null,
-        new Metrics(100, top1, 99, (int) top1, 99, 0, 0, 0, 0, 1, 100, "", extra));
+  private static CaseResult ok(String model, String p, Level level, double top1, Map<String, Double> extra) {
+    String id = model + "/" + p + (level.isEmpty() ? "" : "[" + level.label() + "]");
+    return new CaseResult(id, model, p, p, level, Map.of(), CaseStatus.OK, null,
+        new Metrics(100, top1, 99, (int) top1, 99, 0, 0, 0, 0, 1, 100, Outcomes.of(new java.util.BitSet()), extra));
   }
 
   private static RunResult run(CaseResult... cases) {
     List<ModelResult> models = MODELS.stream()
         .map(n -> new ModelResult(n, "m", Map.of(), "fp32", Map.of(), "w", 1, null, null, null)).toList();
-    return new RunResult(RunResult.SCHEMA, null, null, "complete", "t0", "t1", 1, models, List.of(cases), null, null);
+    return new RunResult(RunResult.SCHEMA, null, null, RunStatus.COMPLETE, "t0", "t1", 1, models, List.of(cases), null, null);
   }
 }

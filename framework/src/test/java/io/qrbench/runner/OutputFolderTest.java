@@ -17,6 +17,7 @@ import io.qrbench.testing.FakePlugins;
 import io.qrbench.testing.TinyLinearModel;
 import io.qrbench.util.FolderLock;
 import io.qrbench.io.FullDisk;
+import io.qrbench.result.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +114,7 @@ class OutputFolderTest {
           m);
       assertTrue(m.endsWith("; wait for it to finish (or stop it), or pass --out to write elsewhere"), m);
     }
-    assertEquals("complete", first.status());
+    assertEquals(RunStatus.COMPLETE, first.status());
     assertEquals(first, ResultsJson.read(out.resolve(Runner.RESULTS_FILE)), "the refused runs wrote nothing");
 
     List<String> said = new ArrayList<>();
@@ -135,7 +136,7 @@ class OutputFolderTest {
 
     List<String> said = new ArrayList<>();
     RunResult r = run(s, out, true, saying(said));
-    assertEquals("complete", r.status());
+    assertEquals(RunStatus.COMPLETE, r.status());
     assertTrue(said.contains("removed 2 temporary file(s) left by an interrupted write in " + out), said.toString());
     assertEquals(List.of("notes.tmp"), temporaries(out), "only this class's own temporary files go");
   }
@@ -159,12 +160,12 @@ class OutputFolderTest {
     assertTrue(m.contains(results + " keeps the results saved before")
         && m.endsWith("; free some space, then continue the run with --resume"), m);
     RunResult partial = ResultsJson.read(results);
-    assertEquals("running", partial.status(), "the last complete version, valid");
+    assertEquals(RunStatus.RUNNING, partial.status(), "the last complete version, valid");
     assertTrue(partial.cases().size() < 6, partial.cases().size() + " cases");
     assertEquals(List.of(), temporaries(out));
 
     RunResult resumed = run(s, out, true, new RunListener() {});
-    assertEquals("complete", resumed.status());
+    assertEquals(RunStatus.COMPLETE, resumed.status());
     assertEquals(numbers(whole), numbers(resumed));
   }
 

@@ -3,6 +3,9 @@ package io.qrbench.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.CaseStatus;
+import io.qrbench.result.Level;
+import io.qrbench.result.RunStatus;
 import io.qrbench.result.Metrics;
 import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
@@ -33,7 +36,8 @@ class RunJournalTest {
 
   private static CaseResult result(String id, String status) {
     boolean ok = "ok".equals(status);
-    return new CaseResult(id, "A", id.substring(2), id.substring(2), "", Map.of(), status, ok ? null : "boom",
+    return new CaseResult(id, "A", id.substring(2), id.substring(2), Level.NONE, Map.of(), CaseStatus.of(status),
+        ok ? null : "boom",
         ok ? new Metrics(10, 50.0, 100.0, 5, 10, 0, 0, 0, 0, 1.0, 10.0, null, Map.of()) : null);
   }
 
@@ -63,7 +67,7 @@ class RunJournalTest {
     second.put(result("A/z", "ok"));
     now.set(1010 * S);
     RunResult done = second.finish();
-    assertEquals("complete", done.status());
+    assertEquals(RunStatus.COMPLETE, done.status());
     assertEquals(List.of(30.0, 10.0), done.sessions().stream().map(Session::seconds).toList());
     assertEquals(List.of(2, 2), done.sessions().stream().map(Session::cases).toList(),
         "the failed A/y was run in both");
@@ -75,7 +79,7 @@ class RunJournalTest {
 
   @Test
   void resultsWrittenBeforeSessionsWereRecordedCountAsOneSession() {
-    RunResult old = new RunResult(RunResult.SCHEMA, SUITE, null, "running", "2024-05-06T07:08:09Z", null, 12.5,
+    RunResult old = new RunResult(RunResult.SCHEMA, SUITE, null, RunStatus.RUNNING, "2024-05-06T07:08:09Z", null, 12.5,
         List.of(), List.of(result("A/x", "ok")), List.of(), List.of());
     now.set(50 * S);
     RunJournal resumed = journal(old, 48);

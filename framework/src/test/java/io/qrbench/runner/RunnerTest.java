@@ -26,6 +26,8 @@ import io.qrbench.suite.SuiteLoader;
 import io.qrbench.testing.FakePlugins;
 import io.qrbench.testing.TinyDataset;
 import io.qrbench.testing.TinyLinearModel;
+import io.qrbench.result.RunStatus;
+import io.qrbench.result.CaseStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +77,7 @@ class RunnerTest {
   @Test
   void trainsEvaluatesAndWritesResultsJson() {
     RunResult r = new Runner(new RunListener() {}).run(suite("  - none", 32), new Runner.Options(dir, false, false));
-    assertEquals("complete", r.status());
+    assertEquals(RunStatus.COMPLETE, r.status());
     assertEquals(List.of("A/none", "B/none"), r.cases().stream().map(CaseResult::id).toList());
     assertTrue(r.cases().get(0).metrics().top1() > 80, "a trained linear model separates the tiny classes: "
         + r.cases().get(0).metrics());
@@ -92,9 +94,9 @@ class RunnerTest {
     RunResult r = new Runner(new RunListener() {})
         .run(suite("  - explode\n  - none", 32), new Runner.Options(dir, false, false));
     Map<String, CaseResult> c = byId(r);
-    assertEquals("failed", r.status());
+    assertEquals(RunStatus.FAILED, r.status());
     assertFalse(r.allPassed());
-    assertEquals("failed", c.get("A/explode").status());
+    assertEquals(CaseStatus.FAILED, c.get("A/explode").status());
     assertEquals("boom at image 0", c.get("A/explode").error());
     assertNull(c.get("A/explode").metrics());
     assertTrue(c.get("A/none").ok());

@@ -1,7 +1,6 @@
 package io.qrbench.datasets;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
@@ -130,7 +129,7 @@ final class CifarPngConverter {
     if (!Files.isRegularFile(json)) {
       throw new IOException("the package has no " + json.getFileName());
     }
-    JsonNode root = new ObjectMapper().readTree(json.toFile());
+    JsonNode root = io.qrbench.io.JsonMappers.data().readTree(json.toFile());
     if (root == null || !root.isArray()) {
       throw new IOException(json.getFileName() + " is not a JSON list of labels");
     }

@@ -1,6 +1,7 @@
 package io.qrbench.reports;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.Level;
 import io.qrbench.result.ModelResult;
 import io.qrbench.result.RunResult;
 import java.util.ArrayList;
@@ -18,15 +19,15 @@ import java.util.Set;
 final class CaseGrid {
 
   /** One perturbation at one level. */
-  record Row(String perturbation, String perturbationId, String level) {
+  record Row(String perturbation, String perturbationId, Level level) {
     /** The row's key in the page: {@code perturbation|level}. */
     String key() {
-      return perturbation + "|" + level;
+      return perturbation + "|" + level.label();
     }
 
     /** The level for display, empty when nothing is swept. */
     String levelLabel() {
-      return level == null ? "" : level;
+      return level.label();
     }
   }
 
@@ -46,7 +47,7 @@ final class CaseGrid {
     Map<Row, Map<String, CaseResult>> cells = new LinkedHashMap<>();
     for (CaseResult c : result.cases()) {
       models.add(c.model()); // a case of a model missing from the list still shows
-      Row row = new Row(c.perturbation(), c.perturbationId(), c.level() == null ? "" : c.level());
+      Row row = new Row(c.perturbation(), c.perturbationId(), c.level());
       cells.computeIfAbsent(row, r -> new HashMap<>()).putIfAbsent(c.model(), c);
     }
     return new CaseGrid(new ArrayList<>(models), new ArrayList<>(cells.keySet()), cells);

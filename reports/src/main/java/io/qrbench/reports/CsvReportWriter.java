@@ -1,8 +1,10 @@
 package io.qrbench.reports;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.Metric;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.SpeedMetric;
 import io.qrbench.result.SpeedResult;
 import java.util.List;
 import java.util.Map;
@@ -48,17 +50,10 @@ public final class CsvReportWriter extends TextFileReportWriter {
         continue;
       }
       Metrics m = c.metrics();
-      row(out, c, "images", Integer.toString(m.images()));
-      row(out, c, "top1", Fmt.exact(m.top1()));
-      row(out, c, "top5", Fmt.exact(m.top5()));
-      row(out, c, "correct1", Integer.toString(m.correct1()));
-      row(out, c, "correct5", Integer.toString(m.correct5()));
-      row(out, c, "mean_abs", Fmt.exact(m.meanAbs()));
-      row(out, c, "mean_abs_255", Fmt.exact(m.meanAbs255()));
-      row(out, c, "mean_l2", Fmt.exact(m.meanL2()));
-      row(out, c, "mean_linf", Fmt.exact(m.meanLinf()));
-      row(out, c, "seconds", Fmt.exact(m.seconds()));
-      row(out, c, "images_per_second", Fmt.exact(m.imagesPerSecond()));
+      for (Metric metric : Metric.standard()) {
+        row(out, c, metric.key(), Fmt.exact(metric.value(m).orElseThrow()));
+      }
+      // the perturbation's own measurements (the minimal attack's fooled) under the names it gave them
       for (Map.Entry<String, Double> e : m.extra().entrySet()) {
         row(out, c, e.getKey(), e.getValue() == null ? "" : Fmt.exact(e.getValue()));
       }
@@ -72,20 +67,14 @@ public final class CsvReportWriter extends TextFileReportWriter {
   private static void speed(StringBuilder out, SpeedResult s) {
     String id = "speed/" + s.model() + "/batch=" + s.batchSize();
     String level = "batch=" + s.batchSize();
-    Object[][] metrics = {{"batch_size", s.batchSize()}, {"threads", s.threads()}, {"warmup", s.warmup()},
-        {"iterations", s.iterations()}, {"mean_ms", s.meanMs()}, {"std_ms", s.stdMs()}, {"p50_ms", s.p50Ms()},
-        {"p90_ms", s.p90Ms()}, {"p99_ms", s.p99Ms()}, {"images_per_second", s.imagesPerSecond()},
-        {"images_per_second_std", s.imagesPerSecondStd()}, {"peak_rss_bytes", s.peakRssBytes()},
-        {"load_seconds", s.loadSeconds()}};
-    for (Object[] m : metrics) {
-      String value = m[1] instanceof Double d ? Fmt.exact(d) : m[1].toString();
-      line(out, List.of(text(id), text(s.model()), "", text(level), text((String) m[0]), value));
+    for (SpeedMetric m : SpeedMetric.values()) {
+      line(out, List.of(text(id), text(s.model()), "", text(level), text(m.key()), Fmt.exact(m.value(s))));
     }
   }
 
   /** One row; {@code value} is already a cell: a number, or {@link #text} of one. */
   private static void row(StringBuilder out, CaseResult c, String metric, String value) {
-    line(out, List.of(text(c.id()), text(c.model()), text(c.perturbation()), text(c.level()), text(metric), value));
+    line(out, List.of(text(c.id()), text(c.model()), text(c.perturbation()), text(c.level().label()), text(metric), value));
   }
 
   /** Cells, already quoted where they need it, as one CRLF-terminated record. */

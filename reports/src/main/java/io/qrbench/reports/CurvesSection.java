@@ -60,7 +60,7 @@ final class CurvesSection {
         CaseResult c = r.grid().cell(p.row(), m);
         any |= c != null;
         Double y = CaseGrid.ok(c) ? c.metrics().top1() : null;
-        String label = m + ", " + p.row().level() + ": " + (y == null ? (c == null ? "not run" : "failed")
+        String label = m + ", " + p.row().levelLabel() + ": " + (y == null ? (c == null ? "not run" : "failed")
             : Fmt.pct(y) + "%");
         points.add(new LineChart.Point(p.x(), y, label));
       }

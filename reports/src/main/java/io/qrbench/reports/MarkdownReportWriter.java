@@ -3,13 +3,16 @@ package io.qrbench.reports;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.CheckResult;
 import io.qrbench.result.EnvironmentInfo;
+import io.qrbench.result.Metric;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.RunStatus;
 import io.qrbench.result.SuiteInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * {@code summary.md}: a compact GitHub-flavoured summary for a pull-request comment or a CI step
@@ -17,6 +20,9 @@ import java.util.Optional;
  * perturbation so the table stays short; the HTML report and the CSV keep every number.
  */
 public final class MarkdownReportWriter extends TextFileReportWriter {
+  /** The minimal attack's distances in the Markdown table (the [0,1] mean is left to the HTML report). */
+  private static final List<Metric> MARKDOWN_DISTANCES = List.of(Metric.MEAN_ABS_255, Metric.MEAN_L2, Metric.MEAN_LINF);
+
   /** The file written inside the output folder. */
   public static final String FILE = "summary.md";
 
@@ -64,7 +70,7 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
   private static void title(StringBuilder out, ReportContext r) {
     RunResult result = r.result();
     SuiteInfo suite = result.suite();
-    boolean good = "complete".equals(result.status()) && result.allPassed() && result.checksPassed();
+    boolean good = result.status() == RunStatus.COMPLETE && result.allPassed() && result.checksPassed();
     out.append("## ").append(good ? "\u2705 " : "\u274c ").append("qrbench: ")
         .append(esc(suite == null ? "run" : suite.name())).append("\n\n");
     if (suite != null && suite.description() != null && !suite.description().isBlank()) {
@@ -106,7 +112,7 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
         sweepRow(out, r, sweep.get());
       } else {
         for (CaseGrid.Row row : group.getValue()) {
-          out.append("| ").append(cellText(row.perturbation())).append(" | ").append(cellText(row.level())).append(" |");
+          out.append("| ").append(cellText(row.perturbation())).append(" | ").append(cellText(row.levelLabel())).append(" |");
           models.forEach(m -> out.append(' ').append(cell(r.grid().cell(row, m))).append(" |"));
           out.append('\n');
         }
@@ -119,8 +125,8 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
   private static void sweepRow(StringBuilder out, ReportContext r, Sweep s) {
     List<Sweep.Point> points = shown(s.points());
     out.append("| ").append(cellText(s.perturbation())).append(" | ").append(cellText(s.key())).append(' ');
-    out.append(cellText(Sweep.parse(s.points().get(0).row().level()).get(s.key()))).append('\u2026')
-        .append(cellText(Sweep.parse(s.points().get(s.points().size() - 1).row().level()).get(s.key())));
+    out.append(cellText(s.points().get(0).text())).append('\u2026')
+        .append(cellText(s.points().get(s.points().size() - 1).text()));
     out.append(" (").append(s.points().size()).append(") |");
     for (String m : r.grid().models()) {
       List<String> values = new ArrayList<>();
@@ -169,7 +175,7 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
             .append("):\n\n");
         for (Comparisons.Entry l : largest) {
           out.append("- ").append(esc(l.row().perturbation()))
-              .append(l.row().level().isEmpty() ? "" : " " + esc(l.row().level())).append(": ").append(difference(l))
+              .append(l.row().levelLabel().isEmpty() ? "" : " " + esc(l.row().levelLabel())).append(": ").append(difference(l))
               .append('\n');
         }
         out.append('\n');
@@ -194,7 +200,8 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
     boolean attacks = rows.stream().map(CaseGrid.Row::perturbation).distinct().count() > 1;
     out.append("### Minimal perturbation\n\n");
     out.append(levels ? "| Model | Level |" : "| Model |")
-        .append(" mean \\|\u03b4\\| (0\u2013255) | mean L2 | mean L\u221e | fooled | never fooled |\n");
+        .append(MARKDOWN_DISTANCES.stream().map(d -> " " + d.label().replace("|", "\\|") + " |").collect(Collectors.joining()))
+        .append(" ").append(Metric.FOOLED.label()).append(" | never ").append(Metric.FOOLED.label()).append(" |\n");
     out.append(levels ? "|---|---|" : "|---|").append("--:|--:|--:|--:|--:|\n");
     for (CaseGrid.Row row : rows) {
       for (String model : r.grid().models()) {
@@ -202,16 +209,18 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
         if (c == null) {
           continue;
         }
-        String level = attacks ? (row.perturbation() + " " + row.level()).strip() : row.level();
+        String level = attacks ? (row.perturbation() + " " + row.levelLabel()).strip() : row.levelLabel();
         out.append("| ").append(cellText(model)).append(levels ? " | " + cellText(level) : "").append(" | ");
         if (!CaseGrid.ok(c)) {
           out.append("failed | | | | |\n");
           continue;
         }
         Metrics m = c.metrics();
-        Double fooled = m.extra().get("fooled");
-        out.append(Fmt.fixed(m.meanAbs255(), 3)).append(" | ").append(Fmt.fixed(m.meanL2(), 4)).append(" | ")
-            .append(Fmt.fixed(m.meanLinf(), 5)).append(" | ")
+        Double fooled = Metric.FOOLED.value(m).orElse(null);
+        for (Metric d : MARKDOWN_DISTANCES) {
+          out.append(Fmt.fixed(d.value(m).orElseThrow(), d.decimals())).append(" | ");
+        }
+        out
             .append(fooled == null ? "\u2014" : Fmt.pct(100 * fooled) + "%").append(" | ")
             .append(fooled == null ? "\u2014" : Long.toString(Math.round((1 - fooled) * m.images()))).append(" |\n");
       }

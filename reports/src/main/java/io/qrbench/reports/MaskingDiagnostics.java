@@ -75,7 +75,8 @@ final class MaskingDiagnostics {
       boolean transfer) {
     /** True when the suite gave the epsilon, so that cases of one perturbation form a sweep. */
     boolean swept() {
-      return c.params() != null && c.params().containsKey("epsilon") || c.level() != null && c.level().contains("epsilon=");
+      return c.params() != null && c.params().containsKey("epsilon")
+          || c.level() != null && c.level().values().containsKey("epsilon");
     }
 
     double accuracy() {
@@ -292,11 +293,8 @@ final class MaskingDiagnostics {
   private static Attack attack(CaseResult c, Map<String, String> sources, List<String> models) {
     String id = c.perturbationId();
     Map<String, Object> p = new HashMap<>(c.params() == null ? Map.of() : c.params());
-    for (String kv : c.level() == null ? new String[0] : c.level().split("[,\\s]+")) {
-      int eq = kv.indexOf('=');
-      if (eq > 0) { // the level's label names the swept values, where params were not recorded
-        p.putIfAbsent(kv.substring(0, eq), kv.substring(eq + 1));
-      }
+    if (c.level() != null) { // the level's swept values, where params were not recorded
+      c.level().values().forEach(p::putIfAbsent);
     }
     String norm = L_INF_ONLY.contains(id) ? "linf"
         : String.valueOf(p.getOrDefault("norm", id.equals("deepfool") ? "l2" : "linf")).toLowerCase(Locale.ROOT);

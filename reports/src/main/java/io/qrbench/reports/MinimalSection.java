@@ -1,6 +1,7 @@
 package io.qrbench.reports;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.Metric;
 import io.qrbench.result.Metrics;
 import java.util.List;
 
@@ -10,6 +11,13 @@ import java.util.List;
  * sizes are skewed, and images never fooled count with the budget in the mean).
  */
 final class MinimalSection {
+  /**
+   * The size of the smallest perturbation that fools, in the ways the framework measures it: four
+   * means and, where the case kept them, two medians (a dash for results written before).
+   */
+  static final List<Metric> DISTANCES = List.of(Metric.MEAN_ABS, Metric.MEAN_ABS_255, Metric.MEAN_L2,
+      Metric.MEDIAN_L2, Metric.MEAN_LINF, Metric.MEDIAN_LINF);
+
   private MinimalSection() {}
 
   static void render(Html h, ReportContext r) {
@@ -32,10 +40,12 @@ final class MinimalSection {
       h.el("th", "Attack", "scope", "col");
       h.el("th", "Level", "scope", "col");
     }
-    for (String col : new String[] {"images", "mean |\u03b4| [0,1]", "mean |\u03b4| (0\u2013255)", "mean L2",
-        "median L2", "mean L\u221e", "median L\u221e", "fooled", "never fooled"}) {
-      h.el("th", col, "class", "num", "scope", "col");
+    h.el("th", Metric.IMAGES.label(), "class", "num", "scope", "col");
+    for (Metric metric : DISTANCES) {
+      h.el("th", metric.label(), "class", "num", "scope", "col");
     }
+    h.el("th", Metric.FOOLED.label(), "class", "num", "scope", "col");
+    h.el("th", "never " + Metric.FOOLED.label(), "class", "num", "scope", "col");
     h.close("tr").close("thead").nl().open("tbody").nl();
     for (CaseGrid.Row row : rows) {
       for (String m : r.grid().models()) {
@@ -64,33 +74,26 @@ final class MinimalSection {
       return;
     }
     Metrics m = c.metrics();
-    cell(h, Fmt.count(m.images()), "images", m.images());
-    cell(h, Fmt.fixed(m.meanAbs(), 5), "mean_abs", m.meanAbs());
-    cell(h, Fmt.fixed(m.meanAbs255(), 3), "mean_abs_255", m.meanAbs255());
-    cell(h, Fmt.fixed(m.meanL2(), 4), "mean_l2", m.meanL2());
-    median(h, m, Metrics.MEDIAN_L2, 4, "median_l2");
-    cell(h, Fmt.fixed(m.meanLinf(), 5), "mean_linf", m.meanLinf());
-    median(h, m, Metrics.MEDIAN_LINF, 5, "median_linf");
-    Double fooled = m.extra().get("fooled");
+    cell(h, Fmt.count(m.images()), Metric.IMAGES.key(), m.images());
+    for (Metric metric : DISTANCES) {
+      Double v = metric.value(m).orElse(null);
+      if (v == null) {
+        h.el("td", Fmt.DASH, "class", "num", "data-metric", metric.key());
+      } else {
+        cell(h, Fmt.fixed(v, metric.decimals()), metric.key(), v);
+      }
+    }
+    Double fooled = Metric.FOOLED.value(m).orElse(null);
+    String never = "never_" + Metric.FOOLED.key();
     if (fooled == null) {
-      h.el("td", Fmt.DASH, "class", "num", "data-metric", "fooled");
-      h.el("td", Fmt.DASH, "class", "num", "data-metric", "never_fooled");
+      h.el("td", Fmt.DASH, "class", "num", "data-metric", Metric.FOOLED.key());
+      h.el("td", Fmt.DASH, "class", "num", "data-metric", never);
     } else {
-      cell(h, Fmt.pct(100 * fooled) + "%", "fooled", fooled);
-      long never = Math.round((1 - fooled) * m.images());
-      cell(h, Fmt.count(never), "never_fooled", never);
+      cell(h, Fmt.pct(100 * fooled) + "%", Metric.FOOLED.key(), fooled);
+      long n = Math.round((1 - fooled) * m.images());
+      cell(h, Fmt.count(n), never, n);
     }
     h.close("tr").nl();
-  }
-
-  /** A median from the case's extra measurements; a dash for results written before it was kept. */
-  private static void median(Html h, Metrics m, String key, int digits, String metric) {
-    Double v = m.extra().get(key);
-    if (v == null) {
-      h.el("td", Fmt.DASH, "class", "num", "data-metric", metric);
-    } else {
-      cell(h, Fmt.fixed(v, digits), metric, v);
-    }
   }
 
   private static void cell(Html h, String shown, String metric, double value) {

@@ -1,10 +1,19 @@
 package io.qrbench.reports;
 
 import io.qrbench.result.EnvironmentInfo;
+import io.qrbench.result.SpeedMetric;
 import io.qrbench.result.SpeedResult;
 
 /** The {@code speed} section: latency percentiles, throughput and memory per model and batch size. */
 final class SpeedSection {
+  /** The table's columns after the model, in order. */
+  private static final java.util.List<SpeedMetric> COLUMNS = java.util.List.of(SpeedMetric.BATCH_SIZE,
+      SpeedMetric.THREADS, SpeedMetric.ITERATIONS, SpeedMetric.P50_MS, SpeedMetric.P90_MS, SpeedMetric.P99_MS,
+      SpeedMetric.IMAGES_PER_SECOND, SpeedMetric.PEAK_RSS_BYTES, SpeedMetric.LOAD_SECONDS);
+
+  private static final java.util.List<SpeedMetric> PERCENTILES =
+      java.util.List.of(SpeedMetric.P50_MS, SpeedMetric.P90_MS, SpeedMetric.P99_MS);
+
   private SpeedSection() {}
 
   static void render(Html h, ReportContext r) {
@@ -18,9 +27,8 @@ final class SpeedSection {
     h.open("div", "class", "scroll").open("table", "id", "speed-table", "class", "data").nl();
     h.open("thead").open("tr");
     h.el("th", "Model", "scope", "col");
-    for (String col : new String[] {"Batch", "Threads", "Iterations", "p50 (ms)", "p90 (ms)", "p99 (ms)",
-        "Images / s", "Peak memory", "Load (s)"}) {
-      h.el("th", col, "class", "num", "scope", "col");
+    for (SpeedMetric col : COLUMNS) {
+      h.el("th", col.label(), "class", "num", "scope", "col");
     }
     h.close("tr").close("thead").nl().open("tbody").nl();
     for (SpeedResult s : r.result().speed()) {
@@ -31,14 +39,14 @@ final class SpeedSection {
       num(h, Integer.toString(s.batchSize()), s.batchSize());
       num(h, Integer.toString(s.threads()), s.threads());
       h.el("td", s.iterations() + " (+" + s.warmup() + " warm-up)", "class", "num");
-      num(h, Fmt.fixed(s.p50Ms(), 2), s.p50Ms());
-      num(h, Fmt.fixed(s.p90Ms(), 2), s.p90Ms());
-      num(h, Fmt.fixed(s.p99Ms(), 2), s.p99Ms());
-      num(h, Fmt.fixed(s.imagesPerSecond(), 1) + " \u00b1 " + Fmt.fixed(s.imagesPerSecondStd(), 1),
-          s.imagesPerSecond());
+      for (SpeedMetric p : PERCENTILES) {
+        num(h, Fmt.fixed(p.value(s), p.decimals()), p.value(s));
+      }
+      num(h, Fmt.fixed(s.imagesPerSecond(), SpeedMetric.IMAGES_PER_SECOND.decimals()) + " \u00b1 "
+          + Fmt.fixed(s.imagesPerSecondStd(), SpeedMetric.IMAGES_PER_SECOND_STD.decimals()), s.imagesPerSecond());
       h.el("td", s.peakRssBytes() < 0 ? Fmt.DASH : Fmt.bytes(s.peakRssBytes()), "class", "num", "data-value",
           s.peakRssBytes() < 0 ? null : Long.toString(s.peakRssBytes()));
-      num(h, Fmt.fixed(s.loadSeconds(), 2), s.loadSeconds());
+      num(h, Fmt.fixed(s.loadSeconds(), SpeedMetric.LOAD_SECONDS.decimals()), s.loadSeconds());
       h.close("tr").nl();
     }
     h.close("tbody").close("table").close("div").nl();

@@ -1,6 +1,7 @@
 package io.qrbench.reports;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.Metric;
 import io.qrbench.result.Metrics;
 import java.util.List;
 
@@ -50,8 +51,8 @@ final class StudySection {
     }
     h.close("tr").nl().open("tr");
     for (int i = 0; i < models.size(); i++) {
-      h.el("th", "top-1", "class", "num", "scope", "col");
-      h.el("th", "top-5", "class", "num", "scope", "col");
+      h.el("th", Metric.TOP1.label(), "class", "num", "scope", "col");
+      h.el("th", Metric.TOP5.label(), "class", "num", "scope", "col");
       h.el("th", "mean |\u03b4|", "class", "num", "scope", "col", "title", "mean |x\u2032 \u2212 x| in 0\u2013255 units");
     }
     h.close("tr").close("thead").nl();
@@ -88,13 +89,13 @@ final class StudySection {
 
   private static void metrics(Html h, CaseResult c, CaseGrid.Row row) {
     Metrics m = c.metrics();
-    h.el("td", Fmt.pct(m.top1()), "class", "num acc", "data-model", c.model(), "data-metric", "top1",
+    h.el("td", Fmt.pct(m.top1()), "class", "num acc", "data-model", c.model(), "data-metric", Metric.TOP1.key(),
         "data-value", Fmt.exact(m.top1()), "style", "--acc:" + Fmt.fixed(Math.max(0, Math.min(100, m.top1())), 1) + "%");
-    h.el("td", Fmt.pct(m.top5()), "class", "num", "data-model", c.model(), "data-metric", "top5", "data-value",
+    h.el("td", Fmt.pct(m.top5()), "class", "num", "data-model", c.model(), "data-metric", Metric.TOP5.key(), "data-value",
         Fmt.exact(m.top5()));
     boolean perturbed = !"none".equals(row.perturbationId());
     h.el("td", perturbed ? Fmt.fixed(m.meanAbs255(), 2) : "", "class", "num dim-num", "data-model", c.model(),
-        "data-metric", "mean_abs_255", "data-value", perturbed ? Fmt.exact(m.meanAbs255()) : null);
+        "data-metric", Metric.MEAN_ABS_255.key(), "data-value", perturbed ? Fmt.exact(m.meanAbs255()) : null);
   }
 
   private static void delta(Html h, ReportContext r, CaseGrid.Row row, String model) {

@@ -99,7 +99,7 @@ final class SummarySection {
       for (Comparisons.Entry e : largest) {
         h.open("li", "data-case", e.row().key());
         h.el("strong", e.b().model() + " \u2212 " + e.a().model()).text(" under ")
-            .el("span", e.row().perturbation() + (e.row().level().isEmpty() ? "" : " " + e.row().level()), "class",
+            .el("span", e.row().perturbation() + (e.row().levelLabel().isEmpty() ? "" : " " + e.row().levelLabel()), "class",
                 "case-name")
             .text(": ");
         difference(h, e.stats());

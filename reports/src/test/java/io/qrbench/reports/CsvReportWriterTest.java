@@ -8,6 +8,7 @@ import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.EmptyConfig;
+import io.qrbench.result.CaseStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,7 +90,8 @@ class CsvReportWriterTest {
     List<CaseResult> cases = List.of(
         Fixtures.ok(formula, "+cmd|' /C calc'!A0", "fgsm", "-2+3", Fixtures.bits(8, Fixtures.range(4)),
             Map.of("@SUM(A1:A9)", -0.5, "margin", -1e-7)),
-        new CaseResult("\tid", "\rm", "\npert", "x", "\uff1dlevel", Map.of(), "failed", "=1+1 went wrong", null));
+        new CaseResult("\tid", "\rm", "\npert", "x", Fixtures.level("\uff1dlevel"), Map.of(), CaseStatus.FAILED,
+            "=1+1 went wrong", null));
     RunResult hostile = new RunResult(r.schema(), r.suite(), r.environment(), r.status(), r.startedAt(),
         r.finishedAt(), r.wallSeconds(), List.of(), cases, List.of(), List.of());
     String csv = CsvReportWriter.render(hostile);

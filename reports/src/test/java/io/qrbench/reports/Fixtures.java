@@ -11,6 +11,10 @@ import io.qrbench.result.RunResult;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;
 import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.CaseStatus;
+import io.qrbench.result.Level;
+import io.qrbench.result.Outcomes;
+import io.qrbench.result.RunStatus;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,8 +55,8 @@ final class Fixtures {
       cases.add(ok(model, "big", "gaussian", "", bits(64, a ? range(64) : new int[0]), Map.of()));
       for (int s = 1; s <= 3; s++) {
         if (!a && s == 2) {
-          cases.add(new CaseResult(model + "/sev-c[severity=2]", model, "sev-c", "gaussian", "severity=2",
-              Map.of("severity", 2), "failed", ERROR, null));
+          cases.add(new CaseResult(model + "/sev-c[severity=2]", model, "sev-c", "gaussian", level("severity=2"),
+              Map.of("severity", 2), CaseStatus.FAILED, ERROR, null));
         } else {
           cases.add(ok(model, "sev-c", "gaussian", "severity=" + s, bits(8, range(8 - 2 * s)), Map.of()));
         }
@@ -81,18 +85,43 @@ final class Fixtures {
     List<SpeedResult> speed = List.of(
         new SpeedResult(A, 1, 2, 3, 10, 1.5, 0.1, 1.4, 1.7, 2.0, 666.7, 12.5, 123_456_789L, 0.8),
         new SpeedResult(B, 1, 2, 3, 10, 1.2, 0.1, 1.1, 1.3, 1.9, 833.3, 10.0, -1L, 0.7));
-    return new RunResult(RunResult.SCHEMA, suite, env, "complete", "t0", "t1", 75.5, models, cases, checks, speed);
+    return new RunResult(RunResult.SCHEMA, suite, env, RunStatus.COMPLETE, "t0", "t1", 75.5, models, cases, checks, speed);
   }
 
   static CaseResult ok(String model, String pert, String id, String level, BitSet outcomes, Map<String, Double> extra) {
     int n = pert.equals("big") ? 64 : 8;
     int correct = outcomes == null ? 4 : outcomes.cardinality();
-    String encoded = outcomes == null ? null : Base64.getEncoder().encodeToString(outcomes.toByteArray());
-    Metrics m = new Metrics(n, 100.0 * correct / n, 100, correct, n, 0.01, 2.55, 0.5, 0.02, 1.25, 6.4, encoded,
-        extra);
+    Metrics m = new Metrics(n, 100.0 * correct / n, 100, correct, n, 0.01, 2.55, 0.5, 0.02, 1.25, 6.4,
+        outcomes == null ? null : Outcomes.of(outcomes), extra);
     Map<String, Object> params = new LinkedHashMap<>();
-    return new CaseResult(model + "/" + pert + (level.isEmpty() ? "" : "[" + level + "]"), model, pert, id, level,
-        params, "ok", null, m);
+    return new CaseResult(model + "/" + pert + (level.isEmpty() ? "" : "[" + level + "]"), model, pert, id, level(level),
+        params, CaseStatus.OK, null, m);
+  }
+
+  /**
+   * The level a test writes as its label: one {@code key=value} pair gets its value typed (a number
+   * when it is one), as the runner records a one-key sweep; any other text is a label without values.
+   */
+  static Level level(String label) {
+    int eq = label.indexOf('=');
+    if (label.isEmpty()) {
+      return Level.NONE;
+    }
+    if (eq <= 0 || label.indexOf(',') >= 0) {
+      return new Level(label, Map.of());
+    }
+    String v = label.substring(eq + 1);
+    Object value;
+    try {
+      value = Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      try {
+        value = Double.parseDouble(v);
+      } catch (NumberFormatException x) {
+        value = v;
+      }
+    }
+    return new Level(label, Map.of(label.substring(0, eq), value));
   }
 
   static BitSet bits(int n, int[] set) {

@@ -11,6 +11,9 @@ import io.qrbench.result.Metrics;
 import io.qrbench.result.ModelResult;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SuiteInfo;
+import io.qrbench.result.CaseStatus;
+import io.qrbench.result.Outcomes;
+import io.qrbench.result.RunStatus;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
@@ -93,9 +96,9 @@ class MarkdownEscapingTest {
       b.set(0, n);
     }
     Metrics m = new Metrics(n, right ? 100 : 0, 100, right ? n : 0, n, 0.01, 2.55, 0.5, 0.02, 1.25, 6.4,
-        Base64.getEncoder().encodeToString(b.toByteArray()), id.equals("minimal") ? Map.of("fooled", 0.5) : Map.of());
-    return new CaseResult(model + "/" + pert + "[" + level + "]", model, pert, id, level, new LinkedHashMap<>(), "ok",
-        null, m);
+        Outcomes.of(b), id.equals("minimal") ? Map.of("fooled", 0.5) : Map.of());
+    return new CaseResult(model + "/" + pert + "[" + level + "]", model, pert, id, Fixtures.level(level), new LinkedHashMap<>(),
+        CaseStatus.OK, null, m);
   }
 
   /** Every hostile string as a model, a perturbation, a level, a check, the suite's name and description. */
@@ -114,7 +117,7 @@ class MarkdownEscapingTest {
     List<CheckResult> checks = HOSTILE.stream().map(h -> new CheckResult(h, false, 1.0, 2.0, h)).toList();
     SuiteInfo suite = new SuiteInfo(HOSTILE.get(0), String.join(" ", HOSTILE), "s.yaml", 1, null,
         HOSTILE.get(2), HOSTILE.get(9), 64, "fp", "", "def", Map.of());
-    return new RunResult(RunResult.SCHEMA, suite, null, "complete", "t0", "t1", 1, records, cases, checks, List.of());
+    return new RunResult(RunResult.SCHEMA, suite, null, RunStatus.COMPLETE, "t0", "t1", 1, records, cases, checks, List.of());
   }
 
   private static String text(Node n) {

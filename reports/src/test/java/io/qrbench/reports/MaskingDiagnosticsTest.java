@@ -7,8 +7,11 @@ import io.qrbench.reports.MaskingDiagnostics.Check;
 import io.qrbench.reports.MaskingDiagnostics.Finding;
 import io.qrbench.reports.MaskingDiagnostics.Status;
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.CaseStatus;
+import io.qrbench.result.Level;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.RunStatus;
 import io.qrbench.result.SuiteInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,16 +28,16 @@ class MaskingDiagnosticsTest {
     for (int i = 0; i < params.length; i += 2) {
       p.put((String) params[i], params[i + 1]);
     }
-    String level = p.isEmpty() ? "" : p.toString();
+    Level level = p.isEmpty() ? Level.NONE : Level.of(p);
     int correct = (int) Math.round(top1 * N / 100);
     Metrics m = new Metrics(N, top1, 100, correct, N, 0, 0, 0, 0, 1, N, null, Map.of());
-    return new CaseResult(model + "/" + name + "[" + level + "]", model, name, id, level, p, "ok", null, m);
+    return new CaseResult(model + "/" + name + "[" + level.label() + "]", model, name, id, level, p, CaseStatus.OK, null, m);
   }
 
   private static RunResult run(String yaml, CaseResult... cases) {
     SuiteInfo suite = yaml == null ? null
         : new SuiteInfo("s", "", "s.yaml", 1, null, "cifar10", "test", N, "f", yaml, "d", Map.of());
-    return new RunResult(RunResult.SCHEMA, suite, null, "complete", "t0", "t1", 1, List.of(), List.of(cases),
+    return new RunResult(RunResult.SCHEMA, suite, null, RunStatus.COMPLETE, "t0", "t1", 1, List.of(), List.of(cases),
         List.of(), List.of());
   }
 

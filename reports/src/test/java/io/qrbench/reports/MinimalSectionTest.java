@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.CaseStatus;
+import io.qrbench.result.Level;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ class MinimalSectionTest {
     List<CaseResult> cases = new ArrayList<>(h.cases());
     Metrics m = new Metrics(8, 0, 0, 0, 0, 0.002, 0.51, 0.25, 0.03, 1, 8, null,
         Map.of("fooled", 1.0, Metrics.MEDIAN_L2, 0.125, Metrics.MEDIAN_LINF, 0.0125));
-    cases.add(new CaseResult(Fixtures.A + "/deepfool", Fixtures.A, "deepfool", "deepfool", "", Map.of(), "ok", null, m));
+    cases.add(new CaseResult(Fixtures.A + "/deepfool", Fixtures.A, "deepfool", "deepfool", Level.NONE, Map.of(),
+        CaseStatus.OK, null, m));
     RunResult r = new RunResult(h.schema(), h.suite(), h.environment(), h.status(), h.startedAt(), h.finishedAt(),
         h.wallSeconds(), h.models(), cases, h.checks(), h.speed());
     String table = HtmlReportWriterTest.between(HtmlReportWriter.render(r), "<table id=\"minimal-table\"", "</table>");

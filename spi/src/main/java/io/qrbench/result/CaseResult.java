@@ -9,9 +9,9 @@ import java.util.Map;
  * @param model the model's display name
  * @param perturbation the perturbation's display name
  * @param perturbationId the perturbation plugin's id
- * @param level the level's label, empty when nothing is swept
+ * @param level the swept values at this level ({@link Level#NONE} when nothing is swept)
  * @param params the perturbation's configuration at this level
- * @param status {@code ok} or {@code failed}
+ * @param status whether it finished
  * @param error what went wrong, or null
  * @param metrics the measurements, or null when the case failed
  */
@@ -20,14 +20,19 @@ public record CaseResult(
     String model,
     String perturbation,
     String perturbationId,
-    String level,
+    Level level,
     Map<String, Object> params,
-    String status,
+    CaseStatus status,
     String error,
     Metrics metrics) {
 
+  public CaseResult {
+    level = level == null ? Level.NONE : level;
+    params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+  }
+
   /** True when the case finished without error. */
   public boolean ok() {
-    return "ok".equals(status);
+    return status == CaseStatus.OK;
   }
 }

@@ -1,7 +1,7 @@
 package io.qrbench.result;
 
 /**
- * What one case measured.
+ * What one case measured. {@link Metric} names each of these once for checks and reports.
  *
  * @param images images evaluated
  * @param top1 top-1 accuracy in percent
@@ -14,8 +14,8 @@ package io.qrbench.result;
  * @param meanLinf mean over images of max |x' - x|, values in [0,1]
  * @param seconds wall time of the case
  * @param imagesPerSecond images evaluated per second, perturbation included
- * @param outcomes per-image top-1 correctness: a bit set, image i in bit (i % 8) of byte i / 8,
- *     base64-encoded; the report's paired tests compare models on these
+ * @param outcomes per-image top-1 correctness; the report's paired tests compare models on these
+ *     (null in results written before they were recorded)
  * @param extra the perturbation's own per-image measurements, averaged over images (e.g. the
  *     minimal attack's {@code fooled}: the fraction of images it fooled within its budget) and,
  *     when the perturbation changed any image, the median over images of ||x' - x||_2 and of
@@ -34,7 +34,7 @@ public record Metrics(
     double meanLinf,
     double seconds,
     double imagesPerSecond,
-    String outcomes,
+    Outcomes outcomes,
     java.util.Map<String, Double> extra) {
   /** The key in {@link #extra} of the median over images of ||x' - x||_2. */
   public static final String MEDIAN_L2 = "median-l2";

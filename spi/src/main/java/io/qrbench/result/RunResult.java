@@ -8,7 +8,7 @@ import java.util.List;
  * @param schema the format's name and version, {@value #SCHEMA}
  * @param suite what was run
  * @param environment where it ran
- * @param status {@code running} while cases are being added, then {@code complete} or {@code failed}
+ * @param status running while cases are being added, then complete or failed
  * @param startedAt ISO-8601 instant the run (or its first attempt) started
  * @param finishedAt ISO-8601 instant it finished, or null while running
  * @param wallSeconds seconds spent running: the sum of the sessions' seconds
@@ -22,7 +22,7 @@ public record RunResult(
     String schema,
     SuiteInfo suite,
     EnvironmentInfo environment,
-    String status,
+    RunStatus status,
     String startedAt,
     String finishedAt,
     double wallSeconds,
@@ -31,8 +31,12 @@ public record RunResult(
     List<CheckResult> checks,
     List<SpeedResult> speed,
     List<Session> sessions) {
-  /** The results format; a reader refuses other major versions. */
-  public static final String SCHEMA = "qrbench-results/1";
+  /**
+   * The results format. {@code /2} (typed levels: {@code level} is an object with the label and
+   * the swept values) replaced {@code /1} (the label only); readers upgrade {@code /1} files and
+   * refuse other versions.
+   */
+  public static final String SCHEMA = "qrbench-results/2";
 
   public RunResult {
     models = List.copyOf(models);
@@ -43,7 +47,7 @@ public record RunResult(
   }
 
   /** A run without a record of its sessions. */
-  public RunResult(String schema, SuiteInfo suite, EnvironmentInfo environment, String status, String startedAt,
+  public RunResult(String schema, SuiteInfo suite, EnvironmentInfo environment, RunStatus status, String startedAt,
       String finishedAt, double wallSeconds, List<ModelResult> models, List<CaseResult> cases,
       List<CheckResult> checks, List<SpeedResult> speed) {
     this(schema, suite, environment, status, startedAt, finishedAt, wallSeconds, models, cases, checks, speed,

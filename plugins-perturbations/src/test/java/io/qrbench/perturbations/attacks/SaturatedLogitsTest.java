@@ -305,7 +305,7 @@ class SaturatedLogitsTest {
     assertTrue(clean > 90, "the model is built to classify the data: " + clean);
     for (String id : List.of("m/fgsm[epsilon=0.25]", "m/bim", "m/pgd", "m/pgd-l2", "m/minimal", "m/apgd", "m/apgd-l2",
         "m/autoattack")) {
-      assertEquals("ok", one.get(id).get(0), id);
+      assertEquals(io.qrbench.result.CaseStatus.OK, one.get(id).get(0), id);
       assertTrue((double) one.get(id).get(1) < clean / 2, id + " fooled the confident model: " + one.get(id));
     }
   }

@@ -2,8 +2,6 @@ package io.qrbench.reports.allure;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.ReportWriter;
 import io.qrbench.io.AtomicFiles;
@@ -23,7 +21,7 @@ import java.util.stream.Stream;
  * one whole rather than merging with it.
  */
 public final class AllureReportWriter implements ReportWriter<AllureReportWriter.Config> {
-  private static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final ObjectMapper MAPPER = io.qrbench.io.JsonMappers.data();
 
   /**
    * Where to write.

@@ -7,6 +7,7 @@ import io.qrbench.reports.allure.AllureModel.StatusDetails;
 import io.qrbench.reports.allure.AllureModel.Step;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.CheckResult;
+import io.qrbench.result.Metric;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.ModelResult;
 import io.qrbench.result.RunResult;
@@ -64,8 +65,8 @@ final class AllureResults {
     List<Label> labels = new ArrayList<>(common());
     labels.add(new Label("subSuite", c.model()));
     labels.add(new Label("feature", c.perturbation()));
-    if (c.level() != null && !c.level().isEmpty()) {
-      labels.add(new Label("story", c.level()));
+    if (!c.level().isEmpty()) {
+      labels.add(new Label("story", c.level().label()));
     }
     labels.add(new Label("tag", c.perturbationId()));
     labels.add(new Label("thread", c.model()));
@@ -78,7 +79,7 @@ final class AllureResults {
     if (c.params() != null) {
       c.params().forEach((k, v) -> params.add(new Parameter(k, String.valueOf(v))));
     }
-    params.add(new Parameter("level", c.level() == null || c.level().isEmpty() ? "-" : c.level()));
+    params.add(new Parameter("level", c.level().isEmpty() ? "-" : c.level().label()));
     String id = c.id();
     return new Result(uuid("case", id), hash(suite + "\0" + id), hash(suite + "\0" + id), id, suite + "/" + id,
         describe(c), c.ok() ? "passed" : "broken", c.ok() ? null : new StatusDetails(String.valueOf(c.error())),
@@ -118,9 +119,9 @@ final class AllureResults {
   /** The metrics as steps, so that they show in the result's execution tree. */
   private static List<Step> steps(Metrics m, long at) {
     List<Step> steps = new ArrayList<>();
-    steps.add(step("top1", fmt(m.top1()) + " %", at));
-    steps.add(step("top5", fmt(m.top5()) + " %", at));
-    steps.add(step("meanAbs255", fmt(m.meanAbs255()), at));
+    steps.add(step(Metric.TOP1.id(), fmt(m.top1()) + " %", at));
+    steps.add(step(Metric.TOP5.id(), fmt(m.top5()) + " %", at));
+    steps.add(step(Metric.MEAN_ABS_255.jsonName(), fmt(m.meanAbs255()), at));
     steps.add(step("images", Integer.toString(m.images()), at));
     steps.add(step("seconds", fmt(m.seconds()), at));
     steps.add(step("imagesPerSecond", fmt(m.imagesPerSecond()), at));
@@ -138,7 +139,7 @@ final class AllureResults {
     }
     Metrics m = c.metrics();
     return String.format(Locale.ROOT, "%s under %s%s: top-1 %.2f %%, top-5 %.2f %%, mean |δ| %.2f/255, %d images, %.1f images/s",
-        c.model(), c.perturbation(), c.level() == null || c.level().isEmpty() ? "" : " (" + c.level() + ")",
+        c.model(), c.perturbation(), c.level().isEmpty() ? "" : " (" + c.level().label() + ")",
         m.top1(), m.top5(), m.meanAbs255(), m.images(), m.imagesPerSecond());
   }
 

@@ -33,7 +33,7 @@ final class AllureRunFiles {
       p.put("seed", Long.toString(s.seed()));
       p.put("dataset", s.dataset() + " (" + s.split() + ", " + s.images() + " images)");
     }
-    p.put("run.status", run.status());
+    p.put("run.status", run.status() == null ? null : run.status().id());
     p.put("run.started", run.startedAt());
     StringBuilder out = new StringBuilder();
     p.forEach((k, v) -> out.append(k).append('=').append(escape(String.valueOf(v))).append('\n'));

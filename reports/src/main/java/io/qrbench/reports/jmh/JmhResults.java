@@ -20,7 +20,7 @@ import java.util.Set;
  * benchmarks' README.
  */
 public final class JmhResults {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = io.qrbench.io.JsonMappers.data();
 
   private JmhResults() {}
 

@@ -107,7 +107,16 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
       throw new IllegalArgumentException("image counts differ: case '" + a.id() + "' has " + na + " images, case '"
           + b.id() + "' has " + nb + "; a paired comparison needs both scored on the same images");
     }
-    return ofOutcomes(a.metrics().outcomes(), na, b.metrics().outcomes(), nb);
+    return of(within(a.metrics().outcomes(), na), within(b.metrics().outcomes(), nb), na);
+  }
+
+  /** The outcomes' bits, when they name no image past the last. */
+  private static BitSet within(io.qrbench.result.Outcomes outcomes, int images) {
+    if (outcomes.span() > images) {
+      throw new IllegalArgumentException("outcomes mark image " + (outcomes.span() - 1) + " correct but there are only "
+          + images + " images");
+    }
+    return outcomes.correct();
   }
 
   /**

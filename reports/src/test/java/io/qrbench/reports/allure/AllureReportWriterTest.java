@@ -19,6 +19,10 @@ import io.qrbench.result.RunResult;
 import io.qrbench.result.SuiteInfo;
 import io.qrbench.spi.PluginKind;
 import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.CaseStatus;
+import io.qrbench.result.Level;
+import io.qrbench.result.Outcomes;
+import io.qrbench.result.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,14 +46,14 @@ class AllureReportWriterTest {
     SuiteInfo suite = new SuiteInfo("robust", "d", "s.yaml", 7, null, "synthetic", "test", 2, "f", "name: robust\n", "d", java.util.Map.of());
     EnvironmentInfo env = new EnvironmentInfo("0.1.0", "0.36.0", "PyTorch", "2.7.1", "17.0.15", "Debian", "Linux amd64",
         "Xeon", 2, 2, "abc123");
-    Metrics clean = new Metrics(2, 100, 100, 2, 2, 0, 0, 0, 0, 1.5, 20, "Aw==", Map.of());
-    Metrics noisy = new Metrics(2, 50, 100, 1, 2, 0.02, 5.1, 0.3, 0.1, 0.5, 40, "AQ==", Map.of("fooled", 0.5));
+    Metrics clean = new Metrics(2, 100, 100, 2, 2, 0, 0, 0, 0, 1.5, 20, Outcomes.fromBase64("Aw=="), Map.of());
+    Metrics noisy = new Metrics(2, 50, 100, 1, 2, 0.02, 5.1, 0.3, 0.1, 0.5, 40, Outcomes.fromBase64("AQ=="), Map.of("fooled", 0.5));
     Map<String, Object> var = new LinkedHashMap<>();
     var.put("var", 0.05);
     List<CaseResult> cases = List.of(
-        new CaseResult("FP/none", "FP", "none", "none", "", Map.of(), "ok", null, clean),
-        new CaseResult("TWN/gaussian[var=0.05]", "TWN", "gaussian", "gaussian", "var=0.05", var, "ok", null, noisy),
-        new CaseResult("TWN/fgsm", "TWN", "fgsm", "fgsm", "", Map.of(), "failed", "out of memory", null));
+        new CaseResult("FP/none", "FP", "none", "none", Level.NONE, Map.of(), CaseStatus.OK, null, clean),
+        new CaseResult("TWN/gaussian[var=0.05]", "TWN", "gaussian", "gaussian", Level.of(var), var, CaseStatus.OK, null, noisy),
+        new CaseResult("TWN/fgsm", "TWN", "fgsm", "fgsm", Level.NONE, Map.of(), CaseStatus.FAILED, "out of memory", null));
     QuantizationSummary q = null;
     List<ModelResult> models = List.of(
         new ModelResult("FP", "small-cnn", Map.of(), "fp32", Map.of(), "trained in run", 10, q, null, null),
@@ -57,7 +61,7 @@ class AllureReportWriterTest {
     List<CheckResult> checks = List.of(
         new CheckResult("TWN.clean.top1 >= FP.clean.top1 - 60", true, 100.0, 40.0, "100 >= 40"),
         new CheckResult("TWN.gaussian.top1 >= FP.clean.top1", false, 50.0, 100.0, "50 >= 100 does not hold"));
-    return new RunResult(RunResult.SCHEMA, suite, env, "complete", "2026-11-27T23:26:26.5Z", "2026-11-27T23:26:30Z",
+    return new RunResult(RunResult.SCHEMA, suite, env, RunStatus.COMPLETE, "2026-11-27T23:26:26.5Z", "2026-11-27T23:26:30Z",
         2.0, models, cases, checks, List.of());
   }
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
+import io.qrbench.result.CaseStatus;
+import io.qrbench.result.Level;
+import io.qrbench.result.Outcomes;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.Map;
@@ -120,7 +123,7 @@ class PairedComparisonTest {
   }
 
   private static CaseResult caseOf(String id, int images, String outcomes) {
-    Metrics m = new Metrics(images, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, outcomes, Map.of());
-    return new CaseResult(id, id.split("/")[0], "none", "none", "", Map.of(), "ok", null, m);
+    Metrics m = new Metrics(images, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, outcomes == null ? null : Outcomes.fromBase64(outcomes), Map.of());
+    return new CaseResult(id, id.split("/")[0], "none", "none", Level.NONE, Map.of(), CaseStatus.OK, null, m);
   }
 }
