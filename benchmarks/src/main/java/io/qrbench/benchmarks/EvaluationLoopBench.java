@@ -9,9 +9,9 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
-import io.qrbench.runner.CaseEvaluator;
-import io.qrbench.runner.LimitedDataset;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.eval.CaseEvaluator;
+import io.qrbench.model.LimitedDataset;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.runner.RunListener;
 import io.qrbench.runner.Runner;
 import io.qrbench.spi.ImageDataset;
@@ -108,7 +108,7 @@ public class EvaluationLoopBench {
   @Benchmark
   @OperationsPerInvocation(IMAGES)
   public Metrics harnessLoop() {
-    return new CaseEvaluator(data, BATCH, new RunListener() {}).evaluateClean(model);
+    return new CaseEvaluator(data, BATCH, images -> {}).evaluateClean(model);
   }
 
   @Benchmark

@@ -1,7 +1,7 @@
 package io.qrbench.benchmarks;
 
-import io.qrbench.runner.Invoke;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.Invoke;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.PluginKind;
 import io.qrbench.spi.QuantizableLayer;
 import io.qrbench.spi.QuantizationSummary;

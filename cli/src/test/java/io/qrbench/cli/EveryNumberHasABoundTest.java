@@ -33,7 +33,7 @@ class EveryNumberHasABoundTest {
     }
     for (String name : List.of("io.qrbench.suite.SuiteDocument", "io.qrbench.suite.SuiteDocument$ModelDocument",
         "io.qrbench.suite.TrainingDocument", "io.qrbench.suite.TrainSpec", "io.qrbench.suite.SpeedSpec",
-        "io.qrbench.train.OptimizerSpec", "io.qrbench.train.ScheduleSpec", "io.qrbench.train.AugmentSpec")) {
+        "io.qrbench.suite.OptimizerSpec", "io.qrbench.suite.ScheduleSpec", "io.qrbench.suite.AugmentSpec")) {
       types.add(Class.forName(name));
     }
     List<String> unbounded = new ArrayList<>();

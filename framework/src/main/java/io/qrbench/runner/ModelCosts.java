@@ -1,5 +1,6 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
 import io.qrbench.result.ModelCost;
 import io.qrbench.spi.QuantizationSummary;
 import java.util.Map;

@@ -1,5 +1,11 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
+import io.qrbench.model.Invoke;
+import io.qrbench.model.LimitedDataset;
+import io.qrbench.eval.CaseEvaluator;
+import io.qrbench.eval.CraftedImages;
+import io.qrbench.eval.ImageSeeds;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import io.qrbench.ConfigException;
@@ -22,10 +28,10 @@ import io.qrbench.spi.ModelProvider;
 import io.qrbench.spi.QuantizationSummary;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.TrainSpec;
-import io.qrbench.train.AugmentSpec;
+import io.qrbench.suite.AugmentSpec;
 import io.qrbench.train.EpochLog;
-import io.qrbench.train.OptimizerSpec;
-import io.qrbench.train.ScheduleSpec;
+import io.qrbench.suite.OptimizerSpec;
+import io.qrbench.suite.ScheduleSpec;
 import io.qrbench.train.TrainingListener;
 import io.qrbench.train.TrainingLoop;
 import io.qrbench.train.TrainingPlan;
@@ -135,7 +141,7 @@ public final class Runner {
     } else {
       CraftedImages.clear(options.outDir()); // left by a run this one replaces
     }
-    CaseEvaluator evaluator = new CaseEvaluator(evalData, suite.batchSize(), listener);
+    CaseEvaluator evaluator = new CaseEvaluator(evalData, suite.batchSize(), listener::imagesDone);
     SpeedMeter meter = suite.speed() == null ? null : new SpeedMeter(evalData, suite.speed(), speedThreads(suite, env));
     for (ModelEntry entry : suite.models()) {
       List<Plan> pending = plans.stream().filter(p -> p.model() == entry && !journal.finished(p.id())).toList();

@@ -1,5 +1,7 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
+import io.qrbench.model.Invoke;
 import io.qrbench.ConfigException;
 import io.qrbench.nn.Layers;
 import io.qrbench.spi.DatasetProvider;

@@ -1,5 +1,9 @@
 package io.qrbench.train;
 
+import io.qrbench.suite.AugmentSpec;
+import io.qrbench.suite.OptimizerSpec;
+import io.qrbench.suite.ScheduleSpec;
+
 /**
  * The numbers a training loop follows.
  *

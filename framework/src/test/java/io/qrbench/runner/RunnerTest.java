@@ -1,5 +1,11 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
+import io.qrbench.model.Batches;
+import io.qrbench.eval.CaseEvaluator;
+import io.qrbench.eval.CraftedImages;
+import io.qrbench.eval.CraftedImagesTest;
+import io.qrbench.eval.ImageSeeds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -304,7 +310,7 @@ class RunnerTest {
     try (LoadedModel m = new LoadedModel("lin", TinyLinearModel.plain(INPUT), INPUT)) {
       m.freeze(true);
       ImageDataset data = new TinyDataset().open(new TinyDataset.Config(500), io.qrbench.spi.Split.TEST);
-      CaseEvaluator eval = new CaseEvaluator(data, 10, new RunListener() {});
+      CaseEvaluator eval = new CaseEvaluator(data, 10, images -> {});
       int before = m.manager().getManagedArrays().size();
       eval.evaluate(m, new FakePlugins.GradientSign(), new FakePlugins.GradientSign.Config(0.05), 1L);
       eval.evaluate(m, new FakePlugins.Clean(), new EmptyConfig(), 2L);
@@ -369,27 +375,11 @@ class RunnerTest {
     CraftedImages stale = CraftedImages.of(dir, "gradient-sign@A", "");
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray zeros = m.zeros(new ai.djl.ndarray.types.Shape(32, 3, 8, 8));
-      stale.store(0, zeros, Map.of());
+      CraftedImagesTest.plant(stale, 0, zeros);
     }
     RunResult again = new Runner(new RunListener() {}).run(s, new Runner.Options(dir, false, true));
     assertEquals(byId(r).get("B/gradient-sign@A").metrics().outcomes(), byId(again).get("B/gradient-sign@A").metrics().outcomes());
     assertEquals(byId(r).get("B/gradient-sign@A").metrics().meanL2(), byId(again).get("B/gradient-sign@A").metrics().meanL2(), 1e-9);
-  }
-
-  @Test
-  void craftedBatchesReadBackWithTheirSumsAndOnlyForTheirShape() {
-    CraftedImages store = CraftedImages.of(dir, "pgd@FP", "epsilon=0.03");
-    try (NDManager m = NDManager.newBaseManager()) {
-      NDArray x = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(5, 3, 4, 4));
-      store.store(10, x, Map.of("fooled", 3.0));
-      CraftedImages.Batch b = store.load(10, x.getShape(), m);
-      assertArrayEquals(x.toFloatArray(), b.images().toFloatArray());
-      assertEquals(Map.of("fooled", 3.0), b.sums());
-      assertNull(store.load(10, new ai.djl.ndarray.types.Shape(4, 3, 4, 4), m), "another batch shape is crafted again");
-      assertNull(store.load(0, x.getShape(), m), "a batch never stored");
-    }
-    CraftedImages.clear(dir);
-    assertFalse(java.nio.file.Files.exists(dir.resolve(CraftedImages.FOLDER)));
   }
 
   private static float[] weight(LoadedModel m, String suffix) {

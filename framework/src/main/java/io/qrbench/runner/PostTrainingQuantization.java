@@ -1,10 +1,14 @@
-package io.qrbench.weights;
+package io.qrbench.runner;
 
+import io.qrbench.weights.WeightsFile;
+import io.qrbench.weights.WeightsMetadata;
+import io.qrbench.weights.MetadataCheck;
+import io.qrbench.weights.PackedWeights;
 import ai.djl.nn.Parameter;
 import io.qrbench.nn.Layers;
 import io.qrbench.quant.PackedTensor;
-import io.qrbench.runner.Invoke;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.Invoke;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.QuantizableLayer;

@@ -1,12 +1,17 @@
-package io.qrbench.train;
+package io.qrbench.runner;
 
+import io.qrbench.train.Checkpoint;
+import io.qrbench.train.TrainingLoop;
+import io.qrbench.train.TrainingPlan;
+import io.qrbench.train.TrainingListener;
+import io.qrbench.train.EpochLog;
 import ai.djl.engine.Engine;
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
 import io.qrbench.nn.Layers;
-import io.qrbench.runner.Invoke;
-import io.qrbench.runner.LimitedDataset;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.Invoke;
+import io.qrbench.model.LimitedDataset;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
@@ -136,7 +141,7 @@ public final class TrainingRun {
         throw new QrbenchException("cannot save the spec: " + IoErrors.describe(e, specCopy) + "; " + IoErrors.fix(e)
             + "train again", e);
       }
-      log = new TrainingLoop(model, train, test, spec.plan(), listener).run(start, state, log, (done, l, h, s) -> {
+      log = new TrainingLoop(model, train, test, plan(spec), listener).run(start, state, log, (done, l, h, s) -> {
         String kept = done > 1 ? ckpt + " keeps epoch " + (done - 1) : "no epoch is saved yet";
         try {
           new Checkpoint(spec.fingerprint(), done, l).save(model.block(), h, s, ckpt);
@@ -175,6 +180,12 @@ public final class TrainingRun {
           + (Files.exists(weights) ? " (the earlier ones are kept)" : "") + ", " + ckpt + " keeps the last epoch; "
           + IoErrors.fix(e) + "run again with --resume to save them", e);
     }
+  }
+
+  /** The loop's numbers. */
+  static TrainingPlan plan(TrainingSpec spec) {
+    return new TrainingPlan(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.augment(),
+        spec.seed());
   }
 
   private static void writeText(Path file, String text) throws IOException {

@@ -1,4 +1,4 @@
-package io.qrbench.runner;
+package io.qrbench.model;
 
 import ai.djl.nn.Block;
 import io.qrbench.nn.LayerHook;
