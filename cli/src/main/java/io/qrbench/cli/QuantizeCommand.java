@@ -2,7 +2,7 @@ package io.qrbench.cli;
 
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.suite.PluginConfig;
 import io.qrbench.suite.PluginConfigs;
 import io.qrbench.runner.PostTrainingQuantization;

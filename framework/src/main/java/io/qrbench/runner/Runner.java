@@ -25,7 +25,7 @@ import io.qrbench.nn.Layers;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelProvider;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.TrainSpec;
 import io.qrbench.suite.AugmentSpec;

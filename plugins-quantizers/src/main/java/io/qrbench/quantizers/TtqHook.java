@@ -6,7 +6,7 @@ import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.LayerInfo;
 import io.qrbench.nn.WeightTransform;
 import io.qrbench.quant.Granularity;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -6,7 +6,7 @@ import io.qrbench.quant.Granularity;
 import io.qrbench.quant.Quantized;
 import io.qrbench.quant.Ternary;
 import io.qrbench.spi.Bound;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 import java.util.List;
 import java.util.Optional;
 

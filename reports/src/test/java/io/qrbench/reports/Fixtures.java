@@ -10,7 +10,7 @@ import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
