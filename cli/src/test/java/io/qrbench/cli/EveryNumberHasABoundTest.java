@@ -32,7 +32,7 @@ class EveryNumberHasABoundTest {
           .forEach(p -> types.add(p.configType()));
     }
     for (String name : List.of("io.qrbench.suite.SuiteDocument", "io.qrbench.suite.SuiteDocument$ModelDocument",
-        "io.qrbench.suite.TrainingDocument", "io.qrbench.suite.TrainSpec", "io.qrbench.suite.SpeedSpec",
+        "io.qrbench.suite.TrainingDocument", "io.qrbench.suite.InRunTraining", "io.qrbench.suite.SpeedSpec",
         "io.qrbench.suite.OptimizerSpec", "io.qrbench.suite.ScheduleSpec", "io.qrbench.suite.AugmentSpec")) {
       types.add(Class.forName(name));
     }

@@ -27,15 +27,14 @@ import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelProvider;
 import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.Split;
-import io.qrbench.suite.TrainSpec;
+import io.qrbench.suite.InRunTraining;
 import io.qrbench.suite.AugmentSpec;
 import io.qrbench.train.EpochLog;
 import io.qrbench.suite.OptimizerSpec;
 import io.qrbench.suite.ScheduleSpec;
 import io.qrbench.train.TrainingListener;
 import io.qrbench.train.TrainingLoop;
-import io.qrbench.train.TrainingPlan;
-import io.qrbench.weights.Metadata;
+import io.qrbench.train.TrainingLoopSettings;
 import io.qrbench.weights.MetadataCheck;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;
@@ -432,10 +431,10 @@ public final class Runner {
 
   /** Trains a suite model on the train split (cosine schedule, no augmentation) and saves it. */
   private double train(Suite suite, ModelEntry entry, LoadedModel model, Path saved) {
-    TrainSpec spec = entry.train();
+    InRunTraining spec = entry.train();
     long seed = ImageSeeds.derive(suite.seed(), "train:" + entry.name());
     ImageDataset data = LimitedDataset.of(Invoke.open(suite.dataset().provider(), Split.TRAIN), spec.limit());
-    TrainingPlan plan = new TrainingPlan(spec.epochs(), spec.batchSize(),
+    TrainingLoopSettings plan = new TrainingLoopSettings(spec.epochs(), spec.batchSize(),
         new OptimizerSpec(spec.learningRate(), spec.momentum(), false, spec.weightDecay(), null),
         ScheduleSpec.cosine(), AugmentSpec.none(), seed);
     long steps = (long) spec.epochs() * ((data.size() + spec.batchSize() - 1) / spec.batchSize());
@@ -451,7 +450,7 @@ public final class Runner {
     try {
       // the weights and their metadata beside them: both or neither
       AtomicFiles.writeTogether(saved.getParent(), d -> WeightsFile.save(model.block(), model.hook().parameters(),
-          Metadata.of(entry.model(), entry.quantizer(), suite.dataset().provider().id(), model.input(), null, null,
+          WeightsMetadata.trained(entry.model(), entry.quantizer(), suite.dataset().provider().id(), model.input(), null, null,
               spec.epochs(), seed, "trained in suite '" + suite.name() + "'"), d.resolve(saved.getFileName())));
     } catch (IOException e) {
       throw new QrbenchException("cannot save the trained weights " + saved + ": " + IoErrors.describe(e, saved), e);

@@ -2,7 +2,7 @@ package io.qrbench.runner;
 
 import io.qrbench.train.Checkpoint;
 import io.qrbench.train.TrainingLoop;
-import io.qrbench.train.TrainingPlan;
+import io.qrbench.train.TrainingLoopSettings;
 import io.qrbench.train.TrainingListener;
 import io.qrbench.train.EpochLog;
 import ai.djl.engine.Engine;
@@ -22,7 +22,6 @@ import io.qrbench.suite.TrainingSpec;
 import io.qrbench.io.AtomicFiles;
 import io.qrbench.util.FolderLock;
 import io.qrbench.io.IoErrors;
-import io.qrbench.weights.Metadata;
 import io.qrbench.weights.MetadataCheck;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;
@@ -169,7 +168,7 @@ public final class TrainingRun {
   /** Saves the weights and their metadata beside them together: both are replaced, or neither. */
   private static WeightsMetadata saveWeights(TrainingSpec spec, LoadedModel model, ModelInput input, EpochLog last,
       Path weights, Path ckpt) {
-    WeightsMetadata meta = Metadata.of(spec.model(), spec.quantizer(), spec.dataset().id(), input, last.testTop1(),
+    WeightsMetadata meta = WeightsMetadata.trained(spec.model(), spec.quantizer(), spec.dataset().id(), input, last.testTop1(),
         last.testTop5(), spec.epochs(), spec.seed(), "trained by 'qrbench train " + spec.file() + "'");
     try {
       return AtomicFiles.writeTogether(weights.getParent(), d ->
@@ -183,8 +182,8 @@ public final class TrainingRun {
   }
 
   /** The loop's numbers. */
-  static TrainingPlan plan(TrainingSpec spec) {
-    return new TrainingPlan(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.augment(),
+  static TrainingLoopSettings plan(TrainingSpec spec) {
+    return new TrainingLoopSettings(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.augment(),
         spec.seed());
   }
 

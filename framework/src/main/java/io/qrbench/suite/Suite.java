@@ -138,7 +138,7 @@ public record Suite(
    *     statistics with after quantization; 0 to keep the trained statistics
    */
   public record ModelEntry(
-      String name, PluginConfig model, PluginConfig quantizer, Path weights, TrainSpec train, int recalibrateBn) {}
+      String name, PluginConfig model, PluginConfig quantizer, Path weights, InRunTraining train, int recalibrateBn) {}
 
   /**
    * One perturbation with all its levels.

@@ -29,14 +29,14 @@ public final class TrainingLoop {
   private final LoadedModel model;
   private final ImageDataset train;
   private final ImageDataset test;
-  private final TrainingPlan plan;
+  private final TrainingLoopSettings plan;
   private final TrainingListener listener;
   private final Loss loss = Loss.softmaxCrossEntropyLoss();
 
   /**
    * @param test the images to evaluate after each epoch, or null to skip evaluation
    */
-  public TrainingLoop(LoadedModel model, ImageDataset train, ImageDataset test, TrainingPlan plan,
+  public TrainingLoop(LoadedModel model, ImageDataset train, ImageDataset test, TrainingLoopSettings plan,
       TrainingListener listener) {
     this.model = model;
     this.train = train;
