@@ -144,6 +144,59 @@ class RunnerTest {
   }
 
   @Test
+  void aReformattedButEquivalentSuiteResumesWhileAChangedValueIsRefused() {
+    String yaml = """
+        name: resume-test
+        seed: 11
+        dataset: {id: tiny, size: 30}
+        models:
+          - {name: A, model: tiny-linear, train: {epochs: 1, batch-size: 16}}
+        perturbations:
+          - {id: salt-and-pepper, amount: [0.1, 0.2]}
+        """;
+    // the same suite bound: block style, other key order, a default spelled out, comments, another name
+    String reformatted = """
+        # the same study, written out
+        name: resume-test-renamed
+        dataset:
+          size: 30
+          id: tiny
+        seed: 11
+        models:
+          - name: A
+            train:
+              batch-size: 16
+              epochs: 1
+            model: {id: tiny-linear}
+        perturbations:
+          - id: salt-and-pepper
+            salt-vs-pepper: 0.5   # the default
+            amount:
+              - 0.1
+              - 0.2
+        """;
+    Path out = dir.resolve("out");
+    RunResult first = new Runner(new RunListener() {})
+        .run(new SuiteLoader(FakePlugins.registry()).parse("r.yaml", yaml, dir), new Runner.Options(out, false, false));
+    assertEquals(2, first.cases().size());
+    List<String> ran = new java.util.ArrayList<>();
+    RunResult resumed = new Runner(new RunListener() {
+      @Override
+      public void caseFinished(CaseResult r) {
+        ran.add(r.id());
+      }
+    }).run(new SuiteLoader(FakePlugins.registry()).parse("r.yaml", reformatted, dir), new Runner.Options(out, true, false));
+    assertEquals(List.of(), ran, "every case is kept");
+    assertEquals(first.cases(), resumed.cases());
+    assertEquals(first.suite().fingerprint(), resumed.suite().fingerprint());
+
+    ConfigException changed = assertThrows(ConfigException.class, () -> new Runner(new RunListener() {}).run(
+        new SuiteLoader(FakePlugins.registry()).parse("r.yaml", reformatted.replace("salt-vs-pepper: 0.5",
+            "salt-vs-pepper: 0.6"), dir), new Runner.Options(out, true, false)));
+    assertTrue(changed.getMessage().contains("different suite"), changed.getMessage());
+  }
+
+  @Test
   void resumingAfterRetrainingOneModelRunsAgainOnlyWhatItsWeightsTouch() throws Exception {
     // weights for A and B: two models trained by a first run
     new Runner(new RunListener() {}).run(suite("  - none", 32), new Runner.Options(dir.resolve("train"), false, false));
