@@ -3,7 +3,7 @@ package io.qrbench.benchmarks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ModelUnderTest;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;

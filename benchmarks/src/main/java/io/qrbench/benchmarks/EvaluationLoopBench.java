@@ -9,9 +9,9 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
-import io.qrbench.runner.CaseEvaluator;
-import io.qrbench.runner.LimitedDataset;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.eval.CaseEvaluator;
+import io.qrbench.model.LimitedDataset;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.runner.RunListener;
 import io.qrbench.runner.Runner;
 import io.qrbench.spi.ImageDataset;
@@ -19,8 +19,8 @@ import io.qrbench.spi.PluginKind;
 import io.qrbench.suite.PluginConfig;
 import io.qrbench.suite.Suite;
 import io.qrbench.suite.SuiteLoader;
-import io.qrbench.weights.Metadata;
 import io.qrbench.weights.WeightsFile;
+import io.qrbench.weights.WeightsMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
@@ -81,7 +81,7 @@ public class EvaluationLoopBench {
     Path weights = dir.resolve("resnet20.params");
     PluginConfig fp32 = Harness.plugin(PluginKind.QUANTIZER, "fp32");
     try (LoadedModel init = Harness.unquantized(20, fp32)) {
-      WeightsFile.save(init.block(), Metadata.of(Harness.resnetConfig(20), fp32, "benchmark", Harness.CIFAR,
+      WeightsFile.save(init.block(), WeightsMetadata.trained(Harness.resnetConfig(20), fp32, "benchmark", Harness.CIFAR,
           null, null, 0, 1, "random initialisation for EvaluationLoopBench"), weights);
     }
     String dataset = Harness.datasetYaml();
@@ -108,7 +108,7 @@ public class EvaluationLoopBench {
   @Benchmark
   @OperationsPerInvocation(IMAGES)
   public Metrics harnessLoop() {
-    return new CaseEvaluator(data, BATCH, new RunListener() {}).evaluateClean(model);
+    return new CaseEvaluator(data, BATCH, images -> {}).evaluateClean(model);
   }
 
   @Benchmark

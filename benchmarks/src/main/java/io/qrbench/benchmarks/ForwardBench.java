@@ -2,7 +2,7 @@ package io.qrbench.benchmarks;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ImageDataset;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;

@@ -1,10 +1,10 @@
 package io.qrbench.benchmarks;
 
-import io.qrbench.runner.Invoke;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.Invoke;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.spi.QuantizableLayer;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.nn.QuantizableLayer;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.suite.PluginConfig;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

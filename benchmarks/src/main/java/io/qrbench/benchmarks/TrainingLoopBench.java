@@ -10,15 +10,15 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.qrbench.runner.LimitedDataset;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.LimitedDataset;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ImageDataset;
-import io.qrbench.train.AugmentSpec;
-import io.qrbench.train.OptimizerSpec;
-import io.qrbench.train.ScheduleSpec;
+import io.qrbench.suite.AugmentSpec;
+import io.qrbench.suite.OptimizerSpec;
+import io.qrbench.suite.ScheduleSpec;
 import io.qrbench.train.TrainingListener;
 import io.qrbench.train.TrainingLoop;
-import io.qrbench.train.TrainingPlan;
+import io.qrbench.train.TrainingLoopSettings;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +67,7 @@ public class TrainingLoopBench {
   private LoadedModel harnessModel;
   private LoadedModel djlModel;
   private Trainer trainer;
-  private TrainingPlan plan;
+  private TrainingLoopSettings plan;
 
   @Setup(Level.Trial)
   public void prepare() {
@@ -77,7 +77,7 @@ public class TrainingLoopBench {
     Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f)
         .optWeightDecays(1e-4f).build();
     trainer = djlModel.model().newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd));
-    plan = new TrainingPlan(1, BATCH, new OptimizerSpec(0.05, 0.9, false, 1e-4, null),
+    plan = new TrainingLoopSettings(1, BATCH, new OptimizerSpec(0.05, 0.9, false, 1e-4, null),
         new ScheduleSpec("constant", null, null, null, null, null, null, null), AugmentSpec.none(), 1);
   }
 

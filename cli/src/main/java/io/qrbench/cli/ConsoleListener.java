@@ -38,8 +38,8 @@ final class ConsoleListener extends Console implements RunListener {
 
   @Override
   public void modelReady(io.qrbench.result.ModelResult m) {
-    io.qrbench.spi.QuantizationSummary q = m.quantization();
-    long quantized = q.layers().stream().filter(io.qrbench.spi.QuantizationSummary.Layer::quantized).count();
+    io.qrbench.result.QuantizationSummary q = m.quantization();
+    long quantized = q.layers().stream().filter(io.qrbench.result.QuantizationSummary.Layer::quantized).count();
     info(String.format("%s: %s, %d of %d kernels quantized, %.2f bits/weight, kernels %s packed vs %s fp32 (%.1fx), zeros %.1f%%",
         m.name(), m.quantizer(), quantized, q.layers().size(), q.bitsPerWeight(), size(q.packedBytes()),
         size(q.fp32Bytes()), q.packedBytes() == 0 ? 1.0 : (double) q.fp32Bytes() / q.packedBytes(), 100 * q.zeroFraction()));

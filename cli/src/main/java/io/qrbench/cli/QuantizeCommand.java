@@ -2,10 +2,10 @@ package io.qrbench.cli;
 
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.suite.PluginConfig;
 import io.qrbench.suite.PluginConfigs;
-import io.qrbench.weights.PostTrainingQuantization;
+import io.qrbench.runner.PostTrainingQuantization;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;
 import java.io.IOException;

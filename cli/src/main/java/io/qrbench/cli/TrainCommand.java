@@ -6,7 +6,7 @@ import io.qrbench.suite.TrainingSpec;
 import io.qrbench.suite.TrainingSpecLoader;
 import io.qrbench.train.EpochLog;
 import io.qrbench.train.TrainingListener;
-import io.qrbench.train.TrainingRun;
+import io.qrbench.runner.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

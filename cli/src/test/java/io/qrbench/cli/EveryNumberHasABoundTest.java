@@ -32,8 +32,8 @@ class EveryNumberHasABoundTest {
           .forEach(p -> types.add(p.configType()));
     }
     for (String name : List.of("io.qrbench.suite.SuiteDocument", "io.qrbench.suite.SuiteDocument$ModelDocument",
-        "io.qrbench.suite.TrainingDocument", "io.qrbench.suite.TrainSpec", "io.qrbench.suite.SpeedSpec",
-        "io.qrbench.train.OptimizerSpec", "io.qrbench.train.ScheduleSpec", "io.qrbench.train.AugmentSpec")) {
+        "io.qrbench.suite.TrainingDocument", "io.qrbench.suite.InRunTraining", "io.qrbench.suite.SpeedSpec",
+        "io.qrbench.suite.OptimizerSpec", "io.qrbench.suite.ScheduleSpec", "io.qrbench.suite.AugmentSpec")) {
       types.add(Class.forName(name));
     }
     List<String> unbounded = new ArrayList<>();

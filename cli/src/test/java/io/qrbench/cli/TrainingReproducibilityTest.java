@@ -23,18 +23,18 @@ import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
 import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
 import io.qrbench.testing.FreedDirectMemory;
-import io.qrbench.train.AugmentSpec;
-import io.qrbench.train.OptimizerSpec;
-import io.qrbench.train.ScheduleSpec;
+import io.qrbench.suite.AugmentSpec;
+import io.qrbench.suite.OptimizerSpec;
+import io.qrbench.suite.ScheduleSpec;
 import io.qrbench.train.TrainingListener;
 import io.qrbench.train.TrainingLoop;
-import io.qrbench.train.TrainingPlan;
+import io.qrbench.train.TrainingLoopSettings;
 import io.qrbench.weights.WeightsFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -125,7 +125,7 @@ class TrainingReproducibilityTest {
       }));
     })) {
       model.prepareHook(null, null);
-      TrainingPlan plan = new TrainingPlan(2, 32, new OptimizerSpec(0.05, 0.9, true, 5e-4, 0.01),
+      TrainingLoopSettings plan = new TrainingLoopSettings(2, 32, new OptimizerSpec(0.05, 0.9, true, 5e-4, 0.01),
           ScheduleSpec.cosine(), AugmentSpec.standard(), 7);
       new TrainingLoop(model, data, null, plan, new TrainingListener() {
         @Override

@@ -1,5 +1,6 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -42,7 +43,7 @@ final class BatchNormRecalibration {
     }
     ParameterStore store = new ParameterStore(model.manager(), false);
     // the statistics were learned on augmented images: estimate them on the same distribution
-    io.qrbench.train.Augmenter augment = new io.qrbench.train.Augmenter(io.qrbench.train.AugmentSpec.standard(),
+    io.qrbench.train.Augmenter augment = new io.qrbench.train.Augmenter(io.qrbench.suite.AugmentSpec.standard(),
         train.channels(), train.height(), train.width());
     float[] pixels = new float[batchSize * train.imageSize()];
     double[][] sums = new double[stats.size()][];

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Reads where a run happens: versions, processor, threads. */
-public final class EnvironmentProbe {
+final class EnvironmentProbe {
   private EnvironmentProbe() {}
 
   /** The current environment, with the default DJL engine. */
-  public static EnvironmentInfo capture() {
+  static EnvironmentInfo capture() {
     Engine engine = Engine.getInstance();
     String threads = System.getProperty("ai.djl.pytorch.num_threads");
     return new EnvironmentInfo(

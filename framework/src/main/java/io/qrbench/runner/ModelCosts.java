@@ -1,7 +1,8 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
 import io.qrbench.result.ModelCost;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import java.util.Map;
 
 /** What a prepared model costs to store and to run: parameters, bytes and multiply-accumulates. */

@@ -1,5 +1,7 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
+import io.qrbench.model.Batches;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.qrbench.result.SpeedResult;

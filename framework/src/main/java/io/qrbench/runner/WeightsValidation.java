@@ -1,5 +1,7 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
+import io.qrbench.model.Invoke;
 import io.qrbench.ConfigException;
 import io.qrbench.nn.Layers;
 import io.qrbench.spi.DatasetProvider;
@@ -74,11 +76,9 @@ public final class WeightsValidation {
     if (WeightsFile.isPacked(file)) {
       MetadataCheck.checkPacked(file, meta, entry.quantizer());
     }
-    Layers layers = Invoke.trainingHook(entry.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
-    try (LoadedModel m = new LoadedModel(entry.name(), input, layers, manager ->
-        Invoke.build(entry.model(), new ModelContext(input, layers, manager, Optional.empty())))) {
-      WeightsFile.Loaded loaded = WeightsFile.load(m.block(), m.manager(), file);
-      m.prepareHook(meta.quantizer().equals(entry.quantizer().id()) ? loaded.extra() : null, file);
+    try (LoadedModel m = ModelPreparation.build(entry.name(), entry.model(), entry.quantizer(), input,
+        Optional.empty())) {
+      ModelPreparation.loadWeights(m, entry.model(), entry.quantizer(), file);
     }
   }
 

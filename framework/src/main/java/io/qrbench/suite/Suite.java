@@ -3,9 +3,6 @@ package io.qrbench.suite;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.Split;
 import io.qrbench.check.Check;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qrbench.io.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,9 +62,9 @@ public record Suite(
   }
 
   /**
-   * Identifies what this suite computes: its text, seed and image limit, and the content of every
-   * weights file it names (retrained weights under the same path are another computation). Results
-   * of a run can be resumed in full only by a suite with the same fingerprint.
+   * Identifies what this suite computes: its {@link #definition()} and the content of every weights
+   * file it names (retrained weights under the same path are another computation). Results of a run
+   * can be resumed in full only by a suite with the same fingerprint.
    */
   public String fingerprint() {
     return fingerprint(weightsDigests());
@@ -76,30 +73,69 @@ public record Suite(
   /** {@link #fingerprint()} from weights digests already taken (each file is read once per run). */
   public String fingerprint(Map<String, String> digests) {
     MessageDigest md = Sha256.digest();
-    md.update((source + settings()).getBytes(StandardCharsets.UTF_8));
+    md.update(definition().getBytes(StandardCharsets.UTF_8));
     digests.forEach((model, sum) -> md.update(("\nweights:" + model + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8)));
     return HexFormat.of().formatHex(md.digest());
   }
 
   /**
-   * Identifies what decides the suite's numbers, weights aside: its content less comments, layout,
-   * {@code description}, {@code checks} and {@code reports} (none of which changes a case), with
-   * the seed and image limit. A run whose definition matches can be resumed: what changed weights
-   * touch runs again, the rest is kept, and checks and reports follow the suite as it is now.
+   * Identifies what decides the suite's numbers, weights aside: the bound suite, every plugin with
+   * its full configuration (defaults included), with the seed and image limit. How the YAML was
+   * written (comments, layout, key order, aliases, a default spelled out or left out) does not
+   * count, nor do its name, {@code description}, {@code checks} and {@code reports}, none of which
+   * changes a case. A run whose definition matches can be resumed: what changed weights touch runs
+   * again, the rest is kept, and checks and reports follow the suite as it is now.
    */
   public String definition() {
-    String content;
+    Map<String, Object> content = new java.util.LinkedHashMap<>();
+    content.put("dataset", plugin(dataset.provider()));
+    content.put("split", dataset.split().name());
+    content.put("batch-size", batchSize);
+    content.put("models", models.stream().map(Suite::bound).toList());
+    content.put("perturbations", perturbations.stream().map(Suite::bound).toList());
+    content.put("speed", speed == null ? null : ConfigMaps.of(speed));
+    String text;
     try {
-      // read as the loader reads it: aliases and merge keys resolved, so only what they stand for counts
-      JsonNode tree = YamlReader.parse(String.valueOf(file), source).root();
-      if (tree instanceof ObjectNode o) {
-        o.remove(List.of("description", "checks", "reports"));
-      }
-      content = new ObjectMapper().writeValueAsString(tree);
-    } catch (java.io.IOException | SuiteException e) {
-      content = source; // a loaded suite parses; should it not, the text itself is the definition
+      text = ConfigBinder.MAPPER.writeValueAsString(content);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      text = content.toString(); // records print every component; a bound suite's values all do
     }
-    return HexFormat.of().formatHex(Sha256.digest().digest((content + settings()).getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(Sha256.digest().digest((text + settings()).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A plugin as the definition counts it: its id and its full configuration. */
+  private static Map<String, Object> plugin(PluginConfig p) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("id", p.id());
+    m.put("config", ConfigMaps.of(p.config()));
+    return m;
+  }
+
+  /** A model as the definition counts it; its weights count by content, in the fingerprint. */
+  private static Map<String, Object> bound(ModelEntry e) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("name", e.name());
+    m.put("model", plugin(e.model()));
+    m.put("quantizer", plugin(e.quantizer()));
+    m.put("weights", e.weights() != null);
+    m.put("train", e.train() == null ? null : ConfigMaps.of(e.train()));
+    m.put("recalibrate-bn", e.recalibrateBn());
+    return m;
+  }
+
+  /** A perturbation as the definition counts it: each level with its full configuration. */
+  private static Map<String, Object> bound(PerturbationEntry p) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("name", p.name());
+    m.put("id", p.plugin().id());
+    m.put("source", p.source());
+    m.put("levels", p.levels().stream().map(l -> {
+      Map<String, Object> level = new java.util.LinkedHashMap<>();
+      level.put("label", l.label());
+      level.put("config", ConfigMaps.of(l.config()));
+      return level;
+    }).toList());
+    return m;
   }
 
   private String settings() {
@@ -138,7 +174,7 @@ public record Suite(
    *     statistics with after quantization; 0 to keep the trained statistics
    */
   public record ModelEntry(
-      String name, PluginConfig model, PluginConfig quantizer, Path weights, TrainSpec train, int recalibrateBn) {}
+      String name, PluginConfig model, PluginConfig quantizer, Path weights, InRunTraining train, int recalibrateBn) {}
 
   /**
    * One perturbation with all its levels.

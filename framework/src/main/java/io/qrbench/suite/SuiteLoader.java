@@ -106,7 +106,7 @@ public final class SuiteLoader {
       List<Check> checks = checks(d.checks(), models, perturbations);
       int batchSize = d.batchSize() == null ? DEFAULT_BATCH_SIZE : d.batchSize();
       // bound from the document's own subtree, which keeps the locations of its keys
-      SpeedSpec speed = SpeedSection.resolve(doc.root().get("speed"), doc, binder, problems);
+      SpeedSpec speed = SpeedSpecLoader.resolve(doc.root().get("speed"), doc, binder, problems);
       if (!problems.isEmpty()) {
         return null;
       }

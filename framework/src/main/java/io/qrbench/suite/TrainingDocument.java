@@ -2,9 +2,6 @@ package io.qrbench.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qrbench.spi.Bound;
-import io.qrbench.train.AugmentSpec;
-import io.qrbench.train.OptimizerSpec;
-import io.qrbench.train.ScheduleSpec;
 
 /** A training spec's top level, before its plugins are resolved. */
 record TrainingDocument(

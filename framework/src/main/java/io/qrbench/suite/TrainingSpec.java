@@ -1,9 +1,5 @@
 package io.qrbench.suite;
 
-import io.qrbench.train.AugmentSpec;
-import io.qrbench.train.OptimizerSpec;
-import io.qrbench.train.ScheduleSpec;
-import io.qrbench.train.TrainingPlan;
 import io.qrbench.io.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,11 +43,6 @@ public record TrainingSpec(
     AugmentSpec augment) {
   /** The most epochs a spec or {@code --epochs} may ask for. */
   static final int MAX_EPOCHS = 10_000;
-
-  /** The loop's numbers. */
-  public TrainingPlan plan() {
-    return new TrainingPlan(epochs, batchSize, optimizer, schedule, augment, seed);
-  }
 
   /**
    * The same spec trained for another number of epochs (the CLI's {@code --epochs}).

@@ -1,5 +1,6 @@
 package io.qrbench.train;
 
+import io.qrbench.suite.AugmentSpec;
 import java.util.SplittableRandom;
 
 /**

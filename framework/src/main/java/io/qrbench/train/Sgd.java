@@ -1,5 +1,6 @@
 package io.qrbench.train;
 
+import io.qrbench.suite.OptimizerSpec;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

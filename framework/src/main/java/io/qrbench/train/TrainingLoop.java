@@ -11,9 +11,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.qrbench.result.Metrics;
-import io.qrbench.runner.CaseEvaluator;
-import io.qrbench.runner.LoadedModel;
-import io.qrbench.runner.RunListener;
+import io.qrbench.eval.CaseEvaluator;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ImageDataset;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -30,14 +29,14 @@ public final class TrainingLoop {
   private final LoadedModel model;
   private final ImageDataset train;
   private final ImageDataset test;
-  private final TrainingPlan plan;
+  private final TrainingLoopSettings plan;
   private final TrainingListener listener;
   private final Loss loss = Loss.softmaxCrossEntropyLoss();
 
   /**
    * @param test the images to evaluate after each epoch, or null to skip evaluation
    */
-  public TrainingLoop(LoadedModel model, ImageDataset train, ImageDataset test, TrainingPlan plan,
+  public TrainingLoop(LoadedModel model, ImageDataset train, ImageDataset test, TrainingLoopSettings plan,
       TrainingListener listener) {
     this.model = model;
     this.train = train;
@@ -134,7 +133,7 @@ public final class TrainingLoop {
     Double top5 = null;
     if (test != null) {
       listener.evaluating(test.size());
-      Metrics m = new CaseEvaluator(test, Math.max(bs, 128), new RunListener() {}).evaluateClean(model);
+      Metrics m = new CaseEvaluator(test, Math.max(bs, 128), images -> {}).evaluateClean(model);
       top1 = m.top1();
       top5 = m.top5();
     }

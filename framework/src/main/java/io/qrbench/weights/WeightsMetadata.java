@@ -1,5 +1,10 @@
 package io.qrbench.weights;
 
+import io.qrbench.spi.ModelInput;
+import io.qrbench.suite.ConfigMaps;
+import io.qrbench.suite.PluginConfig;
+import io.qrbench.util.Version;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +43,20 @@ public record WeightsMetadata(
     String createdAt,
     String sha256,
     String notes) {
+
+  /**
+   * Metadata for weights of {@code model} trained with {@code quantizer} on {@code dataset}, written
+   * now by this qrbench version.
+   *
+   * @param top1 test top-1 in percent, or null
+   * @param top5 test top-5 in percent, or null
+   */
+  public static WeightsMetadata trained(PluginConfig model, PluginConfig quantizer, String dataset, ModelInput input,
+      Double top1, Double top5, int epochs, long seed, String notes) {
+    return new WeightsMetadata(model.id(), ConfigMaps.of(model.config()), quantizer.id(),
+        ConfigMaps.of(quantizer.config()), dataset, List.of(input.channels(), input.height(), input.width()),
+        input.classes(), top1, top5, epochs, seed, Version.get(), Instant.now().toString(), null, notes);
+  }
 
   /** The same metadata with the checksum of the parameter bytes filled in. */
   WeightsMetadata withSha256(String sum) {

@@ -1,5 +1,6 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.nn.Blocks;
@@ -12,7 +13,7 @@ import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
 import io.qrbench.testing.TinyDataset;
-import io.qrbench.train.AugmentSpec;
+import io.qrbench.suite.AugmentSpec;
 import io.qrbench.train.Augmenter;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,11 @@
 package io.qrbench.runner;
 
+import io.qrbench.model.LoadedModel;
+import io.qrbench.model.Batches;
+import io.qrbench.eval.CaseEvaluator;
+import io.qrbench.eval.CraftedImages;
+import io.qrbench.eval.CraftedImagesTest;
+import io.qrbench.eval.ImageSeeds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -123,13 +129,6 @@ class RunnerTest {
   }
 
   @Test
-  void theMedianIsTheMiddleValueOrTheMeanOfTheMiddleTwo() {
-    assertEquals(2.0, CaseEvaluator.median(new float[] {5, 1, 2}), 0.0);
-    assertEquals(2.5, CaseEvaluator.median(new float[] {4, 1, 3, 2}), 0.0);
-    assertEquals(0.0, CaseEvaluator.median(new float[] {0, 0, 9}), 0.0);
-  }
-
-  @Test
   void differentSeedsGiveDifferentDraws() {
     Suite s = suite("  - {id: salt-and-pepper, amount: 0.2}", 32);
     RunResult one = new Runner(new RunListener() {}).run(s, new Runner.Options(dir.resolve("a"), false, false));
@@ -147,6 +146,59 @@ class RunnerTest {
     ConfigException other = assertThrows(ConfigException.class,
         () -> new Runner(new RunListener() {}).run(s.withSeed(99), new Runner.Options(dir, true, false)));
     assertTrue(other.getMessage().contains("different suite, seed, limit or weights"), other.getMessage());
+  }
+
+  @Test
+  void aReformattedButEquivalentSuiteResumesWhileAChangedValueIsRefused() {
+    String yaml = """
+        name: resume-test
+        seed: 11
+        dataset: {id: tiny, size: 30}
+        models:
+          - {name: A, model: tiny-linear, train: {epochs: 1, batch-size: 16}}
+        perturbations:
+          - {id: salt-and-pepper, amount: [0.1, 0.2]}
+        """;
+    // the same suite bound: block style, other key order, a default spelled out, comments, another name
+    String reformatted = """
+        # the same study, written out
+        name: resume-test-renamed
+        dataset:
+          size: 30
+          id: tiny
+        seed: 11
+        models:
+          - name: A
+            train:
+              batch-size: 16
+              epochs: 1
+            model: {id: tiny-linear}
+        perturbations:
+          - id: salt-and-pepper
+            salt-vs-pepper: 0.5   # the default
+            amount:
+              - 0.1
+              - 0.2
+        """;
+    Path out = dir.resolve("out");
+    RunResult first = new Runner(new RunListener() {})
+        .run(new SuiteLoader(FakePlugins.registry()).parse("r.yaml", yaml, dir), new Runner.Options(out, false, false));
+    assertEquals(2, first.cases().size());
+    List<String> ran = new java.util.ArrayList<>();
+    RunResult resumed = new Runner(new RunListener() {
+      @Override
+      public void caseFinished(CaseResult r) {
+        ran.add(r.id());
+      }
+    }).run(new SuiteLoader(FakePlugins.registry()).parse("r.yaml", reformatted, dir), new Runner.Options(out, true, false));
+    assertEquals(List.of(), ran, "every case is kept");
+    assertEquals(first.cases(), resumed.cases());
+    assertEquals(first.suite().fingerprint(), resumed.suite().fingerprint());
+
+    ConfigException changed = assertThrows(ConfigException.class, () -> new Runner(new RunListener() {}).run(
+        new SuiteLoader(FakePlugins.registry()).parse("r.yaml", reformatted.replace("salt-vs-pepper: 0.5",
+            "salt-vs-pepper: 0.6"), dir), new Runner.Options(out, true, false)));
+    assertTrue(changed.getMessage().contains("different suite"), changed.getMessage());
   }
 
   @Test
@@ -316,7 +368,7 @@ class RunnerTest {
     try (LoadedModel m = new LoadedModel("lin", TinyLinearModel.plain(INPUT), INPUT)) {
       m.freeze(true);
       ImageDataset data = new TinyDataset().open(new TinyDataset.Config(500), io.qrbench.spi.Split.TEST);
-      CaseEvaluator eval = new CaseEvaluator(data, 10, new RunListener() {});
+      CaseEvaluator eval = new CaseEvaluator(data, 10, images -> {});
       int before = m.manager().getManagedArrays().size();
       eval.evaluate(m, new FakePlugins.GradientSign(), new FakePlugins.GradientSign.Config(0.05), 1L);
       eval.evaluate(m, new FakePlugins.Clean(), new EmptyConfig(), 2L);
@@ -384,27 +436,11 @@ class RunnerTest {
     CraftedImages stale = CraftedImages.of(dir, "gradient-sign@A", "");
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray zeros = m.zeros(new ai.djl.ndarray.types.Shape(32, 3, 8, 8));
-      stale.store(0, zeros, Map.of());
+      CraftedImagesTest.plant(stale, 0, zeros);
     }
     RunResult again = new Runner(new RunListener() {}).run(s, new Runner.Options(dir, false, true));
     assertEquals(byId(r).get("B/gradient-sign@A").metrics().outcomes(), byId(again).get("B/gradient-sign@A").metrics().outcomes());
     assertEquals(byId(r).get("B/gradient-sign@A").metrics().meanL2(), byId(again).get("B/gradient-sign@A").metrics().meanL2(), 1e-9);
-  }
-
-  @Test
-  void craftedBatchesReadBackWithTheirSumsAndOnlyForTheirShape() {
-    CraftedImages store = CraftedImages.of(dir, "pgd@FP", "epsilon=0.03");
-    try (NDManager m = NDManager.newBaseManager()) {
-      NDArray x = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(5, 3, 4, 4));
-      store.store(10, x, Map.of("fooled", 3.0));
-      CraftedImages.Batch b = store.load(10, x.getShape(), m);
-      assertArrayEquals(x.toFloatArray(), b.images().toFloatArray());
-      assertEquals(Map.of("fooled", 3.0), b.sums());
-      assertNull(store.load(10, new ai.djl.ndarray.types.Shape(4, 3, 4, 4), m), "another batch shape is crafted again");
-      assertNull(store.load(0, x.getShape(), m), "a batch never stored");
-    }
-    CraftedImages.clear(dir);
-    assertFalse(java.nio.file.Files.exists(dir.resolve(CraftedImages.FOLDER)));
   }
 
   private static float[] weight(LoadedModel m, String suffix) {

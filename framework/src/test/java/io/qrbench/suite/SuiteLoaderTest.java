@@ -307,7 +307,7 @@ class SuiteLoaderTest {
   }
 
   @Test
-  void fingerprintFollowsTextSeedAndLimit() {
+  void fingerprintFollowsTheSuiteSeedAndLimit() {
     Suite s = load(VALID);
     assertEquals(s.fingerprint(), load(VALID).fingerprint());
     assertTrue(!s.fingerprint().equals(s.withSeed(8).fingerprint()));
@@ -323,7 +323,18 @@ class SuiteLoaderTest {
     String cosmetic = "# a comment\n" + yaml.replace("description: a test suite", "description: another")
         .replace("batch-size: 16", "batch-size:   16   # per batch") + "reports: [json]\nchecks: [\"A.clean.top1 > 1\"]\n";
     assertEquals(base.definition(), load(cosmetic).definition(), "comments, layout, description, checks, reports");
-    assertNotEquals(base.fingerprint(), load(cosmetic).fingerprint(), "the full fingerprint follows the text");
+    assertEquals(base.fingerprint(), load(cosmetic).fingerprint(), "the fingerprint follows the bound suite, not the text");
+    // written another way: block style for flow, other key order, a default spelled out, another name
+    String rewritten = yaml.replace("name: demo", "name: renamed")
+        .replace("dataset: {id: tiny, split: test, limit: 30, size: 60}",
+            "dataset:\n  size: 60\n  limit: 30\n  id: tiny\n  split: test")
+        .replace("- id: salt-and-pepper\n    amount: [0.01, 0.05]",
+            "- amount:\n      - 0.01\n      - 0.05\n    salt-vs-pepper: 0.5\n    id: salt-and-pepper");
+    assertNotEquals(yaml, rewritten);
+    assertEquals(base.definition(), load(rewritten).definition(), "the same bound suite");
+    assertEquals(base.fingerprint(), load(rewritten).fingerprint());
+    assertNotEquals(base.definition(), load(yaml.replace("amount: [0.01, 0.05]",
+        "amount: [0.01, 0.05]\n    salt-vs-pepper: 0.6")).definition(), "a default changed is a value changed");
     Files.writeString(dir.resolve("w/m.params"), "retrained");
     assertEquals(base.definition(), load(yaml).definition(), "weights are compared one by one, not here");
     assertNotEquals(base.definition(), load(yaml.replace("amount: [0.01, 0.05]", "amount: [0.01, 0.06]")).definition());

@@ -10,7 +10,7 @@ import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 import io.qrbench.spi.Plugin;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
 import io.qrbench.spi.ReportWriter;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ public final class FakePlugins {
     }
 
     @Override
-    public QuantizationSummary quantize(EmptyConfig config, List<io.qrbench.spi.QuantizableLayer> layers) {
+    public QuantizationSummary quantize(EmptyConfig config, List<io.qrbench.nn.QuantizableLayer> layers) {
       return new QuantizationSummary(List.of());
     }
   }
@@ -89,7 +89,7 @@ public final class FakePlugins {
     }
 
     @Override
-    public QuantizationSummary quantize(EmptyConfig config, List<io.qrbench.spi.QuantizableLayer> layers) {
+    public QuantizationSummary quantize(EmptyConfig config, List<io.qrbench.nn.QuantizableLayer> layers) {
       return new QuantizationSummary(List.of());
     }
   }

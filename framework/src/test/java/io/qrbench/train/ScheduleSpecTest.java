@@ -1,5 +1,6 @@
 package io.qrbench.train;
 
+import io.qrbench.suite.ScheduleSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

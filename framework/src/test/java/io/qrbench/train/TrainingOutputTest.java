@@ -1,5 +1,6 @@
 package io.qrbench.train;
 
+import io.qrbench.runner.TrainingRun;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -2,8 +2,8 @@ package io.qrbench.quantizers;
 
 import ai.djl.ndarray.NDArray;
 import io.qrbench.spi.EmptyConfig;
-import io.qrbench.spi.QuantizableLayer;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.nn.QuantizableLayer;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
 import java.util.ArrayList;
 import java.util.List;

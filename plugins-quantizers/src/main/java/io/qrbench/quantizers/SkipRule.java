@@ -2,7 +2,7 @@ package io.qrbench.quantizers;
 
 import io.qrbench.ConfigException;
 import io.qrbench.nn.LayerInfo;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

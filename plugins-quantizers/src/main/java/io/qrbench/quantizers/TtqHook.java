@@ -5,7 +5,7 @@ import ai.djl.nn.Parameter;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.LayerInfo;
 import io.qrbench.nn.WeightTransform;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package io.qrbench.quantizers;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.spi.Bound;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 import java.util.List;
 import java.util.Optional;
 

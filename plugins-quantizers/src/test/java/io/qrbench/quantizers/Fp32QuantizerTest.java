@@ -16,7 +16,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
 import io.qrbench.nn.WeightTensors;
 import io.qrbench.spi.EmptyConfig;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.qrbench.nn.LayerInfo;
 import io.qrbench.nn.Layers;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 import io.qrbench.testing.FreedDirectMemory;
 import java.util.ArrayList;
 import java.util.List;

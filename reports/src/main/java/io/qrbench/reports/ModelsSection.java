@@ -2,7 +2,7 @@ package io.qrbench.reports;
 
 import io.qrbench.result.ModelCost;
 import io.qrbench.result.ModelResult;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 
 /** The {@code models} section: what each model is and what it costs to store and run. */
 final class ModelsSection {

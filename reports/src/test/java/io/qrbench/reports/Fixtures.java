@@ -10,7 +10,7 @@ import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.result.CaseStatus;
 import io.qrbench.result.Level;
 import io.qrbench.result.Outcomes;

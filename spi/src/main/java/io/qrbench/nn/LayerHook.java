@@ -17,7 +17,7 @@ public interface LayerHook {
    * @param layers the model's layers, in order
    * @param manager the model's manager, to own the state
    */
-  default void prepare(java.util.List<io.qrbench.spi.QuantizableLayer> layers, ai.djl.ndarray.NDManager manager) {}
+  default void prepare(java.util.List<io.qrbench.nn.QuantizableLayer> layers, ai.djl.ndarray.NDManager manager) {}
 
   /**
    * The state the transforms own, in a stable order, once {@link #prepare} has run: weights files

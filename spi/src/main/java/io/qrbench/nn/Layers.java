@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import ai.djl.nn.Parameter;
-import io.qrbench.spi.QuantizableLayer;
 
 /**
  * The one way models make their convolution and dense layers, so that a quantizer can reach every

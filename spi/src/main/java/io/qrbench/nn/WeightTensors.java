@@ -31,15 +31,15 @@ public final class WeightTensors {
    * The kernels of a model not built through {@link Layers} (an imported one), as layers: the
    * first is taken as the input layer, the last as the output layer.
    */
-  public static List<io.qrbench.spi.QuantizableLayer> asLayers(Block block) {
+  public static List<io.qrbench.nn.QuantizableLayer> asLayers(Block block) {
     List<Pair<String, Parameter>> kernels = of(block);
-    List<io.qrbench.spi.QuantizableLayer> out = new ArrayList<>();
+    List<io.qrbench.nn.QuantizableLayer> out = new ArrayList<>();
     for (int i = 0; i < kernels.size(); i++) {
       Parameter p = kernels.get(i).getValue();
       LayerInfo.Role role = i == 0 ? LayerInfo.Role.INPUT
           : i == kernels.size() - 1 ? LayerInfo.Role.OUTPUT : LayerInfo.Role.HIDDEN;
       LayerInfo.Kind kind = p.getArray().getShape().dimension() > 2 ? LayerInfo.Kind.CONV : LayerInfo.Kind.DENSE;
-      out.add(new io.qrbench.spi.QuantizableLayer(new LayerInfo(kernels.get(i).getKey(), kind, role), p,
+      out.add(new io.qrbench.nn.QuantizableLayer(new LayerInfo(kernels.get(i).getKey(), kind, role), p,
           java.util.Optional.empty()));
     }
     return out;

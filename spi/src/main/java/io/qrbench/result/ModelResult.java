@@ -1,6 +1,5 @@
 package io.qrbench.result;
 
-import io.qrbench.spi.QuantizationSummary;
 import java.util.Map;
 
 /**

@@ -1,5 +1,7 @@
 package io.qrbench.spi;
 
+import io.qrbench.result.QuantizationSummary;
+import io.qrbench.nn.QuantizableLayer;
 import io.qrbench.nn.LayerHook;
 import java.util.List;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.qrbench.spi.packed.PackedTensor;
 import io.qrbench.spi.packed.Packing;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 import io.qrbench.spi.Quantizer;
 import java.util.List;
 import java.util.Optional;

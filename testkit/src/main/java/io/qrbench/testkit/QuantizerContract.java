@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.qrbench.nn.Layers;
-import io.qrbench.spi.QuantizableLayer;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.nn.QuantizableLayer;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
 import java.util.List;
 import java.util.Map;

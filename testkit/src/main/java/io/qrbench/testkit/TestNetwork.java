@@ -13,7 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.qrbench.nn.LayerInfo;
 import io.qrbench.nn.Layers;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

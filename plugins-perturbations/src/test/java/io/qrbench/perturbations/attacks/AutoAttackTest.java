@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ModelUnderTest;
 import io.qrbench.spi.PerturbationContext;
 import io.qrbench.testing.SimpleContext;

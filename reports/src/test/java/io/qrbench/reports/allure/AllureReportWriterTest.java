@@ -18,7 +18,7 @@ import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.SuiteInfo;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.result.CaseStatus;
 import io.qrbench.result.Level;
 import io.qrbench.result.Outcomes;

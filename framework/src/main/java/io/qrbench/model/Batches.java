@@ -1,4 +1,4 @@
-package io.qrbench.runner;
+package io.qrbench.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

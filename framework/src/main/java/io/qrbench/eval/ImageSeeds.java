@@ -1,4 +1,4 @@
-package io.qrbench.runner;
+package io.qrbench.eval;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,4 +1,4 @@
-package io.qrbench.runner;
+package io.qrbench.model;
 
 import io.qrbench.spi.ImageDataset;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.qrbench.weights;
+package io.qrbench.runner;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +11,7 @@ import io.qrbench.PluginException;
 import io.qrbench.nn.LayerInfo;
 import io.qrbench.spi.EmptyConfig;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 import io.qrbench.spi.packed.Decoding;
 import io.qrbench.spi.packed.PackedTensor;
 import io.qrbench.suite.PluginConfig;

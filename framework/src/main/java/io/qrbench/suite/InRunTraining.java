@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.spi.Bound;
 
 /**
- * Training a suite's model inside the run, for models without a weights file: SGD with momentum
- * and a cosine learning-rate schedule on the dataset's train split.
+ * A suite model's {@code train:} section: training the model inside the run, for models without a
+ * weights file: SGD with momentum and a cosine learning-rate schedule on the dataset's train split.
+ * ({@link TrainingSpec} is the other way to train: a spec file for {@code qrbench train}.)
  *
  * @param epochs passes over the training images
  * @param batchSize images per step
@@ -14,7 +15,7 @@ import io.qrbench.spi.Bound;
  * @param weightDecay L2 weight decay
  * @param limit use only the first N training images (all when absent)
  */
-public record TrainSpec(
+public record InRunTraining(
     @JsonPropertyDescription("passes over the training images")
         @Bound(min = 1, max = 10_000, why = Bounds.EPOCHS) Integer epochs,
     @JsonPropertyDescription("images per step") @Bound(min = 1, max = 65536, why = Bounds.BATCH) Integer batchSize,
@@ -23,7 +24,7 @@ public record TrainSpec(
     @JsonPropertyDescription("SGD momentum") @Bound(min = 0, max = 1, maxExclusive = true) Double momentum,
     @JsonPropertyDescription("L2 weight decay") @Bound(min = 0, max = 1) Double weightDecay,
     @JsonPropertyDescription("train on the first N images only") @Bound(min = 1) Integer limit) {
-  public TrainSpec {
+  public InRunTraining {
     epochs = epochs == null ? 5 : epochs;
     batchSize = batchSize == null ? 64 : batchSize;
     learningRate = learningRate == null ? 0.05 : learningRate;

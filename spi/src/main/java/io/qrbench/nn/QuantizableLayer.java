@@ -1,4 +1,4 @@
-package io.qrbench.spi;
+package io.qrbench.nn;
 
 import ai.djl.nn.Parameter;
 import io.qrbench.nn.LayerInfo;

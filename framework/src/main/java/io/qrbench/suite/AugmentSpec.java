@@ -1,4 +1,4 @@
-package io.qrbench.train;
+package io.qrbench.suite;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.spi.Bound;
@@ -32,7 +32,7 @@ public record AugmentSpec(
     return new AugmentSpec(0, false);
   }
 
-  boolean enabled() {
+  public boolean enabled() {
     return cropPadding > 0 || flip;
   }
 }

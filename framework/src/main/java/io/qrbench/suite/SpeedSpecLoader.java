@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Binds and checks a suite's {@code speed:} section; each bad value is reported where it is. */
-final class SpeedSection {
-  private SpeedSection() {}
+final class SpeedSpecLoader {
+  private SpeedSpecLoader() {}
 
   /**
    * The section at {@code /speed}, or null when the suite has none. A bare {@code speed:} means

@@ -1,4 +1,4 @@
-package io.qrbench.runner;
+package io.qrbench.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.qrbench.runner;
+package io.qrbench.model;
 
 /**
  * The cross-entropy of each image and the direction attacks ascend, from float32 logits in double

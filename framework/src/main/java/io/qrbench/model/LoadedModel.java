@@ -1,4 +1,4 @@
-package io.qrbench.runner;
+package io.qrbench.model;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -83,7 +83,7 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    * The model's convolution and dense layers with their kernels: those made through its
    * {@link io.qrbench.nn.Layers}, or for an imported model every kernel found in the block.
    */
-  public java.util.List<io.qrbench.spi.QuantizableLayer> quantizableLayers() {
+  public java.util.List<io.qrbench.nn.QuantizableLayer> quantizableLayers() {
     return layers.made().isEmpty() ? io.qrbench.nn.WeightTensors.asLayers(block()) : layers.quantizable();
   }
 

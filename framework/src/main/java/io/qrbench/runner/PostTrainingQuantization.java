@@ -1,15 +1,17 @@
-package io.qrbench.weights;
+package io.qrbench.runner;
 
+import io.qrbench.weights.WeightsFile;
+import io.qrbench.weights.WeightsMetadata;
+import io.qrbench.weights.MetadataCheck;
+import io.qrbench.weights.PackedWeights;
 import ai.djl.nn.Parameter;
 import io.qrbench.PluginException;
-import io.qrbench.nn.Layers;
+import io.qrbench.model.Invoke;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.packed.PackedTensor;
-import io.qrbench.runner.Invoke;
-import io.qrbench.runner.LoadedModel;
-import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
-import io.qrbench.spi.QuantizableLayer;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.nn.QuantizableLayer;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.suite.PluginConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,14 +43,10 @@ public final class PostTrainingQuantization {
     WeightsMetadata meta = WeightsFile.readMetadata(weights);
     ModelInput input = new ModelInput(meta.inputShape().get(0), meta.inputShape().get(1), meta.inputShape().get(2),
         meta.classes());
-    MetadataCheck.check(weights, meta, model, input);
-    Layers layers = Invoke.trainingHook(quantizer).map(Layers::withHook).orElseGet(Layers::plain);
-    try (LoadedModel m = new LoadedModel("quantize", input, layers,
-        manager -> Invoke.build(model, new ModelContext(input, layers, manager, Optional.empty())))) {
-      WeightsFile.Loaded loaded = WeightsFile.load(m.block(), m.manager(), weights);
-      m.prepareHook(meta.quantizer().equals(quantizer.id()) ? loaded.extra() : null, weights);
-      m.freeze(true);
-      QuantizationSummary summary = Invoke.quantize(quantizer, m.quantizableLayers());
+    MetadataCheck.check(weights, meta, model, input); // before building: weights of another model fail fast
+    try (LoadedModel m = ModelPreparation.build("quantize", model, quantizer, input, Optional.empty())) {
+      ModelPreparation.loadWeights(m, model, quantizer, weights);
+      QuantizationSummary summary = ModelPreparation.quantize(m, quantizer);
       Map<Parameter, PackedTensor> packed = new IdentityHashMap<>();
       for (QuantizableLayer layer : m.quantizableLayers()) {
         Invoke.pack(quantizer, layer).ifPresent(t -> packed.put(layer.weight(), checked(quantizer, layer, t)));

@@ -1,24 +1,23 @@
-package io.qrbench.train;
+package io.qrbench.runner;
 
+import io.qrbench.train.Checkpoint;
+import io.qrbench.train.TrainingLoop;
+import io.qrbench.train.TrainingLoopSettings;
+import io.qrbench.train.TrainingListener;
+import io.qrbench.train.EpochLog;
 import ai.djl.engine.Engine;
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
-import io.qrbench.nn.Layers;
-import io.qrbench.runner.Invoke;
-import io.qrbench.runner.LimitedDataset;
-import io.qrbench.runner.LoadedModel;
+import io.qrbench.model.Invoke;
+import io.qrbench.model.LimitedDataset;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ImageDataset;
-import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
-import io.qrbench.spi.ModelProvider;
 import io.qrbench.spi.Split;
-import io.qrbench.suite.PluginConfig;
 import io.qrbench.suite.TrainingSpec;
 import io.qrbench.io.AtomicFiles;
 import io.qrbench.util.FolderLock;
 import io.qrbench.io.IoErrors;
-import io.qrbench.weights.Metadata;
-import io.qrbench.weights.MetadataCheck;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;
 import java.io.IOException;
@@ -101,10 +100,10 @@ public final class TrainingRun {
     ImageDataset train = LimitedDataset.of(trainFull, spec.limit());
     ImageDataset test = LimitedDataset.of(testFull, spec.testLimit());
     ModelInput input = new ModelInput(train.channels(), train.height(), train.width(), train.classNames().size());
-    Layers layers = Invoke.trainingHook(spec.quantizer()).map(Layers::withHook).orElseGet(Layers::plain);
+    ModelPreparation.checkTrainable(spec.model());
     Engine.getInstance().setRandomSeed((int) (spec.seed() ^ (spec.seed() >>> 32)));
-    try (LoadedModel model = new LoadedModel(spec.name(), input, layers,
-        manager -> build(spec.model(), new ModelContext(input, layers, manager, Optional.empty())))) {
+    try (LoadedModel model = ModelPreparation.build(spec.name(), spec.model(), spec.quantizer(), input,
+        Optional.empty())) {
       int start = 0;
       List<EpochLog> log = List.of();
       ai.djl.ndarray.NDList state = null;
@@ -120,11 +119,8 @@ public final class TrainingRun {
         model.prepareHook(r.hookState(), ckpt);
         listener.info("resuming after epoch " + start + " of " + spec.epochs() + " from " + ckpt);
       } else if (spec.init() != null) {
-        WeightsMetadata initMeta = WeightsFile.readMetadata(spec.init());
-        MetadataCheck.check(spec.init(), initMeta, spec.model(), input);
-        WeightsFile.Loaded loaded = WeightsFile.load(model.block(), model.manager(), spec.init());
         // quantizer state carries over only from the same quantizer (fine-tuning FP -> TTQ starts fresh)
-        model.prepareHook(initMeta.quantizer().equals(spec.quantizer().id()) ? loaded.extra() : null, spec.init());
+        ModelPreparation.loadWeights(model, spec.model(), spec.quantizer(), spec.init());
         listener.info("starting from " + spec.init());
       } else {
         model.prepareHook(null, null);
@@ -136,7 +132,7 @@ public final class TrainingRun {
         throw new QrbenchException("cannot save the spec: " + IoErrors.describe(e, specCopy) + "; " + IoErrors.fix(e)
             + "train again", e);
       }
-      log = new TrainingLoop(model, train, test, spec.plan(), listener).run(start, state, log, (done, l, h, s) -> {
+      log = new TrainingLoop(model, train, test, plan(spec), listener).run(start, state, log, (done, l, h, s) -> {
         String kept = done > 1 ? ckpt + " keeps epoch " + (done - 1) : "no epoch is saved yet";
         try {
           new Checkpoint(spec.fingerprint(), done, l).save(model.block(), h, s, ckpt);
@@ -164,11 +160,10 @@ public final class TrainingRun {
   /** Saves the weights and their metadata beside them together: both are replaced, or neither. */
   private static WeightsMetadata saveWeights(TrainingSpec spec, LoadedModel model, ModelInput input, EpochLog last,
       Path weights, Path ckpt) {
-    WeightsMetadata meta = Metadata.of(spec.model(), spec.quantizer(), spec.dataset().id(), input, last.testTop1(),
-        last.testTop5(), spec.epochs(), spec.seed(), "trained by 'qrbench train " + spec.file() + "'");
+    WeightsMetadata meta = WeightsMetadata.trained(spec.model(), spec.quantizer(), spec.dataset().id(), input,
+        last.testTop1(), last.testTop5(), spec.epochs(), spec.seed(), "trained by 'qrbench train " + spec.file() + "'");
     try {
-      return AtomicFiles.writeTogether(weights.getParent(), d ->
-          WeightsFile.save(model.block(), model.hook().parameters(), meta, d.resolve(weights.getFileName())));
+      return ModelPreparation.save(model, meta, weights);
     } catch (IOException e) {
       throw new QrbenchException("cannot save the trained weights: " + IoErrors.describe(e, weights) + "; neither "
           + weights.getFileName() + " nor " + WeightsFile.sidecar(weights).getFileName() + " was written"
@@ -177,16 +172,13 @@ public final class TrainingRun {
     }
   }
 
+  /** The loop's numbers. */
+  static TrainingLoopSettings plan(TrainingSpec spec) {
+    return new TrainingLoopSettings(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.augment(),
+        spec.seed());
+  }
+
   private static void writeText(Path file, String text) throws IOException {
     AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
   }
-
-  private static ai.djl.nn.Block build(PluginConfig model, ModelContext ctx) {
-    ModelProvider<?> p = model.plugin(ModelProvider.class);
-    if (p.readsOwnWeights()) {
-      throw new ConfigException("model '" + model.id() + "' is imported ready-trained and cannot be trained by qrbench");
-    }
-    return Invoke.build(model, ctx);
-  }
-
 }

@@ -1,4 +1,4 @@
-package io.qrbench.spi;
+package io.qrbench.result;
 
 import java.util.List;
 

@@ -1,5 +1,7 @@
-package io.qrbench.runner;
+package io.qrbench.eval;
 
+import io.qrbench.model.LoadedModel;
+import io.qrbench.model.Batches;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -11,21 +13,26 @@ import io.qrbench.spi.ModelUnderTest;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 import java.util.BitSet;
+import java.util.function.IntConsumer;
 
 /** Evaluates one model under one perturbation level, batch by batch, each batch in its own scope. */
 public final class CaseEvaluator {
   private final ImageDataset data;
   private final int batchSize;
-  private final RunListener listener;
+  private final IntConsumer imagesDone;
 
-  /** An evaluator over {@code data} in batches of {@code batchSize}, reporting progress to {@code listener}. */
-  public CaseEvaluator(ImageDataset data, int batchSize, RunListener listener) {
+  /**
+   * An evaluator over {@code data} in batches of {@code batchSize}, telling {@code imagesDone} how
+   * many images each batch evaluated (a progress bar's feed).
+   */
+  public CaseEvaluator(ImageDataset data, int batchSize, IntConsumer imagesDone) {
     this.data = data;
     this.batchSize = batchSize;
-    this.listener = listener;
+    this.imagesDone = imagesDone;
   }
 
-  int images() {
+  /** The images a case evaluates. */
+  public int images() {
     return data.size();
   }
 
@@ -34,7 +41,8 @@ public final class CaseEvaluator {
     return evaluate(model, Clean.INSTANCE, new io.qrbench.spi.EmptyConfig(), 0L);
   }
 
-  Metrics evaluate(LoadedModel model, Perturbation<?> perturbation, Record config, long levelSeed) {
+  /** {@code model} under one level of {@code perturbation}, crafted on itself. */
+  public Metrics evaluate(LoadedModel model, Perturbation<?> perturbation, Record config, long levelSeed) {
     return evaluate(model, () -> model, perturbation, config, levelSeed, null);
   }
 
@@ -46,7 +54,7 @@ public final class CaseEvaluator {
    * @param crafted where a transfer attack keeps the images it crafted, so that the next model is
    *     evaluated on them without crafting them again; null to craft every batch
    */
-  Metrics evaluate(LoadedModel model, java.util.function.Supplier<LoadedModel> attacked, Perturbation<?> perturbation,
+  public Metrics evaluate(LoadedModel model, java.util.function.Supplier<LoadedModel> attacked, Perturbation<?> perturbation,
       Record config, long levelSeed, CraftedImages crafted) {
     int n = data.size();
     int k = Math.min(5, model.classes());
@@ -110,7 +118,7 @@ public final class CaseEvaluator {
           moved = true;
         }
       }
-      listener.imagesDone(count);
+      imagesDone.accept(count);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     java.util.Map<String, Double> measured = means(extra, n);

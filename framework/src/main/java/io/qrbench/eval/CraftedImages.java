@@ -1,4 +1,4 @@
-package io.qrbench.runner;
+package io.qrbench.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -30,9 +30,9 @@ import java.util.stream.Stream;
  * <p>File layout, big-endian: magic {@code QRBX}, version 1, first image index, image count, rank,
  * dimensions, the float values, then the recorded sums as a count and (name, sum) pairs.
  */
-final class CraftedImages {
+public final class CraftedImages {
   /** The folder, inside a run's folder, where transfer attacks keep their images. */
-  static final String FOLDER = ".crafted";
+  public static final String FOLDER = ".crafted";
 
   private static final int MAGIC = 0x51524258; // "QRBX"
   private static final int VERSION = 1;
@@ -45,13 +45,13 @@ final class CraftedImages {
   }
 
   /** The store of one transfer case: its perturbation's name and level, in a run's folder. */
-  static CraftedImages of(Path outDir, String perturbation, String level) {
+  public static CraftedImages of(Path outDir, String perturbation, String level) {
     String key = level.isEmpty() ? perturbation : perturbation + "[" + level + "]";
     return new CraftedImages(outDir.resolve(FOLDER).resolve(safe(key)));
   }
 
   /** Deletes every stored batch of a run. */
-  static void clear(Path outDir) {
+  public static void clear(Path outDir) {
     Path root = outDir.resolve(FOLDER);
     if (!Files.exists(root)) {
       return;

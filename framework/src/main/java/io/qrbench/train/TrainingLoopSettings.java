@@ -1,7 +1,12 @@
 package io.qrbench.train;
 
+import io.qrbench.suite.AugmentSpec;
+import io.qrbench.suite.OptimizerSpec;
+import io.qrbench.suite.ScheduleSpec;
+
 /**
- * The numbers a training loop follows.
+ * The numbers a training loop follows, from a {@code qrbench train} spec or a suite model's
+ * {@code train:} section.
  *
  * @param epochs epochs to train in all
  * @param batchSize images per step
@@ -10,9 +15,9 @@ package io.qrbench.train;
  * @param augment training-time augmentation
  * @param seed shuffling and augmentation derive from it
  */
-public record TrainingPlan(int epochs, int batchSize, OptimizerSpec optimizer, ScheduleSpec schedule,
+public record TrainingLoopSettings(int epochs, int batchSize, OptimizerSpec optimizer, ScheduleSpec schedule,
     AugmentSpec augment, long seed) {
-  public TrainingPlan {
+  public TrainingLoopSettings {
     if (epochs < 1 || batchSize < 1) {
       throw new IllegalArgumentException("epochs and batch size must be at least 1");
     }

@@ -1,5 +1,7 @@
-package io.qrbench.train;
+package io.qrbench.runner;
 
+import io.qrbench.train.TrainingListener;
+import io.qrbench.train.EpochLog;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qrbench.ConfigException;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.RunResult;
-import io.qrbench.runner.RunListener;
-import io.qrbench.runner.Runner;
 import io.qrbench.suite.SuiteException;
 import io.qrbench.suite.SuiteLoader;
 import io.qrbench.suite.TrainingSpec;

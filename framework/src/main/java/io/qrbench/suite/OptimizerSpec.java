@@ -1,4 +1,4 @@
-package io.qrbench.train;
+package io.qrbench.suite;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.spi.Bound;

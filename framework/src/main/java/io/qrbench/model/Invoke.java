@@ -1,4 +1,4 @@
-package io.qrbench.runner;
+package io.qrbench.model;
 
 import ai.djl.nn.Block;
 import io.qrbench.nn.LayerHook;
@@ -6,13 +6,13 @@ import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelProvider;
-import io.qrbench.spi.QuantizationSummary;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.PluginConfig;
 import java.util.List;
 import java.util.Optional;
-import io.qrbench.spi.QuantizableLayer;
+import io.qrbench.nn.QuantizableLayer;
 
 /**
  * Calls a plugin with the configuration a suite bound for it. A {@link PluginConfig} holds a
