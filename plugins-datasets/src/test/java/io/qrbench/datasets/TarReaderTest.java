@@ -29,6 +29,14 @@ class TarReaderTest {
   }
 
   @Test
+  void honoursGnuLongNamesAndSkipsLinks() throws IOException {
+    String longName = "cifar-10-batches-bin/" + "y".repeat(130) + ".bin";
+    byte[] tar = new TinyTar().symlink("package/link").gnuLongNameFile(longName, "gnu".getBytes())
+        .file("after", "a".getBytes()).bytes();
+    assertEquals(List.of(longName + ":3:gnu", "after:1:a"), read(tar, true));
+  }
+
+  @Test
   void bodiesAHandlerLeavesUnreadAreSkipped() throws IOException {
     byte[] big = new byte[5000];
     byte[] tar = new TinyTar().file("big", big).file("next", "n".getBytes()).bytes();
@@ -41,6 +49,22 @@ class TarReaderTest {
     byte[] cut = Arrays.copyOf(tar, 512 + 2000);
     IOException e = assertThrows(IOException.class, () -> read(cut, true));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+
+  @Test
+  void anArchiveCutInsideAHeaderIsTruncatedToo() {
+    byte[] tar = new TinyTar().file("a", "x".getBytes()).file("b", "y".getBytes()).bytes();
+    byte[] cut = Arrays.copyOf(tar, 2 * 512 + 300);
+    IOException e = assertThrows(IOException.class, () -> read(cut, true));
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+
+  @Test
+  void aHeaderWithAWrongChecksumIsNotTakenForAnEntry() {
+    byte[] tar = new TinyTar().file("data_batch_1.bin", "x".getBytes()).bytes();
+    tar[0] = 'D'; // the name changes, the stored checksum does not
+    IOException e = assertThrows(IOException.class, () -> read(tar, true));
+    assertTrue(e.getMessage().contains("not a tar archive"), e.getMessage());
   }
 
   @Test

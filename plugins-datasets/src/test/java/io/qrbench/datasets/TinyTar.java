@@ -34,6 +34,20 @@ final class TinyTar {
     return file("short-name-that-must-be-ignored", content);
   }
 
+  /** Adds a file whose name is carried by a GNU long-name record, as GNU tar writes names over 100 bytes. */
+  TinyTar gnuLongNameFile(String name, byte[] content) {
+    byte[] record = (name + "\0").getBytes(StandardCharsets.UTF_8);
+    header("././@LongLink", record.length, 'L');
+    pad(record);
+    return file("short-name-that-must-be-ignored", content);
+  }
+
+  /** Adds a symbolic link, which readers must skip. */
+  TinyTar symlink(String name) {
+    header(name, 0, '2');
+    return this;
+  }
+
   /** The archive, ended by two zero blocks. */
   byte[] bytes() {
     byte[] end = new byte[1024];

@@ -1,7 +1,16 @@
 package io.qrbench.reports.allure;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
+import io.qameta.allure.model.Parameter;
+import io.qameta.allure.model.Stage;
+import io.qameta.allure.model.Status;
+import io.qameta.allure.model.TestResult;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.ReportWriter;
 import io.qrbench.io.AtomicFiles;
@@ -12,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -21,7 +32,18 @@ import java.util.stream.Stream;
  * one whole rather than merging with it.
  */
 public final class AllureReportWriter implements ReportWriter<AllureReportWriter.Config> {
-  private static final ObjectMapper MAPPER = io.qrbench.io.JsonMappers.data();
+  /**
+   * Allure's model classes carry no Jackson annotations: their enums are written as Allure writes
+   * them (lower case, {@code "passed"}), and unset fields are left out rather than written as null.
+   */
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .serializationInclusion(JsonInclude.Include.NON_NULL)
+      .addModule(new SimpleModule("allure-model")
+          .addSerializer(Status.class, new Lowercase<>(Status.class, Status::value))
+          .addSerializer(Stage.class, new Lowercase<>(Stage.class, Stage::value))
+          .addSerializer(Parameter.Mode.class, new Lowercase<>(Parameter.Mode.class, m -> m.name().toLowerCase(Locale.ROOT))))
+      .build();
 
   /**
    * Where to write.
@@ -60,8 +82,8 @@ public final class AllureReportWriter implements ReportWriter<AllureReportWriter
     Path tmp = AtomicFiles.createTemporary(target, true);
     try {
       List<String> names = new ArrayList<>();
-      for (AllureModel.Result r : AllureResults.of(result)) {
-        names.add(write(tmp, r.uuid() + "-result.json", MAPPER.writeValueAsBytes(r)));
+      for (TestResult r : AllureResults.of(result)) {
+        names.add(write(tmp, r.getUuid() + "-result.json", MAPPER.writeValueAsBytes(r)));
       }
       names.add(write(tmp, "environment.properties",
           AllureRunFiles.environmentProperties(result).getBytes(StandardCharsets.ISO_8859_1)));
@@ -71,6 +93,22 @@ public final class AllureReportWriter implements ReportWriter<AllureReportWriter
       return names.stream().map(target::resolve).toList();
     } finally {
       deleteTree(tmp);
+    }
+  }
+
+  /** An enum of Allure's model as the string Allure's own writer gives it. */
+  private static final class Lowercase<E> extends ToStringSerializerBase {
+    private final transient Function<E, String> value;
+
+    Lowercase(Class<E> type, Function<E, String> value) {
+      super(type);
+      this.value = value;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public String valueToString(Object v) {
+      return value.apply((E) v);
     }
   }
 

@@ -1,10 +1,12 @@
 package io.qrbench.reports.allure;
 
-import io.qrbench.reports.allure.AllureModel.Label;
-import io.qrbench.reports.allure.AllureModel.Parameter;
-import io.qrbench.reports.allure.AllureModel.Result;
-import io.qrbench.reports.allure.AllureModel.StatusDetails;
-import io.qrbench.reports.allure.AllureModel.Step;
+import io.qameta.allure.model.Label;
+import io.qameta.allure.model.Parameter;
+import io.qameta.allure.model.Stage;
+import io.qameta.allure.model.Status;
+import io.qameta.allure.model.StatusDetails;
+import io.qameta.allure.model.StepResult;
+import io.qameta.allure.model.TestResult;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.CheckResult;
 import io.qrbench.result.Metric;
@@ -26,8 +28,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Turns a run into Allure results: one per case, one per suite check. Everything is derived from
- * the run alone, so rendering the same results twice gives the same files.
+ * Turns a run into Allure results, in Allure's own model (allure-model's {@link TestResult}): one
+ * per case, one per suite check. Everything is derived from the run alone, so rendering the same
+ * results twice gives the same files.
  */
 final class AllureResults {
   private final RunResult run;
@@ -43,12 +46,12 @@ final class AllureResults {
   }
 
   /** The run's results: its cases in run order, then its checks. */
-  static List<Result> of(RunResult run) {
+  static List<TestResult> of(RunResult run) {
     return new AllureResults(run).all();
   }
 
-  private List<Result> all() {
-    List<Result> out = new ArrayList<>();
+  private List<TestResult> all() {
+    List<TestResult> out = new ArrayList<>();
     long t = runStart;
     for (CaseResult c : run.cases()) {
       long millis = c.metrics() == null ? 0 : Math.round(c.metrics().seconds() * 1000);
@@ -61,64 +64,85 @@ final class AllureResults {
     return out;
   }
 
-  private Result forCase(CaseResult c, long start, long stop) {
+  private TestResult forCase(CaseResult c, long start, long stop) {
     List<Label> labels = new ArrayList<>(common());
-    labels.add(new Label("subSuite", c.model()));
-    labels.add(new Label("feature", c.perturbation()));
-    if (!c.level().isEmpty()) {
-      labels.add(new Label("story", c.level().label()));
+    labels.add(label("subSuite", c.model()));
+    labels.add(label("feature", c.perturbation()));
+    if (c.level() != null && !c.level().isEmpty()) {
+      labels.add(label("story", c.level().label()));
     }
-    labels.add(new Label("tag", c.perturbationId()));
-    labels.add(new Label("thread", c.model()));
+    labels.add(label("tag", c.perturbationId()));
+    labels.add(label("thread", c.model()));
     List<Parameter> params = new ArrayList<>();
-    params.add(new Parameter("model", c.model()));
+    params.add(param("model", c.model()));
     ModelResult m = models.get(c.model());
     if (m != null) {
-      params.add(new Parameter("quantizer", m.quantizer()));
+      params.add(param("quantizer", m.quantizer()));
     }
     if (c.params() != null) {
-      c.params().forEach((k, v) -> params.add(new Parameter(k, String.valueOf(v))));
+      c.params().forEach((k, v) -> params.add(param(k, String.valueOf(v))));
     }
-    params.add(new Parameter("level", c.level().isEmpty() ? "-" : c.level().label()));
+    params.add(param("level", c.level() == null || c.level().isEmpty() ? "-" : c.level().label()));
     String id = c.id();
-    return new Result(uuid("case", id), hash(suite + "\0" + id), hash(suite + "\0" + id), id, suite + "/" + id,
-        describe(c), c.ok() ? "passed" : "broken", c.ok() ? null : new StatusDetails(String.valueOf(c.error())),
-        "finished", start, stop, labels, params, c.metrics() == null ? List.of() : steps(c.metrics(), stop),
-        null, null);
+    return new TestResult()
+        .setUuid(uuid("case", id))
+        .setHistoryId(hash(suite + "\0" + id))
+        .setTestCaseId(hash(suite + "\0" + id))
+        .setName(id)
+        .setFullName(suite + "/" + id)
+        .setDescription(describe(c))
+        .setStatus(c.ok() ? Status.PASSED : Status.BROKEN)
+        .setStatusDetails(c.ok() ? null : details(String.valueOf(c.error())))
+        .setStage(Stage.FINISHED)
+        .setStart(start)
+        .setStop(stop)
+        .setLabels(labels)
+        .setParameters(params)
+        .setSteps(c.metrics() == null ? new ArrayList<>() : steps(c.metrics(), stop));
   }
 
-  private Result forCheck(CheckResult check, int index, long at) {
+  private TestResult forCheck(CheckResult check, int index, long at) {
     List<Label> labels = new ArrayList<>(common());
-    labels.add(new Label("subSuite", "checks"));
-    labels.add(new Label("feature", "checks"));
-    labels.add(new Label("tag", "check"));
-    labels.add(new Label("thread", "checks"));
-    List<Parameter> params = List.of(new Parameter("left", String.valueOf(check.left())),
-        new Parameter("right", String.valueOf(check.right())));
+    labels.add(label("subSuite", "checks"));
+    labels.add(label("feature", "checks"));
+    labels.add(label("tag", "check"));
+    labels.add(label("thread", "checks"));
+    List<Parameter> params = new ArrayList<>(List.of(param("left", String.valueOf(check.left())),
+        param("right", String.valueOf(check.right()))));
     String key = "check\0" + check.expression();
-    return new Result(uuid("check", index + "\0" + check.expression()), hash(suite + "\0" + key), hash(suite + "\0" + key),
-        check.expression(), suite + "/checks/" + check.expression(), check.detail(),
-        check.passed() ? "passed" : "failed", check.passed() ? null : new StatusDetails(String.valueOf(check.detail())),
-        "finished", at, at, labels, params, List.of(), null, null);
+    return new TestResult()
+        .setUuid(uuid("check", index + "\0" + check.expression()))
+        .setHistoryId(hash(suite + "\0" + key))
+        .setTestCaseId(hash(suite + "\0" + key))
+        .setName(check.expression())
+        .setFullName(suite + "/checks/" + check.expression())
+        .setDescription(check.detail())
+        .setStatus(check.passed() ? Status.PASSED : Status.FAILED)
+        .setStatusDetails(check.passed() ? null : details(String.valueOf(check.detail())))
+        .setStage(Stage.FINISHED)
+        .setStart(at)
+        .setStop(at)
+        .setLabels(labels)
+        .setParameters(params);
   }
 
   private List<Label> common() {
     var env = run.environment();
     List<Label> labels = new ArrayList<>();
-    labels.add(new Label("parentSuite", "qrbench"));
-    labels.add(new Label("suite", suite));
-    labels.add(new Label("framework", "qrbench"));
-    labels.add(new Label("language", "java"));
+    labels.add(label("parentSuite", "qrbench"));
+    labels.add(label("suite", suite));
+    labels.add(label("framework", "qrbench"));
+    labels.add(label("language", "java"));
     if (env != null) {
       // the machine as recorded: Allure's timeline groups by host
-      labels.add(new Label("host", env.os() + " / " + env.cpu()));
+      labels.add(label("host", env.os() + " / " + env.cpu()));
     }
     return labels;
   }
 
   /** The metrics as steps, so that they show in the result's execution tree. */
-  private static List<Step> steps(Metrics m, long at) {
-    List<Step> steps = new ArrayList<>();
+  private static List<StepResult> steps(Metrics m, long at) {
+    List<StepResult> steps = new ArrayList<>();
     steps.add(step(Metric.TOP1.id(), fmt(m.top1()) + " %", at));
     steps.add(step(Metric.TOP5.id(), fmt(m.top5()) + " %", at));
     steps.add(step(Metric.MEAN_ABS_255.jsonName(), fmt(m.meanAbs255()), at));
@@ -129,8 +153,30 @@ final class AllureResults {
     return steps;
   }
 
-  private static Step step(String name, String value, long at) {
-    return new Step(name + " = " + value, "passed", "finished", at, at, List.of(new Parameter(name, value)));
+  /** A line in a result's execution tree: one per metric, with no duration of its own. */
+  private static StepResult step(String name, String value, long at) {
+    return new StepResult()
+        .setName(name + " = " + value)
+        .setStatus(Status.PASSED)
+        .setStage(Stage.FINISHED)
+        .setStart(at)
+        .setStop(at)
+        .setParameters(new ArrayList<>(List.of(param(name, value))));
+  }
+
+  /** Groups a result in Allure's Suites, Behaviors, Timeline and Packages views. */
+  private static Label label(String name, String value) {
+    return new Label().setName(name).setValue(value);
+  }
+
+  /** A name and value shown in a result's parameter table. */
+  private static Parameter param(String name, String value) {
+    return new Parameter().setName(name).setValue(value);
+  }
+
+  /** Why a result is not passed. */
+  private static StatusDetails details(String message) {
+    return new StatusDetails().setMessage(message);
   }
 
   private static String describe(CaseResult c) {
