@@ -2,8 +2,8 @@ package io.qrbench;
 
 /**
  * The root of every error qrbench raises on purpose. Unchecked, so plugin code can throw it from
- * anywhere; the CLI maps it to an exit code: {@link ConfigException} (bad input) exits 2,
- * anything else exits 1.
+ * anywhere; the CLI maps it to an exit code: {@link ConfigException} (bad input) exits 2, anything
+ * else exits 1.
  */
 public class QrbenchException extends RuntimeException {
   private static final long serialVersionUID = 1L;

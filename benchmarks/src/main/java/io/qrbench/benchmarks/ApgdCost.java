@@ -16,12 +16,12 @@ import java.util.List;
 
 /**
  * What APGD costs against the passes it is made of (issue 19 asks for at most 1.1x): on the shipped
- * full-precision ResNet-20 and the first test images, the time of {@code apgd} with its defaults (100
- * steps) at epsilon 1/255, against 100 {@code lossGradient} calls (one forward and one backward pass
- * each) on the same images, and on the images APGD attacks (those the model classifies right
- * clean). The three alternate, so that a machine shared with other work slows them alike; the
- * ratio within a round is the result. Not a JMH benchmark: one APGD call takes minutes on a small
- * CPU, and what matters is the ratio, not a steady-state score.
+ * full-precision ResNet-20 and the first test images, the time of {@code apgd} with its defaults
+ * (100 steps) at epsilon 1/255, against 100 {@code lossGradient} calls (one forward and one
+ * backward pass each) on the same images, and on the images APGD attacks (those the model
+ * classifies right clean). The three alternate, so that a machine shared with other work slows them
+ * alike; the ratio within a round is the result. Not a JMH benchmark: one APGD call takes minutes
+ * on a small CPU, and what matters is the ratio, not a steady-state score.
  *
  * <pre>
  * java -cp ... io.qrbench.benchmarks.ApgdCost [weights (models/resnet20-fp/resnet20-fp.params)] [images (100)] [rounds (2)]
@@ -36,7 +36,8 @@ public final class ApgdCost {
     int images = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     PluginConfig apgd = Harness.plugin(PluginKind.PERTURBATION, "{id: apgd, epsilon: 0.0039216}");
-    try (LoadedModel model = Harness.unquantized(20, Harness.plugin(PluginKind.QUANTIZER, "fp32"))) {
+    try (LoadedModel model =
+        Harness.unquantized(20, Harness.plugin(PluginKind.QUANTIZER, "fp32"))) {
       model.freeze(false);
       WeightsFile.load(model.block(), model.manager(), weights);
       model.freeze(true);
@@ -45,7 +46,8 @@ public final class ApgdCost {
         int[] correct = correctOnes(model, xy);
         NDArray xs = xy[0].get(new ai.djl.ndarray.index.NDIndex("{}", bm.create(correct)));
         NDArray ys = xy[1].get(new ai.djl.ndarray.index.NDIndex("{}", bm.create(correct)));
-        System.out.printf("weights %s, %d test images, %d classified right clean (the ones APGD attacks)%n",
+        System.out.printf(
+            "weights %s, %d test images, %d classified right clean (the ones APGD attacks)%n",
             weights, images, correct.length);
         System.out.printf("3 warm-up passes: %.1f s%n", passes(model, xs, ys, 3));
         List<double[]> rows = new ArrayList<>();
@@ -66,9 +68,19 @@ public final class ApgdCost {
           for (float f : fooled) {
             broken += Math.round(f);
           }
-          System.out.printf("round %d: apgd %.1f s (%d of %d fooled); 100 passes on the %d it attacks %.1f s,"
+          System.out.printf(
+              "round %d: apgd %.1f s (%d of %d fooled); 100 passes on the %d it attacks %.1f s,"
                   + " on all %d %.1f s; apgd / passes: %.3f (same images), %.3f (all images)%n",
-              r + 1, attack, broken, images, correct.length, sub, images, all, attack / sub, attack / all);
+              r + 1,
+              attack,
+              broken,
+              images,
+              correct.length,
+              sub,
+              images,
+              all,
+              attack / sub,
+              attack / all);
           rows.add(new double[] {attack / sub, attack / all});
         }
         double a = 0;
@@ -77,7 +89,8 @@ public final class ApgdCost {
           a += row[0] / rows.size();
           b += row[1] / rows.size();
         }
-        System.out.printf("mean ratio over %d rounds: %.3f (same images), %.3f (all images)%n", rounds, a, b);
+        System.out.printf(
+            "mean ratio over %d rounds: %.3f (same images), %.3f (all images)%n", rounds, a, b);
       }
     }
   }
@@ -109,7 +122,8 @@ public final class ApgdCost {
   }
 
   @SuppressWarnings("unchecked")
-  private static <C extends Record> NDArray apply(Perturbation<C> p, Record config, PerturbationContext ctx) {
+  private static <C extends Record> NDArray apply(
+      Perturbation<C> p, Record config, PerturbationContext ctx) {
     NDArray out = p.apply((C) config, ctx);
     out.toFloatArray();
     return out;

@@ -7,11 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
-import io.qrbench.result.Metrics;
-import io.qrbench.result.RunResult;
 import io.qrbench.eval.CaseEvaluator;
 import io.qrbench.model.LimitedDataset;
 import io.qrbench.model.LoadedModel;
+import io.qrbench.result.Metrics;
+import io.qrbench.result.RunResult;
 import io.qrbench.runner.RunListener;
 import io.qrbench.runner.Runner;
 import io.qrbench.spi.ImageDataset;
@@ -44,13 +44,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The harness against bare DJL on the same full-precision ResNet-20 weights and the same
- * {@value #IMAGES} test images (CIFAR-10 when cached, else synthetic), in batches of
- * {@value #BATCH}; every score is images per second:
+ * The harness against bare DJL on the same full-precision ResNet-20 weights and the same {@value
+ * #IMAGES} test images (CIFAR-10 when cached, else synthetic), in batches of {@value #BATCH}; every
+ * score is images per second:
  *
  * <ul>
- *   <li>{@code runner}: {@link Runner#run} on a suite with one model and {@code none}, everything
- *       a user's run does (open the dataset, build the model, load its weights, evaluate, write
+ *   <li>{@code runner}: {@link Runner#run} on a suite with one model and {@code none}, everything a
+ *       user's run does (open the dataset, build the model, load its weights, evaluate, write
  *       results.json);
  *   <li>{@code harnessLoop}: the runner's evaluation loop alone on a model already loaded;
  *   <li>{@code djlPredictor}: a DJL {@link Predictor} loop on that model, counting top-1 hits.
@@ -81,11 +81,26 @@ public class EvaluationLoopBench {
     Path weights = dir.resolve("resnet20.params");
     PluginConfig fp32 = Harness.plugin(PluginKind.QUANTIZER, "fp32");
     try (LoadedModel init = Harness.unquantized(20, fp32)) {
-      WeightsFile.save(init.block(), WeightsMetadata.trained(Harness.resnetConfig(20), fp32, "benchmark", Harness.CIFAR,
-          null, null, 0, 1, "random initialisation for EvaluationLoopBench"), weights);
+      WeightsFile.save(
+          init.block(),
+          WeightsMetadata.trained(
+              Harness.resnetConfig(20),
+              fp32,
+              "benchmark",
+              Harness.CIFAR,
+              null,
+              null,
+              0,
+              1,
+              "random initialisation for EvaluationLoopBench"),
+          weights);
     }
     String dataset = Harness.datasetYaml();
-    suite = new SuiteLoader(Harness.registry()).parse("evaluation-loop-bench.yaml", """
+    suite =
+        new SuiteLoader(Harness.registry())
+            .parse(
+                "evaluation-loop-bench.yaml",
+                """
         name: evaluation-loop-bench
         dataset: %s
         models:
@@ -93,7 +108,10 @@ public class EvaluationLoopBench {
         perturbations: [none]
         batch-size: %d
         reports: []
-        """.formatted(dataset, weights, BATCH), dir).withLimit(IMAGES);
+        """
+                    .formatted(dataset, weights, BATCH),
+                dir)
+            .withLimit(IMAGES);
     data = LimitedDataset.of(Harness.testImages(), IMAGES);
     model = Harness.unquantized(20, fp32);
     WeightsFile.load(model.block(), model.manager(), weights);
@@ -102,7 +120,8 @@ public class EvaluationLoopBench {
   @Benchmark
   @OperationsPerInvocation(IMAGES)
   public RunResult runner() {
-    return new Runner(new RunListener() {}).run(suite, new Runner.Options(dir.resolve("out"), false, true));
+    return new Runner(new RunListener() {})
+        .run(suite, new Runner.Options(dir.resolve("out"), false, true));
   }
 
   @Benchmark
@@ -124,9 +143,12 @@ public class EvaluationLoopBench {
           data.readImage(from + i, pixels, i * size);
         }
         try (NDManager bm = model.manager().newSubManager()) {
-          NDArray x = bm.create(FloatBuffer.wrap(pixels, 0, count * size),
-              new Shape(count, data.channels(), data.height(), data.width()));
-          long[] predicted = predictor.predict(new NDList(x)).singletonOrThrow().argMax(1).toLongArray();
+          NDArray x =
+              bm.create(
+                  FloatBuffer.wrap(pixels, 0, count * size),
+                  new Shape(count, data.channels(), data.height(), data.width()));
+          long[] predicted =
+              predictor.predict(new NDList(x)).singletonOrThrow().argMax(1).toLongArray();
           for (int i = 0; i < count; i++) {
             correct += predicted[i] == data.label(from + i) ? 1 : 0;
           }

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One forward pass of a randomly initialised CIFAR ResNet (weights do not change the arithmetic)
  * per quantizer and batch size, through {@link LoadedModel#logits}, the call every case and the
- * suite's {@code speed:} section make, until the logits are copied into Java. The score is
- * batches per second; the {@code images} counter is images per second.
+ * suite's {@code speed:} section make, until the logits are copied into Java. The score is batches
+ * per second; the {@code images} counter is images per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

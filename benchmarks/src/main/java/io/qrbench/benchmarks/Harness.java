@@ -3,11 +3,11 @@ package io.qrbench.benchmarks;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.qrbench.nn.Layers;
-import io.qrbench.registry.PluginRegistry;
 import io.qrbench.model.Batches;
 import io.qrbench.model.Invoke;
 import io.qrbench.model.LoadedModel;
+import io.qrbench.nn.Layers;
+import io.qrbench.registry.PluginRegistry;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
@@ -29,8 +29,8 @@ final class Harness {
   private Harness() {}
 
   /**
-   * Offline, one inter-op thread, and {@code QRBENCH_THREADS} intra-op threads when set (as
-   * {@code bin/qrbench} does): set before the engine starts, unless the command line did.
+   * Offline, one inter-op thread, and {@code QRBENCH_THREADS} intra-op threads when set (as {@code
+   * bin/qrbench} does): set before the engine starts, unless the command line did.
    */
   static void configureEngine() {
     setIfAbsent("ai.djl.offline", "true");
@@ -73,13 +73,21 @@ final class Harness {
     return m;
   }
 
-  /** The same model before its quantizer has run: full-precision kernels, the quantizer's hook in place. */
+  /**
+   * The same model before its quantizer has run: full-precision kernels, the quantizer's hook in
+   * place.
+   */
   static LoadedModel unquantized(int depth, PluginConfig quantizer) {
     PluginConfig model = resnetConfig(depth);
     Engine.getInstance().setRandomSeed(1);
     Layers layers = Invoke.trainingHook(quantizer).map(Layers::withHook).orElseGet(Layers::plain);
-    LoadedModel m = new LoadedModel("resnet" + depth + "-" + quantizer.id(), CIFAR, layers,
-        manager -> Invoke.build(model, new ModelContext(CIFAR, layers, manager, Optional.empty())));
+    LoadedModel m =
+        new LoadedModel(
+            "resnet" + depth + "-" + quantizer.id(),
+            CIFAR,
+            layers,
+            manager ->
+                Invoke.build(model, new ModelContext(CIFAR, layers, manager, Optional.empty())));
     m.prepareHook(null, null);
     m.freeze(true);
     return m;
@@ -100,8 +108,9 @@ final class Harness {
         Invoke.open(plugin(PluginKind.DATASET, "{id: cifar10, download: false}"), Split.TEST);
         datasetYaml = "{id: cifar10, download: false}";
       } catch (RuntimeException e) {
-        System.err.println("qrbench benchmarks: CIFAR-10 is not in the data cache ($QRBENCH_DATA or ~/.cache/qrbench);"
-            + " using the synthetic dataset instead. 'bin/qrbench data fetch cifar10' fetches it.");
+        System.err.println(
+            "qrbench benchmarks: CIFAR-10 is not in the data cache ($QRBENCH_DATA or ~/.cache/qrbench);"
+                + " using the synthetic dataset instead. 'bin/qrbench data fetch cifar10' fetches it.");
         datasetYaml = "{id: synthetic, test-size: 2048}";
       }
     }

@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One perturbation of a batch of CIFAR-shaped test images, with its suite defaults (PGD with 10
  * steps; {@code poisson-severity-1} is CIFAR-10-C's mildest Poisson, {@code gaussian-uint8} rounds
- * the noisy image to k/255). The attacks take their gradients through a randomly initialised full-precision ResNet-20;
- * the noises ignore it. The score is milliseconds per batch.
+ * the noisy image to k/255). The attacks take their gradients through a randomly initialised
+ * full-precision ResNet-20; the noises ignore it. The score is milliseconds per batch.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,17 +43,27 @@ public class PerturbationBench {
   }
 
   /** Each perturbation as a suite would name it. */
-  private static final Map<String, String> SUITE_SYNTAX = Map.of(
-      "gaussian", "gaussian",
-      "poisson", "poisson",
-      "salt-and-pepper", "salt-and-pepper",
-      "speckle", "speckle",
-      "fgsm", "fgsm",
-      "pgd", "{id: pgd, steps: 10}",
-      "poisson-severity-1", "{id: poisson, severity: 1}",
-      "gaussian-uint8", "{id: gaussian, quantize-to-uint8: true}");
+  private static final Map<String, String> SUITE_SYNTAX =
+      Map.of(
+          "gaussian", "gaussian",
+          "poisson", "poisson",
+          "salt-and-pepper", "salt-and-pepper",
+          "speckle", "speckle",
+          "fgsm", "fgsm",
+          "pgd", "{id: pgd, steps: 10}",
+          "poisson-severity-1", "{id: poisson, severity: 1}",
+          "gaussian-uint8", "{id: gaussian, quantize-to-uint8: true}");
 
-  @Param({"gaussian", "poisson", "salt-and-pepper", "speckle", "fgsm", "pgd", "poisson-severity-1", "gaussian-uint8"})
+  @Param({
+    "gaussian",
+    "poisson",
+    "salt-and-pepper",
+    "speckle",
+    "fgsm",
+    "pgd",
+    "poisson-severity-1",
+    "gaussian-uint8"
+  })
   public String perturbation;
 
   @Param({"128"})
@@ -68,14 +78,18 @@ public class PerturbationBench {
 
   @Setup(Level.Trial)
   public void build() {
-    PluginConfig p = Harness.plugin(PluginKind.PERTURBATION, SUITE_SYNTAX.getOrDefault(perturbation, perturbation));
+    PluginConfig p =
+        Harness.plugin(
+            PluginKind.PERTURBATION, SUITE_SYNTAX.getOrDefault(perturbation, perturbation));
     plugin = p.plugin(Perturbation.class);
     config = p.config();
     model = Harness.resnet(20, "fp32");
     data = Harness.testImages();
   }
 
-  /** Fresh images in the batch's own manager, made outside the timing; everything is freed with it. */
+  /**
+   * Fresh images in the batch's own manager, made outside the timing; everything is freed with it.
+   */
   @Setup(Level.Invocation)
   public void load() {
     batchManager = model.manager().newSubManager();
@@ -87,7 +101,8 @@ public class PerturbationBench {
     return apply(plugin, config, new Context(xy[0], xy[1], model, batchManager));
   }
 
-  private static <C extends Record> NDArray apply(Perturbation<C> p, Record config, PerturbationContext ctx) {
+  private static <C extends Record> NDArray apply(
+      Perturbation<C> p, Record config, PerturbationContext ctx) {
     return p.apply(p.configType().cast(config), ctx);
   }
 

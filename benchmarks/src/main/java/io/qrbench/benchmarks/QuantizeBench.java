@@ -2,9 +2,9 @@ package io.qrbench.benchmarks;
 
 import io.qrbench.model.Invoke;
 import io.qrbench.model.LoadedModel;
-import io.qrbench.spi.PluginKind;
 import io.qrbench.nn.QuantizableLayer;
 import io.qrbench.result.QuantizationSummary;
+import io.qrbench.spi.PluginKind;
 import io.qrbench.suite.PluginConfig;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +51,8 @@ public class QuantizeBench {
     config = Harness.plugin(PluginKind.QUANTIZER, quantizer);
     model = Harness.unquantized(20, config);
     layers = model.quantizableLayers();
-    original = layers.stream().map(l -> l.weight().getArray().toFloatArray()).toArray(float[][]::new);
+    original =
+        layers.stream().map(l -> l.weight().getArray().toFloatArray()).toArray(float[][]::new);
   }
 
   /** Puts the full-precision kernels back: quantizing is done in place. */

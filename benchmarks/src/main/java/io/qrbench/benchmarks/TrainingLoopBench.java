@@ -37,11 +37,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * qrbench's training loop against a bare DJL {@link Trainer} loop: one epoch over the same
- * {@value #IMAGES} training images (CIFAR-10 when cached, else synthetic) in batches of
- * {@value #BATCH}, SGD with momentum 0.9 and weight decay 1e-4 at a constant rate, no augmentation,
- * on a full-precision ResNet-20 that keeps learning from one invocation to the next. Scores are
- * images per second.
+ * qrbench's training loop against a bare DJL {@link Trainer} loop: one epoch over the same {@value
+ * #IMAGES} training images (CIFAR-10 when cached, else synthetic) in batches of {@value #BATCH},
+ * SGD with momentum 0.9 and weight decay 1e-4 at a constant rate, no augmentation, on a
+ * full-precision ResNet-20 that keeps learning from one invocation to the next. Scores are images
+ * per second.
  *
  * <ul>
  *   <li>{@code harnessLoop}: {@link TrainingLoop} (its batches, scopes, SGD and schedule);
@@ -74,15 +74,30 @@ public class TrainingLoopBench {
     data = LimitedDataset.of(Harness.trainImages(), IMAGES);
     harnessModel = trainable();
     djlModel = trainable();
-    Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f)
-        .optWeightDecays(1e-4f).build();
-    trainer = djlModel.model().newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd));
-    plan = new TrainingLoopSettings(1, BATCH, new OptimizerSpec(0.05, 0.9, false, 1e-4, null),
-        new ScheduleSpec("constant", null, null, null, null, null, null, null), AugmentSpec.none(), 1);
+    Optimizer sgd =
+        Optimizer.sgd()
+            .setLearningRateTracker(Tracker.fixed(0.05f))
+            .optMomentum(0.9f)
+            .optWeightDecays(1e-4f)
+            .build();
+    trainer =
+        djlModel
+            .model()
+            .newTrainer(
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd));
+    plan =
+        new TrainingLoopSettings(
+            1,
+            BATCH,
+            new OptimizerSpec(0.05, 0.9, false, 1e-4, null),
+            new ScheduleSpec("constant", null, null, null, null, null, null, null),
+            AugmentSpec.none(),
+            1);
   }
 
   private static LoadedModel trainable() {
-    LoadedModel m = Harness.unquantized(20, Harness.plugin(io.qrbench.spi.PluginKind.QUANTIZER, "fp32"));
+    LoadedModel m =
+        Harness.unquantized(20, Harness.plugin(io.qrbench.spi.PluginKind.QUANTIZER, "fp32"));
     m.freeze(false);
     return m;
   }
@@ -91,7 +106,8 @@ public class TrainingLoopBench {
   @OperationsPerInvocation(IMAGES)
   public int harnessLoop() {
     return new TrainingLoop(harnessModel, data, null, plan, new TrainingListener() {})
-        .run(0, null, List.of(), (done, log, hook, optimizer) -> {}).size();
+        .run(0, null, List.of(), (done, log, hook, optimizer) -> {})
+        .size();
   }
 
   @Benchmark

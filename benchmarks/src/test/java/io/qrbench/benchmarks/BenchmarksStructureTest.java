@@ -8,11 +8,13 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The benchmarks measure qrbench through what it exports, never through an {@code internal}
- * package (issue 17). This module depends on cli, so cli's ArchitectureTest, which keeps every other
+ * The benchmarks measure qrbench through what it exports, never through an {@code internal} package
+ * (issue 17). This module depends on cli, so cli's ArchitectureTest, which keeps every other
  * structure rule, cannot see these classes: the rule lives here.
  */
-@AnalyzeClasses(packages = "io.qrbench.benchmarks", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "io.qrbench.benchmarks",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class BenchmarksStructureTest {
 
   @ArchTest

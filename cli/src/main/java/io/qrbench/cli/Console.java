@@ -6,8 +6,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Lines on standard output and, on an interactive terminal, one progress bar at a time on
- * standard error (none when output goes to a file or a CI log, where bars only add noise).
+ * Lines on standard output and, on an interactive terminal, one progress bar at a time on standard
+ * error (none when output goes to a file or a CI log, where bars only add noise).
  */
 abstract class Console implements AutoCloseable {
   protected final PrintWriter out;
@@ -35,16 +35,17 @@ abstract class Console implements AutoCloseable {
     if (System.console() == null) {
       return;
     }
-    bar = new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(max)
-        .setUnit(unit, 1)
-        .showSpeed()
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(250)
-        .continuousUpdate()
-        .clearDisplayOnFinish()
-        .build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(max)
+            .setUnit(unit, 1)
+            .showSpeed()
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUpdateIntervalMillis(250)
+            .continuousUpdate()
+            .clearDisplayOnFinish()
+            .build();
   }
 
   /** Advances the bar, if one is shown. */

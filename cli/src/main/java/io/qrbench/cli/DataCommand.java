@@ -15,8 +15,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Fetches datasets into the qrbench data cache and lists what is there. */
-@Command(name = "data", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
-    description = "Fetches datasets into the qrbench data cache ($QRBENCH_DATA, default ~/.cache/qrbench) and lists them.",
+@Command(
+    name = "data",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionInfo.class,
+    description =
+        "Fetches datasets into the qrbench data cache ($QRBENCH_DATA, default ~/.cache/qrbench) and lists them.",
     subcommands = {DataCommand.Fetch.class, DataCommand.ListFiles.class})
 final class DataCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -27,7 +31,10 @@ final class DataCommand implements Runnable {
   }
 
   /** Calls {@code fetch} with the dataset's default configuration. */
-  @Command(name = "fetch", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
+  @Command(
+      name = "fetch",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionInfo.class,
       description = "Downloads (or converts) a dataset into the cache and verifies its checksums.")
   static final class Fetch implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATASET", description = "a dataset id, e.g. cifar10")
@@ -37,21 +44,28 @@ final class DataCommand implements Runnable {
 
     @Override
     public Integer call() {
-      DatasetProvider<?> p = PluginRegistry.discover().get(PluginKind.DATASET, id, DatasetProvider.class);
+      DatasetProvider<?> p =
+          PluginRegistry.discover().get(PluginKind.DATASET, id, DatasetProvider.class);
       PrintWriter out = spec.commandLine().getOut();
-      fetch(p, line -> {
-        out.println("  " + line);
-        out.flush();
-      });
+      fetch(
+          p,
+          line -> {
+            out.println("  " + line);
+            out.flush();
+          });
       List<DataFile> files = files(p);
-      out.printf("%s: %d file(s) ready%s%n", id, files.size(),
-          files.stream().allMatch(DataFile::verified) ? ", all verified" : "");
+      out.printf(
+          "%s: %d file(s) ready%s%n",
+          id, files.size(), files.stream().allMatch(DataFile::verified) ? ", all verified" : "");
       return Main.OK;
     }
   }
 
   /** Lists each dataset's local files. */
-  @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.VersionInfo.class,
       description = "Lists what each dataset keeps locally: where, how big, verified or not.")
   static final class ListFiles implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -64,9 +78,12 @@ final class DataCommand implements Runnable {
         List<DataFile> files = files(p);
         out.println(p.id() + (files.isEmpty() ? ": generated, nothing stored" : ":"));
         for (DataFile f : files) {
-          out.printf("  %-26s %-9s %10s  %s%n", f.name(),
+          out.printf(
+              "  %-26s %-9s %10s  %s%n",
+              f.name(),
               !f.present() ? "missing" : f.verified() ? "verified" : "UNVERIFIED",
-              f.present() ? String.format("%,d B", f.bytes()) : "-", f.path());
+              f.present() ? String.format("%,d B", f.bytes()) : "-",
+              f.path());
         }
       }
       out.flush();
@@ -74,7 +91,8 @@ final class DataCommand implements Runnable {
     }
   }
 
-  private static <C extends Record> void fetch(DatasetProvider<C> p, java.util.function.Consumer<String> log) {
+  private static <C extends Record> void fetch(
+      DatasetProvider<C> p, java.util.function.Consumer<String> log) {
     p.fetch(ConfigMaps.defaults(p.configType(), p.id()), log);
   }
 

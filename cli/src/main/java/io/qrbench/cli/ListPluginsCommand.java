@@ -17,10 +17,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Lists every plugin on the class path with its configuration keys. */
-@Command(name = "list-plugins", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
-    description = "Lists the plugins found on the class path: id, kind, description, and configuration keys with types and defaults.")
+@Command(
+    name = "list-plugins",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionInfo.class,
+    description =
+        "Lists the plugins found on the class path: id, kind, description, and configuration keys with types and defaults.")
 final class ListPluginsCommand implements Callable<Integer> {
-  @Option(names = "--kind", paramLabel = "KIND",
+  @Option(
+      names = "--kind",
+      paramLabel = "KIND",
       description = "only this kind: model, dataset, quantizer, perturbation or report")
   String kind;
 
@@ -28,11 +34,20 @@ final class ListPluginsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<PluginKind> kinds = kind == null
-        ? Arrays.asList(PluginKind.values())
-        : List.of(PluginKind.byLabel(kind).orElseThrow(() -> new ConfigException(
-            "unknown plugin kind '" + kind + "'; use one of: " + Arrays.stream(PluginKind.values())
-                .map(PluginKind::label).collect(Collectors.joining(", ")))));
+    List<PluginKind> kinds =
+        kind == null
+            ? Arrays.asList(PluginKind.values())
+            : List.of(
+                PluginKind.byLabel(kind)
+                    .orElseThrow(
+                        () ->
+                            new ConfigException(
+                                "unknown plugin kind '"
+                                    + kind
+                                    + "'; use one of: "
+                                    + Arrays.stream(PluginKind.values())
+                                        .map(PluginKind::label)
+                                        .collect(Collectors.joining(", ")))));
     PluginRegistry registry = PluginRegistry.discover();
     PrintWriter out = spec.commandLine().getOut();
     for (PluginKind k : kinds) {
@@ -40,8 +55,9 @@ final class ListPluginsCommand implements Callable<Integer> {
       for (Plugin<?> p : registry.all(k)) {
         out.printf("  %-18s %s%n", p.id(), p.description());
         for (ConfigKeys.Key key : ConfigKeys.of(p.configType())) {
-          out.printf("      %-16s %-22s %s%n", key.name() + ":",
-              key.type() + " = " + key.defaultValue(), key.description());
+          out.printf(
+              "      %-16s %-22s %s%n",
+              key.name() + ":", key.type() + " = " + key.defaultValue(), key.description());
         }
         out.printf("      (%s)%n", p.getClass().getName());
       }

@@ -2,23 +2,24 @@ package io.qrbench.cli;
 
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
-import io.qrbench.util.Version;
 import io.qrbench.io.IoErrors;
+import io.qrbench.util.Version;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code qrbench} command. Exit codes: 0 success, 1 a failure while running (a case failed,
- * an I/O error), 2 bad input (a malformed suite, an unknown plugin, a missing file, bad options), 3 every
- * case ran but a suite check failed (or {@code compare} found a significant change).
+ * The {@code qrbench} command. Exit codes: 0 success, 1 a failure while running (a case failed, an
+ * I/O error), 2 bad input (a malformed suite, an unknown plugin, a missing file, bad options), 3
+ * every case ran but a suite check failed (or {@code compare} found a significant change).
  */
 @Command(
     name = "qrbench",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionInfo.class,
-    description = "Benchmarks how robust and how fast quantized neural networks are against their full-precision twins.",
+    description =
+        "Benchmarks how robust and how fast quantized neural networks are against their full-precision twins.",
     subcommands = {
       RunCommand.class,
       ReportCommand.class,
@@ -69,20 +70,21 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ConfigException) {
-        cmd.getErr().println(e.getMessage());
-        return BAD_INPUT;
-      }
-      String said = failure(e);
-      if (said != null) {
-        cmd.getErr().println("qrbench: " + said);
-        return FAILURE;
-      }
-      cmd.getErr().println("qrbench: " + e);
-      e.printStackTrace(cmd.getErr());
-      return FAILURE;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof ConfigException) {
+            cmd.getErr().println(e.getMessage());
+            return BAD_INPUT;
+          }
+          String said = failure(e);
+          if (said != null) {
+            cmd.getErr().println("qrbench: " + said);
+            return FAILURE;
+          }
+          cmd.getErr().println("qrbench: " + e);
+          e.printStackTrace(cmd.getErr());
+          return FAILURE;
+        });
     return cl;
   }
 
@@ -97,7 +99,8 @@ public final class Main implements Runnable {
     if (e instanceof UncheckedIOException u) {
       String own = u.getMessage();
       String cause = IoErrors.describe(u.getCause(), null);
-      return own == null || own.equals(String.valueOf(u.getCause())) ? cause
+      return own == null || own.equals(String.valueOf(u.getCause()))
+          ? cause
           : own.contains(String.valueOf(u.getCause().getMessage())) ? own : own + ": " + cause;
     }
     if (e instanceof IOException io) {
@@ -108,7 +111,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, validate or list-plugins");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a command: run, validate or list-plugins");
   }
 
   /** Prints qrbench's, DJL's and Java's versions. */
@@ -118,7 +122,11 @@ public final class Main implements Runnable {
       return new String[] {
         "qrbench " + Version.get(),
         "DJL " + ai.djl.engine.Engine.getDjlVersion(),
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")"
       };
     }
   }

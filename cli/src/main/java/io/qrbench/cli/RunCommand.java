@@ -23,7 +23,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Runs a suite. */
-@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionInfo.class,
     description = "Runs a suite and writes results.json (case by case) and the suite's reports.")
 final class RunCommand implements Callable<Integer> {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -31,8 +34,11 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SUITE", description = "the suite YAML file")
   Path suiteFile;
 
-  @Option(names = "--out", paramLabel = "DIR",
-      description = "output folder (default: runs/<suite name>/<date-time>; with --resume, the latest of those)")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "output folder (default: runs/<suite name>/<date-time>; with --resume, the latest of those)")
   Path out;
 
   @Option(names = "--limit", paramLabel = "N", description = "evaluate only the first N images")
@@ -41,7 +47,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "S", description = "override the suite's seed")
   Long seed;
 
-  @Option(names = "--resume", description = "keep the cases already finished in the output folder and run the rest")
+  @Option(
+      names = "--resume",
+      description = "keep the cases already finished in the output folder and run the rest")
   boolean resume;
 
   @Option(names = "--overwrite", description = "replace results already in the output folder")
@@ -64,16 +72,20 @@ final class RunCommand implements Callable<Integer> {
     if (limit != null) {
       suite = suite.withLimit(limit);
     }
-    io.qrbench.runner.WeightsValidation.check(suite); // bad weights are bad input: exit 2 before anything is written
+    io.qrbench.runner.WeightsValidation.check(
+        suite); // bad weights are bad input: exit 2 before anything is written
     Path outDir = out != null ? out : defaultOut(suite.name());
     PrintWriter console = spec.commandLine().getOut();
     console.printf("qrbench: running suite '%s' -> %s%n", suite.name(), outDir);
     console.flush();
     RunResult result;
     // Ctrl-C or a kill ends the JVM; finished cases are already on disk, so say how to go on
-    Thread hint = new Thread(() -> System.err.printf(
-        "%nqrbench: interrupted; finished cases are saved in %s. Continue with:%n  qrbench run %s --out %s --resume%n",
-        outDir.resolve(Runner.RESULTS_FILE), suiteFile, outDir));
+    Thread hint =
+        new Thread(
+            () ->
+                System.err.printf(
+                    "%nqrbench: interrupted; finished cases are saved in %s. Continue with:%n  qrbench run %s --out %s --resume%n",
+                    outDir.resolve(Runner.RESULTS_FILE), suiteFile, outDir));
     Runtime.getRuntime().addShutdownHook(hint);
     try (ConsoleListener listener = new ConsoleListener(console)) {
       result = new Runner(listener).run(suite, new Runner.Options(outDir, resume, overwrite));
@@ -81,12 +93,19 @@ final class RunCommand implements Callable<Integer> {
       Runtime.getRuntime().removeShutdownHook(hint);
     }
     long failed = result.cases().stream().filter(c -> !c.ok()).count();
-    console.printf("%s: %d case(s), %d failed, %.1f s; results in %s%n",
-        result.status(), result.cases().size(), failed, result.wallSeconds(),
+    console.printf(
+        "%s: %d case(s), %d failed, %.1f s; results in %s%n",
+        result.status(),
+        result.cases().size(),
+        failed,
+        result.wallSeconds(),
         outDir.resolve(Runner.RESULTS_FILE));
     long failedChecks = result.checks().stream().filter(c -> !c.passed()).count();
     if (!result.checks().isEmpty()) {
-      console.printf("checks: %d of %d passed%s%n", result.checks().size() - failedChecks, result.checks().size(),
+      console.printf(
+          "checks: %d of %d passed%s%n",
+          result.checks().size() - failedChecks,
+          result.checks().size(),
           failedChecks > 0 ? " (exit code " + Main.CHECK_FAILED + ")" : "");
     }
     console.flush();
@@ -96,8 +115,13 @@ final class RunCommand implements Callable<Integer> {
   private Path defaultOut(String suiteName) {
     Path base = Path.of("runs", suiteName.replaceAll("[^A-Za-z0-9._-]", "_"));
     if (resume) {
-      return latest(base).orElseThrow(() -> new ConfigException(
-          "--resume: no earlier run of this suite under " + base + "; pass --out DIR to name the run to resume"));
+      return latest(base)
+          .orElseThrow(
+              () ->
+                  new ConfigException(
+                      "--resume: no earlier run of this suite under "
+                          + base
+                          + "; pass --out DIR to name the run to resume"));
     }
     return base.resolve(LocalDateTime.now().format(STAMP));
   }

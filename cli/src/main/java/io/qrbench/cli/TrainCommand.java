@@ -2,11 +2,11 @@ package io.qrbench.cli;
 
 import io.qrbench.ConfigException;
 import io.qrbench.registry.PluginRegistry;
+import io.qrbench.runner.TrainingRun;
 import io.qrbench.suite.TrainingSpec;
 import io.qrbench.suite.TrainingSpecLoader;
 import io.qrbench.train.EpochLog;
 import io.qrbench.train.TrainingListener;
-import io.qrbench.runner.TrainingRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,26 +17,38 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Trains a model from a training spec. */
-@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
-    description = "Trains a model from a YAML training spec, checkpointing every epoch; writes <name>.params "
-        + "with its metadata, log.csv and the checkpoint into the output folder.")
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionInfo.class,
+    description =
+        "Trains a model from a YAML training spec, checkpointing every epoch; writes <name>.params "
+            + "with its metadata, log.csv and the checkpoint into the output folder.")
 final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC", description = "the training spec YAML file")
   Path specFile;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: runs/train/<name>)")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "output folder (default: runs/train/<name>)")
   Path out;
 
   @Option(names = "--resume", description = "continue from the output folder's checkpoint")
   boolean resume;
 
-  @Option(names = "--overwrite", description = "start again even if the output folder holds a checkpoint")
+  @Option(
+      names = "--overwrite",
+      description = "start again even if the output folder holds a checkpoint")
   boolean overwrite;
 
   @Option(names = "--epochs", paramLabel = "N", description = "override the spec's epochs")
   Integer epochs;
 
-  @Option(names = "--init", paramLabel = "FILE", description = "start from these weights (overrides the spec's init)")
+  @Option(
+      names = "--init",
+      paramLabel = "FILE",
+      description = "start from these weights (overrides the spec's init)")
   Path init;
 
   @Spec CommandSpec spec;
@@ -59,22 +71,28 @@ final class TrainCommand implements Callable<Integer> {
       }
       ts = ts.withInit(init);
     }
-    Path outDir = out != null ? out : Path.of("runs", "train", ts.name().replaceAll("[^A-Za-z0-9._-]", "_"));
+    Path outDir =
+        out != null ? out : Path.of("runs", "train", ts.name().replaceAll("[^A-Za-z0-9._-]", "_"));
     PrintWriter console = spec.commandLine().getOut();
-    console.printf("qrbench: training '%s' (%s, %d epochs) -> %s%n", ts.name(), ts.model().id(), ts.epochs(), outDir);
+    console.printf(
+        "qrbench: training '%s' (%s, %d epochs) -> %s%n",
+        ts.name(), ts.model().id(), ts.epochs(), outDir);
     console.flush();
     TrainingRun.Result r;
     try (Progress progress = new Progress(console)) {
       r = new TrainingRun(progress).run(ts, new TrainingRun.Options(outDir, resume, overwrite));
     }
     EpochLog last = r.log().get(r.log().size() - 1);
-    console.printf("done: test top-1 %.2f%%, top-5 %.2f%% after %d epochs; weights in %s%n",
+    console.printf(
+        "done: test top-1 %.2f%%, top-5 %.2f%% after %d epochs; weights in %s%n",
         last.testTop1(), last.testTop5(), r.log().size(), r.weights());
     console.flush();
     return Main.OK;
   }
 
-  /** A bar per epoch with loss, accuracy and images/s on a terminal, and a line per epoch always. */
+  /**
+   * A bar per epoch with loss, accuracy and images/s on a terminal, and a line per epoch always.
+   */
   private static final class Progress extends Console implements TrainingListener {
     Progress(PrintWriter out) {
       super(out);
@@ -97,9 +115,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public void epochFinished(EpochLog e) {
-      line(String.format("  epoch %3d  loss %.4f  train %6.2f%%  test %6.2f%% / %6.2f%%  lr %.5f  %6.0f img/s  %6.1f s",
-          e.epoch(), e.trainLoss(), e.trainTop1(), e.testTop1() == null ? Double.NaN : e.testTop1(),
-          e.testTop5() == null ? Double.NaN : e.testTop5(), e.learningRate(), e.imagesPerSecond(), e.seconds()));
+      line(
+          String.format(
+              "  epoch %3d  loss %.4f  train %6.2f%%  test %6.2f%% / %6.2f%%  lr %.5f  %6.0f img/s  %6.1f s",
+              e.epoch(),
+              e.trainLoss(),
+              e.trainTop1(),
+              e.testTop1() == null ? Double.NaN : e.testTop1(),
+              e.testTop5() == null ? Double.NaN : e.testTop5(),
+              e.learningRate(),
+              e.imagesPerSecond(),
+              e.seconds()));
     }
   }
 }

@@ -36,7 +36,9 @@ import java.util.stream.Stream;
     importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.NoTestJars.class})
 class ArchitectureTest {
 
-  /** framework/'s packages: the engine, internal to qrbench whatever their classes' modifiers say. */
+  /**
+   * framework/'s packages: the engine, internal to qrbench whatever their classes' modifiers say.
+   */
   static final String[] FRAMEWORK = {
     "io.qrbench.check..",
     "io.qrbench.registry..",
@@ -48,36 +50,47 @@ class ArchitectureTest {
     "io.qrbench.store.."
   };
 
-  /** What any plugin module may use besides the SPI and its own packages: the JDK, DJL and Jackson. */
-  private static final String[] PLATFORM = {"java..", "javax..", "jdk..", "ai.djl..", "com.fasterxml.jackson.."};
+  /**
+   * What any plugin module may use besides the SPI and its own packages: the JDK, DJL and Jackson.
+   */
+  private static final String[] PLATFORM = {
+    "java..", "javax..", "jdk..", "ai.djl..", "com.fasterxml.jackson.."
+  };
 
   /**
    * The classes of the SPI module (qrbench-spi), found by where they were loaded from rather than
    * by a list of packages, so that a package added to or moved out of the SPI needs no edit here.
    */
-  static final DescribedPredicate<JavaClass> IN_SPI = inModuleOf(SpiVersion.class, "are in the SPI module (qrbench-spi)");
+  static final DescribedPredicate<JavaClass> IN_SPI =
+      inModuleOf(SpiVersion.class, "are in the SPI module (qrbench-spi)");
 
   /** (a) Every package of qrbench is its own slice: a cycle between any two is a failure. */
   @ArchTest
   static final ArchRule noPackageCycles =
-      slices().assignedFrom(eachPackage()).should().beFreeOfCycles().as("qrbench's packages are free of cycles");
+      slices()
+          .assignedFrom(eachPackage())
+          .should()
+          .beFreeOfCycles()
+          .as("qrbench's packages are free of cycles");
 
-  /** (b) Each plugin module and the report writers: the SPI, their own packages, the platform, their libraries. */
-  @ArchTest
-  static final ArchRule modelsUseTheSpiOnly = pluginModule("io.qrbench.models..");
+  /**
+   * (b) Each plugin module and the report writers: the SPI, their own packages, the platform, their
+   * libraries.
+   */
+  @ArchTest static final ArchRule modelsUseTheSpiOnly = pluginModule("io.qrbench.models..");
 
   @ArchTest
   static final ArchRule datasetsUseTheSpiOnly =
       pluginModule("io.qrbench.datasets..", "org.apache.commons.compress..");
 
-  @ArchTest
-  static final ArchRule quantizersUseTheSpiOnly = pluginModule("io.qrbench.quantizers..");
+  @ArchTest static final ArchRule quantizersUseTheSpiOnly = pluginModule("io.qrbench.quantizers..");
 
   @ArchTest
   static final ArchRule perturbationsUseTheSpiOnly = pluginModule("io.qrbench.perturbations..");
 
   @ArchTest
-  static final ArchRule reportsUseTheSpiOnly = pluginModule("io.qrbench.reports..", "io.qameta.allure.model..");
+  static final ArchRule reportsUseTheSpiOnly =
+      pluginModule("io.qrbench.reports..", "io.qameta.allure.model..");
 
   /** (b), said directly, so that a failure names the framework package a plugin reached for. */
   @ArchTest
@@ -105,7 +118,9 @@ class ArchitectureTest {
           .resideInAnyPackage(FRAMEWORK)
           .because("a plugin author's class path holds qrbench-spi alone");
 
-  /** (d) An {@code internal} package is for its own module; the command uses what framework exports. */
+  /**
+   * (d) An {@code internal} package is for its own module; the command uses what framework exports.
+   */
   @ArchTest
   static final ArchRule cliNeverUsesInternals =
       noClasses()
@@ -122,7 +137,10 @@ class ArchitectureTest {
       noClasses().that().resideInAnyPackage(FRAMEWORK).should(ArchConditions.be(IN_SPI));
 
   private static ArchRule pluginModule(String own, String... libraries) {
-    String[] allowed = Stream.of(new String[] {own}, PLATFORM, libraries).flatMap(Arrays::stream).toArray(String[]::new);
+    String[] allowed =
+        Stream.of(new String[] {own}, PLATFORM, libraries)
+            .flatMap(Arrays::stream)
+            .toArray(String[]::new);
     return classes()
         .that()
         .resideInAPackage(own)
@@ -137,7 +155,9 @@ class ArchitectureTest {
       @Override
       public SliceIdentifier getIdentifierOf(JavaClass c) {
         String p = c.getPackageName();
-        return p.equals("io.qrbench") || p.startsWith("io.qrbench.") ? SliceIdentifier.of(p) : SliceIdentifier.ignore();
+        return p.equals("io.qrbench") || p.startsWith("io.qrbench.")
+            ? SliceIdentifier.of(p)
+            : SliceIdentifier.ignore();
       }
 
       @Override
@@ -148,8 +168,8 @@ class ArchitectureTest {
   }
 
   /**
-   * Classes loaded from the same class folder or jar as {@code marker}: a module, whether the
-   * build resolved it to target/classes (in the reactor) or to its jar (from the local repository).
+   * Classes loaded from the same class folder or jar as {@code marker}: a module, whether the build
+   * resolved it to target/classes (in the reactor) or to its jar (from the local repository).
    */
   static DescribedPredicate<JavaClass> inModuleOf(Class<?> marker, String description) {
     Path root;
@@ -158,9 +178,9 @@ class ArchitectureTest {
     } catch (URISyntaxException e) {
       throw new IllegalStateException("no location for " + marker, e);
     }
-    return DescribedPredicate.describe(description, c -> c.getSource()
-        .map(s -> fileOf(s.getUri()).startsWith(root))
-        .orElse(false));
+    return DescribedPredicate.describe(
+        description,
+        c -> c.getSource().map(s -> fileOf(s.getUri()).startsWith(root)).orElse(false));
   }
 
   /** The class file, or the jar holding it ({@code jar:file:///x.jar!/a/B.class}). */
@@ -173,7 +193,10 @@ class ArchitectureTest {
     return Path.of(URI.create(s));
   }
 
-  /** Leaves out other modules' test jars (framework's is on this class path), as the test folders are. */
+  /**
+   * Leaves out other modules' test jars (framework's is on this class path), as the test folders
+   * are.
+   */
   static final class NoTestJars implements ImportOption {
     private static final Pattern TEST_JAR = Pattern.compile(".*-tests\\.jar.*");
 

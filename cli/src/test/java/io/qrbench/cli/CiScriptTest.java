@@ -12,15 +12,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * CI runs {@code .ci/run} on a clean clone. It must run exactly the README's test command, with
- * everything installed that the tests need and with skipping turned into failing, so that a
- * browser or data test cannot pass CI by not running.
+ * everything installed that the tests need and with skipping turned into failing, so that a browser
+ * or data test cannot pass CI by not running.
  */
 class CiScriptTest {
   private static final Path ROOT = Path.of("..");
 
   private static List<String> commands(Path file) throws IOException {
-    return Files.readAllLines(file).stream().map(String::strip)
-        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    return Files.readAllLines(file).stream()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .toList();
   }
 
   /** The line after "# 2. run the tests" in the README's first bash block. */
@@ -37,15 +39,21 @@ class CiScriptTest {
   @Test
   void runsTheReadmesTestCommandLastAndStrictly() throws IOException {
     List<String> ci = commands(ROOT.resolve(".ci/run"));
-    assertEquals(readmeTestCommand(), ci.get(ci.size() - 1), ".ci/run must end with the README's test command");
-    assertTrue(ci.contains("export " + MachineRequirement.STRICT + "=true"),
+    assertEquals(
+        readmeTestCommand(),
+        ci.get(ci.size() - 1),
+        ".ci/run must end with the README's test command");
+    assertTrue(
+        ci.contains("export " + MachineRequirement.STRICT + "=true"),
         ".ci/run must export " + MachineRequirement.STRICT + "=true before the tests: " + ci);
   }
 
   @Test
   void installsTheBrowserAndFailsWithoutTheData() throws IOException {
     String ci = Files.readString(ROOT.resolve(".ci/run"));
-    assertTrue(ci.contains("need+=(chromium)") && ci.contains("need+=(chromium-driver)"), "installs Chromium");
+    assertTrue(
+        ci.contains("need+=(chromium)") && ci.contains("need+=(chromium-driver)"),
+        "installs Chromium");
     int fetch = ci.indexOf("if ! bin/qrbench data fetch cifar10; then");
     assertTrue(fetch >= 0, "fetches CIFAR-10");
     String onFailure = ci.substring(fetch, ci.indexOf("fi", fetch));

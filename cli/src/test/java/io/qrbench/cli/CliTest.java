@@ -34,9 +34,26 @@ class CliTest {
   void listPluginsShowsEveryKindWithConfigKeys() {
     CliRunner r = CliRunner.run("list-plugins");
     assertEquals(0, r.exitCode(), r::toString);
-    for (String s : List.of("MODELS", "DATASETS", "QUANTIZERS", "PERTURBATIONS", "REPORTS", "small-cnn",
-        "synthetic", "fp32", "none", "gaussian", "json", "invert-colours",
-        "var:", "number in [0, 1] = 0.01", "width:", "integer in [1, 1024] = 16", "seed:", "integer = 20160101")) {
+    for (String s :
+        List.of(
+            "MODELS",
+            "DATASETS",
+            "QUANTIZERS",
+            "PERTURBATIONS",
+            "REPORTS",
+            "small-cnn",
+            "synthetic",
+            "fp32",
+            "none",
+            "gaussian",
+            "json",
+            "invert-colours",
+            "var:",
+            "number in [0, 1] = 0.01",
+            "width:",
+            "integer in [1, 1024] = 16",
+            "seed:",
+            "integer = 20160101")) {
       assertTrue(r.out().contains(s), () -> s + " missing from\n" + r);
     }
   }
@@ -54,7 +71,9 @@ class CliTest {
   @Test
   void validateNamesFileLinePathAndSuggestionThenExits2() throws IOException {
     Path suite = dir.resolve("bad.yaml");
-    Files.writeString(suite, """
+    Files.writeString(
+        suite,
+        """
         name: bad
         dataset: synthetic
         models:
@@ -68,10 +87,20 @@ class CliTest {
         """);
     CliRunner r = CliRunner.run("validate", suite.toString());
     assertEquals(2, r.exitCode(), r::toString);
-    assertTrue(r.err().contains(suite + ":10:1: batch-sise: unknown key 'batch-sise'; did you mean 'batch-size'?"), r::toString);
-    assertTrue(r.err().contains(suite + ":9:10: perturbations[1].id: unknown perturbation 'gausian'; did you mean 'gaussian'?"), r::toString);
+    assertTrue(
+        r.err()
+            .contains(
+                suite + ":10:1: batch-sise: unknown key 'batch-sise'; did you mean 'batch-size'?"),
+        r::toString);
+    assertTrue(
+        r.err()
+            .contains(
+                suite
+                    + ":9:10: perturbations[1].id: unknown perturbation 'gausian'; did you mean 'gaussian'?"),
+        r::toString);
     assertTrue(r.err().contains("2 problems"), r::toString);
-    assertTrue(r.err().indexOf(":9:10:") < r.err().indexOf(":10:1:"), "problems come in document order");
+    assertTrue(
+        r.err().indexOf(":9:10:") < r.err().indexOf(":10:1:"), "problems come in document order");
   }
 
   @Test
@@ -89,9 +118,11 @@ class CliTest {
 
   @Test
   void runWithAMissingSuiteFileExits2() {
-    CliRunner r = CliRunner.run("run", dir.resolve("nope.yaml").toString(), "--out", dir.toString());
+    CliRunner r =
+        CliRunner.run("run", dir.resolve("nope.yaml").toString(), "--out", dir.toString());
     assertEquals(2, r.exitCode(), r::toString);
-    assertTrue(r.err().contains("nope.yaml") && r.err().contains("cannot read the suite"), r::toString);
+    assertTrue(
+        r.err().contains("nope.yaml") && r.err().contains("cannot read the suite"), r::toString);
   }
 
   @Test
@@ -99,7 +130,8 @@ class CliTest {
     assertEquals(2, CliRunner.run("run").exitCode(), "missing SUITE");
     assertEquals(2, CliRunner.run("run", "x.yaml", "--limit", "many").exitCode());
     assertEquals(2, CliRunner.run("frobnicate").exitCode());
-    CliRunner r = CliRunner.run("run", "../suites/quickstart.yaml", "--limit", "0", "--out", dir.toString());
+    CliRunner r =
+        CliRunner.run("run", "../suites/quickstart.yaml", "--limit", "0", "--out", dir.toString());
     assertEquals(2, r.exitCode(), r::toString);
     assertTrue(r.err().contains("--limit must be at least 1"), r::toString);
   }

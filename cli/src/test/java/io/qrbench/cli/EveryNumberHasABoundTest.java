@@ -19,27 +19,48 @@ import org.junit.jupiter.api.Test;
  * Seeds are bounded by their type, and their Bound only says so.
  */
 class EveryNumberHasABoundTest {
-  private static final Set<Class<?>> NUMBERS = Set.of(Integer.class, int.class, Long.class, long.class,
-      Double.class, double.class, Float.class, float.class);
+  private static final Set<Class<?>> NUMBERS =
+      Set.of(
+          Integer.class,
+          int.class,
+          Long.class,
+          long.class,
+          Double.class,
+          double.class,
+          Float.class,
+          float.class);
 
   @Test
   void everyPluginsAndEverySpecsNumericKeysAreBounded() throws Exception {
     List<Class<?>> types = new ArrayList<>();
     PluginRegistry registry = PluginRegistry.discover();
     for (PluginKind kind : PluginKind.values()) {
-      registry.ids(kind).stream().map(id -> registry.get(kind, id))
-          .filter(p -> !p.getClass().getPackageName().endsWith(".testplugins")) // this module's test fakes
+      registry.ids(kind).stream()
+          .map(id -> registry.get(kind, id))
+          .filter(
+              p ->
+                  !p.getClass()
+                      .getPackageName()
+                      .endsWith(".testplugins")) // this module's test fakes
           .forEach(p -> types.add(p.configType()));
     }
-    for (String name : List.of("io.qrbench.suite.SuiteDocument", "io.qrbench.suite.SuiteDocument$ModelDocument",
-        "io.qrbench.suite.TrainingDocument", "io.qrbench.suite.InRunTraining", "io.qrbench.suite.SpeedSpec",
-        "io.qrbench.suite.OptimizerSpec", "io.qrbench.suite.ScheduleSpec", "io.qrbench.suite.AugmentSpec")) {
+    for (String name :
+        List.of(
+            "io.qrbench.suite.SuiteDocument",
+            "io.qrbench.suite.SuiteDocument$ModelDocument",
+            "io.qrbench.suite.TrainingDocument",
+            "io.qrbench.suite.InRunTraining",
+            "io.qrbench.suite.SpeedSpec",
+            "io.qrbench.suite.OptimizerSpec",
+            "io.qrbench.suite.ScheduleSpec",
+            "io.qrbench.suite.AugmentSpec")) {
       types.add(Class.forName(name));
     }
     List<String> unbounded = new ArrayList<>();
     for (Class<?> t : types) {
       for (RecordComponent c : t.getRecordComponents()) {
-        boolean numeric = NUMBERS.contains(element(c.getGenericType())) || c.getName().equals("delta");
+        boolean numeric =
+            NUMBERS.contains(element(c.getGenericType())) || c.getName().equals("delta");
         if (numeric && c.getAnnotation(Bound.class) == null) {
           unbounded.add(t.getName() + "." + c.getName());
         }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.ModelResult;
-import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.weights.WeightsFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +26,9 @@ class QuantizeCommandTest {
   @BeforeAll
   static void trainAModel() throws IOException {
     Path spec = dir.resolve("spec.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: cnn
         seed: 2
         model: {id: small-cnn, width: 16}
@@ -42,21 +44,34 @@ class QuantizeCommandTest {
   }
 
   private static CliRunner quantize(String quantizer, String out) {
-    return CliRunner.run("quantize", "--weights", fp.toString(), "--quantizer", quantizer, "--out", dir.resolve(out).toString());
+    return CliRunner.run(
+        "quantize",
+        "--weights",
+        fp.toString(),
+        "--quantizer",
+        quantizer,
+        "--out",
+        dir.resolve(out).toString());
   }
 
   @Test
   void packedFilesAreSmallAndEvaluateExactlyLikeQuantizationInTheSuite() throws IOException {
     CliRunner twn = quantize("{id: twn, delta: optimal}", "twn.qrbq");
     assertEquals(0, twn.exitCode(), twn::toString);
-    assertTrue(twn.out().contains("stage2.conv") && twn.out().contains("1.60") && twn.out().contains("(full precision)"), twn::toString);
+    assertTrue(
+        twn.out().contains("stage2.conv")
+            && twn.out().contains("1.60")
+            && twn.out().contains("(full precision)"),
+        twn::toString);
     assertEquals(0, quantize("binary", "binary.qrbq").exitCode());
     assertEquals(0, quantize("{id: uniform, bits: 4}", "u4.qrbq").exitCode());
     assertEquals("twn", WeightsFile.readMetadata(dir.resolve("twn.qrbq")).quantizer());
     assertTrue(Files.size(dir.resolve("twn.qrbq")) < Files.size(fp), "packed is smaller than fp32");
 
     Path suite = dir.resolve("suite.yaml");
-    Files.writeString(suite, """
+    Files.writeString(
+        suite,
+        """
         name: packed
         dataset: {id: synthetic, train-size: 2000, test-size: 400}
         models:
@@ -70,13 +85,20 @@ class QuantizeCommandTest {
     CliRunner run = CliRunner.run("run", suite.toString(), "--out", dir.resolve("run").toString());
     assertEquals(0, run.exitCode(), run::toString);
     RunResult res = ResultsJson.read(dir.resolve("run/results.json"));
-    Map<String, CaseResult> c = res.cases().stream().collect(Collectors.toMap(CaseResult::model, Function.identity()));
+    Map<String, CaseResult> c =
+        res.cases().stream().collect(Collectors.toMap(CaseResult::model, Function.identity()));
     for (String q : new String[] {"twn", "binary", "u4"}) {
-      assertEquals(c.get(q + "-in-suite").metrics().outcomes(), c.get(q + "-packed").metrics().outcomes(),
+      assertEquals(
+          c.get(q + "-in-suite").metrics().outcomes(),
+          c.get(q + "-packed").metrics().outcomes(),
           q + ": a packed file reads back to exactly the quantized model");
     }
-    Map<String, ModelResult> m = res.models().stream().collect(Collectors.toMap(ModelResult::name, Function.identity()));
-    assertEquals(0.0, m.get("twn-packed").quantization().layers().get(1).relativeError(), 1e-12,
+    Map<String, ModelResult> m =
+        res.models().stream().collect(Collectors.toMap(ModelResult::name, Function.identity()));
+    assertEquals(
+        0.0,
+        m.get("twn-packed").quantization().layers().get(1).relativeError(),
+        1e-12,
         "the packed weights are already ternary");
     assertTrue(run.out().contains("twn-packed: twn, 1 of 3 kernels quantized, "), run::toString);
   }
@@ -84,7 +106,9 @@ class QuantizeCommandTest {
   @Test
   void aTtqModelTrainedQuantizationAwareReadsBackFromItsPackedFileExactly() throws IOException {
     Path spec = dir.resolve("ttq.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: ttq
         seed: 3
         model: {id: small-cnn, width: 16}
@@ -96,14 +120,24 @@ class QuantizeCommandTest {
         optimizer: {learning-rate: 0.02, quantizer-lr-factor: 0.1}
         augment: {crop-padding: 0, flip: false}
         """);
-    CliRunner train = CliRunner.run("train", spec.toString(), "--out", dir.resolve("ttq").toString());
+    CliRunner train =
+        CliRunner.run("train", spec.toString(), "--out", dir.resolve("ttq").toString());
     assertEquals(0, train.exitCode(), train::toString);
     Path trained = dir.resolve("ttq/ttq.params");
-    CliRunner pack = CliRunner.run("quantize", "--weights", trained.toString(), "--quantizer", "ttq",
-        "--out", dir.resolve("ttq.qrbq").toString());
+    CliRunner pack =
+        CliRunner.run(
+            "quantize",
+            "--weights",
+            trained.toString(),
+            "--quantizer",
+            "ttq",
+            "--out",
+            dir.resolve("ttq.qrbq").toString());
     assertEquals(0, pack.exitCode(), pack::toString);
     Path suite = dir.resolve("ttq-suite.yaml");
-    Files.writeString(suite, """
+    Files.writeString(
+        suite,
+        """
         name: ttq-packed
         dataset: {id: synthetic, train-size: 2000, test-size: 400}
         models:
@@ -111,15 +145,26 @@ class QuantizeCommandTest {
           - {name: packed, model: {id: small-cnn, width: 16}, quantizer: ttq, weights: ttq.qrbq}
           - {name: untrained-scales, model: {id: small-cnn, width: 16}, quantizer: ttq, weights: fp/cnn.params}
         """);
-    CliRunner run = CliRunner.run("run", suite.toString(), "--out", dir.resolve("ttq-run").toString());
+    CliRunner run =
+        CliRunner.run("run", suite.toString(), "--out", dir.resolve("ttq-run").toString());
     assertEquals(0, run.exitCode(), run::toString);
-    Map<String, CaseResult> c = ResultsJson.read(dir.resolve("ttq-run/results.json")).cases().stream()
-        .collect(Collectors.toMap(CaseResult::model, Function.identity()));
-    assertEquals(c.get("trained").metrics().outcomes(), c.get("packed").metrics().outcomes(),
+    Map<String, CaseResult> c =
+        ResultsJson.read(dir.resolve("ttq-run/results.json")).cases().stream()
+            .collect(Collectors.toMap(CaseResult::model, Function.identity()));
+    assertEquals(
+        c.get("trained").metrics().outcomes(),
+        c.get("packed").metrics().outcomes(),
         "the trained scales survive packing: the packed file is the trained model");
-    assertEquals(WeightsFile.readMetadata(trained).testTop1(), c.get("trained").metrics().top1(), 1e-9,
+    assertEquals(
+        WeightsFile.readMetadata(trained).testTop1(),
+        c.get("trained").metrics().top1(),
+        1e-9,
         "the suite scores the trained model as training's own evaluation did");
-    assertTrue(!c.get("trained").metrics().outcomes().equals(c.get("untrained-scales").metrics().outcomes()),
+    assertTrue(
+        !c.get("trained")
+            .metrics()
+            .outcomes()
+            .equals(c.get("untrained-scales").metrics().outcomes()),
         "training moved the model away from post-training TTQ of its start");
   }
 

@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.ModelResult;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.result.RunResult;
+import io.qrbench.runner.PostTrainingQuantization;
 import io.qrbench.runner.RunListener;
 import io.qrbench.runner.Runner;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.result.QuantizationSummary;
 import io.qrbench.suite.PluginConfig;
 import io.qrbench.suite.PluginConfigs;
 import io.qrbench.suite.Suite;
 import io.qrbench.suite.SuiteLoader;
-import io.qrbench.runner.PostTrainingQuantization;
 import java.io.ByteArrayOutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -56,35 +56,64 @@ class ReadmeExampleTest {
 
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertNotNull(javac, "tests need a JDK, not a JRE");
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-    int rc = javac.run(null, diagnostics, diagnostics, "--release", "17", "-classpath", cp,
-        "-d", classes.toString(), src.toString());
-    assertEquals(0, rc, () -> "the README example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+    int rc =
+        javac.run(
+            null,
+            diagnostics,
+            diagnostics,
+            "--release",
+            "17",
+            "-classpath",
+            cp,
+            "-d",
+            classes.toString(),
+            src.toString());
+    assertEquals(
+        0,
+        rc,
+        () ->
+            "the README example does not compile:\n"
+                + diagnostics.toString(StandardCharsets.UTF_8));
 
     Path services = Files.createDirectories(classes.resolve("META-INF/services"));
     Files.writeString(services.resolve("io.qrbench.spi.Perturbation"), block(readme, "services"));
 
     Path suiteFile = dir.resolve("brightness-demo.yaml");
     Files.writeString(suiteFile, block(readme, "yaml"));
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
       PluginRegistry registry = PluginRegistry.discover(loader);
-      assertTrue(registry.ids(PluginKind.PERTURBATION).contains("brightness"), registry.ids(PluginKind.PERTURBATION).toString());
+      assertTrue(
+          registry.ids(PluginKind.PERTURBATION).contains("brightness"),
+          registry.ids(PluginKind.PERTURBATION).toString());
       Suite suite = new SuiteLoader(registry).load(suiteFile);
-      RunResult r = new Runner(new RunListener() {}).run(suite, new Runner.Options(dir.resolve("out"), false, false));
-      Map<String, CaseResult> cases = r.cases().stream().collect(Collectors.toMap(CaseResult::id, c -> c));
-      assertEquals(List.of("cnn/none", "cnn/brightness[delta=0.1]", "cnn/brightness[delta=0.3]"),
+      RunResult r =
+          new Runner(new RunListener() {})
+              .run(suite, new Runner.Options(dir.resolve("out"), false, false));
+      Map<String, CaseResult> cases =
+          r.cases().stream().collect(Collectors.toMap(CaseResult::id, c -> c));
+      assertEquals(
+          List.of("cnn/none", "cnn/brightness[delta=0.1]", "cnn/brightness[delta=0.3]"),
           r.cases().stream().map(CaseResult::id).toList());
       assertTrue(r.allPassed());
       double small = cases.get("cnn/brightness[delta=0.1]").metrics().meanAbs();
       double large = cases.get("cnn/brightness[delta=0.3]").metrics().meanAbs();
-      assertTrue(small > 0.05 && small <= 0.1 + 1e-6, "brightening by 0.1 moves pixels by at most 0.1: " + small);
+      assertTrue(
+          small > 0.05 && small <= 0.1 + 1e-6,
+          "brightening by 0.1 moves pixels by at most 0.1: " + small);
       assertTrue(large > small && large <= 0.3 + 1e-6, "and by 0.3 further: " + large);
     }
   }
 
-  /** Compiles the README block {@code javaBlock} as {@code className} and registers it as a {@code kind}. */
-  private Path compile(String readme, String javaBlock, String className, String servicesBlock, String service)
+  /**
+   * Compiles the README block {@code javaBlock} as {@code className} and registers it as a {@code
+   * kind}.
+   */
+  private Path compile(
+      String readme, String javaBlock, String className, String servicesBlock, String service)
       throws Exception {
     Path src = dir.resolve("src/com/example/qrbench/" + className + ".java");
     Files.createDirectories(src.getParent());
@@ -92,11 +121,29 @@ class ReadmeExampleTest {
     Path classes = Files.createDirectories(dir.resolve("classes-" + className));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertNotNull(javac, "tests need a JDK, not a JRE");
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-    int rc = javac.run(null, diagnostics, diagnostics, "--release", "17", "-classpath", cp,
-        "-d", classes.toString(), src.toString());
-    assertEquals(0, rc, () -> "the README's " + className + " does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+    int rc =
+        javac.run(
+            null,
+            diagnostics,
+            diagnostics,
+            "--release",
+            "17",
+            "-classpath",
+            cp,
+            "-d",
+            classes.toString(),
+            src.toString());
+    assertEquals(
+        0,
+        rc,
+        () ->
+            "the README's "
+                + className
+                + " does not compile:\n"
+                + diagnostics.toString(StandardCharsets.UTF_8));
     Path services = Files.createDirectories(classes.resolve("META-INF/services"));
     Files.writeString(services.resolve(service), block(readme, servicesBlock));
     return classes;
@@ -110,46 +157,73 @@ class ReadmeExampleTest {
   @Test
   void quantizerExampleCompilesRunsAndItsPackedFileReadsBackExactly() throws Exception {
     String readme = Files.readString(README);
-    Path classes = compile(readme, "quantizer-java", "FourLevels", "quantizer-services", "io.qrbench.spi.Quantizer");
+    Path classes =
+        compile(
+            readme,
+            "quantizer-java",
+            "FourLevels",
+            "quantizer-services",
+            "io.qrbench.spi.Quantizer");
     Path suiteFile = dir.resolve("four-levels-demo.yaml");
     Files.writeString(suiteFile, block(readme, "quantizer-yaml"));
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
       PluginRegistry registry = PluginRegistry.discover(loader);
-      assertTrue(registry.ids(PluginKind.QUANTIZER).contains("four-levels"), registry.ids(PluginKind.QUANTIZER).toString());
+      assertTrue(
+          registry.ids(PluginKind.QUANTIZER).contains("four-levels"),
+          registry.ids(PluginKind.QUANTIZER).toString());
       Path out = dir.resolve("out");
-      RunResult r = new Runner(new RunListener() {}).run(new SuiteLoader(registry).load(suiteFile),
-          new Runner.Options(out, false, false));
-      assertEquals(List.of("fp/none", "four-levels/none"), r.cases().stream().map(CaseResult::id).toList());
+      RunResult r =
+          new Runner(new RunListener() {})
+              .run(
+                  new SuiteLoader(registry).load(suiteFile), new Runner.Options(out, false, false));
+      assertEquals(
+          List.of("fp/none", "four-levels/none"), r.cases().stream().map(CaseResult::id).toList());
       assertTrue(r.allPassed());
-      Map<String, ModelResult> models = r.models().stream().collect(Collectors.toMap(ModelResult::name, m -> m));
+      Map<String, ModelResult> models =
+          r.models().stream().collect(Collectors.toMap(ModelResult::name, m -> m));
       QuantizationSummary q = models.get("four-levels").quantization();
-      List<Boolean> quantized = q.layers().stream().map(QuantizationSummary.Layer::quantized).toList();
-      assertEquals(List.of(false, true, false), quantized, "small-cnn's first and last layer stay FP");
+      List<Boolean> quantized =
+          q.layers().stream().map(QuantizationSummary.Layer::quantized).toList();
+      assertEquals(
+          List.of(false, true, false), quantized, "small-cnn's first and last layer stay FP");
       for (QuantizationSummary.Layer l : q.layers()) {
         assertEquals(l.quantized() ? 2.0 : 32.0, l.bitsPerWeight(), l.name());
       }
-      assertTrue(models.get("four-levels").cost().packedBytes() < models.get("fp").cost().packedBytes() / 2);
+      assertTrue(
+          models.get("four-levels").cost().packedBytes()
+              < models.get("fp").cost().packedBytes() / 2);
 
-      // qrbench quantize with it: every packed kernel must decode to what quantizing set (checked there)
+      // qrbench quantize with it: every packed kernel must decode to what quantizing set (checked
+      // there)
       Path fp = out.resolve("models").resolve("fp.params");
       Path packed = dir.resolve("fp-four-levels.qrbq");
-      PluginConfig model = PluginConfigs.parse(registry, PluginKind.MODEL, "{id: small-cnn, width: 8}", "--model");
-      PluginConfig four = PluginConfigs.parse(registry, PluginKind.QUANTIZER, "{id: four-levels, inner: 0.25}",
-          "--quantizer");
+      PluginConfig model =
+          PluginConfigs.parse(registry, PluginKind.MODEL, "{id: small-cnn, width: 8}", "--model");
+      PluginConfig four =
+          PluginConfigs.parse(
+              registry, PluginKind.QUANTIZER, "{id: four-levels, inner: 0.25}", "--quantizer");
       PostTrainingQuantization.run(model, four, fp, packed);
-      assertTrue(Files.size(packed) * 2 < Files.size(fp), Files.size(packed) + " vs " + Files.size(fp));
+      assertTrue(
+          Files.size(packed) * 2 < Files.size(fp), Files.size(packed) + " vs " + Files.size(fp));
 
       Path both = dir.resolve("both.yaml");
-      Files.writeString(both, """
+      Files.writeString(
+          both,
+          """
           name: four-levels-packed
           seed: 1
           dataset: {id: synthetic, train-size: 1000, test-size: 200}
           models:
             - {name: in-run, model: {id: small-cnn, width: 8}, quantizer: {id: four-levels, inner: 0.25}, weights: %s}
             - {name: packed, model: {id: small-cnn, width: 8}, quantizer: {id: four-levels, inner: 0.25}, weights: %s}
-          """.formatted(fp.toAbsolutePath(), packed.toAbsolutePath()));
-      RunResult b = new Runner(new RunListener() {}).run(new SuiteLoader(registry).load(both),
-          new Runner.Options(dir.resolve("out-both"), false, false));
+          """
+              .formatted(fp.toAbsolutePath(), packed.toAbsolutePath()));
+      RunResult b =
+          new Runner(new RunListener() {})
+              .run(
+                  new SuiteLoader(registry).load(both),
+                  new Runner.Options(dir.resolve("out-both"), false, false));
       assertTrue(b.allPassed());
       CaseResult inRun = b.cases().get(0);
       CaseResult fromFile = b.cases().get(1);

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.result.CaseResult;
-import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.DataFile;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.PluginKind;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.suite.ConfigMaps;
 import io.qrbench.testing.MachineRequirement;
 import io.qrbench.weights.WeightsFile;
@@ -33,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every model shipped under {@code models/} evaluated clean on all 10,000 CIFAR-10 test images by
  * {@code qrbench run}: each reproduces, image for image, the top-1 and top-5 its metadata records
- * (training's own test evaluation), and a packed file the numbers of the weights it was packed from.
- * CI fetches CIFAR-10 first and fails this test without it; elsewhere missing data skips it with
- * the reason ({@link MachineRequirement}).
+ * (training's own test evaluation), and a packed file the numbers of the weights it was packed
+ * from. CI fetches CIFAR-10 first and fails this test without it; elsewhere missing data skips it
+ * with the reason ({@link MachineRequirement}).
  */
 class ShippedModelsTest {
   static final Path MODELS = Path.of("..", "models");
@@ -44,7 +44,8 @@ class ShippedModelsTest {
   @TempDir Path dir;
 
   /** A shipped weights file and the clean numbers it must reproduce. */
-  record Shipped(String name, Path file, WeightsMetadata meta, double top1, double top5, String from) {}
+  record Shipped(
+      String name, Path file, WeightsMetadata meta, double top1, double top5, String from) {}
 
   @Test
   void everyShippedModelReproducesItsRecordedCleanAccuracyOnTheFullTestSet() throws IOException {
@@ -57,33 +58,62 @@ class ShippedModelsTest {
     double seconds = (System.nanoTime() - start) / 1e9;
     assertEquals(0, r.exitCode(), r::toString);
     RunResult result = ResultsJson.read(dir.resolve("run/results.json"));
-    Map<String, CaseResult> cases = result.cases().stream().collect(Collectors.toMap(CaseResult::model, c -> c));
+    Map<String, CaseResult> cases =
+        result.cases().stream().collect(Collectors.toMap(CaseResult::model, c -> c));
     List<String> wrong = new ArrayList<>();
     for (Shipped s : shipped) {
       CaseResult c = cases.get(s.name());
-      System.out.printf("ShippedModelsTest: %s: top-1 %.2f%%, %.0f img/s%n", s.file(), c.metrics().top1(),
-          c.metrics().imagesPerSecond());
+      System.out.printf(
+          "ShippedModelsTest: %s: top-1 %.2f%%, %.0f img/s%n",
+          s.file(), c.metrics().top1(), c.metrics().imagesPerSecond());
       assertEquals(10_000, c.metrics().images(), "the full test set");
       long top1 = Math.round(s.top1() * 100);
       long top5 = Math.round(s.top5() * 100);
       if (c.metrics().correct1() != top1 || c.metrics().correct5() != top5) {
-        wrong.add(s.file() + ": " + c.metrics().correct1() + " / " + c.metrics().correct5() + " of 10,000 right (top-1 / top-5), "
-            + s.from() + " records " + s.top1() + "% / " + s.top5() + "% (" + top1 + " / " + top5 + ")");
+        wrong.add(
+            s.file()
+                + ": "
+                + c.metrics().correct1()
+                + " / "
+                + c.metrics().correct5()
+                + " of 10,000 right (top-1 / top-5), "
+                + s.from()
+                + " records "
+                + s.top1()
+                + "% / "
+                + s.top5()
+                + "% ("
+                + top1
+                + " / "
+                + top5
+                + ")");
       }
     }
-    System.out.printf("ShippedModelsTest: %d weights files, 10,000 images each, evaluated in %.0f s%n", shipped.size(), seconds);
+    System.out.printf(
+        "ShippedModelsTest: %d weights files, 10,000 images each, evaluated in %.0f s%n",
+        shipped.size(), seconds);
     assertTrue(wrong.isEmpty(), String.join("\n", wrong));
   }
 
-  /** Skips visibly (fails in CI) when CIFAR-10 is not in the data cache; fails when it is there but corrupt. */
+  /**
+   * Skips visibly (fails in CI) when CIFAR-10 is not in the data cache; fails when it is there but
+   * corrupt.
+   */
   private static void requireCifar10() {
-    DatasetProvider<?> cifar = PluginRegistry.discover().get(PluginKind.DATASET, "cifar10", DatasetProvider.class);
-    Optional<DataFile> test = files(cifar).stream().filter(f -> f.name().equals("test_batch.bin")).findFirst();
+    DatasetProvider<?> cifar =
+        PluginRegistry.discover().get(PluginKind.DATASET, "cifar10", DatasetProvider.class);
+    Optional<DataFile> test =
+        files(cifar).stream().filter(f -> f.name().equals("test_batch.bin")).findFirst();
     if (test.isPresent() && test.get().present() && !test.get().verified()) {
-      fail(test.get().path() + " fails its MD5 check; delete it and run 'bin/qrbench data fetch cifar10'");
+      fail(
+          test.get().path()
+              + " fails its MD5 check; delete it and run 'bin/qrbench data fetch cifar10'");
     }
-    MachineRequirement.require(test.isPresent() && test.get().verified(),
-        "CIFAR-10 is not in the qrbench data cache (" + test.map(f -> f.path().toString()).orElse("test_batch.bin") + ")",
+    MachineRequirement.require(
+        test.isPresent() && test.get().verified(),
+        "CIFAR-10 is not in the qrbench data cache ("
+            + test.map(f -> f.path().toString()).orElse("test_batch.bin")
+            + ")",
         "run 'bin/qrbench data fetch cifar10' to test the shipped models");
   }
 
@@ -95,7 +125,10 @@ class ShippedModelsTest {
   static List<Shipped> shipped() throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.walk(MODELS, 2)) {
-      files = s.filter(p -> p.toString().endsWith(".params") || p.toString().endsWith(".qrbq")).sorted().toList();
+      files =
+          s.filter(p -> p.toString().endsWith(".params") || p.toString().endsWith(".qrbq"))
+              .sorted()
+              .toList();
     }
     List<Shipped> out = new ArrayList<>();
     for (Path f : files) {
@@ -106,21 +139,41 @@ class ShippedModelsTest {
         out.add(new Shipped(name, f, meta, meta.testTop1(), meta.testTop5(), "its metadata"));
         continue;
       }
-      // a packed file records no accuracy: it is the quantized model of the weights it was packed from
+      // a packed file records no accuracy: it is the quantized model of the weights it was packed
+      // from
       Matcher m = PACKED_FROM.matcher(meta.notes() == null ? "" : meta.notes());
-      assertTrue(m.matches(), f + " records no test top-1 and does not say what it was packed from: " + meta.notes());
+      assertTrue(
+          m.matches(),
+          f + " records no test top-1 and does not say what it was packed from: " + meta.notes());
       Path source = f.resolveSibling(m.group(2));
       WeightsMetadata from = WeightsFile.readMetadata(source);
-      assertEquals(meta.quantizer(), from.quantizer(), f + " was packed under another quantizer than " + source + " trained with");
-      assertEquals(meta.quantizerConfig(), from.quantizerConfig(), f + ": quantizer settings differ from " + source);
-      out.add(new Shipped(name, f, meta, from.testTop1(), from.testTop5(), source.getFileName() + "'s metadata"));
+      assertEquals(
+          meta.quantizer(),
+          from.quantizer(),
+          f + " was packed under another quantizer than " + source + " trained with");
+      assertEquals(
+          meta.quantizerConfig(),
+          from.quantizerConfig(),
+          f + ": quantizer settings differ from " + source);
+      out.add(
+          new Shipped(
+              name,
+              f,
+              meta,
+              from.testTop1(),
+              from.testTop5(),
+              source.getFileName() + "'s metadata"));
     }
     return out;
   }
 
-  /** One suite evaluating every file clean, each under the quantizer and settings it was made with. */
+  /**
+   * One suite evaluating every file clean, each under the quantizer and settings it was made with.
+   */
   private static String suite(List<Shipped> shipped) {
-    StringBuilder sb = new StringBuilder("""
+    StringBuilder sb =
+        new StringBuilder(
+            """
         name: shipped-models
         dataset: {id: cifar10, split: test, download: false}
         perturbations: [none]
@@ -128,10 +181,18 @@ class ShippedModelsTest {
         models:
         """);
     for (Shipped s : shipped) {
-      sb.append("  - name: ").append(s.name()).append('\n')
-          .append("    model: ").append(flow(s.meta().architecture(), s.meta().modelConfig())).append('\n')
-          .append("    quantizer: ").append(flow(s.meta().quantizer(), s.meta().quantizerConfig())).append('\n')
-          .append("    weights: ").append(s.file().toAbsolutePath().normalize()).append('\n');
+      sb.append("  - name: ")
+          .append(s.name())
+          .append('\n')
+          .append("    model: ")
+          .append(flow(s.meta().architecture(), s.meta().modelConfig()))
+          .append('\n')
+          .append("    quantizer: ")
+          .append(flow(s.meta().quantizer(), s.meta().quantizerConfig()))
+          .append('\n')
+          .append("    weights: ")
+          .append(s.file().toAbsolutePath().normalize())
+          .append('\n');
     }
     return sb.toString();
   }

@@ -20,7 +20,9 @@ import java.util.zip.ZipOutputStream;
  */
 final class TorchScriptEdits {
   /** The tiny classifier of plugins-models' tests: conv 3->4, BatchNorm, pool, dense 4->10. */
-  static final Path TINY = Path.of("..", "plugins-models", "src", "test", "resources", "torchscript", "tiny_classifier.pt");
+  static final Path TINY =
+      Path.of(
+          "..", "plugins-models", "src", "test", "resources", "torchscript", "tiny_classifier.pt");
 
   private TorchScriptEdits() {}
 
@@ -42,7 +44,8 @@ final class TorchScriptEdits {
           String code = new String(bytes, StandardCharsets.UTF_8);
           for (Map.Entry<String, String> r : replacements.entrySet()) {
             if (!code.contains(r.getKey())) {
-              throw new IllegalStateException("'" + r.getKey() + "' is not in the module's code:\n" + code);
+              throw new IllegalStateException(
+                  "'" + r.getKey() + "' is not in the module's code:\n" + code);
             }
             code = code.replace(r.getKey(), r.getValue());
           }
@@ -63,7 +66,10 @@ final class TorchScriptEdits {
     return target;
   }
 
-  /** Where the bytes of zip entry {@code name} start in {@code zip}: after its local header, name and extra field. */
+  /**
+   * Where the bytes of zip entry {@code name} start in {@code zip}: after its local header, name
+   * and extra field.
+   */
   static int dataOffset(byte[] zip, String name) {
     int at = new String(zip, StandardCharsets.ISO_8859_1).indexOf(name);
     int header = at - 30; // the fixed part of a local file header

@@ -3,8 +3,8 @@ package io.qrbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;
 import java.io.IOException;
@@ -22,7 +22,9 @@ class TrainCommandTest {
   @Test
   void trainsToHighAccuracyInAFewEpochsAndASuiteReproducesItsTestScore() throws IOException {
     Path spec = dir.resolve("spec.yaml");
-    Files.writeString(spec, """
+    Files.writeString(
+        spec,
+        """
         name: cnn
         seed: 3
         model: {id: small-cnn, width: 8}
@@ -47,7 +49,9 @@ class TrainCommandTest {
     assertTrue(again.err().contains("--resume"), again::toString);
 
     Path suite = dir.resolve("suite.yaml");
-    Files.writeString(suite, """
+    Files.writeString(
+        suite,
+        """
         name: eval
         dataset: {id: synthetic, train-size: 2000, test-size: 500}
         models:
@@ -56,7 +60,10 @@ class TrainCommandTest {
     CliRunner run = CliRunner.run("run", suite.toString(), "--out", dir.resolve("run").toString());
     assertEquals(0, run.exitCode(), run::toString);
     RunResult res = ResultsJson.read(dir.resolve("run/results.json"));
-    assertEquals(meta.testTop1(), res.cases().get(0).metrics().top1(), 1e-9,
+    assertEquals(
+        meta.testTop1(),
+        res.cases().get(0).metrics().top1(),
+        1e-9,
         "the suite scores the weights exactly as training's own test evaluation did");
   }
 
@@ -66,8 +73,11 @@ class TrainCommandTest {
       List<Path> files = specs.filter(p -> p.toString().endsWith(".yaml")).toList();
       assertTrue(!files.isEmpty());
       for (Path f : files) {
-        assertEquals(f.toString(), new io.qrbench.suite.TrainingSpecLoader(
-            io.qrbench.registry.PluginRegistry.discover()).load(f).file());
+        assertEquals(
+            f.toString(),
+            new io.qrbench.suite.TrainingSpecLoader(io.qrbench.registry.PluginRegistry.discover())
+                .load(f)
+                .file());
       }
     }
   }

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.util.Pair;
 import io.qrbench.datasets.SyntheticDataset;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.models.SmallCnn;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.Layers;
@@ -21,17 +22,16 @@ import io.qrbench.quantizers.TwnQuantizer;
 import io.qrbench.quantizers.UniformQuantizer;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
-import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
-import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
-import io.qrbench.testing.FreedDirectMemory;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.suite.AugmentSpec;
 import io.qrbench.suite.OptimizerSpec;
 import io.qrbench.suite.ScheduleSpec;
+import io.qrbench.testing.FreedDirectMemory;
 import io.qrbench.train.TrainingListener;
 import io.qrbench.train.TrainingLoop;
 import io.qrbench.train.TrainingLoopSettings;
@@ -50,18 +50,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Same seed, same numbers, for training too: the small CNN at width 4 (channel counts with a tail
- * beyond oneDNN's 16-channel block, whose input gradients PyTorch 2.7 got wrong from whatever memory
- * held) trains to the same bits every time, in full precision and quantization-aware, and stays finite.
+ * beyond oneDNN's 16-channel block, whose input gradients PyTorch 2.7 got wrong from whatever
+ * memory held) trains to the same bits every time, in full precision and quantization-aware, and
+ * stays finite.
  */
 class TrainingReproducibilityTest {
   @TempDir Path dir;
 
-  /** What the last forward pass filled freed direct memory with: kept reachable until backward has run. */
+  /**
+   * What the last forward pass filled freed direct memory with: kept reachable until backward has
+   * run.
+   */
   private static List<ByteBuffer> garbage;
 
   @Test
   void aSuiteThatTrainsItsModelsGivesTheSameWeightsAndNumbersEveryRun() throws IOException {
-    Path suite = Files.writeString(dir.resolve("suite.yaml"), """
+    Path suite =
+        Files.writeString(
+            dir.resolve("suite.yaml"),
+            """
         name: retrain
         seed: 1
         dataset: {id: synthetic, split: test, train-size: 100, test-size: 40}
@@ -87,12 +94,15 @@ class TrainingReproducibilityTest {
     RunResult result = ResultsJson.read(out.resolve("results.json"));
     Map<String, String> seen = new LinkedHashMap<>();
     for (String model : List.of("FP", "TWN", "BIN", "UNI")) {
-      seen.put(model, WeightsFile.readMetadata(out.resolve("models").resolve(model + ".params")).sha256());
+      seen.put(
+          model,
+          WeightsFile.readMetadata(out.resolve("models").resolve(model + ".params")).sha256());
     }
     for (CaseResult c : result.cases()) {
       assertTrue(c.ok(), c::toString);
       Metrics m = c.metrics(); // all but the timings
-      seen.put(c.id(), List.of(m.top1(), m.top5(), m.correct1(), m.correct5(), m.outcomes()).toString());
+      seen.put(
+          c.id(), List.of(m.top1(), m.top5(), m.correct1(), m.correct5(), m.outcomes()).toString());
     }
     return seen;
   }
@@ -107,33 +117,68 @@ class TrainingReproducibilityTest {
       }
       // between every forward and backward pass, and between steps, direct memory that was freed is
       // overwritten: training that read such memory would end elsewhere
-      assertArrayEquals(plain, overwritten, 0f, quantizer + ": weights after training with freed memory overwritten");
+      assertArrayEquals(
+          plain,
+          overwritten,
+          0f,
+          quantizer + ": weights after training with freed memory overwritten");
     }
   }
 
-  /** Every trained value (weights and the quantizer's state) after two epochs on 96 synthetic images. */
+  /**
+   * Every trained value (weights and the quantizer's state) after two epochs on 96 synthetic
+   * images.
+   */
   private static float[] train(String quantizer, boolean overwriteFreed) {
-    ImageDataset data = new SyntheticDataset().open(new SyntheticDataset.Config(96, 8, null, 5L), Split.TRAIN);
+    ImageDataset data =
+        new SyntheticDataset().open(new SyntheticDataset.Config(96, 8, null, 5L), Split.TRAIN);
     ModelInput input = new ModelInput(3, 32, 32, 10);
     Layers layers = hook(quantizer).map(Layers::withHook).orElseGet(Layers::plain);
     Engine.getInstance().setRandomSeed(7);
-    try (LoadedModel model = new LoadedModel("cnn", input, layers, manager -> {
-      Block cnn = new SmallCnn().build(new SmallCnn.Config(4), new ModelContext(input, layers, manager, Optional.empty()));
-      return !overwriteFreed ? cnn : new SequentialBlock().add(cnn).add(new LambdaBlock(logits -> {
-        garbage = FreedDirectMemory.overwrite();
-        return logits;
-      }));
-    })) {
+    try (LoadedModel model =
+        new LoadedModel(
+            "cnn",
+            input,
+            layers,
+            manager -> {
+              Block cnn =
+                  new SmallCnn()
+                      .build(
+                          new SmallCnn.Config(4),
+                          new ModelContext(input, layers, manager, Optional.empty()));
+              return !overwriteFreed
+                  ? cnn
+                  : new SequentialBlock()
+                      .add(cnn)
+                      .add(
+                          new LambdaBlock(
+                              logits -> {
+                                garbage = FreedDirectMemory.overwrite();
+                                return logits;
+                              }));
+            })) {
       model.prepareHook(null, null);
-      TrainingLoopSettings plan = new TrainingLoopSettings(2, 32, new OptimizerSpec(0.05, 0.9, true, 5e-4, 0.01),
-          ScheduleSpec.cosine(), AugmentSpec.standard(), 7);
-      new TrainingLoop(model, data, null, plan, new TrainingListener() {
-        @Override
-        public void stepFinished(double loss, double top1, double imagesPerSecond) {
-          assertTrue(Double.isFinite(loss), quantizer + ": loss " + loss);
-          garbage = overwriteFreed ? FreedDirectMemory.overwrite() : null;
-        }
-      }).run(0, null, List.of(), (done, log, hookState, optimizerState) -> {});
+      TrainingLoopSettings plan =
+          new TrainingLoopSettings(
+              2,
+              32,
+              new OptimizerSpec(0.05, 0.9, true, 5e-4, 0.01),
+              ScheduleSpec.cosine(),
+              AugmentSpec.standard(),
+              7);
+      new TrainingLoop(
+              model,
+              data,
+              null,
+              plan,
+              new TrainingListener() {
+                @Override
+                public void stepFinished(double loss, double top1, double imagesPerSecond) {
+                  assertTrue(Double.isFinite(loss), quantizer + ": loss " + loss);
+                  garbage = overwriteFreed ? FreedDirectMemory.overwrite() : null;
+                }
+              })
+          .run(0, null, List.of(), (done, log, hookState, optimizerState) -> {});
       List<NDArray> trained = new ArrayList<>();
       for (Pair<String, Parameter> p : model.block().getParameters()) {
         trained.add(p.getValue().getArray());
@@ -161,7 +206,8 @@ class TrainingReproducibilityTest {
       case "fp32" -> Optional.empty();
       case "twn" -> new TwnQuantizer().trainingHook(new TwnQuantizer.Config(null, null, null));
       case "binary" -> new BinaryQuantizer().trainingHook(new BinaryQuantizer.Config(null, null));
-      case "uniform" -> new UniformQuantizer().trainingHook(new UniformQuantizer.Config(4, null, null));
+      case "uniform" ->
+          new UniformQuantizer().trainingHook(new UniformQuantizer.Config(4, null, null));
       case "ttq" -> new TtqQuantizer().trainingHook(new TtqQuantizer.Config(null, null, null));
       default -> throw new IllegalArgumentException(quantizer);
     };

@@ -6,10 +6,10 @@ import java.util.Locale;
 
 /**
  * A suite's regression check, e.g. {@code TWN.clean.top1 >= FP.clean.top1 - 1.0}: two arithmetic
- * expressions (numbers, metric references, {@code + - * /}, parentheses) joined by one of
- * {@code >= <= > < == !=}. A reference is {@code MODEL.CASE.METRIC}: a suite model's name, a
- * perturbation's name ({@code clean} for {@code none}) with its level in brackets when it is swept
- * ({@code pgd[epsilon=0.0313725]}), and a metric such as {@code top1}.
+ * expressions (numbers, metric references, {@code + - * /}, parentheses) joined by one of {@code >=
+ * <= > < == !=}. A reference is {@code MODEL.CASE.METRIC}: a suite model's name, a perturbation's
+ * name ({@code clean} for {@code none}) with its level in brackets when it is swept ({@code
+ * pgd[epsilon=0.0313725]}), and a metric such as {@code top1}.
  *
  * @param text the check as written
  * @param left the left-hand side
@@ -52,7 +52,9 @@ public record Check(String text, Expr left, String comparison, Expr right) {
   }
 
   static String number(double v) {
-    return String.format(Locale.ROOT, "%.4g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e")
+    return String.format(Locale.ROOT, "%.4g", v)
+        .replaceAll("(\\.\\d*?)0+(e|$)", "$1$2")
+        .replace(".e", "e")
         .replaceAll("\\.$", "");
   }
 }

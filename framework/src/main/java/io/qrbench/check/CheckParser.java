@@ -9,7 +9,10 @@ package io.qrbench.check;
 final class CheckParser {
   /** Parentheses and minus signs nest at most this deep; the parser recurses once per level. */
   static final int MAX_DEPTH = 64;
-  /** A check is one line; evaluating it recurses once per operator, so its length is bounded too. */
+
+  /**
+   * A check is one line; evaluating it recurses once per operator, so its length is bounded too.
+   */
   static final int MAX_LENGTH = 1000;
 
   private final String s;
@@ -23,8 +26,9 @@ final class CheckParser {
   Check check() {
     Check c = parse();
     if (s.length() > MAX_LENGTH) {
-      throw new CheckSyntaxException("the check is " + s.length() + " characters long; at most " + MAX_LENGTH
-          + " are allowed", MAX_LENGTH + 1);
+      throw new CheckSyntaxException(
+          "the check is " + s.length() + " characters long; at most " + MAX_LENGTH + " are allowed",
+          MAX_LENGTH + 1);
     }
     return c;
   }
@@ -32,8 +36,12 @@ final class CheckParser {
   private Check parse() {
     Expr left = sum();
     skipSpace();
-    String cmp = Check.COMPARISONS.stream().filter(c -> s.startsWith(c, pos)).findFirst()
-        .orElseThrow(() -> error("expected a comparison (" + String.join(" ", Check.COMPARISONS) + ")"));
+    String cmp =
+        Check.COMPARISONS.stream()
+            .filter(c -> s.startsWith(c, pos))
+            .findFirst()
+            .orElseThrow(
+                () -> error("expected a comparison (" + String.join(" ", Check.COMPARISONS) + ")"));
     pos += cmp.length();
     Expr right = sum();
     skipSpace();
@@ -105,7 +113,10 @@ final class CheckParser {
     if (Character.isLetter(c) || c == '_') {
       return reference();
     }
-    throw error("unexpected '" + c + "'; expected a number, a metric reference such as FP.clean.top1, or '('");
+    throw error(
+        "unexpected '"
+            + c
+            + "'; expected a number, a metric reference such as FP.clean.top1, or '('");
   }
 
   private Expr number() {

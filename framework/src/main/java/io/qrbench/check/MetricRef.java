@@ -28,20 +28,29 @@ public record MetricRef(String model, String perturbation, String level, String 
    */
   static MetricRef split(Expr.Ref ref, List<String> modelNames) {
     String t = ref.text();
-    String model = modelNames.stream().filter(m -> t.startsWith(m + "."))
-        .max(java.util.Comparator.comparingInt(String::length)).orElse(null);
+    String model =
+        modelNames.stream()
+            .filter(m -> t.startsWith(m + "."))
+            .max(java.util.Comparator.comparingInt(String::length))
+            .orElse(null);
     if (model == null) {
       String first = t.contains(".") ? t.substring(0, t.indexOf('.')) : t;
-      throw new IllegalArgumentException("'" + t + "' does not start with a model name"
-          + Suggestions.closest(first, modelNames).map(s -> " (did you mean '" + s + "'?)").orElse("")
-          + "; write MODEL.CASE.METRIC with MODEL one of: " + String.join(", ", modelNames));
+      throw new IllegalArgumentException(
+          "'"
+              + t
+              + "' does not start with a model name"
+              + Suggestions.closest(first, modelNames)
+                  .map(s -> " (did you mean '" + s + "'?)")
+                  .orElse("")
+              + "; write MODEL.CASE.METRIC with MODEL one of: "
+              + String.join(", ", modelNames));
     }
     String rest = t.substring(model.length() + 1);
     int bracket = rest.indexOf('[');
     int lastDot = rest.lastIndexOf('.');
     if (lastDot <= 0 || (bracket >= 0 && lastDot < rest.lastIndexOf(']'))) {
-      throw new IllegalArgumentException("'" + t + "' names no metric; write MODEL.CASE.METRIC, e.g. "
-          + model + ".clean.top1");
+      throw new IllegalArgumentException(
+          "'" + t + "' names no metric; write MODEL.CASE.METRIC, e.g. " + model + ".clean.top1");
     }
     String metric = rest.substring(lastDot + 1);
     String caseText = rest.substring(0, lastDot);
@@ -50,21 +59,31 @@ public record MetricRef(String model, String perturbation, String level, String 
     int b = caseText.indexOf('[');
     if (b >= 0) {
       if (!caseText.endsWith("]")) {
-        throw new IllegalArgumentException("'" + t + "': the level in brackets must end the case name");
+        throw new IllegalArgumentException(
+            "'" + t + "': the level in brackets must end the case name");
       }
       perturbation = caseText.substring(0, b);
       level = caseText.substring(b + 1, caseText.length() - 1).trim();
     }
     if (Metric.named(metric).isEmpty()) {
       List<String> ids = java.util.Arrays.stream(Metric.values()).map(Metric::id).toList();
-      throw new IllegalArgumentException("'" + t + "': unknown metric '" + metric + "'"
-          + Suggestions.closest(metric, ids).map(s -> " (did you mean '" + s + "'?)").orElse("")
-          + "; known: " + Metric.ids());
+      throw new IllegalArgumentException(
+          "'"
+              + t
+              + "': unknown metric '"
+              + metric
+              + "'"
+              + Suggestions.closest(metric, ids).map(s -> " (did you mean '" + s + "'?)").orElse("")
+              + "; known: "
+              + Metric.ids());
     }
     return new MetricRef(model, perturbation, level, metric);
   }
 
-  /** This metric's value in {@code m}; empty when the case did not record it (an extra of another perturbation). */
+  /**
+   * This metric's value in {@code m}; empty when the case did not record it (an extra of another
+   * perturbation).
+   */
   Optional<Double> value(Metrics m) {
     return Metric.named(metric).flatMap(x -> x.value(m));
   }
@@ -77,7 +96,9 @@ public record MetricRef(String model, String perturbation, String level, String 
     return level.matches(written(this.level));
   }
 
-  /** The written level's {@code key=value} pairs, as the user wrote them ({@code ,} between pairs). */
+  /**
+   * The written level's {@code key=value} pairs, as the user wrote them ({@code ,} between pairs).
+   */
   private static Map<String, String> written(String level) {
     Map<String, String> m = new LinkedHashMap<>();
     if (level.isBlank()) {

@@ -1,11 +1,11 @@
 package io.qrbench.eval;
 
-import io.qrbench.model.LoadedModel;
-import io.qrbench.model.Batches;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.qrbench.QrbenchException;
+import io.qrbench.model.Batches;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.Outcomes;
 import io.qrbench.spi.ImageDataset;
@@ -15,7 +15,9 @@ import io.qrbench.spi.PerturbationContext;
 import java.util.BitSet;
 import java.util.function.IntConsumer;
 
-/** Evaluates one model under one perturbation level, batch by batch, each batch in its own scope. */
+/**
+ * Evaluates one model under one perturbation level, batch by batch, each batch in its own scope.
+ */
 public final class CaseEvaluator {
   private final ImageDataset data;
   private final int batchSize;
@@ -42,7 +44,8 @@ public final class CaseEvaluator {
   }
 
   /** {@code model} under one level of {@code perturbation}, crafted on itself. */
-  public Metrics evaluate(LoadedModel model, Perturbation<?> perturbation, Record config, long levelSeed) {
+  public Metrics evaluate(
+      LoadedModel model, Perturbation<?> perturbation, Record config, long levelSeed) {
     return evaluate(model, () -> model, perturbation, config, levelSeed, null);
   }
 
@@ -54,8 +57,13 @@ public final class CaseEvaluator {
    * @param crafted where a transfer attack keeps the images it crafted, so that the next model is
    *     evaluated on them without crafting them again; null to craft every batch
    */
-  public Metrics evaluate(LoadedModel model, java.util.function.Supplier<LoadedModel> attacked, Perturbation<?> perturbation,
-      Record config, long levelSeed, CraftedImages crafted) {
+  public Metrics evaluate(
+      LoadedModel model,
+      java.util.function.Supplier<LoadedModel> attacked,
+      Perturbation<?> perturbation,
+      Record config,
+      long levelSeed,
+      CraftedImages crafted) {
     int n = data.size();
     int k = Math.min(5, model.classes());
     Batches batches = new Batches(data, batchSize);
@@ -74,7 +82,8 @@ public final class CaseEvaluator {
       int count = Math.min(batchSize, n - from);
       try (NDManager bm = model.manager().newSubManager()) {
         NDArray[] xy = batches.load(bm, null, from, count);
-        CraftedImages.Batch stored = crafted == null ? null : crafted.load(from, xy[0].getShape(), bm);
+        CraftedImages.Batch stored =
+            crafted == null ? null : crafted.load(from, xy[0].getShape(), bm);
         NDArray perturbed;
         if (stored != null) {
           perturbed = stored.images();
@@ -84,8 +93,13 @@ public final class CaseEvaluator {
           Context ctx = new Context(xy[0], xy[1], from, levelSeed, attacked.get(), bm, sums);
           perturbed = apply(perturbation, config, ctx);
           if (!perturbed.getShape().equals(xy[0].getShape())) {
-            throw new QrbenchException("perturbation '" + perturbation.id() + "' returned shape "
-                + perturbed.getShape() + " for a batch of shape " + xy[0].getShape());
+            throw new QrbenchException(
+                "perturbation '"
+                    + perturbation.id()
+                    + "' returned shape "
+                    + perturbed.getShape()
+                    + " for a batch of shape "
+                    + xy[0].getShape());
           }
           sums.forEach((key, v) -> extra.merge(key, v, Double::sum));
           if (crafted != null) {
@@ -96,7 +110,8 @@ public final class CaseEvaluator {
         NDArray topK = logits.argSort(1, false).get(":, :" + k);
         NDArray hits = topK.eq(xy[1].toType(DataType.INT64, false).expandDims(1));
         boolean[] first = hits.get(":, 0").toBooleanArray();
-        boolean[] any = hits.toType(DataType.INT32, false).sum(new int[] {1}).gt(0).toBooleanArray();
+        boolean[] any =
+            hits.toType(DataType.INT32, false).sum(new int[] {1}).gt(0).toBooleanArray();
         for (int i = 0; i < count; i++) {
           if (first[i]) {
             outcomes.set(from + i);
@@ -126,9 +141,20 @@ public final class CaseEvaluator {
       measured.put(Metrics.MEDIAN_L2, median(l2s));
       measured.put(Metrics.MEDIAN_LINF, median(linfs));
     }
-    return new Metrics(n, 100.0 * correct1 / n, 100.0 * correctK / n, correct1, correctK,
-        sumAbs / n, 255 * sumAbs / n, sumL2 / n, sumLinf / n, seconds, n / seconds,
-        Outcomes.of(outcomes), measured);
+    return new Metrics(
+        n,
+        100.0 * correct1 / n,
+        100.0 * correctK / n,
+        correct1,
+        correctK,
+        sumAbs / n,
+        255 * sumAbs / n,
+        sumL2 / n,
+        sumLinf / n,
+        seconds,
+        n / seconds,
+        Outcomes.of(outcomes),
+        measured);
   }
 
   /** The median, the mean of the middle two for an even count. */
@@ -153,7 +179,8 @@ public final class CaseEvaluator {
     return s;
   }
 
-  private static <C extends Record> NDArray apply(Perturbation<C> p, Record config, PerturbationContext ctx) {
+  private static <C extends Record> NDArray apply(
+      Perturbation<C> p, Record config, PerturbationContext ctx) {
     return p.apply(p.configType().cast(config), ctx);
   }
 
@@ -183,8 +210,14 @@ public final class CaseEvaluator {
   }
 
   private record Context(
-      NDArray images, NDArray labels, int firstIndex, long levelSeed, ModelUnderTest model,
-      NDManager manager, java.util.Map<String, Double> sums) implements PerturbationContext {
+      NDArray images,
+      NDArray labels,
+      int firstIndex,
+      long levelSeed,
+      ModelUnderTest model,
+      NDManager manager,
+      java.util.Map<String, Double> sums)
+      implements PerturbationContext {
     @Override
     public long seed(int i) {
       return ImageSeeds.imageSeed(levelSeed, (long) firstIndex + i);
@@ -193,8 +226,8 @@ public final class CaseEvaluator {
     @Override
     public void record(String metric, float[] perImage) {
       if (perImage.length != batchSize()) {
-        throw new IllegalArgumentException("'" + metric + "' has " + perImage.length + " values for "
-            + batchSize() + " images");
+        throw new IllegalArgumentException(
+            "'" + metric + "' has " + perImage.length + " values for " + batchSize() + " images");
       }
       sums.merge(metric, sum(perImage), Double::sum);
     }

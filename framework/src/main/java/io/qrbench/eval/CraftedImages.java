@@ -20,12 +20,12 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The images a transfer attack crafted on its source model, batch by batch, so that every model
- * of the suite is evaluated on them without crafting them again: crafting (gradients through the
+ * The images a transfer attack crafted on its source model, batch by batch, so that every model of
+ * the suite is evaluated on them without crafting them again: crafting (gradients through the
  * source) costs many forward and backward passes, evaluating one. Each batch is a file written
  * atomically under the run's folder, with the sums the perturbation recorded for it; a resumed run
- * finds the batches an interrupted one crafted. The suite's fingerprint (text, seed, limit, weights)
- * guards what a resumed run may reuse; a fresh run starts from an empty store.
+ * finds the batches an interrupted one crafted. The suite's fingerprint (text, seed, limit,
+ * weights) guards what a resumed run may reuse; a fresh run starts from an empty store.
  *
  * <p>File layout, big-endian: magic {@code QRBX}, version 1, first image index, image count, rank,
  * dimensions, the float values, then the recorded sums as a count and (name, sum) pairs.
@@ -68,7 +68,8 @@ public final class CraftedImages {
   private static String safe(String key) {
     StringBuilder b = new StringBuilder();
     for (char c : key.toCharArray()) {
-      b.append(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_' || c == '@' ? c : '_');
+      b.append(
+          Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_' || c == '@' ? c : '_');
     }
     // distinct keys may map to one safe name: a hash of the key keeps them apart
     return b + "-" + Integer.toHexString(key.hashCode());
@@ -113,8 +114,13 @@ public final class CraftedImages {
       // an array made from Java data shares a direct buffer: the copy owns its memory
       return new Batch(manager.create(values, shape).duplicate(), sums);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the crafted images " + file
-          + "; delete the folder " + dir + " and resume to craft them again", e);
+      throw new UncheckedIOException(
+          "cannot read the crafted images "
+              + file
+              + "; delete the folder "
+              + dir
+              + " and resume to craft them again",
+          e);
     }
   }
 
@@ -146,8 +152,8 @@ public final class CraftedImages {
     try {
       AtomicFiles.write(file(from), bytes.toByteArray());
     } catch (IOException e) {
-      throw new io.qrbench.QrbenchException("cannot store the crafted images: "
-          + io.qrbench.io.IoErrors.describe(e, file(from)), e);
+      throw new io.qrbench.QrbenchException(
+          "cannot store the crafted images: " + io.qrbench.io.IoErrors.describe(e, file(from)), e);
     }
   }
 

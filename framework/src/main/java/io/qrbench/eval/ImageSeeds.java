@@ -3,9 +3,9 @@ package io.qrbench.eval;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Derives the random seed of each image: from the suite seed, the perturbation and its level,
- * and the image's index in the dataset. Models and batch sizes play no part, so every model is
- * compared on identical noisy or randomly-started images.
+ * Derives the random seed of each image: from the suite seed, the perturbation and its level, and
+ * the image's index in the dataset. Models and batch sizes play no part, so every model is compared
+ * on identical noisy or randomly-started images.
  */
 public final class ImageSeeds {
   private ImageSeeds() {}

@@ -7,8 +7,8 @@ import io.qrbench.spi.ImageDataset;
 import java.nio.FloatBuffer;
 
 /**
- * Turns dataset images into NDArrays, reusing one host buffer per loop: a batch's arrays belong
- * to the manager given, which the caller closes when the batch ends.
+ * Turns dataset images into NDArrays, reusing one host buffer per loop: a batch's arrays belong to
+ * the manager given, which the caller closes when the batch ends.
  */
 public final class Batches {
   private final ImageDataset data;
@@ -30,8 +30,10 @@ public final class Batches {
       data.readImage(idx, pixels, i * size);
       labels[i] = data.label(idx);
     }
-    NDArray x = manager.create(FloatBuffer.wrap(pixels, 0, count * size),
-        new Shape(count, data.channels(), data.height(), data.width()));
+    NDArray x =
+        manager.create(
+            FloatBuffer.wrap(pixels, 0, count * size),
+            new Shape(count, data.channels(), data.height(), data.width()));
     NDArray y = manager.create(java.util.Arrays.copyOf(labels, count));
     return new NDArray[] {x, y};
   }

@@ -5,7 +5,10 @@ import java.util.List;
 
 /** The first {@code limit} images of a dataset. */
 public record LimitedDataset(ImageDataset inner, int limit) implements ImageDataset {
-  /** {@code data} itself when {@code limit} is null or not smaller, else its first {@code limit} images. */
+  /**
+   * {@code data} itself when {@code limit} is null or not smaller, else its first {@code limit}
+   * images.
+   */
   public static ImageDataset of(ImageDataset data, Integer limit) {
     return limit == null || limit >= data.size() ? data : new LimitedDataset(data, limit);
   }

@@ -32,7 +32,8 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    * Builds a model: {@code builder} gets the model's manager and returns its block, which is
    * initialised here unless it already is (an imported model arrives ready).
    */
-  public LoadedModel(String name, ModelInput input, java.util.function.Function<NDManager, Block> builder) {
+  public LoadedModel(
+      String name, ModelInput input, java.util.function.Function<NDManager, Block> builder) {
     this(name, input, io.qrbench.nn.Layers.plain(), builder);
   }
 
@@ -40,7 +41,10 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    * Builds a model whose layers came from {@code layers} (so that a quantizer can find them and
    * their training hook): {@code builder} gets the model's manager and returns its block.
    */
-  public LoadedModel(String name, ModelInput input, io.qrbench.nn.Layers layers,
+  public LoadedModel(
+      String name,
+      ModelInput input,
+      io.qrbench.nn.Layers layers,
       java.util.function.Function<NDManager, Block> builder) {
     this.name = name;
     this.input = input;
@@ -50,7 +54,9 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
       Block block = builder.apply(model.getNDManager());
       model.setBlock(block);
       if (!block.isInitialized()) {
-        block.initialize(model.getNDManager(), DataType.FLOAT32,
+        block.initialize(
+            model.getNDManager(),
+            DataType.FLOAT32,
             new Shape(1, input.channels(), input.height(), input.width()));
       }
     } catch (RuntimeException e) {
@@ -80,11 +86,13 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
   }
 
   /**
-   * The model's convolution and dense layers with their kernels: those made through its
-   * {@link io.qrbench.nn.Layers}, or for an imported model every kernel found in the block.
+   * The model's convolution and dense layers with their kernels: those made through its {@link
+   * io.qrbench.nn.Layers}, or for an imported model every kernel found in the block.
    */
   public java.util.List<io.qrbench.nn.QuantizableLayer> quantizableLayers() {
-    return layers.made().isEmpty() ? io.qrbench.nn.WeightTensors.asLayers(block()) : layers.quantizable();
+    return layers.made().isEmpty()
+        ? io.qrbench.nn.WeightTensors.asLayers(block())
+        : layers.quantizable();
   }
 
   /**
@@ -95,7 +103,8 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    */
   public java.util.Map<String, Long> macsPerImage() {
     if (macs == null) {
-      throw new IllegalStateException("the layers' shapes were unknown when " + name + " was built");
+      throw new IllegalStateException(
+          "the layers' shapes were unknown when " + name + " was built");
     }
     return macs;
   }
@@ -157,12 +166,16 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
       layers.cacheKernels(false); // weights are about to change
     }
     block().freezeParameters(freeze, LoadedModel::trainable);
-    layers.hook().parameters().forEach(p -> p.freeze(freeze)); // TTQ's scales must not learn from attacks
+    layers
+        .hook()
+        .parameters()
+        .forEach(p -> p.freeze(freeze)); // TTQ's scales must not learn from attacks
   }
 
   /** True for parameters training updates: all but BatchNorm's running statistics. */
   public static boolean trainable(Parameter p) {
-    return !p.getType().equals(Parameter.Type.RUNNING_MEAN) && !p.getType().equals(Parameter.Type.RUNNING_VAR);
+    return !p.getType().equals(Parameter.Type.RUNNING_MEAN)
+        && !p.getType().equals(Parameter.Type.RUNNING_VAR);
   }
 
   /** Trainable parameters: everything but BatchNorm's running statistics. */
@@ -212,11 +225,14 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
   public LossGradient lossGradient(NDArray images, NDArray labels) {
     int[] y = labels.toType(DataType.INT32, false).toIntArray();
     LogOdds[] terms = new LogOdds[1];
-    ObjectiveGradient g = objectiveGradient(images, (z, classes, dz) -> {
-      terms[0] = LogOdds.of(z, y, classes);
-      System.arraycopy(terms[0].logitDirection(), 0, dz, 0, dz.length);
-      return terms[0].logOdds();
-    });
+    ObjectiveGradient g =
+        objectiveGradient(
+            images,
+            (z, classes, dz) -> {
+              terms[0] = LogOdds.of(z, y, classes);
+              System.arraycopy(terms[0].logitDirection(), 0, dz, 0, dz.length);
+              return terms[0].logOdds();
+            });
     float[] loss = new float[y.length];
     for (int i = 0; i < y.length; i++) {
       loss[i] = (float) terms[0].loss()[i];
@@ -238,12 +254,16 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
       double[] values = objective.evaluate(z, classes, dz);
       int n = Math.toIntExact(logits.getShape().get(0));
       if (values.length != n) {
-        throw new IllegalStateException("the objective returned " + values.length + " values for " + n + " images");
+        throw new IllegalStateException(
+            "the objective returned " + values.length + " values for " + n + " images");
       }
-      // dz comes from Java data: it must outlive the backward pass, which reads it (it does: the scope holds it)
-      NDArray w = images.getManager().create(dz, new Shape(n, classes)).toType(logits.getDataType(), false);
+      // dz comes from Java data: it must outlive the backward pass, which reads it (it does: the
+      // scope holds it)
+      NDArray w =
+          images.getManager().create(dz, new Shape(n, classes)).toType(logits.getDataType(), false);
       gc.backward(logits.mul(w).sum());
-      ObjectiveGradient out = new ObjectiveGradient(logits.stopGradient(), values, x.getGradient().duplicate());
+      ObjectiveGradient out =
+          new ObjectiveGradient(logits.stopGradient(), values, x.getGradient().duplicate());
       NDScope.unregister(out.logits(), out.gradient());
       return out;
     }

@@ -6,19 +6,21 @@ package io.qrbench.model;
  * true label y, log((1 - p_y) / p_y)), the cross-entropy is log(1 + e^m) and its gradient with
  * respect to the logits is sigmoid(m) (q - onehot(y)), q the softmax over the other classes. In
  * float32 the softmax of a confident image rounds to exactly one-hot, so that gradient is zero or
- * made of denormals whose signs depend on the summation order; q - onehot(y) has an entry of -1
- * and cannot underflow, and differs from the gradient only by the positive factor sigmoid(m).
+ * made of denormals whose signs depend on the summation order; q - onehot(y) has an entry of -1 and
+ * cannot underflow, and differs from the gradient only by the positive factor sigmoid(m).
  *
  * @param logOdds m of each image
  * @param loss the cross-entropy log(1 + e^m) of each image
- * @param logitDirection (N, classes) row-major: q - onehot(y), the gradient of m with respect to the logits
+ * @param logitDirection (N, classes) row-major: q - onehot(y), the gradient of m with respect to
+ *     the logits
  */
 record LogOdds(double[] logOdds, double[] loss, float[] logitDirection) {
 
   static LogOdds of(float[] logits, int[] labels, int classes) {
     int n = labels.length;
     if (logits.length != n * classes || classes < 2) {
-      throw new IllegalArgumentException(logits.length + " logits for " + n + " labels and " + classes + " classes");
+      throw new IllegalArgumentException(
+          logits.length + " logits for " + n + " labels and " + classes + " classes");
     }
     double[] m = new double[n];
     double[] loss = new double[n];
@@ -26,7 +28,8 @@ record LogOdds(double[] logOdds, double[] loss, float[] logitDirection) {
     for (int i = 0; i < n; i++) {
       int y = labels[i];
       if (y < 0 || y >= classes) {
-        throw new IllegalArgumentException("label " + y + " of image " + i + " is not in 0.." + (classes - 1));
+        throw new IllegalArgumentException(
+            "label " + y + " of image " + i + " is not in 0.." + (classes - 1));
       }
       int row = i * classes;
       double max = Double.NEGATIVE_INFINITY;

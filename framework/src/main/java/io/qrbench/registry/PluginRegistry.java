@@ -23,8 +23,8 @@ import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 
 /**
- * Every plugin of every kind, discovered once with {@link ServiceLoader}. Ids are checked when
- * the registry is built: a malformed id or two classes claiming one id is an error naming both.
+ * Every plugin of every kind, discovered once with {@link ServiceLoader}. Ids are checked when the
+ * registry is built: a malformed id or two classes claiming one id is an error naming both.
  */
 public final class PluginRegistry {
   private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
@@ -59,7 +59,10 @@ public final class PluginRegistry {
         }
       } catch (ServiceConfigurationError e) {
         throw new PluginException(
-            "cannot load a " + kind.label() + " plugin: " + e.getMessage()
+            "cannot load a "
+                + kind.label()
+                + " plugin: "
+                + e.getMessage()
                 + " (check its META-INF/services entry and its public no-argument constructor)",
             e);
       }
@@ -80,13 +83,21 @@ public final class PluginRegistry {
     String declared;
     try (JarFile file = new JarFile(jar.toFile())) {
       Manifest manifest = file.getManifest();
-      declared = manifest == null
-          ? null
-          : manifest.getMainAttributes().getValue(SpiVersion.MANIFEST_ATTRIBUTE);
+      declared =
+          manifest == null
+              ? null
+              : manifest.getMainAttributes().getValue(SpiVersion.MANIFEST_ATTRIBUTE);
     } catch (IOException e) {
       throw new PluginException(
-          "cannot read the manifest of " + jar + " (the jar of " + kind.label() + " plugin "
-              + type.getName() + "): " + e.getMessage(), e);
+          "cannot read the manifest of "
+              + jar
+              + " (the jar of "
+              + kind.label()
+              + " plugin "
+              + type.getName()
+              + "): "
+              + e.getMessage(),
+          e);
     }
     String why = SpiVersion.incompatibility(declared);
     if (why != null) {
@@ -116,20 +127,32 @@ public final class PluginRegistry {
       for (Plugin<?> p : plugins.getOrDefault(kind, List.of())) {
         if (!kind.type().isInstance(p)) {
           throw new PluginException(
-              p.getClass().getName() + " is listed as a " + kind.label()
-                  + " plugin but does not implement " + kind.type().getName());
+              p.getClass().getName()
+                  + " is listed as a "
+                  + kind.label()
+                  + " plugin but does not implement "
+                  + kind.type().getName());
         }
         String id = p.id();
         if (id == null || !ID.matcher(id).matches()) {
           throw new PluginException(
-              "plugin " + p.getClass().getName() + " has id '" + id
+              "plugin "
+                  + p.getClass().getName()
+                  + " has id '"
+                  + id
                   + "'; ids are lower-case kebab-case, like 'salt-and-pepper'");
         }
         Plugin<?> clash = ids.putIfAbsent(id, p);
         if (clash != null) {
           throw new PluginException(
-              "two " + kind.label() + " plugins claim the id '" + id + "': "
-                  + clash.getClass().getName() + " and " + p.getClass().getName()
+              "two "
+                  + kind.label()
+                  + " plugins claim the id '"
+                  + id
+                  + "': "
+                  + clash.getClass().getName()
+                  + " and "
+                  + p.getClass().getName()
                   + "; remove one from the class path or give it another id");
         }
       }

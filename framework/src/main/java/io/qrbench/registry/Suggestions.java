@@ -10,9 +10,9 @@ public final class Suggestions {
   private Suggestions() {}
 
   /**
-   * The candidate that {@code wrong} most plausibly misspells: one of which it is a prefix (or
-   * that is a prefix of it) first, then the nearest by edit distance if that is at most half the
-   * longer name's length.
+   * The candidate that {@code wrong} most plausibly misspells: one of which it is a prefix (or that
+   * is a prefix of it) first, then the nearest by edit distance if that is at most half the longer
+   * name's length.
    */
   public static Optional<String> closest(String wrong, Collection<String> candidates) {
     String w = wrong.toLowerCase(Locale.ROOT);
@@ -20,11 +20,15 @@ public final class Suggestions {
       return Optional.empty();
     }
     return candidates.stream()
-        .filter(c -> prefix(w, c.toLowerCase(Locale.ROOT))
-            || distance(w, c.toLowerCase(Locale.ROOT)) <= Math.max(w.length(), c.length()) / 2)
-        .min(Comparator.comparing((String c) -> !prefix(w, c.toLowerCase(Locale.ROOT)))
-            .thenComparingInt(c -> distance(w, c.toLowerCase(Locale.ROOT)))
-            .thenComparing(Comparator.naturalOrder()));
+        .filter(
+            c ->
+                prefix(w, c.toLowerCase(Locale.ROOT))
+                    || distance(w, c.toLowerCase(Locale.ROOT))
+                        <= Math.max(w.length(), c.length()) / 2)
+        .min(
+            Comparator.comparing((String c) -> !prefix(w, c.toLowerCase(Locale.ROOT)))
+                .thenComparingInt(c -> distance(w, c.toLowerCase(Locale.ROOT)))
+                .thenComparing(Comparator.naturalOrder()));
   }
 
   private static boolean prefix(String wrong, String candidate) {
@@ -47,7 +51,10 @@ public final class Suggestions {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

@@ -22,9 +22,17 @@ public final class UnknownPluginException extends PluginException {
 
   private static String message(PluginKind kind, String id, List<String> known) {
     Optional<String> near = Suggestions.closest(id, known);
-    return "unknown " + kind.label() + " '" + id + "'"
+    return "unknown "
+        + kind.label()
+        + " '"
+        + id
+        + "'"
         + near.map(n -> "; did you mean '" + n + "'?").orElse("")
-        + " (known " + kind.label() + "s: " + String.join(", ", known) + ")";
+        + " (known "
+        + kind.label()
+        + "s: "
+        + String.join(", ", known)
+        + ")";
   }
 
   public PluginKind kind() {

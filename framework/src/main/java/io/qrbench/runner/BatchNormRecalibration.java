@@ -1,12 +1,12 @@
 package io.qrbench.runner;
 
-import io.qrbench.model.LoadedModel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.ImageDataset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,10 +17,10 @@ import java.util.List;
  * the full-precision activations; quantized kernels shift them, which is the main reason
  * post-training quantization of a deep network collapses. Each batch of training images goes
  * through the model in training mode, without gradients, and the statistics BatchNorm computes on
- * it are recovered exactly: the running values are reset before the batch, so after it they hold
- * (1 - momentum) x the batch's statistics. Their plain average over all batches replaces the
- * running values. The momentum is measured, not assumed: the first batch goes through twice, once
- * from 0 and once from 1. Nothing else changes.
+ * it are recovered exactly: the running values are reset before the batch, so after it they hold (1
+ * - momentum) x the batch's statistics. Their plain average over all batches replaces the running
+ * values. The momentum is measured, not assumed: the first batch goes through twice, once from 0
+ * and once from 1. Nothing else changes.
  */
 final class BatchNormRecalibration {
   private BatchNormRecalibration() {}
@@ -43,8 +43,12 @@ final class BatchNormRecalibration {
     }
     ParameterStore store = new ParameterStore(model.manager(), false);
     // the statistics were learned on augmented images: estimate them on the same distribution
-    io.qrbench.train.Augmenter augment = new io.qrbench.train.Augmenter(io.qrbench.suite.AugmentSpec.standard(),
-        train.channels(), train.height(), train.width());
+    io.qrbench.train.Augmenter augment =
+        new io.qrbench.train.Augmenter(
+            io.qrbench.suite.AugmentSpec.standard(),
+            train.channels(),
+            train.height(),
+            train.width());
     float[] pixels = new float[batchSize * train.imageSize()];
     double[][] sums = new double[stats.size()][];
     double[] keep = null;
@@ -57,12 +61,18 @@ final class BatchNormRecalibration {
           train.readImage(images + i, pixels, i * train.imageSize());
           augment.apply(pixels, i * train.imageSize(), new java.util.SplittableRandom(images + i));
         }
-        NDArray x = bm.create(java.nio.FloatBuffer.wrap(pixels, 0, count * train.imageSize()),
-            new ai.djl.ndarray.types.Shape(count, train.channels(), train.height(), train.width()));
+        NDArray x =
+            bm.create(
+                java.nio.FloatBuffer.wrap(pixels, 0, count * train.imageSize()),
+                new ai.djl.ndarray.types.Shape(
+                    count, train.channels(), train.height(), train.width()));
         if (keep == null) {
           float[] fromZero = forward(model, store, x, stats, 0f).get(0);
           float[] fromOne = forward(model, store, x, stats, 1f).get(0);
-          keep = new double[] {fromOne[0] - fromZero[0]}; // running = momentum * old + (1 - momentum) * batch
+          keep =
+              new double[] {
+                fromOne[0] - fromZero[0]
+              }; // running = momentum * old + (1 - momentum) * batch
         }
         List<float[]> r = forward(model, store, x, stats, 0f);
         for (int i = 0; i < stats.size(); i++) {
@@ -88,8 +98,11 @@ final class BatchNormRecalibration {
     return images;
   }
 
-  /** Sets every statistic to {@code start}, runs the batch in training mode, returns the statistics. */
-  private static List<float[]> forward(LoadedModel model, ParameterStore store, NDArray x, List<NDArray> stats, float start) {
+  /**
+   * Sets every statistic to {@code start}, runs the batch in training mode, returns the statistics.
+   */
+  private static List<float[]> forward(
+      LoadedModel model, ParameterStore store, NDArray x, List<NDArray> stats, float start) {
     for (NDArray s : stats) {
       float[] v = new float[Math.toIntExact(s.size())];
       Arrays.fill(v, start);

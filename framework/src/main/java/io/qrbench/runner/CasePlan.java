@@ -20,7 +20,8 @@ record CasePlan(String id, ModelEntry model, PerturbationEntry perturbation, Lev
     for (ModelEntry m : suite.models()) {
       for (PerturbationEntry p : suite.perturbations()) {
         for (Level l : p.levels()) {
-          String id = m.name() + "/" + p.name() + (l.label().isEmpty() ? "" : "[" + l.label() + "]");
+          String id =
+              m.name() + "/" + p.name() + (l.label().isEmpty() ? "" : "[" + l.label() + "]");
           plans.add(new CasePlan(id, m, p, l));
         }
       }

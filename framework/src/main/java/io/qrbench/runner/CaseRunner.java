@@ -35,19 +35,40 @@ final class CaseRunner {
   CaseResult run(LoadedModel model, Supplier<LoadedModel> attacked, CasePlan plan) {
     listener.caseStarted(plan.id(), evaluator.images());
     try {
-      long seed = ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().label());
-      CraftedImages crafted = plan.perturbation().source() == null ? null
-          : CraftedImages.of(outDir, plan.perturbation().name(), plan.level().label());
-      Metrics m = evaluator.evaluate(model, attacked, plan.perturbation().plugin(), plan.level().config(), seed, crafted);
-      return new CaseResult(plan.id(), plan.model().name(), plan.perturbation().name(),
-          plan.perturbation().plugin().id(), plan.level().result(), plan.level().params(), CaseStatus.OK, null, m);
+      long seed =
+          ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().label());
+      CraftedImages crafted =
+          plan.perturbation().source() == null
+              ? null
+              : CraftedImages.of(outDir, plan.perturbation().name(), plan.level().label());
+      Metrics m =
+          evaluator.evaluate(
+              model, attacked, plan.perturbation().plugin(), plan.level().config(), seed, crafted);
+      return new CaseResult(
+          plan.id(),
+          plan.model().name(),
+          plan.perturbation().name(),
+          plan.perturbation().plugin().id(),
+          plan.level().result(),
+          plan.level().params(),
+          CaseStatus.OK,
+          null,
+          m);
     } catch (RuntimeException e) {
       return failed(plan, Runner.describe(e));
     }
   }
 
   static CaseResult failed(CasePlan plan, String error) {
-    return new CaseResult(plan.id(), plan.model().name(), plan.perturbation().name(),
-        plan.perturbation().plugin().id(), plan.level().result(), plan.level().params(), CaseStatus.FAILED, error, null);
+    return new CaseResult(
+        plan.id(),
+        plan.model().name(),
+        plan.perturbation().name(),
+        plan.perturbation().plugin().id(),
+        plan.level().result(),
+        plan.level().params(),
+        CaseStatus.FAILED,
+        error,
+        null);
   }
 }

@@ -1,8 +1,8 @@
 package io.qrbench.runner;
 
 import ai.djl.engine.Engine;
-import io.qrbench.util.Version;
 import io.qrbench.result.EnvironmentInfo;
+import io.qrbench.util.Version;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,9 @@ final class EnvironmentProbe {
         gitCommit());
   }
 
-  /** The launcher passes the checkout's commit as {@code qrbench.git.commit}; blank means unknown. */
+  /**
+   * The launcher passes the checkout's commit as {@code qrbench.git.commit}; blank means unknown.
+   */
   private static String gitCommit() {
     String c = System.getProperty("qrbench.git.commit", "").trim();
     return c.isEmpty() ? null : c;

@@ -22,11 +22,17 @@ final class ModelCosts {
     long packed = q.packedBytes() + 4 * Math.max(0, parameters - q.parameters());
     Map<String, Long> macs = model.macsPerImage();
     long total = macs.values().stream().mapToLong(Long::longValue).sum();
-    long lowBit = q.layers().stream()
-        .filter(l -> l.quantized() && l.bitsPerWeight() <= LOW_BIT)
-        .mapToLong(l -> macs.getOrDefault(l.name(), 0L))
-        .sum();
-    return new ModelCost(parameters, 4 * parameters, packed, q.zeroFraction(),
-        macs.isEmpty() ? -1 : total, total == 0 ? 0 : (double) lowBit / total);
+    long lowBit =
+        q.layers().stream()
+            .filter(l -> l.quantized() && l.bitsPerWeight() <= LOW_BIT)
+            .mapToLong(l -> macs.getOrDefault(l.name(), 0L))
+            .sum();
+    return new ModelCost(
+        parameters,
+        4 * parameters,
+        packed,
+        q.zeroFraction(),
+        macs.isEmpty() ? -1 : total,
+        total == 0 ? 0 : (double) lowBit / total);
   }
 }

@@ -41,9 +41,9 @@ import java.util.Optional;
 /**
  * Prepares a model: builds it (its layers hooked to the quantizer's training transform), loads its
  * weights or trains it, quantizes it and re-estimates BatchNorm's statistics. The runner prepares
- * each suite model through an instance; {@code qrbench train} ({@link TrainingRun}) and
- * {@code qrbench quantize} ({@link PostTrainingQuantization}) build, load, quantize and save through
- * the same static steps, so that a model is made one way whichever command makes it.
+ * each suite model through an instance; {@code qrbench train} ({@link TrainingRun}) and {@code
+ * qrbench quantize} ({@link PostTrainingQuantization}) build, load, quantize and save through the
+ * same static steps, so that a model is made one way whichever command makes it.
  */
 final class ModelPreparation {
   private final Suite suite;
@@ -64,22 +64,29 @@ final class ModelPreparation {
    *
    * @param ownWeights the weights file of a model that reads its own (an imported one), else empty
    */
-  static LoadedModel build(String name, PluginConfig model, PluginConfig quantizer, ModelInput input,
+  static LoadedModel build(
+      String name,
+      PluginConfig model,
+      PluginConfig quantizer,
+      ModelInput input,
       Optional<Path> ownWeights) {
     Layers layers = Invoke.trainingHook(quantizer).map(Layers::withHook).orElseGet(Layers::plain);
-    return new LoadedModel(name, input, layers,
+    return new LoadedModel(
+        name,
+        input,
+        layers,
         manager -> Invoke.build(model, new ModelContext(input, layers, manager, ownWeights)));
   }
 
   /**
-   * Loads a qrbench weights file into {@code model}, after checking that its metadata fits
-   * {@code modelConfig} and the model's input. A quantizer's trained state (TTQ's scales) is
-   * restored only for the quantizer that trained it.
+   * Loads a qrbench weights file into {@code model}, after checking that its metadata fits {@code
+   * modelConfig} and the model's input. A quantizer's trained state (TTQ's scales) is restored only
+   * for the quantizer that trained it.
    *
    * @return the file's metadata
    */
-  static WeightsMetadata loadWeights(LoadedModel model, PluginConfig modelConfig, PluginConfig quantizer,
-      Path weights) {
+  static WeightsMetadata loadWeights(
+      LoadedModel model, PluginConfig modelConfig, PluginConfig quantizer, Path weights) {
     WeightsMetadata meta = WeightsFile.readMetadata(weights);
     MetadataCheck.check(weights, meta, modelConfig, model.input());
     WeightsFile.Loaded loaded = WeightsFile.load(model.block(), model.manager(), weights);
@@ -93,16 +100,23 @@ final class ModelPreparation {
     return Invoke.quantize(quantizer, model.quantizableLayers());
   }
 
-  /** Saves trained weights and their metadata beside them together: both are replaced, or neither. */
-  static WeightsMetadata save(LoadedModel model, WeightsMetadata meta, Path weights) throws IOException {
-    return AtomicFiles.writeTogether(weights.getParent(), d ->
-        WeightsFile.save(model.block(), model.hook().parameters(), meta, d.resolve(weights.getFileName())));
+  /**
+   * Saves trained weights and their metadata beside them together: both are replaced, or neither.
+   */
+  static WeightsMetadata save(LoadedModel model, WeightsMetadata meta, Path weights)
+      throws IOException {
+    return AtomicFiles.writeTogether(
+        weights.getParent(),
+        d ->
+            WeightsFile.save(
+                model.block(), model.hook().parameters(), meta, d.resolve(weights.getFileName())));
   }
 
   /** Refuses to train a model that is imported ready-trained. */
   static void checkTrainable(PluginConfig model) {
     if (model.plugin(ModelProvider.class).readsOwnWeights()) {
-      throw new ConfigException("model '" + model.id() + "' is imported ready-trained and cannot be trained by qrbench");
+      throw new ConfigException(
+          "model '" + model.id() + "' is imported ready-trained and cannot be trained by qrbench");
     }
   }
 
@@ -110,9 +124,11 @@ final class ModelPreparation {
 
   /** Builds a suite model (seeding its initial weights per model) without loading weights. */
   LoadedModel load(ModelEntry entry, ModelInput input) {
-    Engine.getInstance().setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
+    Engine.getInstance()
+        .setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
     ModelProvider<?> provider = entry.model().plugin(ModelProvider.class);
-    Optional<Path> weights = provider.readsOwnWeights() ? Optional.ofNullable(entry.weights()) : Optional.empty();
+    Optional<Path> weights =
+        provider.readsOwnWeights() ? Optional.ofNullable(entry.weights()) : Optional.empty();
     return build(entry.name(), entry.model(), entry.quantizer(), input, weights);
   }
 
@@ -121,13 +137,18 @@ final class ModelPreparation {
     try {
       return prepared(name, input, journal);
     } catch (RuntimeException e) {
-      throw new QrbenchException("source model '" + name + "' could not be prepared: " + Runner.describe(e), e);
+      throw new QrbenchException(
+          "source model '" + name + "' could not be prepared: " + Runner.describe(e), e);
     }
   }
 
-  /** The source model of a transfer attack, ready to craft on (its own results are recorded in its turn). */
+  /**
+   * The source model of a transfer attack, ready to craft on (its own results are recorded in its
+   * turn).
+   */
   private LoadedModel prepared(String name, ModelInput input, RunJournal journal) {
-    ModelEntry entry = suite.models().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    ModelEntry entry =
+        suite.models().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
     LoadedModel m = load(entry, input);
     try {
       prepare(entry, m, journal.model(name));
@@ -139,8 +160,8 @@ final class ModelPreparation {
   }
 
   /**
-   * A prepared model's record, and the nanoseconds its weights took to load and quantize
-   * (training and BatchNorm re-estimation left out: they are not part of loading a model).
+   * A prepared model's record, and the nanoseconds its weights took to load and quantize (training
+   * and BatchNorm re-estimation left out: they are not part of loading a model).
    */
   record Prepared(ModelResult result, long loadNanos) {}
 
@@ -164,7 +185,8 @@ final class ModelPreparation {
       if (Files.isRegularFile(saved)) {
         model.prepareHook(WeightsFile.load(model.block(), model.manager(), saved).extra(), saved);
         trainAccuracy = earlier == null ? null : earlier.trainAccuracy();
-        listener.info("model '" + entry.name() + "': reusing weights trained earlier in this run: " + saved);
+        listener.info(
+            "model '" + entry.name() + "': reusing weights trained earlier in this run: " + saved);
       } else {
         model.prepareHook(null, null);
         long t = System.nanoTime();
@@ -176,17 +198,36 @@ final class ModelPreparation {
     QuantizationSummary q = quantize(model, entry.quantizer());
     if (entry.recalibrateBn() > 0) {
       long t = System.nanoTime();
-      int images = BatchNormRecalibration.run(model,
-          Invoke.open(suite.dataset().provider(), Split.TRAIN), entry.recalibrateBn(), suite.batchSize());
-      listener.info("model '" + entry.name() + "': BatchNorm statistics re-estimated on " + images + " training images");
+      int images =
+          BatchNormRecalibration.run(
+              model,
+              Invoke.open(suite.dataset().provider(), Split.TRAIN),
+              entry.recalibrateBn(),
+              suite.batchSize());
+      listener.info(
+          "model '"
+              + entry.name()
+              + "': BatchNorm statistics re-estimated on "
+              + images
+              + " training images");
       source = source + "; BatchNorm re-estimated on " + images + " training images";
       aside += System.nanoTime() - t;
     }
     long loadNanos = System.nanoTime() - start - aside;
     model.cacheKernels(true); // weights are final from here: quantized kernels are computed once
-    return new Prepared(new ModelResult(entry.name(), entry.model().id(), entry.model().params(),
-        entry.quantizer().id(), entry.quantizer().params(), source, model.parameterCount(), q, trainAccuracy,
-        cost(entry, model, q)), loadNanos);
+    return new Prepared(
+        new ModelResult(
+            entry.name(),
+            entry.model().id(),
+            entry.model().params(),
+            entry.quantizer().id(),
+            entry.quantizer().params(),
+            source,
+            model.parameterCount(),
+            q,
+            trainAccuracy,
+            cost(entry, model, q)),
+        loadNanos);
   }
 
   /** The model's cost; a model whose layers cannot be measured is still evaluated, without one. */
@@ -203,26 +244,52 @@ final class ModelPreparation {
   private double train(ModelEntry entry, LoadedModel model, Path saved) {
     InRunTraining spec = entry.train();
     long seed = ImageSeeds.derive(suite.seed(), "train:" + entry.name());
-    ImageDataset data = LimitedDataset.of(Invoke.open(suite.dataset().provider(), Split.TRAIN), spec.limit());
-    TrainingLoopSettings plan = new TrainingLoopSettings(spec.epochs(), spec.batchSize(),
-        new OptimizerSpec(spec.learningRate(), spec.momentum(), false, spec.weightDecay(), null),
-        ScheduleSpec.cosine(), AugmentSpec.none(), seed);
+    ImageDataset data =
+        LimitedDataset.of(Invoke.open(suite.dataset().provider(), Split.TRAIN), spec.limit());
+    TrainingLoopSettings plan =
+        new TrainingLoopSettings(
+            spec.epochs(),
+            spec.batchSize(),
+            new OptimizerSpec(
+                spec.learningRate(), spec.momentum(), false, spec.weightDecay(), null),
+            ScheduleSpec.cosine(),
+            AugmentSpec.none(),
+            seed);
     long steps = (long) spec.epochs() * ((data.size() + spec.batchSize() - 1) / spec.batchSize());
     listener.trainingStarted(entry.name(), spec.epochs(), steps);
-    List<EpochLog> log = new TrainingLoop(model, data, null, plan, new TrainingListener() {
-      @Override
-      public void stepFinished(double loss, double top1, double imagesPerSecond) {
-        listener.trainingProgress(1, loss);
-      }
-    }).run(0, null, List.of(), (done, l, h, state) -> {});
+    List<EpochLog> log =
+        new TrainingLoop(
+                model,
+                data,
+                null,
+                plan,
+                new TrainingListener() {
+                  @Override
+                  public void stepFinished(double loss, double top1, double imagesPerSecond) {
+                    listener.trainingProgress(1, loss);
+                  }
+                })
+            .run(0, null, List.of(), (done, l, h, state) -> {});
     double accuracy = log.get(log.size() - 1).trainTop1();
     listener.trainingFinished(entry.name(), accuracy);
     try {
       // the weights and their metadata beside them: both or neither
-      save(model, WeightsMetadata.trained(entry.model(), entry.quantizer(), suite.dataset().provider().id(),
-          model.input(), null, null, spec.epochs(), seed, "trained in suite '" + suite.name() + "'"), saved);
+      save(
+          model,
+          WeightsMetadata.trained(
+              entry.model(),
+              entry.quantizer(),
+              suite.dataset().provider().id(),
+              model.input(),
+              null,
+              null,
+              spec.epochs(),
+              seed,
+              "trained in suite '" + suite.name() + "'"),
+          saved);
     } catch (IOException e) {
-      throw new QrbenchException("cannot save the trained weights " + saved + ": " + IoErrors.describe(e, saved), e);
+      throw new QrbenchException(
+          "cannot save the trained weights " + saved + ": " + IoErrors.describe(e, saved), e);
     }
     return accuracy;
   }

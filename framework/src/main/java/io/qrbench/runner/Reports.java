@@ -19,25 +19,41 @@ public final class Reports {
    *
    * @throws QrbenchException naming the writer and folder when one cannot write
    */
-  public static void write(List<PluginConfig> writers, RunResult result, Path outDir, Consumer<String> said) {
+  public static void write(
+      List<PluginConfig> writers, RunResult result, Path outDir, Consumer<String> said) {
     for (PluginConfig report : writers) {
       try {
-        List<Path> files = write(report.plugin(ReportWriter.class), report.config(), result, outDir);
+        List<Path> files =
+            write(report.plugin(ReportWriter.class), report.config(), result, outDir);
         if (files.size() <= 3) {
           files.forEach(f -> said.accept("wrote " + f));
         } else {
-          said.accept("wrote " + files.size() + " files (" + report.id() + ") in " + files.get(0).getParent());
+          said.accept(
+              "wrote "
+                  + files.size()
+                  + " files ("
+                  + report.id()
+                  + ") in "
+                  + files.get(0).getParent());
         }
       } catch (IOException e) {
-        throw new QrbenchException("report '" + report.id() + "' could not be written to " + outDir + ": "
-            + io.qrbench.io.IoErrors.describe(e, outDir) + "; " + io.qrbench.io.IoErrors.fix(e)
-            + "write the reports again with 'qrbench report'", e);
+        throw new QrbenchException(
+            "report '"
+                + report.id()
+                + "' could not be written to "
+                + outDir
+                + ": "
+                + io.qrbench.io.IoErrors.describe(e, outDir)
+                + "; "
+                + io.qrbench.io.IoErrors.fix(e)
+                + "write the reports again with 'qrbench report'",
+            e);
       }
     }
   }
 
-  private static <C extends Record> List<Path> write(ReportWriter<C> w, Record config, RunResult r, Path out)
-      throws IOException {
+  private static <C extends Record> List<Path> write(
+      ReportWriter<C> w, Record config, RunResult r, Path out) throws IOException {
     return w.write(w.configType().cast(config), r, out);
   }
 }

@@ -21,8 +21,8 @@ final class Resumption {
   private Resumption() {}
 
   /**
-   * What a resumed run keeps of the results found: all of them, or, where only some weights changed,
-   * what those weights did not touch.
+   * What a resumed run keeps of the results found: all of them, or, where only some weights
+   * changed, what those weights did not touch.
    *
    * @param kept the earlier results less what must run again
    * @param changed the models whose weights changed, in suite order; empty when none did
@@ -35,8 +35,13 @@ final class Resumption {
    * @throws ConfigException when the file holds results and the options neither resume nor
    *     overwrite, or when it holds results of another suite
    */
-  static Resumed previous(Suite suite, Map<String, String> digests, String fingerprint, String definition,
-      Runner.Options options, Path resultsFile) {
+  static Resumed previous(
+      Suite suite,
+      Map<String, String> digests,
+      String fingerprint,
+      String definition,
+      Runner.Options options,
+      Path resultsFile) {
     if (!Files.exists(resultsFile)) {
       return null;
     }
@@ -44,19 +49,27 @@ final class Resumption {
       if (options.overwrite()) {
         return null;
       }
-      throw new ConfigException(resultsFile + " already holds results; pass --resume to continue "
-          + "that run, --overwrite to replace it, or --out to write elsewhere");
+      throw new ConfigException(
+          resultsFile
+              + " already holds results; pass --resume to continue "
+              + "that run, --overwrite to replace it, or --out to write elsewhere");
     }
     RunResult r = ResultsJson.read(resultsFile);
     if (fingerprint.equals(r.suite().fingerprint())) {
       return new Resumed(r, List.of());
     }
     if (r.suite().definition() == null || !r.suite().definition().equals(definition)) {
-      throw new ConfigException(resultsFile + " holds results of a different suite, seed, limit or weights ('"
-          + r.suite().name() + "'); resume with the same suite and options, or use another --out");
+      throw new ConfigException(
+          resultsFile
+              + " holds results of a different suite, seed, limit or weights ('"
+              + r.suite().name()
+              + "'); resume with the same suite and options, or use another --out");
     }
-    List<String> changed = suite.models().stream().map(ModelEntry::name)
-        .filter(m -> !java.util.Objects.equals(digests.get(m), r.suite().weights().get(m))).toList();
+    List<String> changed =
+        suite.models().stream()
+            .map(ModelEntry::name)
+            .filter(m -> !java.util.Objects.equals(digests.get(m), r.suite().weights().get(m)))
+            .toList();
     return new Resumed(withoutModels(suite, r, changed), changed);
   }
 
@@ -65,13 +78,23 @@ final class Resumption {
    * cases, and every model's cases of transfer attacks crafted on them.
    */
   private static RunResult withoutModels(Suite suite, RunResult r, List<String> changed) {
-    Set<String> fromChanged = suite.perturbations().stream()
-        .filter(p -> p.source() != null && changed.contains(p.source()))
-        .map(PerturbationEntry::name).collect(java.util.stream.Collectors.toSet());
-    return new RunResult(r.schema(), r.suite(), r.environment(), r.status(), r.startedAt(), r.finishedAt(),
+    Set<String> fromChanged =
+        suite.perturbations().stream()
+            .filter(p -> p.source() != null && changed.contains(p.source()))
+            .map(PerturbationEntry::name)
+            .collect(java.util.stream.Collectors.toSet());
+    return new RunResult(
+        r.schema(),
+        r.suite(),
+        r.environment(),
+        r.status(),
+        r.startedAt(),
+        r.finishedAt(),
         r.wallSeconds(),
         r.models().stream().filter(m -> !changed.contains(m.name())).toList(),
-        r.cases().stream().filter(c -> !changed.contains(c.model()) && !fromChanged.contains(c.perturbation())).toList(),
+        r.cases().stream()
+            .filter(c -> !changed.contains(c.model()) && !fromChanged.contains(c.perturbation()))
+            .toList(),
         r.checks(),
         r.speed().stream().filter(s -> !changed.contains(s.model())).toList());
   }

@@ -1,16 +1,16 @@
 package io.qrbench.runner;
 
 import io.qrbench.QrbenchException;
+import io.qrbench.io.IoErrors;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.ModelResult;
-import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.RunStatus;
 import io.qrbench.result.Session;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;
-import io.qrbench.io.IoErrors;
+import io.qrbench.store.ResultsJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -47,8 +47,15 @@ final class RunJournal {
    * @param sessionStart when this session began, by {@code clock}
    * @param clock nanoseconds, as {@link System#nanoTime()} gives them
    */
-  RunJournal(Path file, SuiteInfo suite, EnvironmentInfo environment, List<String> modelOrder,
-      List<String> caseOrder, RunResult previous, long sessionStart, LongSupplier clock) {
+  RunJournal(
+      Path file,
+      SuiteInfo suite,
+      EnvironmentInfo environment,
+      List<String> modelOrder,
+      List<String> caseOrder,
+      RunResult previous,
+      long sessionStart,
+      LongSupplier clock) {
     this.file = file;
     this.suite = suite;
     this.environment = environment;
@@ -61,9 +68,13 @@ final class RunJournal {
     this.clock = clock;
     if (previous != null) {
       previous.models().forEach(m -> models.put(m.name(), m));
-      previous.cases().stream().filter(CaseResult::ok).filter(c -> caseOrder.contains(c.id()))
+      previous.cases().stream()
+          .filter(CaseResult::ok)
+          .filter(c -> caseOrder.contains(c.id()))
           .forEach(c -> cases.put(c.id(), c));
-      previous.speed().forEach(s -> speed.computeIfAbsent(s.model(), m -> new java.util.ArrayList<>()).add(s));
+      previous
+          .speed()
+          .forEach(s -> speed.computeIfAbsent(s.model(), m -> new java.util.ArrayList<>()).add(s));
     }
   }
 
@@ -72,7 +83,8 @@ final class RunJournal {
     if (!previous.sessions().isEmpty()) {
       return previous.sessions();
     }
-    return List.of(new Session(previous.startedAt(), previous.wallSeconds(), previous.cases().size()));
+    return List.of(
+        new Session(previous.startedAt(), previous.wallSeconds(), previous.cases().size()));
   }
 
   boolean finished(String caseId) {
@@ -98,7 +110,10 @@ final class RunJournal {
     save(snapshot(RunStatus.RUNNING, null));
   }
 
-  /** True when {@code model}'s speed at {@code batchSize} was measured (in this attempt or one resumed). */
+  /**
+   * True when {@code model}'s speed at {@code batchSize} was measured (in this attempt or one
+   * resumed).
+   */
   boolean speedMeasured(String model, int batchSize) {
     return speed.getOrDefault(model, List.of()).stream().anyMatch(s -> s.batchSize() == batchSize);
   }
@@ -119,12 +134,21 @@ final class RunJournal {
 
   private RunResult snapshot(RunStatus status, String finishedAt) {
     List<Session> sessions = new java.util.ArrayList<>(earlier);
-    sessions.add(new Session(sessionStartedAt, (clock.getAsLong() - sessionStart) / 1e9, casesThisSession));
-    return new RunResult(RunResult.SCHEMA, suite, environment, status, startedAt, finishedAt,
+    sessions.add(
+        new Session(sessionStartedAt, (clock.getAsLong() - sessionStart) / 1e9, casesThisSession));
+    return new RunResult(
+        RunResult.SCHEMA,
+        suite,
+        environment,
+        status,
+        startedAt,
+        finishedAt,
         sessions.stream().mapToDouble(Session::seconds).sum(),
         modelOrder.stream().map(models::get).filter(Objects::nonNull).toList(),
-        caseOrder.stream().map(cases::get).filter(Objects::nonNull).toList(), List.of(),
-        modelOrder.stream().filter(speed::containsKey).flatMap(m -> speed.get(m).stream()).toList(), sessions);
+        caseOrder.stream().map(cases::get).filter(Objects::nonNull).toList(),
+        List.of(),
+        modelOrder.stream().filter(speed::containsKey).flatMap(m -> speed.get(m).stream()).toList(),
+        sessions);
   }
 
   /**
@@ -137,10 +161,21 @@ final class RunJournal {
       ResultsJson.write(r, file);
       casesSaved = r.cases().size();
     } catch (IOException e) {
-      String kept = !java.nio.file.Files.exists(file) ? "no results were saved yet"
-          : file + " keeps the results saved before" + (casesSaved >= 0 ? " (" + casesSaved + " case(s))" : "");
-      throw new SaveFailed("cannot save the results: " + IoErrors.describe(e, file) + "; " + kept + "; "
-          + IoErrors.fix(e) + "continue the run with --resume", e);
+      String kept =
+          !java.nio.file.Files.exists(file)
+              ? "no results were saved yet"
+              : file
+                  + " keeps the results saved before"
+                  + (casesSaved >= 0 ? " (" + casesSaved + " case(s))" : "");
+      throw new SaveFailed(
+          "cannot save the results: "
+              + IoErrors.describe(e, file)
+              + "; "
+              + kept
+              + "; "
+              + IoErrors.fix(e)
+              + "continue the run with --resume",
+          e);
     }
   }
 

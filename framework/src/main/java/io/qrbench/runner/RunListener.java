@@ -3,8 +3,8 @@ package io.qrbench.runner;
 import io.qrbench.result.CaseResult;
 
 /**
- * Hears what a run is doing, for progress bars and logs. Every method does nothing by default.
- * An exception thrown by a listener stops the run (cases already finished stay on disk).
+ * Hears what a run is doing, for progress bars and logs. Every method does nothing by default. An
+ * exception thrown by a listener stops the run (cases already finished stay on disk).
  */
 public interface RunListener {
 

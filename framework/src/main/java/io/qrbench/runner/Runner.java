@@ -12,7 +12,6 @@ import io.qrbench.model.Invoke;
 import io.qrbench.model.LimitedDataset;
 import io.qrbench.model.LoadedModel;
 import io.qrbench.result.CaseResult;
-import io.qrbench.result.CaseStatus;
 import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.ModelResult;
 import io.qrbench.result.RunResult;
@@ -53,32 +52,44 @@ public final class Runner {
   public record Options(Path outDir, boolean resume, boolean overwrite) {}
 
   /**
-   * Runs {@code suite}. Returns the results, whatever happened to individual cases; check
-   * {@link RunResult#allPassed()}.
+   * Runs {@code suite}. Returns the results, whatever happened to individual cases; check {@link
+   * RunResult#allPassed()}.
    *
    * @throws ConfigException for bad input found before the first case (e.g. results of another
-   *     suite in {@code outDir}), or when another run holds {@code outDir} (it is locked while a run
-   *     writes it)
+   *     suite in {@code outDir}), or when another run holds {@code outDir} (it is locked while a
+   *     run writes it)
    */
   public RunResult run(Suite suite, Options options) {
     long start = System.nanoTime();
-    // the data first: a dataset that cannot be opened is bad input, and leaves no output folder behind
+    // the data first: a dataset that cannot be opened is bad input, and leaves no output folder
+    // behind
     ImageDataset data = Invoke.open(suite.dataset().provider(), suite.dataset().split());
-    try (FolderLock lock = FolderLock.acquire(options.outDir(), "qrbench run " + suite.file(), listener::info)) {
+    try (FolderLock lock =
+        FolderLock.acquire(options.outDir(), "qrbench run " + suite.file(), listener::info)) {
       removeStaleTemporaries(options.outDir());
       return run(suite, options, start, data);
     }
   }
 
-  /** Removes what writes killed part way left: no live writer owns them while the folder is locked. */
+  /**
+   * Removes what writes killed part way left: no live writer owns them while the folder is locked.
+   */
   private void removeStaleTemporaries(Path outDir) {
     try {
       List<Path> removed = AtomicFiles.removeStaleTemporaries(outDir);
       if (!removed.isEmpty()) {
-        listener.info("removed " + removed.size() + " temporary file(s) left by an interrupted write in " + outDir);
+        listener.info(
+            "removed "
+                + removed.size()
+                + " temporary file(s) left by an interrupted write in "
+                + outDir);
       }
     } catch (IOException e) {
-      listener.info("could not remove the temporary files left in " + outDir + ": " + IoErrors.describe(e, outDir));
+      listener.info(
+          "could not remove the temporary files left in "
+              + outDir
+              + ": "
+              + IoErrors.describe(e, outDir));
     }
   }
 
@@ -87,35 +98,62 @@ public final class Runner {
     Map<String, String> digests = suite.weightsDigests(); // reads every weights file: once per run
     String fingerprint = suite.fingerprint(digests);
     String definition = suite.definition();
-    Resumption.Resumed resumed = Resumption.previous(suite, digests, fingerprint, definition, options, resultsFile);
+    Resumption.Resumed resumed =
+        Resumption.previous(suite, digests, fingerprint, definition, options, resultsFile);
     RunResult previous = resumed == null ? null : resumed.kept();
     EnvironmentInfo env = environment();
     ImageDataset evalData = LimitedDataset.of(data, suite.dataset().limit());
-    SuiteInfo info = new SuiteInfo(suite.name(), suite.description(), suite.file(), suite.seed(),
-        suite.dataset().limit(), suite.dataset().provider().id(),
-        suite.dataset().split().name().toLowerCase(java.util.Locale.ROOT), evalData.size(),
-        fingerprint, suite.source(), definition, digests);
-    ModelInput input = new ModelInput(data.channels(), data.height(), data.width(), data.classNames().size());
+    SuiteInfo info =
+        new SuiteInfo(
+            suite.name(),
+            suite.description(),
+            suite.file(),
+            suite.seed(),
+            suite.dataset().limit(),
+            suite.dataset().provider().id(),
+            suite.dataset().split().name().toLowerCase(java.util.Locale.ROOT),
+            evalData.size(),
+            fingerprint,
+            suite.source(),
+            definition,
+            digests);
+    ModelInput input =
+        new ModelInput(data.channels(), data.height(), data.width(), data.classNames().size());
     List<CasePlan> plans = CasePlan.of(suite);
-    RunJournal journal = new RunJournal(resultsFile, info, env,
-        suite.models().stream().map(ModelEntry::name).toList(), plans.stream().map(CasePlan::id).toList(), previous,
-        start, System::nanoTime);
+    RunJournal journal =
+        new RunJournal(
+            resultsFile,
+            info,
+            env,
+            suite.models().stream().map(ModelEntry::name).toList(),
+            plans.stream().map(CasePlan::id).toList(),
+            previous,
+            start,
+            System::nanoTime);
     if (previous != null) {
       if (!resumed.changed().isEmpty()) {
-        listener.info("resuming: the weights of " + String.join(", ", resumed.changed())
-            + " changed since the run began; their cases, and transfer attacks crafted on them, run again");
+        listener.info(
+            "resuming: the weights of "
+                + String.join(", ", resumed.changed())
+                + " changed since the run began; their cases, and transfer attacks crafted on them, run again");
         CraftedImages.clear(options.outDir()); // some may have been crafted on the old weights
       }
-      listener.info("resuming: " + journal.finishedCount() + " finished case(s) kept from " + resultsFile);
+      listener.info(
+          "resuming: " + journal.finishedCount() + " finished case(s) kept from " + resultsFile);
     } else {
       CraftedImages.clear(options.outDir()); // left by a run this one replaces
     }
     ModelPreparation preparation = new ModelPreparation(suite, options.outDir(), listener);
-    CaseRunner cases = new CaseRunner(suite, new CaseEvaluator(evalData, suite.batchSize(), listener::imagesDone),
-        listener, options.outDir());
+    CaseRunner cases =
+        new CaseRunner(
+            suite,
+            new CaseEvaluator(evalData, suite.batchSize(), listener::imagesDone),
+            listener,
+            options.outDir());
     SpeedMeasurement speed = SpeedMeasurement.of(suite, evalData, env, listener);
     for (ModelEntry entry : suite.models()) {
-      List<CasePlan> pending = plans.stream().filter(p -> p.model() == entry && !journal.finished(p.id())).toList();
+      List<CasePlan> pending =
+          plans.stream().filter(p -> p.model() == entry && !journal.finished(p.id())).toList();
       if (!pending.isEmpty() || !SpeedMeasurement.speedBatches(suite, entry, journal).isEmpty()) {
         runModel(entry, input, pending, preparation, cases, speed, journal);
       }
@@ -124,8 +162,16 @@ public final class Runner {
     RunResult result = journal.finish();
     if (!suite.checks().isEmpty()) {
       result = result.withChecks(Checks.evaluate(suite.checks(), result));
-      result.checks().forEach(c -> listener.info((c.passed() ? "check passed: " : "CHECK FAILED: ")
-          + c.expression() + "  [" + c.detail() + "]"));
+      result
+          .checks()
+          .forEach(
+              c ->
+                  listener.info(
+                      (c.passed() ? "check passed: " : "CHECK FAILED: ")
+                          + c.expression()
+                          + "  ["
+                          + c.detail()
+                          + "]"));
       journal.save(result);
     }
     writeReports(suite, result, options.outDir());
@@ -136,8 +182,14 @@ public final class Runner {
    * Prepares one model, runs its pending cases, then measures its speed if the suite asks; a model
    * that cannot be prepared fails its cases.
    */
-  private void runModel(ModelEntry entry, ModelInput input, List<CasePlan> pending, ModelPreparation preparation,
-      CaseRunner cases, SpeedMeasurement speed, RunJournal journal) {
+  private void runModel(
+      ModelEntry entry,
+      ModelInput input,
+      List<CasePlan> pending,
+      ModelPreparation preparation,
+      CaseRunner cases,
+      SpeedMeasurement speed,
+      RunJournal journal) {
     LoadedModel model = null;
     String modelError = null;
     double loadSeconds = 0;
@@ -146,7 +198,8 @@ public final class Runner {
       long t0 = System.nanoTime();
       model = preparation.load(entry, input);
       long built = System.nanoTime() - t0;
-      ModelPreparation.Prepared prepared = preparation.prepare(entry, model, journal.model(entry.name()));
+      ModelPreparation.Prepared prepared =
+          preparation.prepare(entry, model, journal.model(entry.name()));
       loadSeconds = (built + prepared.loadNanos()) / 1e9;
       ModelResult ready = prepared.result();
       journal.put(ready);
@@ -168,7 +221,8 @@ public final class Runner {
           String source = plan.perturbation().source();
           if (source != null && !source.equals(entry.name())) {
             // loaded when a batch must be crafted, not before: the images may all be stored already
-            attacked = () -> sources.computeIfAbsent(source, s -> preparation.source(s, input, journal));
+            attacked =
+                () -> sources.computeIfAbsent(source, s -> preparation.source(s, input, journal));
           }
           r = cases.run(model, attacked, plan);
         }
@@ -197,17 +251,24 @@ public final class Runner {
     try {
       return EnvironmentProbe.capture();
     } catch (EngineException | IllegalArgumentException e) {
-      throw new QrbenchException("no usable DJL engine: " + e.getMessage()
-          + "; run qrbench through bin/qrbench, which puts the PyTorch engine on the class path", e);
+      throw new QrbenchException(
+          "no usable DJL engine: "
+              + e.getMessage()
+              + "; run qrbench through bin/qrbench, which puts the PyTorch engine on the class path",
+          e);
     }
   }
 
-  /** What went wrong in words: the message, or for an exception without one (a bug), what it was. */
+  /**
+   * What went wrong in words: the message, or for an exception without one (a bug), what it was.
+   */
   static String describe(Throwable e) {
     String msg = e.getMessage();
     if (msg != null && !msg.isBlank()) {
       return msg.strip();
     }
-    return "an unexpected " + e.getClass().getSimpleName() + " in qrbench (a bug: please report it with the run's log)";
+    return "an unexpected "
+        + e.getClass().getSimpleName()
+        + " in qrbench (a bug: please report it with the run's log)";
   }
 }

@@ -21,17 +21,26 @@ final class SpeedMeasurement {
   }
 
   /** The measurement {@code suite} asks for, or null when it has no {@code speed:} section. */
-  static SpeedMeasurement of(Suite suite, io.qrbench.spi.ImageDataset evalData, EnvironmentInfo env,
+  static SpeedMeasurement of(
+      Suite suite,
+      io.qrbench.spi.ImageDataset evalData,
+      EnvironmentInfo env,
       RunListener listener) {
-    return suite.speed() == null ? null
-        : new SpeedMeasurement(suite, new SpeedMeter(evalData, suite.speed(), speedThreads(suite, env, listener)),
+    return suite.speed() == null
+        ? null
+        : new SpeedMeasurement(
+            suite,
+            new SpeedMeter(evalData, suite.speed(), speedThreads(suite, env, listener)),
             listener);
   }
 
   /** The batch sizes of the suite's {@code speed:} section not yet measured for {@code entry}. */
   static List<Integer> speedBatches(Suite suite, ModelEntry entry, RunJournal journal) {
-    return suite.speed() == null ? List.of()
-        : suite.speed().batchSizes().stream().filter(b -> !journal.speedMeasured(entry.name(), b)).toList();
+    return suite.speed() == null
+        ? List.of()
+        : suite.speed().batchSizes().stream()
+            .filter(b -> !journal.speedMeasured(entry.name(), b))
+            .toList();
   }
 
   /** Times the model at each batch size still to measure; a failure is reported and skipped. */
@@ -42,7 +51,13 @@ final class SpeedMeasurement {
         journal.put(r);
         listener.speedMeasured(r);
       } catch (RuntimeException e) {
-        listener.info("speed of model '" + entry.name() + "' at batch " + batch + " failed: " + Runner.describe(e));
+        listener.info(
+            "speed of model '"
+                + entry.name()
+                + "' at batch "
+                + batch
+                + " failed: "
+                + Runner.describe(e));
       }
     }
   }
@@ -55,8 +70,13 @@ final class SpeedMeasurement {
   private static int speedThreads(Suite suite, EnvironmentInfo env, RunListener listener) {
     Integer asked = suite.speed().threads();
     if (asked != null && env.threads() != null && !asked.equals(env.threads())) {
-      listener.info("speed: the suite says threads: " + asked + " but the engine was started with "
-          + env.threads() + " (ai.djl.pytorch.num_threads, QRBENCH_THREADS); recording " + env.threads());
+      listener.info(
+          "speed: the suite says threads: "
+              + asked
+              + " but the engine was started with "
+              + env.threads()
+              + " (ai.djl.pytorch.num_threads, QRBENCH_THREADS); recording "
+              + env.threads());
     }
     return env.threads() != null ? env.threads() : asked != null ? asked : env.cores();
   }

@@ -1,9 +1,9 @@
 package io.qrbench.runner;
 
-import io.qrbench.model.LoadedModel;
-import io.qrbench.model.Batches;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.qrbench.model.Batches;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.suite.SpeedSpec;
@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Times a model's forward pass on dataset images, batch size by batch size. Each pass is timed
- * from the images being handed to the model until its logits are copied into Java, which is what
- * a caller waits for; loading the images is not timed. Each pass has its own manager, so memory
- * stays flat however many passes run.
+ * Times a model's forward pass on dataset images, batch size by batch size. Each pass is timed from
+ * the images being handed to the model until its logits are copied into Java, which is what a
+ * caller waits for; loading the images is not timed. Each pass has its own manager, so memory stays
+ * flat however many passes run.
  */
 final class SpeedMeter {
   private final ImageDataset data;
@@ -63,9 +63,21 @@ final class SpeedMeter {
     double[] perSecond = Arrays.stream(ms).map(t -> batchSize * 1000 / t).toArray();
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
-    return new SpeedResult(model, batchSize, threads, spec.warmup(), ms.length, mean, std(ms),
-        percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99),
-        batchSize * 1000 / mean, std(perSecond), peakRssBytes(), loadSeconds);
+    return new SpeedResult(
+        model,
+        batchSize,
+        threads,
+        spec.warmup(),
+        ms.length,
+        mean,
+        std(ms),
+        percentile(sorted, 50),
+        percentile(sorted, 90),
+        percentile(sorted, 99),
+        batchSize * 1000 / mean,
+        std(perSecond),
+        peakRssBytes(),
+        loadSeconds);
   }
 
   /** Nearest rank: the smallest value with at least p% of the values at or below it. */
@@ -85,8 +97,8 @@ final class SpeedMeter {
   }
 
   /**
-   * The process's peak resident memory so far (Linux's VmHWM), or -1 where that is unknown. It
-   * is the whole process's high-water mark: the largest model or batch measured so far sets it.
+   * The process's peak resident memory so far (Linux's VmHWM), or -1 where that is unknown. It is
+   * the whole process's high-water mark: the largest model or batch measured so far sets it.
    */
   static long peakRssBytes() {
     try {

@@ -1,13 +1,10 @@
 package io.qrbench.runner;
 
-import io.qrbench.train.Checkpoint;
-import io.qrbench.train.TrainingLoop;
-import io.qrbench.train.TrainingLoopSettings;
-import io.qrbench.train.TrainingListener;
-import io.qrbench.train.EpochLog;
 import ai.djl.engine.Engine;
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
+import io.qrbench.io.AtomicFiles;
+import io.qrbench.io.IoErrors;
 import io.qrbench.model.Invoke;
 import io.qrbench.model.LimitedDataset;
 import io.qrbench.model.LoadedModel;
@@ -15,9 +12,12 @@ import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.TrainingSpec;
-import io.qrbench.io.AtomicFiles;
+import io.qrbench.train.Checkpoint;
+import io.qrbench.train.EpochLog;
+import io.qrbench.train.TrainingListener;
+import io.qrbench.train.TrainingLoop;
+import io.qrbench.train.TrainingLoopSettings;
 import io.qrbench.util.FolderLock;
-import io.qrbench.io.IoErrors;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;
 import java.io.IOException;
@@ -29,8 +29,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * {@code qrbench train}: trains a model from a spec, checkpointing after every epoch, and saves
- * the final weights with their metadata. Output folder: {@code checkpoint.qrbc}, {@code log.csv},
+ * {@code qrbench train}: trains a model from a spec, checkpointing after every epoch, and saves the
+ * final weights with their metadata. Output folder: {@code checkpoint.qrbc}, {@code log.csv},
  * {@code spec.yaml}, and {@code <name>.params} with {@code <name>.params.json}.
  */
 public final class TrainingRun {
@@ -69,49 +69,64 @@ public final class TrainingRun {
    * @throws QrbenchException when a file cannot be saved (a full disk), saying what was kept
    */
   public Result run(TrainingSpec spec, Options options) {
-    // the data first: a dataset that cannot be opened is bad input, and leaves no output folder behind
+    // the data first: a dataset that cannot be opened is bad input, and leaves no output folder
+    // behind
     ImageDataset trainFull = Invoke.open(spec.dataset(), Split.TRAIN);
     ImageDataset testFull = Invoke.open(spec.dataset(), Split.TEST);
-    try (FolderLock lock = FolderLock.acquire(options.outDir(), "qrbench train " + spec.file(), listener::info)) {
+    try (FolderLock lock =
+        FolderLock.acquire(options.outDir(), "qrbench train " + spec.file(), listener::info)) {
       try {
         List<Path> removed = AtomicFiles.removeStaleTemporaries(options.outDir());
         if (!removed.isEmpty()) {
-          listener.info("removed " + removed.size() + " temporary file(s) left by an interrupted write in "
-              + options.outDir());
+          listener.info(
+              "removed "
+                  + removed.size()
+                  + " temporary file(s) left by an interrupted write in "
+                  + options.outDir());
         }
       } catch (IOException e) {
-        listener.info("could not remove the temporary files left in " + options.outDir() + ": "
-            + IoErrors.describe(e, options.outDir()));
+        listener.info(
+            "could not remove the temporary files left in "
+                + options.outDir()
+                + ": "
+                + IoErrors.describe(e, options.outDir()));
       }
       return train(spec, options, trainFull, testFull);
     }
   }
 
-  private Result train(TrainingSpec spec, Options options, ImageDataset trainFull, ImageDataset testFull) {
+  private Result train(
+      TrainingSpec spec, Options options, ImageDataset trainFull, ImageDataset testFull) {
     Path ckpt = options.outDir().resolve(CHECKPOINT);
     boolean resuming = options.resume() && Files.isRegularFile(ckpt);
     if (Files.exists(ckpt) && !options.resume() && !options.overwrite()) {
-      throw new ConfigException(ckpt + " exists: a training was started there; pass --resume to continue it, "
-          + "--overwrite to start again, or --out to train elsewhere");
+      throw new ConfigException(
+          ckpt
+              + " exists: a training was started there; pass --resume to continue it, "
+              + "--overwrite to start again, or --out to train elsewhere");
     }
     if (options.resume() && !resuming) {
       listener.info("nothing to resume in " + options.outDir() + "; starting from the beginning");
     }
     ImageDataset train = LimitedDataset.of(trainFull, spec.limit());
     ImageDataset test = LimitedDataset.of(testFull, spec.testLimit());
-    ModelInput input = new ModelInput(train.channels(), train.height(), train.width(), train.classNames().size());
+    ModelInput input =
+        new ModelInput(train.channels(), train.height(), train.width(), train.classNames().size());
     ModelPreparation.checkTrainable(spec.model());
     Engine.getInstance().setRandomSeed((int) (spec.seed() ^ (spec.seed() >>> 32)));
-    try (LoadedModel model = ModelPreparation.build(spec.name(), spec.model(), spec.quantizer(), input,
-        Optional.empty())) {
+    try (LoadedModel model =
+        ModelPreparation.build(
+            spec.name(), spec.model(), spec.quantizer(), input, Optional.empty())) {
       int start = 0;
       List<EpochLog> log = List.of();
       ai.djl.ndarray.NDList state = null;
       if (resuming) {
         Checkpoint.Restored r = Checkpoint.load(ckpt, model.block(), model.manager());
         if (!r.checkpoint().fingerprint().equals(spec.fingerprint())) {
-          throw new ConfigException(ckpt + " was written by a different spec or epoch count; resume with the same "
-              + "spec and options, or pass --overwrite to start again");
+          throw new ConfigException(
+              ckpt
+                  + " was written by a different spec or epoch count; resume with the same "
+                  + "spec and options, or pass --overwrite to start again");
         }
         start = r.checkpoint().epochsDone();
         log = r.checkpoint().log();
@@ -119,7 +134,8 @@ public final class TrainingRun {
         model.prepareHook(r.hookState(), ckpt);
         listener.info("resuming after epoch " + start + " of " + spec.epochs() + " from " + ckpt);
       } else if (spec.init() != null) {
-        // quantizer state carries over only from the same quantizer (fine-tuning FP -> TTQ starts fresh)
+        // quantizer state carries over only from the same quantizer (fine-tuning FP -> TTQ starts
+        // fresh)
         ModelPreparation.loadWeights(model, spec.model(), spec.quantizer(), spec.init());
         listener.info("starting from " + spec.init());
       } else {
@@ -129,26 +145,62 @@ public final class TrainingRun {
       try {
         writeText(specCopy, spec.source());
       } catch (IOException e) {
-        throw new QrbenchException("cannot save the spec: " + IoErrors.describe(e, specCopy) + "; " + IoErrors.fix(e)
-            + "train again", e);
+        throw new QrbenchException(
+            "cannot save the spec: "
+                + IoErrors.describe(e, specCopy)
+                + "; "
+                + IoErrors.fix(e)
+                + "train again",
+            e);
       }
-      log = new TrainingLoop(model, train, test, plan(spec), listener).run(start, state, log, (done, l, h, s) -> {
-        String kept = done > 1 ? ckpt + " keeps epoch " + (done - 1) : "no epoch is saved yet";
-        try {
-          new Checkpoint(spec.fingerprint(), done, l).save(model.block(), h, s, ckpt);
-        } catch (IOException e) {
-          throw new QrbenchException("cannot save the checkpoint after epoch " + done + ": " + IoErrors.describe(e, ckpt)
-              + "; " + kept + "; " + IoErrors.fix(e) + "continue with --resume", e);
-        }
-        Path logCsv = options.outDir().resolve("log.csv");
-        try {
-          writeText(logCsv, EpochLog.CSV_HEADER + "\n"
-              + l.stream().map(EpochLog::csv).collect(Collectors.joining("\n")) + "\n");
-        } catch (IOException e) {
-          throw new QrbenchException("cannot save the log after epoch " + done + ": " + IoErrors.describe(e, logCsv)
-              + "; " + ckpt + " keeps epoch " + done + "; " + IoErrors.fix(e) + "continue with --resume", e);
-        }
-      });
+      log =
+          new TrainingLoop(model, train, test, plan(spec), listener)
+              .run(
+                  start,
+                  state,
+                  log,
+                  (done, l, h, s) -> {
+                    String kept =
+                        done > 1 ? ckpt + " keeps epoch " + (done - 1) : "no epoch is saved yet";
+                    try {
+                      new Checkpoint(spec.fingerprint(), done, l).save(model.block(), h, s, ckpt);
+                    } catch (IOException e) {
+                      throw new QrbenchException(
+                          "cannot save the checkpoint after epoch "
+                              + done
+                              + ": "
+                              + IoErrors.describe(e, ckpt)
+                              + "; "
+                              + kept
+                              + "; "
+                              + IoErrors.fix(e)
+                              + "continue with --resume",
+                          e);
+                    }
+                    Path logCsv = options.outDir().resolve("log.csv");
+                    try {
+                      writeText(
+                          logCsv,
+                          EpochLog.CSV_HEADER
+                              + "\n"
+                              + l.stream().map(EpochLog::csv).collect(Collectors.joining("\n"))
+                              + "\n");
+                    } catch (IOException e) {
+                      throw new QrbenchException(
+                          "cannot save the log after epoch "
+                              + done
+                              + ": "
+                              + IoErrors.describe(e, logCsv)
+                              + "; "
+                              + ckpt
+                              + " keeps epoch "
+                              + done
+                              + "; "
+                              + IoErrors.fix(e)
+                              + "continue with --resume",
+                          e);
+                    }
+                  });
       EpochLog last = log.get(log.size() - 1);
       Path weights = options.outDir().resolve(spec.name() + ".params");
       WeightsMetadata meta = saveWeights(spec, model, input, last, weights, ckpt);
@@ -158,23 +210,53 @@ public final class TrainingRun {
   }
 
   /** Saves the weights and their metadata beside them together: both are replaced, or neither. */
-  private static WeightsMetadata saveWeights(TrainingSpec spec, LoadedModel model, ModelInput input, EpochLog last,
-      Path weights, Path ckpt) {
-    WeightsMetadata meta = WeightsMetadata.trained(spec.model(), spec.quantizer(), spec.dataset().id(), input,
-        last.testTop1(), last.testTop5(), spec.epochs(), spec.seed(), "trained by 'qrbench train " + spec.file() + "'");
+  private static WeightsMetadata saveWeights(
+      TrainingSpec spec,
+      LoadedModel model,
+      ModelInput input,
+      EpochLog last,
+      Path weights,
+      Path ckpt) {
+    WeightsMetadata meta =
+        WeightsMetadata.trained(
+            spec.model(),
+            spec.quantizer(),
+            spec.dataset().id(),
+            input,
+            last.testTop1(),
+            last.testTop5(),
+            spec.epochs(),
+            spec.seed(),
+            "trained by 'qrbench train " + spec.file() + "'");
     try {
       return ModelPreparation.save(model, meta, weights);
     } catch (IOException e) {
-      throw new QrbenchException("cannot save the trained weights: " + IoErrors.describe(e, weights) + "; neither "
-          + weights.getFileName() + " nor " + WeightsFile.sidecar(weights).getFileName() + " was written"
-          + (Files.exists(weights) ? " (the earlier ones are kept)" : "") + ", " + ckpt + " keeps the last epoch; "
-          + IoErrors.fix(e) + "run again with --resume to save them", e);
+      throw new QrbenchException(
+          "cannot save the trained weights: "
+              + IoErrors.describe(e, weights)
+              + "; neither "
+              + weights.getFileName()
+              + " nor "
+              + WeightsFile.sidecar(weights).getFileName()
+              + " was written"
+              + (Files.exists(weights) ? " (the earlier ones are kept)" : "")
+              + ", "
+              + ckpt
+              + " keeps the last epoch; "
+              + IoErrors.fix(e)
+              + "run again with --resume to save them",
+          e);
     }
   }
 
   /** The loop's numbers. */
   static TrainingLoopSettings plan(TrainingSpec spec) {
-    return new TrainingLoopSettings(spec.epochs(), spec.batchSize(), spec.optimizer(), spec.schedule(), spec.augment(),
+    return new TrainingLoopSettings(
+        spec.epochs(),
+        spec.batchSize(),
+        spec.optimizer(),
+        spec.schedule(),
+        spec.augment(),
         spec.seed());
   }
 

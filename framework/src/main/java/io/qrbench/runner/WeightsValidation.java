@@ -1,8 +1,8 @@
 package io.qrbench.runner;
 
-import io.qrbench.model.LoadedModel;
-import io.qrbench.model.Invoke;
 import io.qrbench.ConfigException;
+import io.qrbench.model.Invoke;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.nn.Layers;
 import io.qrbench.spi.DatasetProvider;
 import io.qrbench.spi.ImageDataset;
@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks every weights file a suite names, as far as loading it goes, before a run writes
- * anything: header, checksum, metadata against the suite's model, dataset and (for a packed file)
- * quantizer, then a load into the model as the runner builds it. A TorchScript file is loaded and
- * run on a batch of zeros by its provider. Each problem is placed at the model's {@code weights:}.
+ * Checks every weights file a suite names, as far as loading it goes, before a run writes anything:
+ * header, checksum, metadata against the suite's model, dataset and (for a packed file) quantizer,
+ * then a load into the model as the runner builds it. A TorchScript file is loaded and run on a
+ * batch of zeros by its provider. Each problem is placed at the model's {@code weights:}.
  */
 public final class WeightsValidation {
   private WeightsValidation() {}
@@ -66,8 +66,15 @@ public final class WeightsValidation {
     Path file = entry.weights();
     if (entry.model().plugin(ModelProvider.class).readsOwnWeights()) {
       Layers layers = Layers.plain();
-      try (LoadedModel m = new LoadedModel(entry.name(), input, layers, manager ->
-          Invoke.build(entry.model(), new ModelContext(input, layers, manager, Optional.of(file))))) {
+      try (LoadedModel m =
+          new LoadedModel(
+              entry.name(),
+              input,
+              layers,
+              manager ->
+                  Invoke.build(
+                      entry.model(),
+                      new ModelContext(input, layers, manager, Optional.of(file))))) {
         return; // the provider checked the file while building
       }
     }
@@ -76,16 +83,19 @@ public final class WeightsValidation {
     if (WeightsFile.isPacked(file)) {
       MetadataCheck.checkPacked(file, meta, entry.quantizer());
     }
-    try (LoadedModel m = ModelPreparation.build(entry.name(), entry.model(), entry.quantizer(), input,
-        Optional.empty())) {
+    try (LoadedModel m =
+        ModelPreparation.build(
+            entry.name(), entry.model(), entry.quantizer(), input, Optional.empty())) {
       ModelPreparation.loadWeights(m, entry.model(), entry.quantizer(), file);
     }
   }
 
   /** The data's shape, from the dataset's configuration when it says, else from opening it. */
   private static ModelInput input(Suite suite) {
-    Optional<ModelInput> declared = declared(suite.dataset().provider().plugin(DatasetProvider.class),
-        suite.dataset().provider().config());
+    Optional<ModelInput> declared =
+        declared(
+            suite.dataset().provider().plugin(DatasetProvider.class),
+            suite.dataset().provider().config());
     if (declared.isPresent()) {
       return declared.get();
     }
@@ -93,7 +103,8 @@ public final class WeightsValidation {
     return new ModelInput(data.channels(), data.height(), data.width(), data.classNames().size());
   }
 
-  private static <C extends Record> Optional<ModelInput> declared(DatasetProvider<C> p, Record config) {
+  private static <C extends Record> Optional<ModelInput> declared(
+      DatasetProvider<C> p, Record config) {
     return p.input(p.configType().cast(config));
   }
 }

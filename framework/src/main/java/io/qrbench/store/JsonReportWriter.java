@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The canonical, schema-versioned JSON record of a run: the `json` report, built in because the framework owns results.json. */
+/**
+ * The canonical, schema-versioned JSON record of a run: the `json` report, built in because the
+ * framework owns results.json.
+ */
 public final class JsonReportWriter implements ReportWriter<JsonReportWriter.Config> {
 
   /**
@@ -31,7 +34,9 @@ public final class JsonReportWriter implements ReportWriter<JsonReportWriter.Con
 
   @Override
   public String description() {
-    return "results as schema-versioned JSON (" + RunResult.SCHEMA + "), the input of 'qrbench report'";
+    return "results as schema-versioned JSON ("
+        + RunResult.SCHEMA
+        + "), the input of 'qrbench report'";
   }
 
   @Override

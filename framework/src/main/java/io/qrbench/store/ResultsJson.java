@@ -12,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads and writes {@code results.json}, the canonical record of a run: the one owner of that
- * file (the runner's journal and the {@code json} report both write through here). It writes
- * {@value RunResult#SCHEMA} and reads that and {@value #SCHEMA_1}, which it upgrades first.
+ * Reads and writes {@code results.json}, the canonical record of a run: the one owner of that file
+ * (the runner's journal and the {@code json} report both write through here). It writes {@value
+ * RunResult#SCHEMA} and reads that and {@value #SCHEMA_1}, which it upgrades first.
  */
 public final class ResultsJson {
   /** The previous schema, still read: its case levels are labels only. */
@@ -45,14 +45,20 @@ public final class ResultsJson {
       tree = MAPPER.readTree(Files.readAllBytes(file));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-      throw new ConfigException(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
-          + ": not a readable qrbench results file, not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
-          + "; pass a results.json written by qrbench, or run the suite again");
+      throw new ConfigException(
+          file
+              + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr())
+              + ": not a readable qrbench results file, not valid JSON: "
+              + e.getOriginalMessage().lines().findFirst().orElse("")
+              + "; pass a results.json written by qrbench, or run the suite again");
     } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage() + "; check the path and its permissions", e);
+      throw new ConfigException(
+          file + ": cannot read: " + e.getMessage() + "; check the path and its permissions", e);
     }
     if (tree == null || !tree.isObject()) {
-      throw new ConfigException(file + ": not a qrbench results file (no JSON object); pass a results.json written by qrbench");
+      throw new ConfigException(
+          file
+              + ": not a qrbench results file (no JSON object); pass a results.json written by qrbench");
     }
     String schema = tree.path("schema").isTextual() ? tree.get("schema").asText() : null;
     if (schema == null || !schema.startsWith("qrbench-results/")) {
@@ -61,20 +67,35 @@ public final class ResultsJson {
     if (SCHEMA_1.equals(schema)) {
       ResultsUpgrade.fromSchema1((ObjectNode) tree);
     } else if (!RunResult.SCHEMA.equals(schema)) {
-      throw new ConfigException(file + ": schema '" + schema + "' is not supported by this qrbench (it reads "
-          + RunResult.SCHEMA + " and " + SCHEMA_1 + "); use the qrbench version that wrote it");
+      throw new ConfigException(
+          file
+              + ": schema '"
+              + schema
+              + "' is not supported by this qrbench (it reads "
+              + RunResult.SCHEMA
+              + " and "
+              + SCHEMA_1
+              + "); use the qrbench version that wrote it");
     }
     ResultsValidation.check(file, tree);
     try {
       return MAPPER.treeToValue(tree, RunResult.class);
     } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-      String path = e.getPath().stream()
-          .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-          .collect(java.util.stream.Collectors.joining()).replaceFirst("^\\.", "");
-      throw new ConfigException(file + ": " + (path.isEmpty() ? "" : path + ": ") + "a value of the wrong type; "
-          + "this results.json was edited or damaged: restore it, or run the suite again");
+      String path =
+          e.getPath().stream()
+              .map(
+                  r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(java.util.stream.Collectors.joining())
+              .replaceFirst("^\\.", "");
+      throw new ConfigException(
+          file
+              + ": "
+              + (path.isEmpty() ? "" : path + ": ")
+              + "a value of the wrong type; "
+              + "this results.json was edited or damaged: restore it, or run the suite again");
     } catch (IOException e) {
-      throw new ConfigException(file + ": not a readable qrbench results file; run the suite again");
+      throw new ConfigException(
+          file + ": not a readable qrbench results file; run the suite again");
     }
   }
 }

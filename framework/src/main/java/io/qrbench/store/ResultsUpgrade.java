@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Upgrades a {@code qrbench-results/1} tree to the current schema before it is validated and
- * bound, so that the rest of qrbench reads one shape.
+ * Upgrades a {@code qrbench-results/1} tree to the current schema before it is validated and bound,
+ * so that the rest of qrbench reads one shape.
  *
  * <p>The one difference: a /1 case's {@code level} is its label ({@code "epsilon=0.03"}); a /2
  * case's is {@code {"label": ..., "values": {"epsilon": 0.03}}}. The values are taken from the
- * case's {@code params} (the configuration at that level, already typed as the suite wrote it);
- * the label only says which keys were swept. This is the only place a label is taken apart.
+ * case's {@code params} (the configuration at that level, already typed as the suite wrote it); the
+ * label only says which keys were swept. This is the only place a label is taken apart.
  */
 final class ResultsUpgrade {
   private ResultsUpgrade() {}
@@ -26,7 +26,8 @@ final class ResultsUpgrade {
       return; // validation names what is missing
     }
     for (JsonNode c : cases) {
-      if (c instanceof ObjectNode o && (o.get("level") == null || o.get("level").isTextual() || o.get("level").isNull())) {
+      if (c instanceof ObjectNode o
+          && (o.get("level") == null || o.get("level").isTextual() || o.get("level").isNull())) {
         o.set("level", level(o.path("level").asText(""), o.get("params")));
       }
     }
@@ -49,8 +50,8 @@ final class ResultsUpgrade {
   }
 
   /**
-   * A label's {@code key=value} pairs: the runner joined them with {@code ,}, and a value holding
-   * a comma (a swept list, written as JSON) continues until the next part that has a {@code =}.
+   * A label's {@code key=value} pairs: the runner joined them with {@code ,}, and a value holding a
+   * comma (a swept list, written as JSON) continues until the next part that has a {@code =}.
    */
   private static List<String[]> pairs(String label) {
     List<String[]> pairs = new ArrayList<>();
@@ -59,7 +60,9 @@ final class ResultsUpgrade {
     }
     for (String part : label.split(",")) {
       int eq = part.indexOf('=');
-      if (eq > 0 && part.substring(0, eq).indexOf('[') < 0 && part.substring(0, eq).indexOf('"') < 0) {
+      if (eq > 0
+          && part.substring(0, eq).indexOf('[') < 0
+          && part.substring(0, eq).indexOf('"') < 0) {
         pairs.add(new String[] {part.substring(0, eq).trim(), part.substring(eq + 1).trim()});
       } else if (!pairs.isEmpty()) {
         String[] last = pairs.get(pairs.size() - 1);

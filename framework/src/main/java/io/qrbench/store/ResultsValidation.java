@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a results.json tree before it is bound: every field that {@code report} and
- * {@code compare} rely on is there, of its type and in its range (a percentage in [0, 100], no
- * more correct images than images), so that an edited or damaged file is one message naming the
- * file and the field, never a NullPointerException or a report of 250% accuracy.
+ * Checks a results.json tree before it is bound: every field that {@code report} and {@code
+ * compare} rely on is there, of its type and in its range (a percentage in [0, 100], no more
+ * correct images than images), so that an edited or damaged file is one message naming the file and
+ * the field, never a NullPointerException or a report of 250% accuracy.
  */
 final class ResultsValidation {
-  private static final String FIX = "this results.json was edited or damaged: restore it, or run the suite again";
+  private static final String FIX =
+      "this results.json was edited or damaged: restore it, or run the suite again";
 
   private final List<String> problems = new ArrayList<>();
 
@@ -36,8 +37,13 @@ final class ResultsValidation {
     v.run(root);
     if (!v.problems.isEmpty()) {
       int more = v.problems.size() - 1;
-      throw new ConfigException(file + ": " + v.problems.get(0)
-          + (more == 0 ? "" : " (and " + more + " more problem" + (more == 1 ? "" : "s") + ")") + "; " + FIX);
+      throw new ConfigException(
+          file
+              + ": "
+              + v.problems.get(0)
+              + (more == 0 ? "" : " (and " + more + " more problem" + (more == 1 ? "" : "s") + ")")
+              + "; "
+              + FIX);
     }
   }
 
@@ -52,7 +58,8 @@ final class ResultsValidation {
       text(suite, "split", "suite.split", false);
     }
     String status = text(root, "status", "status", true);
-    if (status != null && java.util.Arrays.stream(RunStatus.values()).noneMatch(s -> s.id().equals(status))) {
+    if (status != null
+        && java.util.Arrays.stream(RunStatus.values()).noneMatch(s -> s.id().equals(status))) {
       problems.add("status: '" + status + "' is none of " + RunStatus.ids());
     }
     number(root, "wallSeconds", "wallSeconds", 0, Double.MAX_VALUE, false);
@@ -87,8 +94,13 @@ final class ResultsValidation {
         text(speed.get(i), "model", at + ".model", true);
         String batch = SpeedMetric.BATCH_SIZE.jsonName();
         integer(speed.get(i), batch, at + "." + batch, 1, Integer.MAX_VALUE, true);
-        for (SpeedMetric m : List.of(SpeedMetric.MEAN_MS, SpeedMetric.P50_MS, SpeedMetric.P90_MS, SpeedMetric.P99_MS,
-            SpeedMetric.IMAGES_PER_SECOND)) {
+        for (SpeedMetric m :
+            List.of(
+                SpeedMetric.MEAN_MS,
+                SpeedMetric.P50_MS,
+                SpeedMetric.P90_MS,
+                SpeedMetric.P99_MS,
+                SpeedMetric.IMAGES_PER_SECOND)) {
           number(speed.get(i), m.jsonName(), at + "." + m.jsonName(), 0, Double.MAX_VALUE, false);
         }
       }
@@ -100,7 +112,8 @@ final class ResultsValidation {
     text(c, "model", at + ".model", true);
     text(c, "perturbation", at + ".perturbation", true);
     String status = text(c, "status", at + ".status", true);
-    if (status != null && java.util.Arrays.stream(CaseStatus.values()).noneMatch(s -> s.id().equals(status))) {
+    if (status != null
+        && java.util.Arrays.stream(CaseStatus.values()).noneMatch(s -> s.id().equals(status))) {
       problems.add(at + ".status: '" + status + "' is neither ok nor failed");
     }
     JsonNode level = object(c, "level", at + ".level", false);
@@ -124,8 +137,25 @@ final class ResultsValidation {
     String top5Name = Metric.TOP5.jsonName();
     Double top1 = number(m, top1Name, mt + "." + top1Name, 0, 100, true);
     number(m, top5Name, mt + "." + top5Name, top1 == null ? 0 : top1, 100, true);
-    if (images != null && images > 0 && c1 != null && top1 != null && Math.abs(top1 - 100.0 * c1 / images) > 1e-6) {
-      problems.add(mt + "." + top1Name + ": " + top1 + "% is not " + correct1 + "/" + images1 + " = " + c1 + "/" + images);
+    if (images != null
+        && images > 0
+        && c1 != null
+        && top1 != null
+        && Math.abs(top1 - 100.0 * c1 / images) > 1e-6) {
+      problems.add(
+          mt
+              + "."
+              + top1Name
+              + ": "
+              + top1
+              + "% is not "
+              + correct1
+              + "/"
+              + images1
+              + " = "
+              + c1
+              + "/"
+              + images);
     }
     // every other standard metric: a non-negative number where present
     for (Metric metric : Metric.standard()) {
@@ -139,7 +169,9 @@ final class ResultsValidation {
     }
   }
 
-  /** Per-image top-1 outcomes: base64 of a bit set with no image past the last and correct1 bits. */
+  /**
+   * Per-image top-1 outcomes: base64 of a bit set with no image past the last and correct1 bits.
+   */
   private void outcomes(JsonNode node, String at, long images, Long correct1) {
     BitSet bits;
     try {
@@ -150,9 +182,11 @@ final class ResultsValidation {
     if (bits == null) {
       problems.add(at + ": not a base64 bit set");
     } else if (bits.length() > images) {
-      problems.add(at + ": marks image " + (bits.length() - 1) + " but there are " + images + " images");
+      problems.add(
+          at + ": marks image " + (bits.length() - 1) + " but there are " + images + " images");
     } else if (correct1 != null && bits.cardinality() != correct1) {
-      problems.add(at + ": marks " + bits.cardinality() + " images correct where correct1 is " + correct1);
+      problems.add(
+          at + ": marks " + bits.cardinality() + " images correct where correct1 is " + correct1);
     }
   }
 
@@ -202,7 +236,8 @@ final class ResultsValidation {
     }
   }
 
-  private Long integer(JsonNode parent, String key, String at, long min, long max, boolean required) {
+  private Long integer(
+      JsonNode parent, String key, String at, long min, long max, boolean required) {
     JsonNode n = present(parent, key, at, required);
     if (n == null) {
       return null;
@@ -219,10 +254,15 @@ final class ResultsValidation {
     return v;
   }
 
-  /** A number in [min, max]; the strings NaN and Infinity are how the writer spells a timing it could not take. */
-  private Double number(JsonNode parent, String key, String at, double min, double max, boolean required) {
+  /**
+   * A number in [min, max]; the strings NaN and Infinity are how the writer spells a timing it
+   * could not take.
+   */
+  private Double number(
+      JsonNode parent, String key, String at, double min, double max, boolean required) {
     JsonNode n = present(parent, key, at, required);
-    if (n == null || (!required && n.isTextual() && Set.of("NaN", "Infinity").contains(n.asText()))) {
+    if (n == null
+        || (!required && n.isTextual() && Set.of("NaN", "Infinity").contains(n.asText()))) {
       return null;
     }
     if (!n.isNumber()) {
@@ -231,7 +271,15 @@ final class ResultsValidation {
     }
     double v = n.asDouble();
     if (!(v >= min && v <= max)) {
-      problems.add(at + ": " + n.asText() + " is outside [" + trim(min) + ", " + (max == Double.MAX_VALUE ? "..." : trim(max)) + "]");
+      problems.add(
+          at
+              + ": "
+              + n.asText()
+              + " is outside ["
+              + trim(min)
+              + ", "
+              + (max == Double.MAX_VALUE ? "..." : trim(max))
+              + "]");
       return null;
     }
     return v;
@@ -249,7 +297,9 @@ final class ResultsValidation {
   }
 
   private static String kind(JsonNode n) {
-    return n.isObject() ? "an object" : n.isArray() ? "a list" : n.isTextual() ? "'" + n.asText() + "'" : n.toString();
+    return n.isObject()
+        ? "an object"
+        : n.isArray() ? "a list" : n.isTextual() ? "'" + n.asText() + "'" : n.toString();
   }
 
   private static String trim(double v) {

@@ -4,15 +4,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.qrbench.spi.Bound;
 
 /**
- * Training-time augmentation, seeded per epoch and image: a random crop of the image zero-padded
- * by {@code crop-padding} pixels on each side, and a random horizontal flip.
+ * Training-time augmentation, seeded per epoch and image: a random crop of the image zero-padded by
+ * {@code crop-padding} pixels on each side, and a random horizontal flip.
  *
  * @param cropPadding pixels of zero padding before the random crop; 0 for none
  * @param flip flip horizontally with probability 1/2
  */
 public record AugmentSpec(
     @JsonPropertyDescription("zero padding in pixels before a random crop; 0 disables")
-        @Bound(min = 0, max = 64, why = "CIFAR uses 4") Integer cropPadding,
+        @Bound(min = 0, max = 64, why = "CIFAR uses 4")
+        Integer cropPadding,
     @JsonPropertyDescription("random horizontal flip") Boolean flip) {
   public AugmentSpec {
     cropPadding = cropPadding == null ? 4 : cropPadding;

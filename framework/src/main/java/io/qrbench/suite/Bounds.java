@@ -15,16 +15,18 @@ import java.util.List;
 
 /**
  * Checks numeric values against their {@link Bound} (and integers against their Java type) in a
- * YAML subtree before Jackson binds it, so that each value out of range is reported at its own
- * line and column with the range, and binding still goes on to report the rest.
+ * YAML subtree before Jackson binds it, so that each value out of range is reported at its own line
+ * and column with the range, and binding still goes on to report the rest.
  */
 final class Bounds {
   private static final PropertyNamingStrategies.KebabCaseStrategy KEBAB =
       new PropertyNamingStrategies.KebabCaseStrategy();
 
   /** Why batch sizes stop at 65,536. */
-  static final String BATCH = "a batch is held in memory at once: 65,536 CIFAR-10 images are 0.8 GB as floats,"
-      + " and the model's activations several times that; 128 is a good default";
+  static final String BATCH =
+      "a batch is held in memory at once: 65,536 CIFAR-10 images are 0.8 GB as floats,"
+          + " and the model's activations several times that; 128 is a good default";
+
   static final String EPOCHS = "each epoch is a pass over every training image";
 
   private Bounds() {}
@@ -39,7 +41,12 @@ final class Bounds {
    * @param integral whether only integers are meant
    * @param why why the range is what it is, or empty
    */
-  record Range(BigDecimal min, BigDecimal max, boolean minExclusive, boolean maxExclusive, boolean integral,
+  record Range(
+      BigDecimal min,
+      BigDecimal max,
+      boolean minExclusive,
+      boolean maxExclusive,
+      boolean integral,
       String why) {
 
     /** An inclusive integer range; {@link Integer#MAX_VALUE} as max means none but the type's. */
@@ -47,16 +54,30 @@ final class Bounds {
       return new Range(BigDecimal.valueOf(min), BigDecimal.valueOf(max), false, false, true, why);
     }
 
-    /** The range of a value of {@code type} under {@code bound} (may be null); null when nothing is checked. */
+    /**
+     * The range of a value of {@code type} under {@code bound} (may be null); null when nothing is
+     * checked.
+     */
     static Range of(Class<?> type, Bound bound) {
-      boolean integral = type == int.class || type == Integer.class || type == long.class || type == Long.class;
-      boolean floating = type == double.class || type == Double.class || type == float.class || type == Float.class;
+      boolean integral =
+          type == int.class || type == Integer.class || type == long.class || type == Long.class;
+      boolean floating =
+          type == double.class
+              || type == Double.class
+              || type == float.class
+              || type == Float.class;
       boolean any = type == Object.class || type == Number.class;
       if (!integral && !floating && !(any && bound != null)) {
         return null;
       }
-      BigDecimal min = bound == null || bound.min() == Double.NEGATIVE_INFINITY ? null : BigDecimal.valueOf(bound.min());
-      BigDecimal max = bound == null || bound.max() == Double.POSITIVE_INFINITY ? null : BigDecimal.valueOf(bound.max());
+      BigDecimal min =
+          bound == null || bound.min() == Double.NEGATIVE_INFINITY
+              ? null
+              : BigDecimal.valueOf(bound.min());
+      BigDecimal max =
+          bound == null || bound.max() == Double.POSITIVE_INFINITY
+              ? null
+              : BigDecimal.valueOf(bound.max());
       boolean minEx = bound != null && bound.minExclusive();
       boolean maxEx = bound != null && bound.maxExclusive();
       if (integral) {
@@ -75,7 +96,9 @@ final class Bounds {
       return (minExclusive ? lo > 0 : lo >= 0) && (maxExclusive ? hi < 0 : hi <= 0);
     }
 
-    /** E.g. {@code integer in [1, 65536]}, {@code number in (0, 10]}, {@code integer of at least 1}. */
+    /**
+     * E.g. {@code integer in [1, 65536]}, {@code number in (0, 10]}, {@code integer of at least 1}.
+     */
     String describe() {
       return describe(null);
     }
@@ -86,10 +109,18 @@ final class Bounds {
      */
     String describe(BigDecimal v) {
       String kind = integral ? "integer" : "number";
-      BigDecimal lo = min != null && isTypeLimit(min) && (v == null || v.compareTo(min) >= 0) ? null : min;
-      BigDecimal hi = max != null && isTypeLimit(max) && (v == null || v.compareTo(max) <= 0) ? null : max;
+      BigDecimal lo =
+          min != null && isTypeLimit(min) && (v == null || v.compareTo(min) >= 0) ? null : min;
+      BigDecimal hi =
+          max != null && isTypeLimit(max) && (v == null || v.compareTo(max) <= 0) ? null : max;
       if (lo != null && hi != null) {
-        return kind + " in " + (minExclusive ? "(" : "[") + text(lo) + ", " + text(hi) + (maxExclusive ? ")" : "]");
+        return kind
+            + " in "
+            + (minExclusive ? "(" : "[")
+            + text(lo)
+            + ", "
+            + text(hi)
+            + (maxExclusive ? ")" : "]");
       }
       if (lo != null) {
         return kind + (minExclusive ? " above " : " of at least ") + text(lo);
@@ -115,7 +146,12 @@ final class Bounds {
    *
    * @param range the range of {@code node} itself when it is a bare number, or null
    */
-  static JsonNode strip(YamlDocument doc, String pointer, JsonNode node, Type type, Range range,
+  static JsonNode strip(
+      YamlDocument doc,
+      String pointer,
+      JsonNode node,
+      Type type,
+      Range range,
       List<SuiteProblem> problems) {
     List<String> bad = new ArrayList<>();
     visit(doc, pointer, node, type, range, problems, bad);
@@ -142,20 +178,28 @@ final class Bounds {
   /** The range of a record component, for 'list-plugins'; null when it is not a number. */
   static Range of(RecordComponent c) {
     Type t = c.getGenericType();
-    while (t instanceof ParameterizedType p && Collection.class.isAssignableFrom((Class<?>) p.getRawType())) {
+    while (t instanceof ParameterizedType p
+        && Collection.class.isAssignableFrom((Class<?>) p.getRawType())) {
       t = p.getActualTypeArguments()[0];
     }
     return t instanceof Class<?> k ? Range.of(k, c.getAnnotation(Bound.class)) : null;
   }
 
-  private static void visit(YamlDocument doc, String pointer, JsonNode node, Type type, Range range,
-      List<SuiteProblem> problems, List<String> bad) {
+  private static void visit(
+      YamlDocument doc,
+      String pointer,
+      JsonNode node,
+      Type type,
+      Range range,
+      List<SuiteProblem> problems,
+      List<String> bad) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return;
     }
     Class<?> raw = raw(type);
     if (Collection.class.isAssignableFrom(raw)) {
-      Type element = type instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
+      Type element =
+          type instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
       if (node.isArray()) {
         for (int i = 0; i < node.size(); i++) {
           visit(doc, YamlDocument.child(pointer, i), node.get(i), element, range, problems, bad);
@@ -168,8 +212,18 @@ final class Bounds {
         for (RecordComponent c : raw.getRecordComponents()) {
           String key = KEBAB.translate(c.getName());
           Class<?> scalar = raw(c.getGenericType());
-          Range r = Collection.class.isAssignableFrom(scalar) ? of(c) : Range.of(scalar, c.getAnnotation(Bound.class));
-          visit(doc, YamlDocument.child(pointer, key), node.get(key), c.getGenericType(), r, problems, bad);
+          Range r =
+              Collection.class.isAssignableFrom(scalar)
+                  ? of(c)
+                  : Range.of(scalar, c.getAnnotation(Bound.class));
+          visit(
+              doc,
+              YamlDocument.child(pointer, key),
+              node.get(key),
+              c.getGenericType(),
+              r,
+              problems,
+              bad);
         }
       }
     } else if (range != null && node.isArray()) {
@@ -178,10 +232,18 @@ final class Bounds {
         visit(doc, YamlDocument.child(pointer, i), node.get(i), type, range, problems, bad);
       }
     } else if (range != null && node.isNumber() && (!range.integral() || node.isIntegralNumber())) {
-      BigDecimal v = node.isIntegralNumber() ? new BigDecimal(node.bigIntegerValue()) : BigDecimal.valueOf(node.doubleValue());
+      BigDecimal v =
+          node.isIntegralNumber()
+              ? new BigDecimal(node.bigIntegerValue())
+              : BigDecimal.valueOf(node.doubleValue());
       if (!range.contains(v)) {
-        problems.add(doc.problemAtValue(pointer, "expected " + article(range.describe(v)) + ", found " + text(v),
-            range.why().isEmpty() ? "see 'qrbench list-plugins' for every key and its range" : range.why()));
+        problems.add(
+            doc.problemAtValue(
+                pointer,
+                "expected " + article(range.describe(v)) + ", found " + text(v),
+                range.why().isEmpty()
+                    ? "see 'qrbench list-plugins' for every key and its range"
+                    : range.why()));
         bad.add(pointer);
       }
     }
@@ -204,6 +266,8 @@ final class Bounds {
     if (s.scale() <= 0 && a < 1e30) {
       return s.toBigInteger().toString();
     }
-    return a >= 1e-4 && a < 1e16 ? s.toPlainString() : s.toString().replace("E+", "e").replace("E", "e");
+    return a >= 1e-4 && a < 1e16
+        ? s.toPlainString()
+        : s.toString().replace("E+", "e").replace("E", "e");
   }
 }

@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
 
 /**
  * Binds YAML subtrees to configuration records with Jackson: kebab-case keys, unknown keys are
- * errors, no silent coercion of strings to numbers. Every problem is reported with its location
- * in the suite file, and unknown keys are all collected rather than stopping at the first.
+ * errors, no silent coercion of strings to numbers. Every problem is reported with its location in
+ * the suite file, and unknown keys are all collected rather than stopping at the first.
  */
 final class ConfigBinder {
   static final ObjectMapper MAPPER =
@@ -72,9 +72,11 @@ final class ConfigBinder {
     }
     T value;
     try {
-      value = MAPPER.readerFor(type).withHandler(new UnknownKeys(pointer, checked)).readValue(checked);
+      value =
+          MAPPER.readerFor(type).withHandler(new UnknownKeys(pointer, checked)).readValue(checked);
     } catch (ValueInstantiationException e) {
-      if (!outOfRange) { // else a value was dropped for its range, and the record may miss it: said already
+      if (!outOfRange) { // else a value was dropped for its range, and the record may miss it: said
+        // already
         problems.add(describe(pointer, e));
       }
       return Optional.empty();
@@ -82,37 +84,50 @@ final class ConfigBinder {
       problems.add(describe(pointer, e));
       return Optional.empty();
     } catch (IOException e) {
-      problems.add(doc.problemAtKey(pointer, e.getMessage().lines().findFirst().orElse("invalid value"), ""));
+      problems.add(
+          doc.problemAtKey(
+              pointer, e.getMessage().lines().findFirst().orElse("invalid value"), ""));
       return Optional.empty();
     }
     return Optional.ofNullable(value);
   }
 
   private SuiteProblem describe(String base, JsonMappingException e) {
-    String pointer = base + e.getPath().stream()
-        .map(r -> r.getFieldName() != null
-            ? "/" + r.getFieldName() : r.getIndex() >= 0 ? "/" + r.getIndex() : "")
-        .collect(Collectors.joining());
+    String pointer =
+        base
+            + e.getPath().stream()
+                .map(
+                    r ->
+                        r.getFieldName() != null
+                            ? "/" + r.getFieldName()
+                            : r.getIndex() >= 0 ? "/" + r.getIndex() : "")
+                .collect(Collectors.joining());
     if (e instanceof ValueInstantiationException v) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       String msg = String.valueOf(cause.getMessage());
       // a record's own check names its key first ("width must be in 1..1024"): point at that value
       String key = msg.split("[ :]", 2)[0];
-      boolean ownKey = v.getType() != null && v.getType().getRawClass().isRecord()
-          && Arrays.stream(v.getType().getRawClass().getRecordComponents())
-              .anyMatch(c -> KEBAB.translate(c.getName()).equals(key))
-          && doc.root().at(pointer).has(key);
+      boolean ownKey =
+          v.getType() != null
+              && v.getType().getRawClass().isRecord()
+              && Arrays.stream(v.getType().getRawClass().getRecordComponents())
+                  .anyMatch(c -> KEBAB.translate(c.getName()).equals(key))
+              && doc.root().at(pointer).has(key);
       String fix = "see 'qrbench list-plugins' for every key, its type and its range";
-      return ownKey ? doc.problemAtValue(YamlDocument.child(pointer, key), msg, fix) : doc.problemAtKey(pointer, msg, fix);
+      return ownKey
+          ? doc.problemAtValue(YamlDocument.child(pointer, key), msg, fix)
+          : doc.problemAtKey(pointer, msg, fix);
     }
     if (e instanceof InvalidFormatException f) {
-      return doc.problemAtValue(pointer,
+      return doc.problemAtValue(
+          pointer,
           "expected " + expected(f.getTargetType()) + ", found '" + f.getValue() + "'",
           hint(f.getTargetType()));
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       JsonNode found = doc.root().at(pointer);
-      return doc.problemAtValue(pointer,
+      return doc.problemAtValue(
+          pointer,
           "expected " + expected(m.getTargetType()) + ", found " + found(found),
           hint(m.getTargetType()));
     }
@@ -134,8 +149,10 @@ final class ConfigBinder {
       return "a string";
     }
     if (t.isEnum()) {
-      return "one of " + Arrays.stream(t.getEnumConstants())
-          .map(c -> c.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+      return "one of "
+          + Arrays.stream(t.getEnumConstants())
+              .map(c -> c.toString().toLowerCase(Locale.ROOT))
+              .collect(Collectors.joining(", "));
     }
     if (Collection.class.isAssignableFrom(t) || t.isArray()) {
       return "a list";
@@ -186,8 +203,12 @@ final class ConfigBinder {
 
     @Override
     public boolean handleUnknownProperty(
-        DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
-        Object beanOrClass, String propertyName) throws IOException {
+        DeserializationContext ctxt,
+        JsonParser p,
+        JsonDeserializer<?> deserializer,
+        Object beanOrClass,
+        String propertyName)
+        throws IOException {
       List<String> holders = new ArrayList<>();
       collect(root, base, propertyName, holders);
       int n = seen.merge(propertyName, 1, Integer::sum) - 1;
@@ -235,10 +256,12 @@ final class ConfigBinder {
 
   static SuiteProblem unknownKey(YamlDocument doc, String pointer, String key, List<String> known) {
     Optional<String> near = io.qrbench.registry.Suggestions.closest(key, known);
-    String problem = "unknown key '" + key + "'" + near.map(n -> "; did you mean '" + n + "'?").orElse("");
-    String fix = known.isEmpty()
-        ? "this entry takes no keys; remove it"
-        : "known keys here: " + String.join(", ", known);
+    String problem =
+        "unknown key '" + key + "'" + near.map(n -> "; did you mean '" + n + "'?").orElse("");
+    String fix =
+        known.isEmpty()
+            ? "this entry takes no keys; remove it"
+            : "known keys here: " + String.join(", ", known);
     return doc.problemAtKey(pointer, problem, fix);
   }
 }

@@ -30,8 +30,8 @@ public final class ConfigKeys {
   public record Key(String name, String type, String defaultValue, String description) {}
 
   /**
-   * The keys of {@code type}. Defaults are what the record holds when bound from an empty
-   * mapping; when that fails, the keys without a value are reported as required.
+   * The keys of {@code type}. Defaults are what the record holds when bound from an empty mapping;
+   * when that fails, the keys without a value are reported as required.
    */
   public static List<Key> of(Class<? extends Record> type) {
     Record defaults = defaults(type);
@@ -41,18 +41,27 @@ public final class ConfigKeys {
       if (d == null && c.getAccessor() != null) {
         d = c.getAccessor().getAnnotation(JsonPropertyDescription.class);
       }
-      Bounds.Range range = c.getAnnotation(io.qrbench.spi.Bound.class) == null ? null : Bounds.of(c);
+      Bounds.Range range =
+          c.getAnnotation(io.qrbench.spi.Bound.class) == null ? null : Bounds.of(c);
       String kind = typeName(c.getGenericType());
       if (range != null) {
-        // "integer in [1, 65536]"; "list of integer in [1, 65536]"; "number or optimal (number in (0, 10])"
+        // "integer in [1, 65536]"; "list of integer in [1, 65536]"; "number or optimal (number in
+        // (0, 10])"
         String words = range.describe();
         String head = words.contains(" ") ? words.substring(0, words.indexOf(' ')) : words;
-        kind = words.equals(head) ? kind
-            : kind.endsWith(head) ? kind + words.substring(head.length()) : kind + " (" + words + ")";
+        kind =
+            words.equals(head)
+                ? kind
+                : kind.endsWith(head)
+                    ? kind + words.substring(head.length())
+                    : kind + " (" + words + ")";
       }
-      keys.add(new Key(KEBAB.translate(c.getName()), kind,
-          defaults == null ? "required" : String.valueOf(value(c, defaults)),
-          d == null ? "" : d.value()));
+      keys.add(
+          new Key(
+              KEBAB.translate(c.getName()),
+              kind,
+              defaults == null ? "required" : String.valueOf(value(c, defaults)),
+              d == null ? "" : d.value()));
     }
     return keys;
   }
@@ -80,7 +89,8 @@ public final class ConfigKeys {
     Class<?> c = (Class<?>) t;
     if (c.isEnum()) {
       return Arrays.stream(c.getEnumConstants())
-          .map(e -> e.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining("|"));
+          .map(e -> e.toString().toLowerCase(Locale.ROOT))
+          .collect(Collectors.joining("|"));
     }
     String s = ConfigBinder.expected(c);
     return s.startsWith("an ") ? s.substring(3) : s.startsWith("a ") ? s.substring(2) : s;

@@ -17,8 +17,12 @@ public final class ConfigMaps {
       return ConfigBinder.MAPPER.readValue("{}", type);
     } catch (java.io.IOException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new io.qrbench.ConfigException("'" + plugin + "' needs settings: " + cause.getMessage()
-          + "; use it from a suite, where its keys can be given");
+      throw new io.qrbench.ConfigException(
+          "'"
+              + plugin
+              + "' needs settings: "
+              + cause.getMessage()
+              + "; use it from a suite, where its keys can be given");
     }
   }
 

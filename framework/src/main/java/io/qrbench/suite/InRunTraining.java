@@ -17,11 +17,15 @@ import io.qrbench.spi.Bound;
  */
 public record InRunTraining(
     @JsonPropertyDescription("passes over the training images")
-        @Bound(min = 1, max = 10_000, why = Bounds.EPOCHS) Integer epochs,
-    @JsonPropertyDescription("images per step") @Bound(min = 1, max = 65536, why = Bounds.BATCH) Integer batchSize,
+        @Bound(min = 1, max = 10_000, why = Bounds.EPOCHS)
+        Integer epochs,
+    @JsonPropertyDescription("images per step") @Bound(min = 1, max = 65536, why = Bounds.BATCH)
+        Integer batchSize,
     @JsonPropertyDescription("peak learning rate of the cosine schedule")
-        @Bound(min = 0, minExclusive = true, max = 10) Double learningRate,
-    @JsonPropertyDescription("SGD momentum") @Bound(min = 0, max = 1, maxExclusive = true) Double momentum,
+        @Bound(min = 0, minExclusive = true, max = 10)
+        Double learningRate,
+    @JsonPropertyDescription("SGD momentum") @Bound(min = 0, max = 1, maxExclusive = true)
+        Double momentum,
     @JsonPropertyDescription("L2 weight decay") @Bound(min = 0, max = 1) Double weightDecay,
     @JsonPropertyDescription("train on the first N images only") @Bound(min = 1) Integer limit) {
   public InRunTraining {

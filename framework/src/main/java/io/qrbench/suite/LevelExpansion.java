@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * Expands list values into levels: {@code epsilon: [0.01, 0.03]} for a key whose record component
- * is a single value becomes two configurations. Several swept keys give their cartesian product,
- * in the order the keys are written; a component that is itself a list is never swept.
+ * is a single value becomes two configurations. Several swept keys give their cartesian product, in
+ * the order the keys are written; a component that is itself a list is never swept.
  */
 final class LevelExpansion {
   private static final PropertyNamingStrategies.KebabCaseStrategy KEBAB =

@@ -22,7 +22,12 @@ final class Names {
       return Optional.of("the name is empty");
     }
     if (name.length() > MAX_LENGTH) {
-      return Optional.of("the name is " + name.length() + " characters long; at most " + MAX_LENGTH + " are allowed");
+      return Optional.of(
+          "the name is "
+              + name.length()
+              + " characters long; at most "
+              + MAX_LENGTH
+              + " are allowed");
     }
     return Optional.empty();
   }
@@ -38,8 +43,15 @@ final class Names {
 
   /** How to fix {@code name} as a file name. */
   static String fileFix(String name) {
-    String safe = name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[.-]+", "").replaceAll("-+$", "");
+    String safe =
+        name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[.-]+", "").replaceAll("-+$", "");
     safe = safe.substring(0, Math.min(safe.length(), 40));
-    return "use up to " + MAX_LENGTH + " " + FILE_NAME_RULE + ", e.g. '" + (safe.isEmpty() ? "my-name" : safe) + "'";
+    return "use up to "
+        + MAX_LENGTH
+        + " "
+        + FILE_NAME_RULE
+        + ", e.g. '"
+        + (safe.isEmpty() ? "my-name" : safe)
+        + "'";
   }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param config the bound configuration record, of {@code plugin.configType()}
  * @param params the configuration as the suite wrote it (without {@code id}), for the record
  */
-public record PluginConfig(PluginKind kind, Plugin<?> plugin, Record config, Map<String, Object> params) {
+public record PluginConfig(
+    PluginKind kind, Plugin<?> plugin, Record config, Map<String, Object> params) {
   public PluginConfig {
     params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
   }

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A plugin and its configuration from outside a suite: a command-line value such as
- * {@code '{id: twn, delta: optimal}'}, or the configuration a weights file recorded. Problems are
- * reported like a suite's.
+ * A plugin and its configuration from outside a suite: a command-line value such as {@code '{id:
+ * twn, delta: optimal}'}, or the configuration a weights file recorded. Problems are reported like
+ * a suite's.
  */
 public final class PluginConfigs {
   private PluginConfigs() {}
@@ -23,7 +23,8 @@ public final class PluginConfigs {
    * @param source what to call the value in messages, e.g. {@code --quantizer}
    * @throws SuiteException when it is malformed or names no known plugin
    */
-  public static PluginConfig parse(PluginRegistry registry, PluginKind kind, String text, String source) {
+  public static PluginConfig parse(
+      PluginRegistry registry, PluginKind kind, String text, String source) {
     return resolve(registry, kind, YamlDocument.parse(source, text), source);
   }
 
@@ -32,7 +33,11 @@ public final class PluginConfigs {
    *
    * @throws SuiteException when the id is unknown or the configuration no longer binds
    */
-  public static PluginConfig of(PluginRegistry registry, PluginKind kind, String id, Map<String, Object> config,
+  public static PluginConfig of(
+      PluginRegistry registry,
+      PluginKind kind,
+      String id,
+      Map<String, Object> config,
       String source) {
     ObjectNode node = ConfigBinder.MAPPER.createObjectNode();
     node.put("id", id);
@@ -43,16 +48,24 @@ public final class PluginConfigs {
     return resolve(registry, kind, YamlDocument.parse(source, text), source);
   }
 
-  private static PluginConfig resolve(PluginRegistry registry, PluginKind kind, YamlDocument doc, String source) {
+  private static PluginConfig resolve(
+      PluginRegistry registry, PluginKind kind, YamlDocument doc, String source) {
     List<SuiteProblem> problems = new ArrayList<>();
     ConfigBinder binder = new ConfigBinder(doc, problems);
     JsonNode root = doc.root();
-    PluginConfig p = root.isMissingNode()
-        ? null
-        : new PluginResolver(doc, problems, binder, registry).plugin(kind, "", root, Set.of());
+    PluginConfig p =
+        root.isMissingNode()
+            ? null
+            : new PluginResolver(doc, problems, binder, registry).plugin(kind, "", root, Set.of());
     if (root.isMissingNode()) {
-      problems.add(new SuiteProblem(source, 0, 0, "", "no " + kind.label() + " given",
-          "name one, e.g. " + registry.ids(kind).stream().findFirst().orElse("...")));
+      problems.add(
+          new SuiteProblem(
+              source,
+              0,
+              0,
+              "",
+              "no " + kind.label() + " given",
+              "name one, e.g. " + registry.ids(kind).stream().findFirst().orElse("...")));
     }
     if (!problems.isEmpty()) {
       throw new SuiteException(problems);

@@ -22,7 +22,8 @@ final class PluginResolver {
   private final ConfigBinder binder;
   private final PluginRegistry registry;
 
-  PluginResolver(YamlDocument doc, List<SuiteProblem> problems, ConfigBinder binder, PluginRegistry registry) {
+  PluginResolver(
+      YamlDocument doc, List<SuiteProblem> problems, ConfigBinder binder, PluginRegistry registry) {
     this.doc = doc;
     this.problems = problems;
     this.binder = binder;
@@ -43,7 +44,8 @@ final class PluginResolver {
       return null;
     }
     Plugin<?> plugin = r.get().plugin();
-    return binder.bind(at, r.get().body(), plugin.configType())
+    return binder
+        .bind(at, r.get().body(), plugin.configType())
         .map(cfg -> new PluginConfig(kind, plugin, (Record) cfg, params(r.get().body())))
         .orElse(null);
   }
@@ -58,8 +60,11 @@ final class PluginResolver {
     } else if (node.isObject()) {
       JsonNode idNode = node.get("id");
       if (idNode == null || !idNode.isTextual()) {
-        problems.add(doc.problemAtKey(at, idNode == null ? "missing key 'id'" : "'id' must be a string",
-            "name the " + kind.label() + ", one of: " + String.join(", ", registry.ids(kind))));
+        problems.add(
+            doc.problemAtKey(
+                at,
+                idNode == null ? "missing key 'id'" : "'id' must be a string",
+                "name the " + kind.label() + ", one of: " + String.join(", ", registry.ids(kind))));
         return Optional.empty();
       }
       id = idNode.asText();
@@ -67,18 +72,36 @@ final class PluginResolver {
       body.remove("id");
       body.remove(frameworkKeys);
     } else {
-      problems.add(doc.problemAtValue(at, "expected a " + kind.label() + " id or a mapping with 'id', found "
-          + ConfigBinder.found(node), "e.g. '{id: " + registry.ids(kind).stream().findFirst().orElse("...") + "}'"));
+      problems.add(
+          doc.problemAtValue(
+              at,
+              "expected a "
+                  + kind.label()
+                  + " id or a mapping with 'id', found "
+                  + ConfigBinder.found(node),
+              "e.g. '{id: " + registry.ids(kind).stream().findFirst().orElse("...") + "}'"));
       return Optional.empty();
     }
     try {
       return Optional.of(new Resolved(registry.get(kind, id), body));
     } catch (UnknownPluginException e) {
       String idAt = node.isObject() ? at + "/id" : at;
-      problems.add(doc.problemAtValue(idAt,
-          "unknown " + kind.label() + " '" + id + "'" + e.suggestion().map(s -> "; did you mean '" + s + "'?").orElse(""),
-          "known " + kind.label() + "s: " + String.join(", ", e.known())
-              + " (see 'qrbench list-plugins --kind " + kind.label() + "')"));
+      problems.add(
+          doc.problemAtValue(
+              idAt,
+              "unknown "
+                  + kind.label()
+                  + " '"
+                  + id
+                  + "'"
+                  + e.suggestion().map(s -> "; did you mean '" + s + "'?").orElse(""),
+              "known "
+                  + kind.label()
+                  + "s: "
+                  + String.join(", ", e.known())
+                  + " (see 'qrbench list-plugins --kind "
+                  + kind.label()
+                  + "')"));
       return Optional.empty();
     }
   }

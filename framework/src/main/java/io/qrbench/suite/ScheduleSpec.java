@@ -24,14 +24,22 @@ import java.util.Locale;
  */
 public record ScheduleSpec(
     @JsonPropertyDescription("constant, step, cosine or one-cycle") String type,
-    @JsonPropertyDescription("step: epochs at which the rate is multiplied by gamma") @Bound(min = 0, max = 10_000, why = "epochs, counted from 0") List<Integer> milestones,
-    @JsonPropertyDescription("step: the factor") @Bound(min = 0, minExclusive = true, max = 10) Double gamma,
-    @JsonPropertyDescription("linear warm-up from 0, in epochs") @Bound(min = 0, max = 10_000) Double warmupEpochs,
-    @JsonPropertyDescription("cosine: the final rate") @Bound(min = 0, max = 10) Double finalLearningRate,
+    @JsonPropertyDescription("step: epochs at which the rate is multiplied by gamma")
+        @Bound(min = 0, max = 10_000, why = "epochs, counted from 0")
+        List<Integer> milestones,
+    @JsonPropertyDescription("step: the factor") @Bound(min = 0, minExclusive = true, max = 10)
+        Double gamma,
+    @JsonPropertyDescription("linear warm-up from 0, in epochs") @Bound(min = 0, max = 10_000)
+        Double warmupEpochs,
+    @JsonPropertyDescription("cosine: the final rate") @Bound(min = 0, max = 10)
+        Double finalLearningRate,
     @JsonPropertyDescription("one-cycle: fraction of steps spent warming up")
-        @Bound(min = 0, max = 1, minExclusive = true, maxExclusive = true) Double pctStart,
-    @JsonPropertyDescription("one-cycle: start at lr / div-factor") @Bound(min = 1, max = 1e6) Double divFactor,
-    @JsonPropertyDescription("one-cycle: end at lr / final-div-factor") @Bound(min = 1, max = 1e9) Double finalDivFactor) {
+        @Bound(min = 0, max = 1, minExclusive = true, maxExclusive = true)
+        Double pctStart,
+    @JsonPropertyDescription("one-cycle: start at lr / div-factor") @Bound(min = 1, max = 1e6)
+        Double divFactor,
+    @JsonPropertyDescription("one-cycle: end at lr / final-div-factor") @Bound(min = 1, max = 1e9)
+        Double finalDivFactor) {
   static final List<String> TYPES = List.of("constant", "step", "cosine", "one-cycle");
 
   public ScheduleSpec {
@@ -44,7 +52,8 @@ public record ScheduleSpec(
     divFactor = divFactor == null ? 25.0 : divFactor;
     finalDivFactor = finalDivFactor == null ? 1e4 : finalDivFactor;
     if (!TYPES.contains(type)) {
-      throw new IllegalArgumentException("type must be one of " + String.join(", ", TYPES) + ", was '" + type + "'");
+      throw new IllegalArgumentException(
+          "type must be one of " + String.join(", ", TYPES) + ", was '" + type + "'");
     }
     if (!(gamma > 0)) {
       throw new IllegalArgumentException("gamma must be positive, was " + gamma);
@@ -87,7 +96,8 @@ public record ScheduleSpec(
       if (progress < pctStart) {
         return start + (base - start) * (progress / pctStart);
       }
-      return end + (base - end) * 0.5 * (1 + Math.cos(Math.PI * (progress - pctStart) / (1 - pctStart)));
+      return end
+          + (base - end) * 0.5 * (1 + Math.cos(Math.PI * (progress - pctStart) / (1 - pctStart)));
     }
     double warmupSteps = warmupEpochs * stepsPerEpoch;
     if (step < warmupSteps) {
@@ -102,7 +112,8 @@ public record ScheduleSpec(
       }
       default -> {
         double t = total <= warmupSteps ? 1 : (step - warmupSteps) / (total - warmupSteps);
-        yield finalLearningRate + (base - finalLearningRate) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t)));
+        yield finalLearningRate
+            + (base - finalLearningRate) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, t)));
       }
     };
   }

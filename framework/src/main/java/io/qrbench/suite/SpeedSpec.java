@@ -17,21 +17,27 @@ import java.util.List;
  */
 public record SpeedSpec(
     @JsonPropertyDescription("images per forward pass, one measurement each")
-        @Bound(min = 1, max = 65536, why = Bounds.BATCH) List<Integer> batchSizes,
+        @Bound(min = 1, max = 65536, why = Bounds.BATCH)
+        List<Integer> batchSizes,
     @JsonPropertyDescription("unmeasured passes before each measurement")
-        @Bound(min = 0, max = 10_000, why = "5 warms the engine's caches") Integer warmup,
+        @Bound(min = 0, max = 10_000, why = "5 warms the engine's caches")
+        Integer warmup,
     @JsonPropertyDescription("measured passes per batch size")
-        @Bound(min = 1, max = 100_000, why = "30 gives stable percentiles; p99 needs 100") Integer iterations,
+        @Bound(min = 1, max = 100_000, why = "30 gives stable percentiles; p99 needs 100")
+        Integer iterations,
     @JsonPropertyDescription("intra-op threads the engine was told to use (informational)")
-        @Bound(min = 1, max = 4096) Integer threads) {
+        @Bound(min = 1, max = 4096)
+        Integer threads) {
   static final List<Integer> DEFAULT_BATCH_SIZES = List.of(1, 32, 128);
   static final int DEFAULT_WARMUP = 5;
   static final int DEFAULT_ITERATIONS = 30;
 
   public SpeedSpec {
     // nulls stay for the loader to report with their location
-    batchSizes = batchSizes == null ? DEFAULT_BATCH_SIZES
-        : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(batchSizes));
+    batchSizes =
+        batchSizes == null
+            ? DEFAULT_BATCH_SIZES
+            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(batchSizes));
     warmup = warmup == null ? DEFAULT_WARMUP : warmup;
     iterations = iterations == null ? DEFAULT_ITERATIONS : iterations;
   }

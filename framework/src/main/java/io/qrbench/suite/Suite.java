@@ -1,9 +1,9 @@
 package io.qrbench.suite;
 
-import io.qrbench.spi.Perturbation;
-import io.qrbench.spi.Split;
 import io.qrbench.check.Check;
 import io.qrbench.io.Sha256;
+import io.qrbench.spi.Perturbation;
+import io.qrbench.spi.Split;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,15 +50,37 @@ public record Suite(
 
   /** The same suite with another seed (the CLI's {@code --seed}). */
   public Suite withSeed(long newSeed) {
-    return new Suite(file, source, name, description, newSeed, dataset, models, perturbations,
-        batchSize, reports, checks, speed);
+    return new Suite(
+        file,
+        source,
+        name,
+        description,
+        newSeed,
+        dataset,
+        models,
+        perturbations,
+        batchSize,
+        reports,
+        checks,
+        speed);
   }
 
   /** The same suite evaluated on at most {@code limit} images (the CLI's {@code --limit}). */
   public Suite withLimit(int limit) {
     DatasetRef d = new DatasetRef(dataset.provider(), dataset.split(), limit);
-    return new Suite(file, source, name, description, seed, d, models, perturbations, batchSize,
-        reports, checks, speed);
+    return new Suite(
+        file,
+        source,
+        name,
+        description,
+        seed,
+        d,
+        models,
+        perturbations,
+        batchSize,
+        reports,
+        checks,
+        speed);
   }
 
   /**
@@ -74,7 +96,9 @@ public record Suite(
   public String fingerprint(Map<String, String> digests) {
     MessageDigest md = Sha256.digest();
     md.update(definition().getBytes(StandardCharsets.UTF_8));
-    digests.forEach((model, sum) -> md.update(("\nweights:" + model + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8)));
+    digests.forEach(
+        (model, sum) ->
+            md.update(("\nweights:" + model + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8)));
     return HexFormat.of().formatHex(md.digest());
   }
 
@@ -100,7 +124,8 @@ public record Suite(
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       text = content.toString(); // records print every component; a bound suite's values all do
     }
-    return HexFormat.of().formatHex(Sha256.digest().digest((text + settings()).getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of()
+        .formatHex(Sha256.digest().digest((text + settings()).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** A plugin as the definition counts it: its id and its full configuration. */
@@ -129,12 +154,17 @@ public record Suite(
     m.put("name", p.name());
     m.put("id", p.plugin().id());
     m.put("source", p.source());
-    m.put("levels", p.levels().stream().map(l -> {
-      Map<String, Object> level = new java.util.LinkedHashMap<>();
-      level.put("label", l.label());
-      level.put("config", ConfigMaps.of(l.config()));
-      return level;
-    }).toList());
+    m.put(
+        "levels",
+        p.levels().stream()
+            .map(
+                l -> {
+                  Map<String, Object> level = new java.util.LinkedHashMap<>();
+                  level.put("label", l.label());
+                  level.put("config", ConfigMaps.of(l.config()));
+                  return level;
+                })
+            .toList());
     return m;
   }
 
@@ -170,11 +200,16 @@ public record Suite(
    * @param quantizer the quantizer applied to its weights
    * @param weights the weights file, or null when the model is trained in the run
    * @param train how to train it in the run, or null when weights are given
-   * @param recalibrateBn batches of training images to re-estimate BatchNorm's running
-   *     statistics with after quantization; 0 to keep the trained statistics
+   * @param recalibrateBn batches of training images to re-estimate BatchNorm's running statistics
+   *     with after quantization; 0 to keep the trained statistics
    */
   public record ModelEntry(
-      String name, PluginConfig model, PluginConfig quantizer, Path weights, InRunTraining train, int recalibrateBn) {}
+      String name,
+      PluginConfig model,
+      PluginConfig quantizer,
+      Path weights,
+      InRunTraining train,
+      int recalibrateBn) {}
 
   /**
    * One perturbation with all its levels.
@@ -185,7 +220,8 @@ public record Suite(
    * @param source the suite model an attack crafts its images on (a transfer attack), or null to
    *     attack each model itself
    */
-  public record PerturbationEntry(String name, Perturbation<?> plugin, List<Level> levels, String source) {
+  public record PerturbationEntry(
+      String name, Perturbation<?> plugin, List<Level> levels, String source) {
     public PerturbationEntry {
       levels = List.copyOf(levels);
     }
@@ -199,7 +235,8 @@ public record Suite(
    * @param params the configuration as written, with this level's values
    * @param values each swept key's value at this level, typed (empty when nothing is swept)
    */
-  public record Level(String label, Record config, Map<String, Object> params, Map<String, Object> values) {
+  public record Level(
+      String label, Record config, Map<String, Object> params, Map<String, Object> values) {
     public Level {
       params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
       values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));

@@ -16,11 +16,20 @@ record SuiteDocument(
     List<JsonNode> reports,
     List<JsonNode> checks,
 
-    // SpeedSpecLoader binds it from the document's own tree; named here so that 'speed' is a known key
+    // SpeedSpecLoader binds it from the document's own tree; named here so that 'speed' is a known
+    // key
     JsonNode speed) {
 
   /** One entry of {@code models:} before its plugins are resolved. */
-  record ModelDocument(String name, JsonNode model, JsonNode quantizer, String weights, InRunTraining train,
-      @Bound(min = 0, max = 10_000, why = "batches of training images; 50 re-estimates BatchNorm well")
+  record ModelDocument(
+      String name,
+      JsonNode model,
+      JsonNode quantizer,
+      String weights,
+      InRunTraining train,
+      @Bound(
+              min = 0,
+              max = 10_000,
+              why = "batches of training images; 50 re-estimates BatchNorm well")
           Integer recalibrateBn) {}
 }

@@ -21,7 +21,10 @@ public final class SuiteException extends ConfigException {
   }
 
   private static String format(List<SuiteProblem> problems) {
-    String head = problems.size() == 1 ? "" : problems.size() + " problems in " + problems.get(0).file() + ":\n";
+    String head =
+        problems.size() == 1
+            ? ""
+            : problems.size() + " problems in " + problems.get(0).file() + ":\n";
     return head + problems.stream().map(SuiteProblem::format).collect(Collectors.joining("\n"));
   }
 }

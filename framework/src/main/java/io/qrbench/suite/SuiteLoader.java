@@ -58,9 +58,13 @@ public final class SuiteLoader {
     Suite suite = new Resolution(doc, problems, baseDir).suite(text);
     if (!problems.isEmpty()) {
       // levels of one perturbation share their keys: report each problem once, in document order
-      throw new SuiteException(new java.util.LinkedHashSet<>(problems).stream()
-          .sorted(java.util.Comparator.comparingInt(SuiteProblem::line).thenComparingInt(SuiteProblem::column))
-          .toList());
+      throw new SuiteException(
+          new java.util.LinkedHashSet<>(problems)
+              .stream()
+                  .sorted(
+                      java.util.Comparator.comparingInt(SuiteProblem::line)
+                          .thenComparingInt(SuiteProblem::column))
+                  .toList());
     }
     return suite;
   }
@@ -83,8 +87,12 @@ public final class SuiteLoader {
 
     Suite suite(String text) {
       if (!doc.root().isObject()) {
-        problems.add(doc.problemAtValue("", "a suite must be a mapping of keys to values, found "
-            + ConfigBinder.found(doc.root()), "start from suites/quickstart.yaml"));
+        problems.add(
+            doc.problemAtValue(
+                "",
+                "a suite must be a mapping of keys to values, found "
+                    + ConfigBinder.found(doc.root()),
+                "start from suites/quickstart.yaml"));
         return null;
       }
       Optional<SuiteDocument> top = binder.bind("", doc.root(), SuiteDocument.class);
@@ -95,13 +103,19 @@ public final class SuiteLoader {
       String name = required(d.name(), "/name", "name", "give the suite a name: 'name: my-suite'");
       if (name != null) {
         // the name becomes the default output folder, runs/<name>/<date-time>
-        Names.fileProblem(name).ifPresent(p -> problems.add(doc.problemAtValue("/name",
-            p + " (it names the output folder, runs/<name>/)", Names.fileFix(name))));
+        Names.fileProblem(name)
+            .ifPresent(
+                p ->
+                    problems.add(
+                        doc.problemAtValue(
+                            "/name",
+                            p + " (it names the output folder, runs/<name>/)",
+                            Names.fileFix(name))));
       }
       List<ModelEntry> models = models(d.models());
       DatasetRef dataset = dataset(d.dataset());
-      List<PerturbationEntry> perturbations = perturbations(d.perturbations(),
-          models.stream().map(ModelEntry::name).toList());
+      List<PerturbationEntry> perturbations =
+          perturbations(d.perturbations(), models.stream().map(ModelEntry::name).toList());
       List<PluginConfig> reports = reports(d.reports());
       List<Check> checks = checks(d.checks(), models, perturbations);
       int batchSize = d.batchSize() == null ? DEFAULT_BATCH_SIZE : d.batchSize();
@@ -110,22 +124,36 @@ public final class SuiteLoader {
       if (!problems.isEmpty()) {
         return null;
       }
-      return new Suite(doc.file(), text, name, d.description() == null ? "" : d.description(),
-          d.seed() == null ? 0L : d.seed(), dataset, models, perturbations, batchSize, reports, checks, speed);
+      return new Suite(
+          doc.file(),
+          text,
+          name,
+          d.description() == null ? "" : d.description(),
+          d.seed() == null ? 0L : d.seed(),
+          dataset,
+          models,
+          perturbations,
+          batchSize,
+          reports,
+          checks,
+          speed);
     }
 
     private <T> T required(T value, String pointer, String key, String fix) {
       if (value == null) {
-        problems.add(doc.problemAtKey(YamlDocument.parent(pointer),
-            "missing key '" + key + "'", fix));
+        problems.add(
+            doc.problemAtKey(YamlDocument.parent(pointer), "missing key '" + key + "'", fix));
       }
       return value;
     }
 
     private DatasetRef dataset(JsonNode node) {
       if (absent(node)) {
-        problems.add(doc.problemAtKey("", "missing key 'dataset'",
-            "name the images to evaluate on, e.g. 'dataset: {id: synthetic, split: test}'"));
+        problems.add(
+            doc.problemAtKey(
+                "",
+                "missing key 'dataset'",
+                "name the images to evaluate on, e.g. 'dataset: {id: synthetic, split: test}'"));
         return null;
       }
       Split split = Split.TEST;
@@ -137,20 +165,30 @@ public final class SuiteLoader {
         }
         JsonNode l = node.get("limit");
         if (l != null) {
-          limit = binder.bind("/dataset/limit", l, Integer.class,
-              Bounds.Range.integers(1, Integer.MAX_VALUE, "leave 'limit' out to use every image")).orElse(null);
+          limit =
+              binder
+                  .bind(
+                      "/dataset/limit",
+                      l,
+                      Integer.class,
+                      Bounds.Range.integers(
+                          1, Integer.MAX_VALUE, "leave 'limit' out to use every image"))
+                  .orElse(null);
         }
       }
-      PluginConfig provider = plugin(PluginKind.DATASET, "/dataset", node, Set.of("split", "limit"));
+      PluginConfig provider =
+          plugin(PluginKind.DATASET, "/dataset", node, Set.of("split", "limit"));
       return new DatasetRef(provider, split, limit);
     }
 
     private List<ModelEntry> models(List<JsonNode> nodes) {
       List<ModelEntry> models = new ArrayList<>();
       if (nodes == null || nodes.isEmpty()) {
-        problems.add(doc.problemAtKey(nodes == null ? "" : "/models",
-            nodes == null ? "missing key 'models'" : "'models' is empty",
-            "list at least one model: '- {name: FP, model: small-cnn, train: {epochs: 3}}'"));
+        problems.add(
+            doc.problemAtKey(
+                nodes == null ? "" : "/models",
+                nodes == null ? "missing key 'models'" : "'models' is empty",
+                "list at least one model: '- {name: FP, model: small-cnn, train: {epochs: 3}}'"));
         return models;
       }
       Set<String> names = new HashSet<>();
@@ -161,52 +199,102 @@ public final class SuiteLoader {
           continue;
         }
         ModelDocument md = m.get();
-        String name = required(md.name(), at + "/name", "name", "give each model a display name, e.g. 'name: FP'");
+        String name =
+            required(
+                md.name(), at + "/name", "name", "give each model a display name, e.g. 'name: FP'");
         if (name != null) {
           // a model trained in the run is saved under its name, models/<name>.params
-          Optional<String> bad = md.train() != null ? Names.fileProblem(name) : Names.displayProblem(name);
-          bad.ifPresent(p -> problems.add(doc.problemAtValue(at + "/name",
-              p + (md.train() != null ? " (a model trained in the run is saved as models/<name>.params)" : ""),
-              Names.fileFix(name))));
+          Optional<String> bad =
+              md.train() != null ? Names.fileProblem(name) : Names.displayProblem(name);
+          bad.ifPresent(
+              p ->
+                  problems.add(
+                      doc.problemAtValue(
+                          at + "/name",
+                          p
+                              + (md.train() != null
+                                  ? " (a model trained in the run is saved as models/<name>.params)"
+                                  : ""),
+                          Names.fileFix(name))));
         }
         if (name != null && !names.add(name)) {
-          problems.add(doc.problemAtValue(at + "/name", "two models are named '" + name + "'",
-              "give each model its own name"));
+          problems.add(
+              doc.problemAtValue(
+                  at + "/name",
+                  "two models are named '" + name + "'",
+                  "give each model its own name"));
         }
         if (absent(md.model())) {
-          problems.add(doc.problemAtKey(at, "missing key 'model'",
-              "name the architecture, e.g. 'model: small-cnn'; see 'qrbench list-plugins --kind model'"));
+          problems.add(
+              doc.problemAtKey(
+                  at,
+                  "missing key 'model'",
+                  "name the architecture, e.g. 'model: small-cnn'; see 'qrbench list-plugins --kind model'"));
         }
-        PluginConfig model = absent(md.model()) ? null : plugin(PluginKind.MODEL, at + "/model", md.model(), Set.of());
+        PluginConfig model =
+            absent(md.model())
+                ? null
+                : plugin(PluginKind.MODEL, at + "/model", md.model(), Set.of());
         JsonNode q = absent(md.quantizer()) ? TextNode.valueOf("fp32") : md.quantizer();
         PluginConfig quantizer = plugin(PluginKind.QUANTIZER, at + "/quantizer", q, Set.of());
         Path weights = null;
         if (md.weights() != null) {
           weights = baseDir.resolve(md.weights()).normalize();
           if (!Files.isRegularFile(weights)) {
-            problems.add(doc.problemAtValue(at + "/weights", "weights file not found: " + weights,
-                "paths are relative to the suite's folder; train one with 'train:' instead"));
+            problems.add(
+                doc.problemAtValue(
+                    at + "/weights",
+                    "weights file not found: " + weights,
+                    "paths are relative to the suite's folder; train one with 'train:' instead"));
           }
         }
-        boolean ownWeights = model != null && model.plugin(io.qrbench.spi.ModelProvider.class).readsOwnWeights();
+        boolean ownWeights =
+            model != null && model.plugin(io.qrbench.spi.ModelProvider.class).readsOwnWeights();
         if (ownWeights && weights == null) {
-          problems.add(doc.problemAtKey(at, "model '" + name + "' (" + model.id() + ") reads its weights from a file, and none is named",
-              "name the file with 'weights:', relative to the suite's folder"));
+          problems.add(
+              doc.problemAtKey(
+                  at,
+                  "model '"
+                      + name
+                      + "' ("
+                      + model.id()
+                      + ") reads its weights from a file, and none is named",
+                  "name the file with 'weights:', relative to the suite's folder"));
         } else if (ownWeights && md.train() != null) {
-          problems.add(doc.problemAtKey(at + "/train", "model '" + name + "' (" + model.id() + ") is imported ready-trained and cannot be trained in the run",
-              "remove 'train'"));
+          problems.add(
+              doc.problemAtKey(
+                  at + "/train",
+                  "model '"
+                      + name
+                      + "' ("
+                      + model.id()
+                      + ") is imported ready-trained and cannot be trained in the run",
+                  "remove 'train'"));
         } else if (weights == null && md.train() == null) {
-          problems.add(doc.problemAtKey(at, "model '" + name + "' has neither 'weights' nor 'train'",
-              "name a weights file with 'weights:', or train it in the run with 'train: {epochs: 3}'"));
+          problems.add(
+              doc.problemAtKey(
+                  at,
+                  "model '" + name + "' has neither 'weights' nor 'train'",
+                  "name a weights file with 'weights:', or train it in the run with 'train: {epochs: 3}'"));
         }
         if (!ownWeights && weights != null && md.train() != null) {
-          problems.add(doc.problemAtKey(at + "/train", "model '" + name + "' has both 'weights' and 'train'",
-              "keep one: 'weights' to evaluate a trained model, 'train' to train it in the run"));
+          problems.add(
+              doc.problemAtKey(
+                  at + "/train",
+                  "model '" + name + "' has both 'weights' and 'train'",
+                  "keep one: 'weights' to evaluate a trained model, 'train' to train it in the run"));
         }
         int recalibrate = md.recalibrateBn() == null ? 0 : md.recalibrateBn();
         if (recalibrate > 0 && ownWeights) {
-          problems.add(doc.problemAtKey(at + "/recalibrate-bn", "model '" + name + "' (" + model.id()
-              + ") is imported as it is; its BatchNorm statistics cannot be re-estimated", "remove 'recalibrate-bn'"));
+          problems.add(
+              doc.problemAtKey(
+                  at + "/recalibrate-bn",
+                  "model '"
+                      + name
+                      + "' ("
+                      + model.id()
+                      + ") is imported as it is; its BatchNorm statistics cannot be re-estimated",
+                  "remove 'recalibrate-bn'"));
         }
         models.add(new ModelEntry(name, model, quantizer, weights, md.train(), recalibrate));
       }
@@ -222,7 +310,8 @@ public final class SuiteLoader {
       for (int i = 0; i < nodes.size(); i++) {
         String at = YamlDocument.child("/perturbations", i);
         JsonNode node = nodes.get(i);
-        Optional<PluginResolver.Resolved> r = resolver.resolve(PluginKind.PERTURBATION, at, node, Set.of("name", "source"));
+        Optional<PluginResolver.Resolved> r =
+            resolver.resolve(PluginKind.PERTURBATION, at, node, Set.of("name", "source"));
         if (r.isEmpty()) {
           continue;
         }
@@ -232,33 +321,52 @@ public final class SuiteLoader {
         if (src != null) {
           source = binder.bind(at + "/source", src, String.class).orElse(null);
           if (source != null && !modelNames.contains(source)) {
-            problems.add(doc.problemAtValue(at + "/source", "no model is named '" + source + "'"
-                + io.qrbench.registry.Suggestions.closest(source, modelNames).map(s -> "; did you mean '" + s + "'?").orElse(""),
-                "name one of the suite's models: " + String.join(", ", modelNames)));
+            problems.add(
+                doc.problemAtValue(
+                    at + "/source",
+                    "no model is named '"
+                        + source
+                        + "'"
+                        + io.qrbench.registry.Suggestions.closest(source, modelNames)
+                            .map(s -> "; did you mean '" + s + "'?")
+                            .orElse(""),
+                    "name one of the suite's models: " + String.join(", ", modelNames)));
           }
         }
         String name = source == null ? plugin.id() : plugin.id() + "@" + source;
         JsonNode n = node.isObject() ? node.get("name") : null;
         if (n != null) {
           name = binder.bind(at + "/name", n, String.class).orElse(name);
-          Names.displayProblem(name).ifPresent(p -> problems.add(doc.problemAtValue(at + "/name",
-              p, "e.g. 'name: pgd-l2'")));
+          Names.displayProblem(name)
+              .ifPresent(
+                  p -> problems.add(doc.problemAtValue(at + "/name", p, "e.g. 'name: pgd-l2'")));
         }
         if (!names.add(name)) {
-          problems.add(doc.problemAtKey(at, "two perturbations are named '" + name + "'",
-              "add 'name: <something unique>' to one of them, or merge their values into one list"));
+          problems.add(
+              doc.problemAtKey(
+                  at,
+                  "two perturbations are named '" + name + "'",
+                  "add 'name: <something unique>' to one of them, or merge their values into one list"));
         }
         int before = problems.size();
-        Bounds.strip(doc, at, r.get().body(), plugin.configType(), null, problems); // each swept value at its place
+        Bounds.strip(
+            doc,
+            at,
+            r.get().body(),
+            plugin.configType(),
+            null,
+            problems); // each swept value at its place
         if (problems.size() > before) {
           continue;
         }
         List<Level> levels = new ArrayList<>();
-        for (LevelExpansion.Expanded e : LevelExpansion.expand(r.get().body(), plugin.configType())) {
+        for (LevelExpansion.Expanded e :
+            LevelExpansion.expand(r.get().body(), plugin.configType())) {
           java.util.Map<String, Object> params = PluginResolver.params(e.body());
           java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
           e.swept().forEach(k -> values.put(k, params.get(k)));
-          binder.bind(at, e.body(), plugin.configType())
+          binder
+              .bind(at, e.body(), plugin.configType())
               .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, params, values)));
         }
         entries.add(new PerturbationEntry(name, plugin, levels, source));
@@ -272,7 +380,8 @@ public final class SuiteLoader {
       }
       List<PluginConfig> reports = new ArrayList<>();
       for (int i = 0; i < nodes.size(); i++) {
-        PluginConfig p = plugin(PluginKind.REPORT, YamlDocument.child("/reports", i), nodes.get(i), Set.of());
+        PluginConfig p =
+            plugin(PluginKind.REPORT, YamlDocument.child("/reports", i), nodes.get(i), Set.of());
         if (p != null) {
           reports.add(p);
         }
@@ -280,43 +389,63 @@ public final class SuiteLoader {
       return reports;
     }
 
-    /** Parses each check and resolves its references against the suite's models and perturbations. */
-    private List<Check> checks(List<JsonNode> nodes, List<ModelEntry> models, List<PerturbationEntry> perturbations) {
+    /**
+     * Parses each check and resolves its references against the suite's models and perturbations.
+     */
+    private List<Check> checks(
+        List<JsonNode> nodes, List<ModelEntry> models, List<PerturbationEntry> perturbations) {
       List<Check> checks = new ArrayList<>();
       if (nodes == null) {
         return checks;
       }
       List<String> modelNames = models.stream().map(ModelEntry::name).toList();
       java.util.Map<String, List<io.qrbench.result.Level>> levels = new java.util.LinkedHashMap<>();
-      perturbations.forEach(p -> levels.put(p.name(), p.levels().stream().map(Level::result).toList()));
-      String example = "e.g. '- \"" + (modelNames.isEmpty() ? "FP" : modelNames.get(modelNames.size() - 1))
-          + ".clean.top1 >= " + (modelNames.isEmpty() ? "FP" : modelNames.get(0)) + ".clean.top1 - 1.0\"'";
+      perturbations.forEach(
+          p -> levels.put(p.name(), p.levels().stream().map(Level::result).toList()));
+      String example =
+          "e.g. '- \""
+              + (modelNames.isEmpty() ? "FP" : modelNames.get(modelNames.size() - 1))
+              + ".clean.top1 >= "
+              + (modelNames.isEmpty() ? "FP" : modelNames.get(0))
+              + ".clean.top1 - 1.0\"'";
       for (int i = 0; i < nodes.size(); i++) {
         String at = YamlDocument.child("/checks", i);
         if (!nodes.get(i).isTextual()) {
-          problems.add(doc.problemAtValue(at, "a check is one line of text, found " + ConfigBinder.found(nodes.get(i)),
-              "quote it: " + example));
+          problems.add(
+              doc.problemAtValue(
+                  at,
+                  "a check is one line of text, found " + ConfigBinder.found(nodes.get(i)),
+                  "quote it: " + example));
           continue;
         }
         try {
           Check c = Check.parse(nodes.get(i).asText());
           List<String> wrong = io.qrbench.check.Checks.problems(c, modelNames, levels);
-          wrong.forEach(w -> problems.add(doc.problemAtValue(at, "check '" + c.text() + "': " + w,
-              "references are MODEL.CASE.METRIC, " + example)));
+          wrong.forEach(
+              w ->
+                  problems.add(
+                      doc.problemAtValue(
+                          at,
+                          "check '" + c.text() + "': " + w,
+                          "references are MODEL.CASE.METRIC, " + example)));
           if (wrong.isEmpty()) {
             checks.add(c);
           }
         } catch (io.qrbench.check.CheckSyntaxException e) {
           String text = nodes.get(i).asText();
           String shown = text.length() <= 80 ? text : text.substring(0, 60) + "...";
-          problems.add(doc.problemAtValue(at, "check '" + shown + "': " + e.getMessage(),
-              "a check compares two expressions, " + example));
+          problems.add(
+              doc.problemAtValue(
+                  at,
+                  "check '" + shown + "': " + e.getMessage(),
+                  "a check compares two expressions, " + example));
         }
       }
       return checks;
     }
 
-    private PluginConfig plugin(PluginKind kind, String at, JsonNode node, Set<String> frameworkKeys) {
+    private PluginConfig plugin(
+        PluginKind kind, String at, JsonNode node, Set<String> frameworkKeys) {
       return resolver.plugin(kind, at, node, frameworkKeys);
     }
   }
@@ -324,5 +453,4 @@ public final class SuiteLoader {
   static boolean absent(JsonNode n) {
     return n == null || n.isNull() || n.isMissingNode();
   }
-
 }

@@ -47,22 +47,29 @@ public record TrainingSpec(
   /**
    * The same spec trained for another number of epochs (the CLI's {@code --epochs}).
    *
-   * @throws io.qrbench.ConfigException when {@code newEpochs} is outside the range a spec's
-   *     {@code epochs} accepts
+   * @throws io.qrbench.ConfigException when {@code newEpochs} is outside the range a spec's {@code
+   *     epochs} accepts
    */
   public TrainingSpec withEpochs(int newEpochs) {
     if (newEpochs < 1 || newEpochs > MAX_EPOCHS) {
-      throw new io.qrbench.ConfigException("--epochs: expected an integer in [1, " + MAX_EPOCHS + "], found "
-          + newEpochs + "; " + Bounds.EPOCHS);
+      throw new io.qrbench.ConfigException(
+          "--epochs: expected an integer in [1, "
+              + MAX_EPOCHS
+              + "], found "
+              + newEpochs
+              + "; "
+              + Bounds.EPOCHS);
     }
-    return new TrainingSpec(file, source, name, seed, model, dataset, limit, testLimit, quantizer, init,
-        newEpochs, batchSize, optimizer, schedule, augment);
+    return new TrainingSpec(
+        file, source, name, seed, model, dataset, limit, testLimit, quantizer, init, newEpochs,
+        batchSize, optimizer, schedule, augment);
   }
 
   /** The same spec started from other weights (the CLI's {@code --init}). */
   public TrainingSpec withInit(Path newInit) {
-    return new TrainingSpec(file, source, name, seed, model, dataset, limit, testLimit, quantizer, newInit,
-        epochs, batchSize, optimizer, schedule, augment);
+    return new TrainingSpec(
+        file, source, name, seed, model, dataset, limit, testLimit, quantizer, newInit, epochs,
+        batchSize, optimizer, schedule, augment);
   }
 
   /**
@@ -76,5 +83,4 @@ public record TrainingSpec(
     md.update(("\nepochs=" + epochs + "\ninit=" + start).getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(md.digest());
   }
-
 }

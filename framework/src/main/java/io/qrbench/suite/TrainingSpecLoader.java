@@ -38,8 +38,12 @@ public final class TrainingSpecLoader {
     PluginResolver resolver = new PluginResolver(doc, problems, binder, registry);
     TrainingSpec spec = null;
     if (!doc.root().isObject()) {
-      problems.add(doc.problemAtValue("", "a training spec must be a mapping of keys to values, found "
-          + ConfigBinder.found(doc.root()), "start from a spec under models/"));
+      problems.add(
+          doc.problemAtValue(
+              "",
+              "a training spec must be a mapping of keys to values, found "
+                  + ConfigBinder.found(doc.root()),
+              "start from a spec under models/"));
     } else {
       Optional<TrainingDocument> d = binder.bind("", doc.root(), TrainingDocument.class);
       if (d.isPresent()) {
@@ -47,30 +51,52 @@ public final class TrainingSpecLoader {
       }
     }
     if (!problems.isEmpty()) {
-      throw new SuiteException(new LinkedHashSet<>(problems).stream()
-          .sorted(Comparator.comparingInt(SuiteProblem::line).thenComparingInt(SuiteProblem::column))
-          .toList());
+      throw new SuiteException(
+          new LinkedHashSet<>(problems)
+              .stream()
+                  .sorted(
+                      Comparator.comparingInt(SuiteProblem::line)
+                          .thenComparingInt(SuiteProblem::column))
+                  .toList());
     }
     return spec;
   }
 
-  private static TrainingSpec resolve(TrainingDocument d, YamlDocument doc, List<SuiteProblem> problems,
-      ConfigBinder binder, PluginResolver resolver, String text, Path baseDir) {
+  private static TrainingSpec resolve(
+      TrainingDocument d,
+      YamlDocument doc,
+      List<SuiteProblem> problems,
+      ConfigBinder binder,
+      PluginResolver resolver,
+      String text,
+      Path baseDir) {
     if (d.name() == null) {
-      problems.add(doc.problemAtKey("", "missing key 'name'", "name the weights: 'name: resnet20-fp'"));
+      problems.add(
+          doc.problemAtKey("", "missing key 'name'", "name the weights: 'name: resnet20-fp'"));
     } else {
-      // the name becomes the weights file, <out>/<name>.params, and the default folder runs/train/<name>
-      Names.fileProblem(d.name()).ifPresent(p -> problems.add(doc.problemAtValue("/name",
-          p + " (the weights are saved as <name>.params)", Names.fileFix(d.name()))));
+      // the name becomes the weights file, <out>/<name>.params, and the default folder
+      // runs/train/<name>
+      Names.fileProblem(d.name())
+          .ifPresent(
+              p ->
+                  problems.add(
+                      doc.problemAtValue(
+                          "/name",
+                          p + " (the weights are saved as <name>.params)",
+                          Names.fileFix(d.name()))));
     }
-    JsonNode epochs = doc.root().path("epochs"); // a value out of range is reported already, and dropped
+    JsonNode epochs =
+        doc.root().path("epochs"); // a value out of range is reported already, and dropped
     if (epochs.isMissingNode() || epochs.isNull()) {
-      problems.add(doc.problemAtKey("", "missing key 'epochs'", "say how long to train: 'epochs: 30'"));
+      problems.add(
+          doc.problemAtKey("", "missing key 'epochs'", "say how long to train: 'epochs: 30'"));
     }
     int batchSize = d.batchSize() == null ? 128 : d.batchSize();
     PluginConfig model = null;
     if (SuiteLoader.absent(d.model())) {
-      problems.add(doc.problemAtKey("", "missing key 'model'", "e.g. 'model: {id: resnet-cifar, depth: 20}'"));
+      problems.add(
+          doc.problemAtKey(
+              "", "missing key 'model'", "e.g. 'model: {id: resnet-cifar, depth: 20}'"));
     } else {
       model = resolver.plugin(PluginKind.MODEL, "/model", d.model(), Set.of());
     }
@@ -80,7 +106,9 @@ public final class TrainingSpecLoader {
     if (SuiteLoader.absent(d.dataset())) {
       problems.add(doc.problemAtKey("", "missing key 'dataset'", "e.g. 'dataset: cifar10'"));
     } else {
-      dataset = resolver.plugin(PluginKind.DATASET, "/dataset", d.dataset(), Set.of("limit", "test-limit"));
+      dataset =
+          resolver.plugin(
+              PluginKind.DATASET, "/dataset", d.dataset(), Set.of("limit", "test-limit"));
       limit = positive(d.dataset(), "limit", doc, binder, problems);
       testLimit = positive(d.dataset(), "test-limit", doc, binder, problems);
     }
@@ -90,26 +118,50 @@ public final class TrainingSpecLoader {
     if (d.init() != null) {
       init = baseDir.resolve(d.init()).normalize();
       if (!Files.isRegularFile(init)) {
-        problems.add(doc.problemAtValue("/init", "weights file not found: " + init,
-            "paths are relative to the spec's folder; train the full-precision model first"));
+        problems.add(
+            doc.problemAtValue(
+                "/init",
+                "weights file not found: " + init,
+                "paths are relative to the spec's folder; train the full-precision model first"));
       }
     }
     if (!problems.isEmpty()) {
       return null;
     }
-    return new TrainingSpec(doc.file(), text, d.name(), d.seed() == null ? 0 : d.seed(), model, dataset, limit,
-        testLimit, quantizer, init, d.epochs(), batchSize,
+    return new TrainingSpec(
+        doc.file(),
+        text,
+        d.name(),
+        d.seed() == null ? 0 : d.seed(),
+        model,
+        dataset,
+        limit,
+        testLimit,
+        quantizer,
+        init,
+        d.epochs(),
+        batchSize,
         d.optimizer() == null ? OptimizerSpec.defaults() : d.optimizer(),
         d.schedule() == null ? ScheduleSpec.cosine() : d.schedule(),
         d.augment() == null ? AugmentSpec.standard() : d.augment());
   }
 
-  private static Integer positive(JsonNode node, String key, YamlDocument doc, ConfigBinder binder,
+  private static Integer positive(
+      JsonNode node,
+      String key,
+      YamlDocument doc,
+      ConfigBinder binder,
       List<SuiteProblem> problems) {
     if (!node.isObject() || node.get(key) == null) {
       return null;
     }
-    return binder.bind("/dataset/" + key, node.get(key), Integer.class,
-        Bounds.Range.integers(1, Integer.MAX_VALUE, "leave '" + key + "' out to use every image")).orElse(null);
+    return binder
+        .bind(
+            "/dataset/" + key,
+            node.get(key),
+            Integer.class,
+            Bounds.Range.integers(
+                1, Integer.MAX_VALUE, "leave '" + key + "' out to use every image"))
+        .orElse(null);
   }
 }

@@ -29,7 +29,8 @@ final class YamlDocument {
   private final Map<String, int[]> keys;
   private final Map<String, int[]> values;
 
-  private YamlDocument(String file, JsonNode root, Map<String, int[]> keys, Map<String, int[]> values) {
+  private YamlDocument(
+      String file, JsonNode root, Map<String, int[]> keys, Map<String, int[]> values) {
     this.file = file;
     this.root = root;
     this.keys = keys;
@@ -59,8 +60,15 @@ final class YamlDocument {
   static String read(Path file, String what) {
     try {
       if (Files.isDirectory(file)) {
-        throw new SuiteException(List.of(new SuiteProblem(file.toString(), 0, 0, "",
-            "is a folder, not a " + what, "name the " + what + "'s YAML file")));
+        throw new SuiteException(
+            List.of(
+                new SuiteProblem(
+                    file.toString(),
+                    0,
+                    0,
+                    "",
+                    "is a folder, not a " + what,
+                    "name the " + what + "'s YAML file")));
       }
       long size = Files.size(file);
       if (size > MAX_BYTES) {
@@ -68,24 +76,53 @@ final class YamlDocument {
       }
       return decode(file.toString(), Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
-      throw new SuiteException(List.of(new SuiteProblem(file.toString(), 0, 0, "",
-          "cannot read the " + what + ": no such file", "check the path")));
+      throw new SuiteException(
+          List.of(
+              new SuiteProblem(
+                  file.toString(),
+                  0,
+                  0,
+                  "",
+                  "cannot read the " + what + ": no such file",
+                  "check the path")));
     } catch (IOException e) {
-      throw new SuiteException(List.of(new SuiteProblem(file.toString(), 0, 0, "",
-          "cannot read the " + what + ": " + e.getMessage(), "check the path and its permissions")));
+      throw new SuiteException(
+          List.of(
+              new SuiteProblem(
+                  file.toString(),
+                  0,
+                  0,
+                  "",
+                  "cannot read the " + what + ": " + e.getMessage(),
+                  "check the path and its permissions")));
     }
   }
 
   private static SuiteException tooLarge(String file, long size, String what) {
-    return new SuiteException(List.of(new SuiteProblem(file, 0, 0, "",
-        String.format(Locale.ROOT, "the %s is %.1f MB; qrbench reads suites and training specs of at most 1 MB",
-            what, size / (1024.0 * 1024)), "a suite is a few kilobytes of YAML: is this the right file?")));
+    return new SuiteException(
+        List.of(
+            new SuiteProblem(
+                file,
+                0,
+                0,
+                "",
+                String.format(
+                    Locale.ROOT,
+                    "the %s is %.1f MB; qrbench reads suites and training specs of at most 1 MB",
+                    what,
+                    size / (1024.0 * 1024)),
+                "a suite is a few kilobytes of YAML: is this the right file?")));
   }
 
-  /** UTF-8 text, a leading byte-order mark dropped; the first invalid byte is named with its line. */
+  /**
+   * UTF-8 text, a leading byte-order mark dropped; the first invalid byte is named with its line.
+   */
   static String decode(String file, byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length + 1);
     CoderResult r = decoder.decode(in, out, true);
@@ -104,9 +141,20 @@ final class YamlDocument {
       }
       String before = new String(bytes, lineStart, at - lineStart, StandardCharsets.UTF_8);
       int column = before.codePointCount(0, before.length()) + 1;
-      throw new SuiteException(List.of(new SuiteProblem(file, line, column, "", String.format(Locale.ROOT,
-          "not UTF-8 at byte %d (line %d): 0x%02X cannot start or continue a UTF-8 character", at + 1, line,
-          bytes[at] & 0xff), "save the file as UTF-8")));
+      throw new SuiteException(
+          List.of(
+              new SuiteProblem(
+                  file,
+                  line,
+                  column,
+                  "",
+                  String.format(
+                      Locale.ROOT,
+                      "not UTF-8 at byte %d (line %d): 0x%02X cannot start or continue a UTF-8 character",
+                      at + 1,
+                      line,
+                      bytes[at] & 0xff),
+                  "save the file as UTF-8")));
     }
     out.flip();
     String text = out.toString();
@@ -141,8 +189,8 @@ final class YamlDocument {
   }
 
   /**
-   * {@code pointer} as it is in the tree. A single value where a list is expected is read as a
-   * list of one ({@code models: {name: FP, ...}}): its index 0 is not in the tree and is dropped.
+   * {@code pointer} as it is in the tree. A single value where a list is expected is read as a list
+   * of one ({@code models: {name: FP, ...}}): its index 0 is not in the tree and is dropped.
    */
   private String inTree(String pointer) {
     StringBuilder sb = new StringBuilder();
@@ -153,13 +201,17 @@ final class YamlDocument {
         continue;
       }
       sb.append('/').append(seg.replace("~", "~0").replace("/", "~1"));
-      node = node == null ? null : node.isArray() ? node.get(ptr.getMatchingIndex()) : node.get(seg);
+      node =
+          node == null ? null : node.isArray() ? node.get(ptr.getMatchingIndex()) : node.get(seg);
     }
     return sb.toString();
   }
 
   private static boolean wrapped(JsonNode node, String seg) {
-    return seg.equals("0") && node != null && !node.isArray() && !(node.isObject() && node.has(seg));
+    return seg.equals("0")
+        && node != null
+        && !node.isArray()
+        && !(node.isObject() && node.has(seg));
   }
 
   /**
@@ -171,14 +223,16 @@ final class YamlDocument {
     JsonNode node = root;
     for (JsonPointer ptr = JsonPointer.compile(pointer); !ptr.matches(); ptr = ptr.tail()) {
       String seg = ptr.getMatchingProperty();
-      boolean index = ptr.getMatchingIndex() >= 0 && !(node != null && node.isObject() && node.has(seg));
+      boolean index =
+          ptr.getMatchingIndex() >= 0 && !(node != null && node.isObject() && node.has(seg));
       if (index) {
         sb.append('[').append(seg).append(']');
       } else {
         sb.append(sb.length() == 0 ? "" : ".").append(seg);
       }
       if (!wrapped(node, seg)) {
-        node = node == null ? null : node.isArray() ? node.get(ptr.getMatchingIndex()) : node.get(seg);
+        node =
+            node == null ? null : node.isArray() ? node.get(ptr.getMatchingIndex()) : node.get(seg);
       }
     }
     return sb.toString();

@@ -48,14 +48,15 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * Aliases resolve to what their anchors name and YAML 1.1 merge keys ({@code <<: *base}, or a list
  * of mappings, earlier ones first) merge, keys written in the mapping itself winning. Scalars are
  * typed as Jackson types them (SnakeYAML's resolver: {@code yes} is true, {@code 012} octal).
- * Limits keep hostile files harmless: nesting depth, aliases to collections, and the values
- * aliases may copy (a "billion laughs" stops at {@link #MAX_ALIAS_VALUES}).
+ * Limits keep hostile files harmless: nesting depth, aliases to collections, and the values aliases
+ * may copy (a "billion laughs" stops at {@link #MAX_ALIAS_VALUES}).
  */
 final class YamlReader {
   static final int MAX_DEPTH = 64;
   static final int MAX_ALIASES = 50;
   static final int MAX_ALIAS_VALUES = 100_000;
-  private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP, Tag.MERGE);
+  private static final Set<Tag> SCALAR_TAGS =
+      Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP, Tag.MERGE);
   private static final String FIX = "check the indentation and quoting near this line";
   // SnakeYAML's wording of two problems that deserve their own message
   private static final String UNDEFINED_ALIAS = "found undefined alias";
@@ -89,7 +90,10 @@ final class YamlReader {
   private JsonNode read(String text) {
     int[] bad = firstNonPrintable(text);
     if (bad != null) {
-      throw fatal(bad[0], bad[1], String.format(Locale.ROOT, "the character U+%04X is not allowed in YAML", bad[2]),
+      throw fatal(
+          bad[0],
+          bad[1],
+          String.format(Locale.ROOT, "the character U+%04X is not allowed in YAML", bad[2]),
           "remove it; is this a text file saved as UTF-8?");
     }
     LoaderOptions options = options();
@@ -103,7 +107,10 @@ final class YamlReader {
       node = composer.getNode();
       if (composer.checkNode()) {
         Mark at = parser.peekEvent().getStartMark();
-        throw fatal(at.getLine() + 1, at.getColumn() + 1, "a second YAML document starts here ('---')",
+        throw fatal(
+            at.getLine() + 1,
+            at.getColumn() + 1,
+            "a second YAML document starts here ('---')",
             "a file holds one document: remove the '---' line and what follows, or merge it into the first");
       }
     } catch (MarkedYAMLException e) {
@@ -115,12 +122,14 @@ final class YamlReader {
         problem = "the alias '*" + name + "' names no anchor written before it";
         fix = "write '&" + name + "' before the value to reuse, earlier in the file";
       } else if (problem.startsWith(GLOBAL_TAG)) {
-        problem = "the YAML tag '" + problem.substring(GLOBAL_TAG.length()).trim() + "' is not supported";
+        problem =
+            "the YAML tag '" + problem.substring(GLOBAL_TAG.length()).trim() + "' is not supported";
         fix = "remove the tag ('!!...') before the value";
       } else {
         problem = "not valid YAML: " + problem;
       }
-      throw fatal(at == null ? 0 : at.getLine() + 1, at == null ? 0 : at.getColumn() + 1, problem, fix);
+      throw fatal(
+          at == null ? 0 : at.getLine() + 1, at == null ? 0 : at.getColumn() + 1, problem, fix);
     } catch (YAMLException e) {
       throw limitExceeded(text);
     }
@@ -139,16 +148,22 @@ final class YamlReader {
 
   private JsonNode convert(Node node, String pointer, int depth) {
     if (!open.add(node)) {
-      throw fatal(node.getStartMark(), "an alias here names the list or mapping that contains it",
+      throw fatal(
+          node.getStartMark(),
+          "an alias here names the list or mapping that contains it",
           "an anchor can only be used after its list or mapping ends");
     }
     try {
       if (!converted.add(node) && ++copied > MAX_ALIAS_VALUES) {
-        throw fatal(node.getStartMark(), "aliases expand to more than " + MAX_ALIAS_VALUES + " values",
+        throw fatal(
+            node.getStartMark(),
+            "aliases expand to more than " + MAX_ALIAS_VALUES + " values",
             "a suite needs few aliases; this looks like a 'billion laughs' document");
       }
       if (depth > MAX_DEPTH) {
-        throw fatal(node.getStartMark(), "nested deeper than " + MAX_DEPTH + " levels (through aliases)",
+        throw fatal(
+            node.getStartMark(),
+            "nested deeper than " + MAX_DEPTH + " levels (through aliases)",
             "flatten the document");
       }
       values.putIfAbsent(pointer, at(node.getStartMark()));
@@ -182,8 +197,11 @@ final class YamlReader {
         continue;
       }
       if (own.containsKey(key)) {
-        problems.add(problem(t.getKeyNode().getStartMark(), "duplicate key '" + key + "'",
-            "keep one '" + key + ":' in this mapping"));
+        problems.add(
+            problem(
+                t.getKeyNode().getStartMark(),
+                "duplicate key '" + key + "'",
+                "keep one '" + key + ":' in this mapping"));
         continue;
       }
       String child = YamlDocument.child(pointer, key);
@@ -200,15 +218,19 @@ final class YamlReader {
         }
       } else if (!merged) {
         merged = true;
-        // every '<<' of the mapping, in order: the first source to give a key wins, own keys over all
+        // every '<<' of the mapping, in order: the first source to give a key wins, own keys over
+        // all
         for (NodeTuple mt : m.getValue()) {
           if (isMerge(mt.getKeyNode())) {
             for (MappingNode source : mergeSources(mt.getValueNode())) {
-              convert(source, pointer, depth).fields().forEachRemaining(f -> {
-                if (!own.containsKey(f.getKey()) && !out.has(f.getKey())) {
-                  out.set(f.getKey(), f.getValue());
-                }
-              });
+              convert(source, pointer, depth)
+                  .fields()
+                  .forEachRemaining(
+                      f -> {
+                        if (!own.containsKey(f.getKey()) && !out.has(f.getKey())) {
+                          out.set(f.getKey(), f.getValue());
+                        }
+                      });
             }
           }
         }
@@ -222,13 +244,19 @@ final class YamlReader {
       return List.of(m);
     }
     List<MappingNode> sources = new ArrayList<>();
-    if (value instanceof SequenceNode q && q.getValue().stream().allMatch(n -> n instanceof MappingNode)) {
+    if (value instanceof SequenceNode q
+        && q.getValue().stream().allMatch(n -> n instanceof MappingNode)) {
       q.getValue().forEach(n -> sources.add((MappingNode) n));
       return sources;
     }
-    problems.add(problem(value.getStartMark(), "'<<' merges mappings, found " + (value instanceof ScalarNode
-        ? "'" + ((ScalarNode) value).getValue() + "'" : "a list holding something else"),
-        "write '<<: *anchor' naming a mapping, or '<<: [*a, *b]'"));
+    problems.add(
+        problem(
+            value.getStartMark(),
+            "'<<' merges mappings, found "
+                + (value instanceof ScalarNode
+                    ? "'" + ((ScalarNode) value).getValue() + "'"
+                    : "a list holding something else"),
+            "write '<<: *anchor' naming a mapping, or '<<: [*a, *b]'"));
     return sources;
   }
 
@@ -241,8 +269,11 @@ final class YamlReader {
       checkTag(s, Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP);
       return s.getValue();
     }
-    problems.add(problem(key.getStartMark(), "a key must be a name, found a " + (key instanceof SequenceNode ? "list" : "mapping"),
-        "write 'name: value'"));
+    problems.add(
+        problem(
+            key.getStartMark(),
+            "a key must be a name, found a " + (key instanceof SequenceNode ? "list" : "mapping"),
+            "write 'name: value'"));
     return null;
   }
 
@@ -272,8 +303,11 @@ final class YamlReader {
     String bare = v.replaceFirst("^[-+]", "").toLowerCase(Locale.ROOT);
     double d = bare.equals(".nan") || bare.equals(".inf") ? Double.NaN : parseDouble(v);
     if (!Double.isFinite(d)) {
-      problems.add(problem(s.getStartMark(), "'" + s.getValue() + "' is not a finite number",
-          "NaN and infinity are never valid here; give a number"));
+      problems.add(
+          problem(
+              s.getStartMark(),
+              "'" + s.getValue() + "' is not a finite number",
+              "NaN and infinity are never valid here; give a number"));
       return TextNode.valueOf(s.getValue());
     }
     return DoubleNode.valueOf(d);
@@ -324,8 +358,11 @@ final class YamlReader {
         return;
       }
     }
-    problems.add(problem(node.getStartMark(), "the YAML tag '" + node.getTag().getValue() + "' is not supported",
-        "remove the tag ('!...') before the value"));
+    problems.add(
+        problem(
+            node.getStartMark(),
+            "the YAML tag '" + node.getTag().getValue() + "' is not supported",
+            "remove the tag ('!...') before the value"));
   }
 
   /** Where the nesting or alias limit that SnakeYAML hit (it says no place) was passed. */
@@ -339,15 +376,22 @@ final class YamlReader {
         Event e = events.getEvent();
         if (e instanceof CollectionStartEvent c) {
           if (++depth > MAX_DEPTH) {
-            return fatal(e.getStartMark(), "nested deeper than " + MAX_DEPTH + " levels", "flatten the document");
+            return fatal(
+                e.getStartMark(),
+                "nested deeper than " + MAX_DEPTH + " levels",
+                "flatten the document");
           }
           if (c.getAnchor() != null) {
             collections.add(c.getAnchor());
           }
         } else if (e instanceof CollectionEndEvent) {
           depth--;
-        } else if (e instanceof AliasEvent a && collections.contains(a.getAnchor()) && ++aliases > MAX_ALIASES) {
-          return fatal(e.getStartMark(), "more than " + MAX_ALIASES + " aliases to lists or mappings",
+        } else if (e instanceof AliasEvent a
+            && collections.contains(a.getAnchor())
+            && ++aliases > MAX_ALIASES) {
+          return fatal(
+              e.getStartMark(),
+              "more than " + MAX_ALIASES + " aliases to lists or mappings",
               "a suite needs few aliases; this looks like a 'billion laughs' document");
         }
       }

@@ -40,7 +40,8 @@ public final class Augmenter {
         for (int x = 0; x < width; x++) {
           int sx = (flip ? width - 1 - x : x) + dx;
           boolean inside = sy >= 0 && sy < height && sx >= 0 && sx < width;
-          image[offset + c * plane + y * width + x] = inside ? scratch[c * plane + sy * width + sx] : 0f;
+          image[offset + c * plane + y * width + x] =
+              inside ? scratch[c * plane + sy * width + sx] : 0f;
         }
       }
     }

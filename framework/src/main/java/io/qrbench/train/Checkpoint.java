@@ -32,15 +32,18 @@ import java.util.List;
  */
 public record Checkpoint(String fingerprint, int epochsDone, List<EpochLog> log) {
   private static final byte[] MAGIC = "QRBC1\n".getBytes(StandardCharsets.US_ASCII);
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   public Checkpoint {
     log = List.copyOf(log);
   }
 
-  /** Writes the checkpoint atomically: the block's parameters, the hook's state, the optimizer's. */
-  public void save(Block block, NDList hookState, NDList optimizerState, Path file) throws IOException {
+  /**
+   * Writes the checkpoint atomically: the block's parameters, the hook's state, the optimizer's.
+   */
+  public void save(Block block, NDList hookState, NDList optimizerState, Path file)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(MAGIC);
@@ -53,7 +56,8 @@ public record Checkpoint(String fingerprint, int epochsDone, List<EpochLog> log)
       }
       out.writeInt(params.size());
       params.writeTo(out);
-      byte[] hook = hookState.isEmpty() ? new byte[0] : hookState.encode(); // an empty list does not decode
+      byte[] hook =
+          hookState.isEmpty() ? new byte[0] : hookState.encode(); // an empty list does not decode
       out.writeInt(hook.length);
       out.write(hook);
       byte[] state = optimizerState.encode();
@@ -73,9 +77,11 @@ public record Checkpoint(String fingerprint, int epochsDone, List<EpochLog> log)
    * @throws ConfigException when the file is not a checkpoint or does not fit the model
    */
   public static Restored load(Path file, Block block, NDManager manager) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
       if (!Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
-        throw new ConfigException(file + " is not a qrbench training checkpoint; remove it or use another --out");
+        throw new ConfigException(
+            file + " is not a qrbench training checkpoint; remove it or use another --out");
       }
       Checkpoint c = JSON.readValue(in.readNBytes(in.readInt()), Checkpoint.class);
       byte[] params = in.readNBytes(in.readInt());
@@ -90,8 +96,13 @@ public record Checkpoint(String fingerprint, int epochsDone, List<EpochLog> log)
       if (e instanceof ConfigException ce) {
         throw ce;
       }
-      throw new ConfigException("cannot resume from " + file + ": " + e.getMessage()
-          + "; the checkpoint is damaged or belongs to another model; start again without --resume", e);
+      throw new ConfigException(
+          "cannot resume from "
+              + file
+              + ": "
+              + e.getMessage()
+              + "; the checkpoint is damaged or belongs to another model; start again without --resume",
+          e);
     }
   }
 }

@@ -6,7 +6,8 @@ package io.qrbench.train;
  * @param epoch 1-based epoch number
  * @param trainLoss mean cross-entropy over the epoch's batches
  * @param trainTop1 top-1 accuracy (percent) on the epoch's (augmented) training batches
- * @param testTop1 top-1 accuracy (percent) on the test split after the epoch, or null when not evaluated
+ * @param testTop1 top-1 accuracy (percent) on the test split after the epoch, or null when not
+ *     evaluated
  * @param testTop5 top-5 accuracy (percent) on the test split, or null
  * @param learningRate the rate at the epoch's last step
  * @param seconds wall time of the epoch, evaluation included
@@ -28,7 +29,20 @@ public record EpochLog(
 
   /** This epoch as a CSV row. */
   public String csv() {
-    return epoch + "," + trainLoss + "," + trainTop1 + "," + (testTop1 == null ? "" : testTop1) + ","
-        + (testTop5 == null ? "" : testTop5) + "," + learningRate + "," + seconds + "," + imagesPerSecond;
+    return epoch
+        + ","
+        + trainLoss
+        + ","
+        + trainTop1
+        + ","
+        + (testTop1 == null ? "" : testTop1)
+        + ","
+        + (testTop5 == null ? "" : testTop5)
+        + ","
+        + learningRate
+        + ","
+        + seconds
+        + ","
+        + imagesPerSecond;
   }
 }

@@ -1,11 +1,11 @@
 package io.qrbench.train;
 
-import io.qrbench.suite.OptimizerSpec;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import io.qrbench.suite.OptimizerSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,11 +23,15 @@ final class Sgd implements AutoCloseable {
 
   /**
    * @param params the model's trainable parameters, in a fixed order (checkpoints rely on it)
-   * @param quantizerState the quantizer's trainable state, updated at the spec's quantizer-lr-factor
-   *     times the rate, after {@code params}
+   * @param quantizerState the quantizer's trainable state, updated at the spec's
+   *     quantizer-lr-factor times the rate, after {@code params}
    * @param parent the manager the momentum buffers live under
    */
-  Sgd(OptimizerSpec spec, List<Parameter> params, List<Parameter> quantizerState, NDManager parent) {
+  Sgd(
+      OptimizerSpec spec,
+      List<Parameter> params,
+      List<Parameter> quantizerState,
+      NDManager parent) {
     this.spec = spec;
     List<Parameter> all = new ArrayList<>(params);
     all.addAll(quantizerState);
@@ -47,7 +51,8 @@ final class Sgd implements AutoCloseable {
     for (int i = 0; i < params.size(); i++) {
       NDArray w = params.get(i).getArray();
       double rate = i < weights ? lr : lr * spec.quantizerLrFactor();
-      try (NDScope scope = new NDScope(); NDArray grad = w.getGradient()) {
+      try (NDScope scope = new NDScope();
+          NDArray grad = w.getGradient()) {
         NDArray g = wd == 0 ? grad.duplicate() : grad.add(w.mul(wd));
         NDArray v = momentum.get(i);
         if (mu != 0) {
@@ -68,14 +73,23 @@ final class Sgd implements AutoCloseable {
   /** Restores momentum buffers saved by {@link #state()}. */
   void restore(NDList saved) {
     if (saved.size() != momentum.size()) {
-      throw new IllegalArgumentException("checkpoint holds " + saved.size() + " momentum buffers, the model has "
-          + momentum.size() + " trainable parameters");
+      throw new IllegalArgumentException(
+          "checkpoint holds "
+              + saved.size()
+              + " momentum buffers, the model has "
+              + momentum.size()
+              + " trainable parameters");
     }
     for (int i = 0; i < momentum.size(); i++) {
       NDArray s = saved.get(i);
       if (!s.getShape().equals(momentum.get(i).getShape())) {
-        throw new IllegalArgumentException("momentum buffer " + i + " has shape " + s.getShape()
-            + ", the parameter has " + momentum.get(i).getShape());
+        throw new IllegalArgumentException(
+            "momentum buffer "
+                + i
+                + " has shape "
+                + s.getShape()
+                + ", the parameter has "
+                + momentum.get(i).getShape());
       }
       momentum.get(i).set(s.toByteBuffer());
     }

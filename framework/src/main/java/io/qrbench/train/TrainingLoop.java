@@ -10,9 +10,9 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
-import io.qrbench.result.Metrics;
 import io.qrbench.eval.CaseEvaluator;
 import io.qrbench.model.LoadedModel;
+import io.qrbench.result.Metrics;
 import io.qrbench.spi.ImageDataset;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -36,7 +36,11 @@ public final class TrainingLoop {
   /**
    * @param test the images to evaluate after each epoch, or null to skip evaluation
    */
-  public TrainingLoop(LoadedModel model, ImageDataset train, ImageDataset test, TrainingLoopSettings plan,
+  public TrainingLoop(
+      LoadedModel model,
+      ImageDataset train,
+      ImageDataset test,
+      TrainingLoopSettings plan,
       TrainingListener listener) {
     this.model = model;
     this.train = train;
@@ -58,7 +62,8 @@ public final class TrainingLoop {
    * @param previousLog the epochs logged before {@code startEpoch}
    * @return the full log
    */
-  public List<EpochLog> run(int startEpoch, NDList optimizerState, List<EpochLog> previousLog, EpochSink sink) {
+  public List<EpochLog> run(
+      int startEpoch, NDList optimizerState, List<EpochLog> previousLog, EpochSink sink) {
     List<Parameter> params = new ArrayList<>();
     for (Pair<String, Parameter> p : model.block().getParameters()) {
       if (LoadedModel.trainable(p.getValue())) {
@@ -76,7 +81,8 @@ public final class TrainingLoop {
       ParameterStore store = new ParameterStore(model.manager(), false);
       for (int epoch = startEpoch; epoch < plan.epochs(); epoch++) {
         log.add(epoch(epoch, steps, store, sgd));
-        NDList hookState = new NDList(model.hook().parameters().stream().map(Parameter::getArray).toList());
+        NDList hookState =
+            new NDList(model.hook().parameters().stream().map(Parameter::getArray).toList());
         sink.epochDone(epoch + 1, List.copyOf(log), hookState, sgd.state());
         listener.epochFinished(log.get(log.size() - 1));
       }
@@ -94,7 +100,8 @@ public final class TrainingLoop {
     int size = train.imageSize();
     float[] pixels = new float[bs * size];
     int[] labels = new int[bs];
-    Augmenter augmenter = new Augmenter(plan.augment(), train.channels(), train.height(), train.width());
+    Augmenter augmenter =
+        new Augmenter(plan.augment(), train.channels(), train.height(), train.width());
     listener.epochStarted(epoch + 1, plan.epochs(), steps);
     double lossSum = 0;
     long correct = 0;
@@ -109,10 +116,14 @@ public final class TrainingLoop {
           augmenter.apply(pixels, i * size, new SplittableRandom(imageSeed(epoch, idx)));
         }
       }
-      lr = plan.schedule().rate(plan.optimizer().learningRate(), epoch * steps + step, steps, plan.epochs());
+      lr =
+          plan.schedule()
+              .rate(plan.optimizer().learningRate(), epoch * steps + step, steps, plan.epochs());
       try (NDManager bm = model.manager().newSubManager()) {
-        NDArray x = bm.create(FloatBuffer.wrap(pixels, 0, count * size),
-            new Shape(count, train.channels(), train.height(), train.width()));
+        NDArray x =
+            bm.create(
+                FloatBuffer.wrap(pixels, 0, count * size),
+                new Shape(count, train.channels(), train.height(), train.width()));
         NDArray y = bm.create(java.util.Arrays.copyOf(labels, count));
         float l;
         try (GradientCollector gc = bm.getEngine().newGradientCollector()) {
@@ -126,7 +137,8 @@ public final class TrainingLoop {
         lossSum += (double) l * count;
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      listener.stepFinished(l(lossSum, from + count), 100.0 * correct / (from + count), (from + count) / seconds);
+      listener.stepFinished(
+          l(lossSum, from + count), 100.0 * correct / (from + count), (from + count) / seconds);
     }
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
     Double top1 = null;
@@ -137,8 +149,15 @@ public final class TrainingLoop {
       top1 = m.top1();
       top5 = m.top5();
     }
-    return new EpochLog(epoch + 1, lossSum / n, 100.0 * correct / n, top1, top5, lr,
-        (System.nanoTime() - t0) / 1e9, n / trainSeconds);
+    return new EpochLog(
+        epoch + 1,
+        lossSum / n,
+        100.0 * correct / n,
+        top1,
+        top5,
+        lr,
+        (System.nanoTime() - t0) / 1e9,
+        n / trainSeconds);
   }
 
   private static double l(double sum, int images) {

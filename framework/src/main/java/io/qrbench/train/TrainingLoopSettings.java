@@ -5,8 +5,8 @@ import io.qrbench.suite.OptimizerSpec;
 import io.qrbench.suite.ScheduleSpec;
 
 /**
- * The numbers a training loop follows, from a {@code qrbench train} spec or a suite model's
- * {@code train:} section.
+ * The numbers a training loop follows, from a {@code qrbench train} spec or a suite model's {@code
+ * train:} section.
  *
  * @param epochs epochs to train in all
  * @param batchSize images per step
@@ -15,8 +15,13 @@ import io.qrbench.suite.ScheduleSpec;
  * @param augment training-time augmentation
  * @param seed shuffling and augmentation derive from it
  */
-public record TrainingLoopSettings(int epochs, int batchSize, OptimizerSpec optimizer, ScheduleSpec schedule,
-    AugmentSpec augment, long seed) {
+public record TrainingLoopSettings(
+    int epochs,
+    int batchSize,
+    OptimizerSpec optimizer,
+    ScheduleSpec schedule,
+    AugmentSpec augment,
+    long seed) {
   public TrainingLoopSettings {
     if (epochs < 1 || batchSize < 1) {
       throw new IllegalArgumentException("epochs and batch size must be at least 1");

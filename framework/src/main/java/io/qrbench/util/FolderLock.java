@@ -20,9 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * An exclusive lock on an output folder, so that two runs or trainings never write one folder at
- * once. It is an operating-system lock on {@value #FILE} in the folder, so a holder that dies,
- * even by {@code kill -9}, leaves it free; the file names the holder (pid, host, start, command)
- * for the message a second process gets.
+ * once. It is an operating-system lock on {@value #FILE} in the folder, so a holder that dies, even
+ * by {@code kill -9}, leaves it free; the file names the holder (pid, host, start, command) for the
+ * message a second process gets.
  *
  * <p>The file stays when the lock is released, emptied: deleting it would let a process that had
  * opened it just before lock the deleted file while a third locks a new one. A file that is not
@@ -51,14 +51,16 @@ public final class FolderLock implements AutoCloseable {
   /**
    * Locks {@code dir}, creating it if needed.
    *
-   * @param command what holds the lock, for another process's message (e.g. {@code qrbench run x.yaml})
+   * @param command what holds the lock, for another process's message (e.g. {@code qrbench run
+   *     x.yaml})
    * @param said told in one line when a stale lock of a dead holder is taken over
    * @throws ConfigException when another process, or another run in this one, holds it, or when
    *     {@code dir} is a file
    */
   public static FolderLock acquire(Path dir, String command, Consumer<String> said) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new ConfigException(dir.toAbsolutePath() + " is a file, not a folder; pass --out a folder");
+      throw new ConfigException(
+          dir.toAbsolutePath() + " is a file, not a folder; pass --out a folder");
     }
     try {
       Files.createDirectories(dir);
@@ -69,13 +71,15 @@ public final class FolderLock implements AutoCloseable {
         if (mine != null) {
           throw held(dir, mine);
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+        FileChannel channel =
+            FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
           lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
-          // locked by other code in this JVM: closing this channel would release that lock, so keep it open
+          // locked by other code in this JVM: closing this channel would release that lock, so keep
+          // it open
           throw held(dir, "");
         }
         if (lock == null) {
@@ -90,12 +94,14 @@ public final class FolderLock implements AutoCloseable {
         channel.force(true);
         HELD.put(key, me);
         if (!previous.isBlank()) {
-          said.accept("taking over " + file + ": it was left by " + holder(previous) + ", which is gone");
+          said.accept(
+              "taking over " + file + ": it was left by " + holder(previous) + ", which is gone");
         }
         return new FolderLock(key, channel, lock);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot lock " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
     }
   }
 
@@ -116,8 +122,11 @@ public final class FolderLock implements AutoCloseable {
   }
 
   private static ConfigException held(Path dir, String holder) {
-    return new ConfigException(dir.toAbsolutePath() + " is in use by " + holder(holder)
-        + "; wait for it to finish (or stop it), or pass --out to write elsewhere");
+    return new ConfigException(
+        dir.toAbsolutePath()
+            + " is in use by "
+            + holder(holder)
+            + "; wait for it to finish (or stop it), or pass --out to write elsewhere");
   }
 
   /** The lock file's content: who holds it, one {@code key=value} a line. */
@@ -135,17 +144,27 @@ public final class FolderLock implements AutoCloseable {
   /** A holder for a message: {@code qrbench run x.yaml (pid 12, host h, started 2024-...)}. */
   static String holder(String content) {
     Map<String, String> m = new HashMap<>();
-    content.lines().forEach(l -> {
-      int eq = l.indexOf('=');
-      if (eq > 0) {
-        m.put(l.substring(0, eq).trim(), l.substring(eq + 1).trim());
-      }
-    });
+    content
+        .lines()
+        .forEach(
+            l -> {
+              int eq = l.indexOf('=');
+              if (eq > 0) {
+                m.put(l.substring(0, eq).trim(), l.substring(eq + 1).trim());
+              }
+            });
     if (!m.containsKey("pid")) {
       return "another qrbench process (its lock file does not say which)";
     }
-    return "'" + m.getOrDefault("command", "qrbench") + "' (pid " + m.get("pid") + " on "
-        + m.getOrDefault("host", "an unknown host") + ", started " + m.getOrDefault("started", "at an unknown time") + ")";
+    return "'"
+        + m.getOrDefault("command", "qrbench")
+        + "' (pid "
+        + m.get("pid")
+        + " on "
+        + m.getOrDefault("host", "an unknown host")
+        + ", started "
+        + m.getOrDefault("started", "at an unknown time")
+        + ")";
   }
 
   private static String read(FileChannel channel) {

@@ -10,20 +10,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.qrbench.ConfigException;
+import io.qrbench.io.AtomicFiles;
 import io.qrbench.spi.packed.PackedTensor;
 import io.qrbench.spi.packed.Packing;
-import io.qrbench.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.nio.file.Path;
 
 /**
  * A quantized model stored packed: the magic {@code QRBQ1\n}, the metadata as JSON (4-byte length
@@ -33,14 +33,16 @@ import java.nio.file.Path;
  * full-precision layers) as 32-bit floats, and the quantizer's own state under {@code hook/<i>}.
  * Reading it back gives the quantized model bit for bit, whatever quantizer wrote it: decoding
  * never looks at the quantizer. The container is written in version 2; files with a version-1
- * container (the shipped {@code .qrbq} models) read to the same bits as before (see {@link Packing}).
+ * container (the shipped {@code .qrbq} models) read to the same bits as before (see {@link
+ * Packing}).
  */
 public final class PackedWeights {
   static final byte[] MAGIC = "QRBQ1\n".getBytes(StandardCharsets.US_ASCII);
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   private PackedWeights() {}
 
@@ -51,8 +53,13 @@ public final class PackedWeights {
    * @param hook the quantizer's own trainable state
    * @return the metadata as written, checksum included
    */
-  public static WeightsMetadata save(Block block, Map<Parameter, PackedTensor> packed, List<Parameter> hook,
-      WeightsMetadata metadata, Path file) throws IOException {
+  public static WeightsMetadata save(
+      Block block,
+      Map<Parameter, PackedTensor> packed,
+      List<Parameter> hook,
+      WeightsMetadata metadata,
+      Path file)
+      throws IOException {
     Map<Parameter, PackedTensor> byParam = new IdentityHashMap<>(packed);
     List<PackedTensor> tensors = new ArrayList<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
@@ -97,25 +104,39 @@ public final class PackedWeights {
     for (Pair<String, Parameter> p : block.getParameters()) {
       PackedTensor t = byName.remove(p.getKey());
       if (t == null) {
-        throw new ConfigException(file + " has no tensor for parameter " + p.getKey()
-            + "; it was packed from a different model");
+        throw new ConfigException(
+            file
+                + " has no tensor for parameter "
+                + p.getKey()
+                + "; it was packed from a different model");
       }
       float[] values = decode(t, file);
       if (values.length != p.getValue().getArray().size()) {
-        throw new ConfigException(file + ": " + p.getKey() + " holds " + values.length + " values, the model has "
-            + p.getValue().getArray().size());
+        throw new ConfigException(
+            file
+                + ": "
+                + p.getKey()
+                + " holds "
+                + values.length
+                + " values, the model has "
+                + p.getValue().getArray().size());
       }
       p.getValue().getArray().set(values);
     }
     NDList hook = new NDList();
     for (int i = 0; byName.containsKey("hook/" + i); i++) {
       PackedTensor t = byName.remove("hook/" + i);
-      hook.add(manager.create(decode(t, file), new ai.djl.ndarray.types.Shape(
-          Arrays.stream(t.shape()).asLongStream().toArray())));
+      hook.add(
+          manager.create(
+              decode(t, file),
+              new ai.djl.ndarray.types.Shape(Arrays.stream(t.shape()).asLongStream().toArray())));
     }
     if (!byName.isEmpty()) {
-      throw new ConfigException(file + " holds tensors the model does not have: " + byName.keySet()
-          + "; it was packed from a different model");
+      throw new ConfigException(
+          file
+              + " holds tensors the model does not have: "
+              + byName.keySet()
+              + "; it was packed from a different model");
     }
     return hook.isEmpty() ? null : hook;
   }
@@ -124,12 +145,14 @@ public final class PackedWeights {
     try {
       return t.values();
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(file + " is damaged: " + t.name() + ": " + e.getMessage() + "; quantize it again", e);
+      throw new ConfigException(
+          file + " is damaged: " + t.name() + ": " + e.getMessage() + "; quantize it again", e);
     }
   }
 
   private static PackedTensor fp32(String name, Parameter p) {
-    int[] shape = Arrays.stream(p.getArray().getShape().getShape()).mapToInt(Math::toIntExact).toArray();
+    int[] shape =
+        Arrays.stream(p.getArray().getShape().getShape()).mapToInt(Math::toIntExact).toArray();
     return PackedTensor.fp32(name, shape, p.getArray().toFloatArray());
   }
 }

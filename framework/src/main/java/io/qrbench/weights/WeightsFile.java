@@ -28,19 +28,20 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A model's parameters with metadata, in one file: the magic {@code QRBW3\n}; the metadata as
- * JSON; DJL's encoding of the block's parameters; and the quantizer's own trainable state (TTQ's
- * scales) as an encoded list, empty for most models. Each part is preceded by its 4-byte length;
- * the SHA-256 in the metadata covers the last two. A JSON copy of the metadata is written beside
- * the file ({@code <file>.json}) for people and tools. Both are written atomically.
+ * A model's parameters with metadata, in one file: the magic {@code QRBW3\n}; the metadata as JSON;
+ * DJL's encoding of the block's parameters; and the quantizer's own trainable state (TTQ's scales)
+ * as an encoded list, empty for most models. Each part is preceded by its 4-byte length; the
+ * SHA-256 in the metadata covers the last two. A JSON copy of the metadata is written beside the
+ * file ({@code <file>.json}) for people and tools. Both are written atomically.
  */
 public final class WeightsFile {
   private static final byte[] MAGIC = "QRBW3\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] FAMILY = "QRBW".getBytes(StandardCharsets.US_ASCII);
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   private WeightsFile() {}
 
@@ -49,7 +50,8 @@ public final class WeightsFile {
    *
    * @return the metadata as written, checksum included
    */
-  public static WeightsMetadata save(Block block, WeightsMetadata metadata, Path file) throws IOException {
+  public static WeightsMetadata save(Block block, WeightsMetadata metadata, Path file)
+      throws IOException {
     return save(block, List.of(), metadata, file);
   }
 
@@ -58,14 +60,17 @@ public final class WeightsFile {
    *
    * @return the metadata as written, checksum included
    */
-  public static WeightsMetadata save(Block block, List<Parameter> extra, WeightsMetadata metadata, Path file)
-      throws IOException {
+  public static WeightsMetadata save(
+      Block block, List<Parameter> extra, WeightsMetadata metadata, Path file) throws IOException {
     ByteArrayOutputStream params = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(params)) {
       block.saveParameters(out);
     }
     byte[] p = params.toByteArray();
-    byte[] x = extra.isEmpty() ? new byte[0] : new NDList(extra.stream().map(Parameter::getArray).toList()).encode();
+    byte[] x =
+        extra.isEmpty()
+            ? new byte[0]
+            : new NDList(extra.stream().map(Parameter::getArray).toList()).encode();
     ByteArrayOutputStream body = new ByteArrayOutputStream(p.length + x.length + 8);
     try (DataOutputStream out = new DataOutputStream(body)) {
       out.writeInt(p.length);
@@ -100,14 +105,25 @@ public final class WeightsFile {
    */
   public static void restore(List<Parameter> params, NDList saved, Path file) {
     if (saved.size() != params.size()) {
-      throw new ConfigException(file + " holds " + saved.size() + " quantizer state tensors, the model's quantizer has "
-          + params.size() + "; load it with the quantizer it was trained with");
+      throw new ConfigException(
+          file
+              + " holds "
+              + saved.size()
+              + " quantizer state tensors, the model's quantizer has "
+              + params.size()
+              + "; load it with the quantizer it was trained with");
     }
     for (int i = 0; i < params.size(); i++) {
       NDArray target = params.get(i).getArray();
       if (!target.getShape().equals(saved.get(i).getShape())) {
-        throw new ConfigException(file + ": quantizer state " + i + " has shape " + saved.get(i).getShape()
-            + ", the model's has " + target.getShape());
+        throw new ConfigException(
+            file
+                + ": quantizer state "
+                + i
+                + " has shape "
+                + saved.get(i).getShape()
+                + ", the model's has "
+                + target.getShape());
       }
       target.set(saved.get(i).toByteBuffer());
     }
@@ -138,12 +154,27 @@ public final class WeightsFile {
       byte[] extra = in.readNBytes(in.readInt());
       return new Loaded(c.metadata(), extra.length == 0 ? null : NDList.decode(manager, extra));
     } catch (MalformedModelException | IOException | RuntimeException e) {
-      throw new ConfigException("cannot load weights from " + file + " (" + c.metadata().architecture() + " "
-          + c.metadata().modelConfig() + "): " + (e.getMessage() == null ? "its parameters do not fit the model"
-              // DJL names the block by its Java class: the simple name is what a user recognises
-              : e.getMessage().strip().lines().findFirst().orElse("").replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z]\\w*)", "$1"))
-          + "; the file was saved for a different model configuration than its metadata says"
-          + "\n    fix: name weights saved for this model, or train it again", e);
+      throw new ConfigException(
+          "cannot load weights from "
+              + file
+              + " ("
+              + c.metadata().architecture()
+              + " "
+              + c.metadata().modelConfig()
+              + "): "
+              + (e.getMessage() == null
+                  ? "its parameters do not fit the model"
+                  // DJL names the block by its Java class: the simple name is what a user
+                  // recognises
+                  : e.getMessage()
+                      .strip()
+                      .lines()
+                      .findFirst()
+                      .orElse("")
+                      .replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z]\\w*)", "$1"))
+              + "; the file was saved for a different model configuration than its metadata says"
+              + "\n    fix: name weights saved for this model, or train it again",
+          e);
     }
   }
 
@@ -170,8 +201,10 @@ public final class WeightsFile {
 
   private static Contents read(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new ConfigException("weights file not found: " + file
-          + "; check the 'weights' path (relative to the suite's folder)");
+      throw new ConfigException(
+          "weights file not found: "
+              + file
+              + "; check the 'weights' path (relative to the suite's folder)");
     }
     byte[] all;
     try {
@@ -186,21 +219,29 @@ public final class WeightsFile {
       Contents packed = PackedWeights.read(file, all, JSON);
       return new Contents(packed.metadata(), checked(file, packed.metadata(), packed.body()), true);
     }
-    if (all.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(all, FAMILY.length), FAMILY)
+    if (all.length >= MAGIC.length
+        && Arrays.equals(Arrays.copyOf(all, FAMILY.length), FAMILY)
         && !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-      throw new ConfigException(file + " was written in an older qrbench weights format ("
-          + new String(all, 0, MAGIC.length - 1, StandardCharsets.US_ASCII) + "); train it again with this qrbench");
+      throw new ConfigException(
+          file
+              + " was written in an older qrbench weights format ("
+              + new String(all, 0, MAGIC.length - 1, StandardCharsets.US_ASCII)
+              + "); train it again with this qrbench");
     }
     if (!Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-      throw new ConfigException("weights file " + file + " is not a qrbench weights file: it starts with neither "
-          + "QRBW3 (.params) nor QRBQ1 (.qrbq)\n    fix: name weights saved by 'qrbench train', a qrbench run or "
-          + "'qrbench quantize' (a TorchScript .pt needs model: {id: torchscript, ...})");
+      throw new ConfigException(
+          "weights file "
+              + file
+              + " is not a qrbench weights file: it starts with neither "
+              + "QRBW3 (.params) nor QRBQ1 (.qrbq)\n    fix: name weights saved by 'qrbench train', a qrbench run or "
+              + "'qrbench quantize' (a TorchScript .pt needs model: {id: torchscript, ...})");
     }
     Contents plain = split(file, all, MAGIC.length, JSON);
     return new Contents(plain.metadata(), checked(file, plain.metadata(), plain.body()));
   }
 
-  private static final String AGAIN = "\n    fix: copy it again from where it was made, or train or quantize it again";
+  private static final String AGAIN =
+      "\n    fix: copy it again from where it was made, or train or quantize it again";
 
   /**
    * Splits a file after its magic into metadata and the checksummed body; shared by both formats.
@@ -209,31 +250,60 @@ public final class WeightsFile {
    */
   static Contents split(Path file, byte[] all, int start, ObjectMapper json) {
     if (all.length < start + 4) {
-      throw new ConfigException("weights file " + file + " is truncated: it ends inside its header" + AGAIN);
+      throw new ConfigException(
+          "weights file " + file + " is truncated: it ends inside its header" + AGAIN);
     }
     int len = ByteBuffer.wrap(all, start, 4).getInt();
     int head = start + 4;
     if (len < 0 || head + len > all.length) {
-      throw new ConfigException("weights file " + file + " is truncated: its metadata runs past the end of the file"
-          + AGAIN);
+      throw new ConfigException(
+          "weights file "
+              + file
+              + " is truncated: its metadata runs past the end of the file"
+              + AGAIN);
     }
     WeightsMetadata meta;
     try {
       meta = json.readValue(Arrays.copyOfRange(all, head, head + len), WeightsMetadata.class);
-    } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) { // its message names Java types
-      throw new ConfigException("weights file " + file + " is damaged: its metadata's '" + e.getPath().stream()
-          .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-          .collect(java.util.stream.Collectors.joining(".")) + "' has the wrong type" + AGAIN, e);
+    } catch (
+        com.fasterxml.jackson.databind.exc.MismatchedInputException
+            e) { // its message names Java types
+      throw new ConfigException(
+          "weights file "
+              + file
+              + " is damaged: its metadata's '"
+              + e.getPath().stream()
+                  .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                  .collect(java.util.stream.Collectors.joining("."))
+              + "' has the wrong type"
+              + AGAIN,
+          e);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new ConfigException("weights file " + file + " is damaged: its metadata is not readable JSON ("
-          + e.getOriginalMessage().lines().findFirst().orElse("") + ")" + AGAIN, e);
+      throw new ConfigException(
+          "weights file "
+              + file
+              + " is damaged: its metadata is not readable JSON ("
+              + e.getOriginalMessage().lines().findFirst().orElse("")
+              + ")"
+              + AGAIN,
+          e);
     } catch (IOException e) {
       throw new ConfigException("cannot read weights file " + file + ": " + e.getMessage(), e);
     }
-    if (meta == null || meta.architecture() == null || meta.quantizer() == null || meta.sha256() == null) {
-      throw new ConfigException("weights file " + file + " is damaged: its metadata lacks "
-          + (meta == null ? "everything" : meta.architecture() == null ? "the architecture"
-              : meta.quantizer() == null ? "the quantizer" : "the checksum (sha256)") + AGAIN);
+    if (meta == null
+        || meta.architecture() == null
+        || meta.quantizer() == null
+        || meta.sha256() == null) {
+      throw new ConfigException(
+          "weights file "
+              + file
+              + " is damaged: its metadata lacks "
+              + (meta == null
+                  ? "everything"
+                  : meta.architecture() == null
+                      ? "the architecture"
+                      : meta.quantizer() == null ? "the quantizer" : "the checksum (sha256)")
+              + AGAIN);
     }
     return new Contents(meta, Arrays.copyOfRange(all, head + len, all.length));
   }
@@ -242,8 +312,14 @@ public final class WeightsFile {
   private static byte[] checked(Path file, WeightsMetadata meta, byte[] body) {
     String sum = sha256(body);
     if (!meta.sha256().equals(sum)) {
-      throw new ConfigException("weights file " + file + " is damaged or truncated: the SHA-256 of its parameters is "
-          + sum + ", its metadata says " + meta.sha256() + AGAIN);
+      throw new ConfigException(
+          "weights file "
+              + file
+              + " is damaged or truncated: the SHA-256 of its parameters is "
+              + sum
+              + ", its metadata says "
+              + meta.sha256()
+              + AGAIN);
     }
     return body;
   }

@@ -45,22 +45,57 @@ public record WeightsMetadata(
     String notes) {
 
   /**
-   * Metadata for weights of {@code model} trained with {@code quantizer} on {@code dataset}, written
-   * now by this qrbench version.
+   * Metadata for weights of {@code model} trained with {@code quantizer} on {@code dataset},
+   * written now by this qrbench version.
    *
    * @param top1 test top-1 in percent, or null
    * @param top5 test top-5 in percent, or null
    */
-  public static WeightsMetadata trained(PluginConfig model, PluginConfig quantizer, String dataset, ModelInput input,
-      Double top1, Double top5, int epochs, long seed, String notes) {
-    return new WeightsMetadata(model.id(), ConfigMaps.of(model.config()), quantizer.id(),
-        ConfigMaps.of(quantizer.config()), dataset, List.of(input.channels(), input.height(), input.width()),
-        input.classes(), top1, top5, epochs, seed, Version.get(), Instant.now().toString(), null, notes);
+  public static WeightsMetadata trained(
+      PluginConfig model,
+      PluginConfig quantizer,
+      String dataset,
+      ModelInput input,
+      Double top1,
+      Double top5,
+      int epochs,
+      long seed,
+      String notes) {
+    return new WeightsMetadata(
+        model.id(),
+        ConfigMaps.of(model.config()),
+        quantizer.id(),
+        ConfigMaps.of(quantizer.config()),
+        dataset,
+        List.of(input.channels(), input.height(), input.width()),
+        input.classes(),
+        top1,
+        top5,
+        epochs,
+        seed,
+        Version.get(),
+        Instant.now().toString(),
+        null,
+        notes);
   }
 
   /** The same metadata with the checksum of the parameter bytes filled in. */
   WeightsMetadata withSha256(String sum) {
-    return new WeightsMetadata(architecture, modelConfig, quantizer, quantizerConfig, dataset, inputShape,
-        classes, testTop1, testTop5, epochs, seed, qrbenchVersion, createdAt, sum, notes);
+    return new WeightsMetadata(
+        architecture,
+        modelConfig,
+        quantizer,
+        quantizerConfig,
+        dataset,
+        inputShape,
+        classes,
+        testTop1,
+        testTop5,
+        epochs,
+        seed,
+        qrbenchVersion,
+        createdAt,
+        sum,
+        notes);
   }
 }

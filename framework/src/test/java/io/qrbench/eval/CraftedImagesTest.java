@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 public class CraftedImagesTest {
   @TempDir Path dir;
 
-  /** Stores {@code images} as the batch from image {@code from}: how a runner test plants a stale batch. */
+  /**
+   * Stores {@code images} as the batch from image {@code from}: how a runner test plants a stale
+   * batch.
+   */
   public static void plant(CraftedImages store, int from, NDArray images) {
     store.store(from, images, Map.of());
   }
@@ -30,7 +33,9 @@ public class CraftedImagesTest {
       CraftedImages.Batch b = store.load(10, x.getShape(), m);
       assertArrayEquals(x.toFloatArray(), b.images().toFloatArray());
       assertEquals(Map.of("fooled", 3.0), b.sums());
-      assertNull(store.load(10, new ai.djl.ndarray.types.Shape(4, 3, 4, 4), m), "another batch shape is crafted again");
+      assertNull(
+          store.load(10, new ai.djl.ndarray.types.Shape(4, 3, 4, 4), m),
+          "another batch shape is crafted again");
       assertNull(store.load(0, x.getShape(), m), "a batch never stored");
     }
     CraftedImages.clear(dir);

@@ -33,7 +33,9 @@ class AtomicFilesTest {
   /** Every file under {@code root}, as paths relative to it. */
   private static Set<String> files(Path root) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).collect(Collectors.toSet());
+      return s.filter(Files::isRegularFile)
+          .map(p -> root.relativize(p).toString())
+          .collect(Collectors.toSet());
     }
   }
 
@@ -71,45 +73,85 @@ class AtomicFilesTest {
     assertEquals(3, Files.readAllBytes(f)[0]);
   }
 
-  /** Writes {@code args[0]/atomic} with AtomicFiles and creates {@code args[0]/plain}, in a child with its own umask. */
+  /**
+   * Writes {@code args[0]/atomic} with AtomicFiles and creates {@code args[0]/plain}, in a child
+   * with its own umask.
+   */
   public static void main(String[] args) throws IOException {
     Path d = Path.of(args[0]);
     AtomicFiles.write(d.resolve("atomic"), new byte[] {1});
     Files.createFile(d.resolve("plain"));
-    AtomicFiles.writeTogether(d, staging -> Files.write(staging.resolve("together"), new byte[] {2}));
+    AtomicFiles.writeTogether(
+        d, staging -> Files.write(staging.resolve("together"), new byte[] {2}));
   }
 
   @Test
   void theUmaskOfTheProcessDecidesWhoMayReadANewFile() throws Exception {
-    assumeTrue(posix(dir) && Files.isExecutable(Path.of("/bin/sh")), "needs POSIX permissions and /bin/sh");
+    assumeTrue(
+        posix(dir) && Files.isExecutable(Path.of("/bin/sh")),
+        "needs POSIX permissions and /bin/sh");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    for (String[] umask : List.of(new String[] {"077", "rw-------"}, new String[] {"027", "rw-r-----"})) {
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    for (String[] umask :
+        List.of(new String[] {"077", "rw-------"}, new String[] {"027", "rw-r-----"})) {
       Path d = Files.createDirectory(dir.resolve("umask-" + umask[0]));
-      Process p = new ProcessBuilder("/bin/sh", "-c", "umask " + umask[0] + " && exec \"$0\" -cp \"$1\" "
-          + AtomicFilesTest.class.getName() + " \"$2\"", java, cp, d.toString())
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  "/bin/sh",
+                  "-c",
+                  "umask "
+                      + umask[0]
+                      + " && exec \"$0\" -cp \"$1\" "
+                      + AtomicFilesTest.class.getName()
+                      + " \"$2\"",
+                  java,
+                  cp,
+                  d.toString())
+              .redirectErrorStream(true)
+              .start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not finish");
       assertEquals(0, p.exitValue(), output);
       assertEquals(umask[1], permissions(d.resolve("plain")), "umask " + umask[0]);
-      assertEquals(umask[1], permissions(d.resolve("atomic")), "umask " + umask[0] + ": as a plain new file");
-      assertEquals(umask[1], permissions(d.resolve("together")), "umask " + umask[0] + ": as a plain new file");
+      assertEquals(
+          umask[1],
+          permissions(d.resolve("atomic")),
+          "umask " + umask[0] + ": as a plain new file");
+      assertEquals(
+          umask[1],
+          permissions(d.resolve("together")),
+          "umask " + umask[0] + ": as a plain new file");
     }
   }
 
   @Test
   void staleTemporariesOfThisClassAreRemovedAndNothingElse() throws Exception {
-    List<String> stale = List.of(".results.json.8812734.tmp", "models/.A.params.18446744073709551615.tmp",
-        ".crafted/pgd-1f/.batch-0.bin.42.tmp", ".together.77.tmp/A.params", ".together.77.tmp/A.params.json");
-    List<String> kept = List.of("results.json", ".qrbench.lock", "models/A.params", ".results.json.tmp",
-        "notes.tmp", ".x.12a.tmp", "results.json.1.tmp", ".crafted/pgd-1f/batch-0.bin", "a/b/c/.deep.json.5.tmp");
+    List<String> stale =
+        List.of(
+            ".results.json.8812734.tmp",
+            "models/.A.params.18446744073709551615.tmp",
+            ".crafted/pgd-1f/.batch-0.bin.42.tmp",
+            ".together.77.tmp/A.params",
+            ".together.77.tmp/A.params.json");
+    List<String> kept =
+        List.of(
+            "results.json",
+            ".qrbench.lock",
+            "models/A.params",
+            ".results.json.tmp",
+            "notes.tmp",
+            ".x.12a.tmp",
+            "results.json.1.tmp",
+            ".crafted/pgd-1f/batch-0.bin",
+            "a/b/c/.deep.json.5.tmp");
     for (String f : concat(stale, kept)) {
       Files.createDirectories(dir.resolve(f).getParent());
       Files.writeString(dir.resolve(f), f);
     }
     List<Path> removed = AtomicFiles.removeStaleTemporaries(dir);
-    assertEquals(Set.copyOf(kept), files(dir), "a/b/c is deeper than a run's folder goes: not searched");
+    assertEquals(
+        Set.copyOf(kept), files(dir), "a/b/c is deeper than a run's folder goes: not searched");
     assertEquals(4, removed.size(), "three files and one folder: " + removed);
     assertFalse(Files.exists(dir.resolve(".together.77.tmp")));
     assertEquals(List.of(), AtomicFiles.removeStaleTemporaries(dir.resolve("missing")));
@@ -127,7 +169,10 @@ class AtomicFilesTest {
     try (FullDisk disk = FullDisk.after(dir, 10)) {
       e = assertThrows(NoSpaceException.class, () -> AtomicFiles.write(f, new byte[2048]));
     }
-    assertEquals("no space left on the device to write " + f.toAbsolutePath() + ": 2.0 KB needed, 10 bytes free",
+    assertEquals(
+        "no space left on the device to write "
+            + f.toAbsolutePath()
+            + ": 2.0 KB needed, 10 bytes free",
         e.getMessage());
     assertEquals(f, e.file());
     assertEquals("old", Files.readString(f), "the complete old version stays");
@@ -138,20 +183,36 @@ class AtomicFilesTest {
 
   @Test
   void filesWrittenTogetherAllTakeTheirPlaceOrNoneDoes() throws Exception {
-    AtomicFiles.writeTogether(dir, d -> {
-      Files.writeString(d.resolve("w.params"), "weights 1");
-      return Files.writeString(d.resolve("w.params.json"), "metadata 1");
-    });
+    AtomicFiles.writeTogether(
+        dir,
+        d -> {
+          Files.writeString(d.resolve("w.params"), "weights 1");
+          return Files.writeString(d.resolve("w.params.json"), "metadata 1");
+        });
     assertEquals(Set.of("w.params", "w.params.json"), files(dir));
-    try (FullDisk disk = FullDisk.forFiles(dir, p -> p.getFileName().toString().endsWith(".json"))) {
-      NoSpaceException e = assertThrows(NoSpaceException.class, () -> AtomicFiles.writeTogether(dir, d -> {
-        AtomicFiles.write(d.resolve("w.params"), "weights 2".getBytes(StandardCharsets.UTF_8));
-        AtomicFiles.write(d.resolve("w.params.json"), "metadata 2".getBytes(StandardCharsets.UTF_8));
-        return null;
-      }));
-      assertTrue(e.getMessage().contains("w.params.json: 10 bytes needed, 0 bytes free"), e.getMessage());
+    try (FullDisk disk =
+        FullDisk.forFiles(dir, p -> p.getFileName().toString().endsWith(".json"))) {
+      NoSpaceException e =
+          assertThrows(
+              NoSpaceException.class,
+              () ->
+                  AtomicFiles.writeTogether(
+                      dir,
+                      d -> {
+                        AtomicFiles.write(
+                            d.resolve("w.params"), "weights 2".getBytes(StandardCharsets.UTF_8));
+                        AtomicFiles.write(
+                            d.resolve("w.params.json"),
+                            "metadata 2".getBytes(StandardCharsets.UTF_8));
+                        return null;
+                      }));
+      assertTrue(
+          e.getMessage().contains("w.params.json: 10 bytes needed, 0 bytes free"), e.getMessage());
     }
-    assertEquals("weights 1", Files.readString(dir.resolve("w.params")), "the weights stay with their metadata");
+    assertEquals(
+        "weights 1",
+        Files.readString(dir.resolve("w.params")),
+        "the weights stay with their metadata");
     assertEquals("metadata 1", Files.readString(dir.resolve("w.params.json")));
     assertEquals(Set.of("w.params", "w.params.json"), files(dir), "the staging folder is gone");
   }

@@ -24,7 +24,8 @@ class LogOddsTest {
     LogOdds t = LogOdds.of(new float[] {2, 52, -3}, new int[] {1}, 3);
     double m = Math.log(Math.exp(2 - 52.0) + Math.exp(-3 - 52.0));
     assertEquals(m, t.logOdds()[0], 1e-12);
-    assertEquals(Math.exp(m), t.loss()[0], 1e-12 * Math.exp(m), "log(1 + e^m) = e^m to first order");
+    assertEquals(
+        Math.exp(m), t.loss()[0], 1e-12 * Math.exp(m), "log(1 + e^m) = e^m to first order");
     assertTrue(t.loss()[0] > 0);
     float q = (float) (1 / (1 + Math.exp(-5)));
     assertArrayEquals(new float[] {q, -1, 1 - q}, t.logitDirection(), 1e-7f);
@@ -46,6 +47,7 @@ class LogOddsTest {
 
   @Test
   void aLabelOutsideTheClassesIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> LogOdds.of(new float[] {0, 0}, new int[] {2}, 2));
+    assertThrows(
+        IllegalArgumentException.class, () -> LogOdds.of(new float[] {0, 0}, new int[] {2}, 2));
   }
 }

@@ -36,7 +36,10 @@ class ChannelTailsTest {
     return v;
   }
 
-  /** y = conv(x, w) + b with a 3x3 kernel, stride 1, zero padding 1; and the gradients of sum(y * r). */
+  /**
+   * y = conv(x, w) + b with a 3x3 kernel, stride 1, zero padding 1; and the gradients of sum(y *
+   * r).
+   */
   private record Reference(double[] y, double[] dx, double[] dw) {
     static Reference of(float[] x, float[] w, float[] b, float[] r, int in, int out) {
       double[] y = new double[N * out * SIZE * SIZE];
@@ -96,12 +99,15 @@ class ChannelTailsTest {
       try (GradientCollector gc = m.getEngine().newGradientCollector()) {
         NDArray xa = m.create(x, new Shape(N, in, SIZE, SIZE));
         xa.setRequiresGradient(true);
-        NDArray y = conv.forward(new ParameterStore(m, false), new NDList(xa), true).singletonOrThrow();
+        NDArray y =
+            conv.forward(new ParameterStore(m, false), new NDList(xa), true).singletonOrThrow();
         assertEquals(new Shape(N, out, SIZE, SIZE), y.getShape());
         gc.backward(y.mul(m.create(r, y.getShape())).sum());
         assertClose(ref.y(), y.toFloatArray(), what + "forward");
         assertClose(ref.dx(), xa.getGradient().toFloatArray(), what + "input gradient");
-        assertClose(ref.dw(), conv.getParameters().get("weight").getArray().getGradient().toFloatArray(),
+        assertClose(
+            ref.dw(),
+            conv.getParameters().get("weight").getArray().getGradient().toFloatArray(),
             what + "kernel gradient");
       }
     }
@@ -109,7 +115,13 @@ class ChannelTailsTest {
 
   @Test
   void plainConvolutionsWithChannelTailsComputeTheConvolution() {
-    for (int[] c : List.of(new int[] {20, 6}, new int[] {16, 8}, new int[] {24, 17}, new int[] {3, 16}, new int[] {32, 32})) {
+    for (int[] c :
+        List.of(
+            new int[] {20, 6},
+            new int[] {16, 8},
+            new int[] {24, 17},
+            new int[] {3, 16},
+            new int[] {32, 32})) {
       check(Layers.plain(), "plain", c[0], c[1]);
     }
   }
@@ -122,7 +134,9 @@ class ChannelTailsTest {
 
   @Test
   void parameterNamesStayDjls() {
-    SequentialBlock b = new SequentialBlock().add(Layers.plain().conv2d("c", LayerInfo.Role.INPUT, 6, 3, 1, 1, false));
+    SequentialBlock b =
+        new SequentialBlock()
+            .add(Layers.plain().conv2d("c", LayerInfo.Role.INPUT, 6, 3, 1, 1, false));
     String name = b.getParameters().get(0).getKey();
     assertTrue(name.equals("01Conv2d_weight"), "weights files name the kernel " + name);
   }

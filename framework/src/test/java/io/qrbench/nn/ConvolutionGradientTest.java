@@ -31,11 +31,20 @@ class ConvolutionGradientTest {
   void inputAndKernelGradientsAreTheConvolutionsForEveryChannelCount() {
     for (int out : new int[] {1, 4, 8, 12, 16, 20, 32}) {
       for (boolean transformed : new boolean[] {false, true}) {
-        Layers layers = transformed
-            ? Layers.withHook(info -> Optional.of((latent, training) -> training
-                ? WeightTransform.straightThrough(latent, latent.mul(latent.getManager().full(new Shape(), 0.5f)))
-                : latent.mul(latent.getManager().full(new Shape(), 0.5f)).stopGradient()))
-            : Layers.plain();
+        Layers layers =
+            transformed
+                ? Layers.withHook(
+                    info ->
+                        Optional.of(
+                            (latent, training) ->
+                                training
+                                    ? WeightTransform.straightThrough(
+                                        latent,
+                                        latent.mul(latent.getManager().full(new Shape(), 0.5f)))
+                                    : latent
+                                        .mul(latent.getManager().full(new Shape(), 0.5f))
+                                        .stopGradient()))
+                : Layers.plain();
         Block conv = layers.conv2d("c", LayerInfo.Role.HIDDEN, out, 3, 1, 1, false);
         try (Model model = Model.newInstance("conv")) {
           model.setBlock(conv);
@@ -45,7 +54,8 @@ class ConvolutionGradientTest {
           NDArray x = m.randomNormal(new Shape(BATCH, IN, SIZE, SIZE));
           NDArray r = m.randomNormal(new Shape(BATCH, out, SIZE, SIZE));
           NDArray weight = conv.getParameters().get("weight").getArray();
-          // the kernel the layer computes with in training: half the latent one for the transformed layer
+          // the kernel the layer computes with in training: half the latent one for the transformed
+          // layer
           float[] k = weight.toFloatArray();
           if (transformed) {
             for (int i = 0; i < k.length; i++) {
@@ -63,15 +73,23 @@ class ConvolutionGradientTest {
                 // what an earlier operation made, as every layer but the first sees; training and
                 // evaluation passes alike, as an attack asks for input gradients in evaluation
                 NDArray made = input.add(bm.zeros(input.getShape()));
-                NDArray y = conv.forward(new ParameterStore(bm, false), new NDList(made), pass % 2 == 0)
-                    .singletonOrThrow();
+                NDArray y =
+                    conv.forward(new ParameterStore(bm, false), new NDList(made), pass % 2 == 0)
+                        .singletonOrThrow();
                 assertEquals(new Shape(BATCH, out, SIZE, SIZE), y.getShape());
                 gc.backward(y.mul(r).sum());
               }
-              String what = (transformed ? "transformed" : "plain") + " layer, " + out + " channels, pass " + pass;
+              String what =
+                  (transformed ? "transformed" : "plain")
+                      + " layer, "
+                      + out
+                      + " channels, pass "
+                      + pass;
               assertClose(dx, input.getGradient().toFloatArray(), "input gradient of the " + what);
-              if (pass % 2 == 0) { // straight through, the latent kernel gets the computed kernel's gradient
-                assertClose(dk, weight.getGradient().toFloatArray(), "kernel gradient of the " + what);
+              if (pass % 2
+                  == 0) { // straight through, the latent kernel gets the computed kernel's gradient
+                assertClose(
+                    dk, weight.getGradient().toFloatArray(), "kernel gradient of the " + what);
               }
               weight.getGradient().subi(weight.getGradient());
             }
@@ -83,19 +101,22 @@ class ConvolutionGradientTest {
 
   @Test
   void parameterNamesAreDjlsAsPackedWeightFilesKeyThem() {
-    SequentialBlock model = new SequentialBlock()
-        .add(Layers.plain().conv2d("a", LayerInfo.Role.INPUT, 4, 3, 1, 1, false))
-        .add(Layers.withHook(info -> Optional.of((latent, training) -> latent)).conv2d("b", LayerInfo.Role.HIDDEN, 4, 3,
-            1, 1, false));
-    assertEquals(List.of("01Conv2d_weight", "02TransformedConv2d_weight"),
-        model.getParameters().keys());
+    SequentialBlock model =
+        new SequentialBlock()
+            .add(Layers.plain().conv2d("a", LayerInfo.Role.INPUT, 4, 3, 1, 1, false))
+            .add(
+                Layers.withHook(info -> Optional.of((latent, training) -> latent))
+                    .conv2d("b", LayerInfo.Role.HIDDEN, 4, 3, 1, 1, false));
+    assertEquals(
+        List.of("01Conv2d_weight", "02TransformedConv2d_weight"), model.getParameters().keys());
   }
 
   private static void assertClose(double[] expected, float[] actual, String what) {
     assertEquals(expected.length, actual.length, what);
     for (int i = 0; i < expected.length; i++) {
       if (!(Math.abs(expected[i] - actual[i]) <= 1e-4 * (1 + Math.abs(expected[i])))) {
-        throw new AssertionError(what + " at " + i + ": expected " + expected[i] + ", was " + actual[i]);
+        throw new AssertionError(
+            what + " at " + i + ": expected " + expected[i] + ", was " + actual[i]);
       }
     }
   }
@@ -114,7 +135,9 @@ class ConvolutionGradientTest {
                   int yi = i - ki + 1;
                   int yj = j - kj + 1;
                   if (yi >= 0 && yi < SIZE && yj >= 0 && yj < SIZE) {
-                    s += r[((n * out + o) * SIZE + yi) * SIZE + yj] * k[((o * IN + c) * 3 + ki) * 3 + kj];
+                    s +=
+                        r[((n * out + o) * SIZE + yi) * SIZE + yj]
+                            * k[((o * IN + c) * 3 + ki) * 3 + kj];
                   }
                 }
               }
@@ -141,7 +164,9 @@ class ConvolutionGradientTest {
                   int xi = i + ki - 1;
                   int xj = j + kj - 1;
                   if (xi >= 0 && xi < SIZE && xj >= 0 && xj < SIZE) {
-                    s += r[((n * out + o) * SIZE + i) * SIZE + j] * x[((n * IN + c) * SIZE + xi) * SIZE + xj];
+                    s +=
+                        r[((n * out + o) * SIZE + i) * SIZE + j]
+                            * x[((n * IN + c) * SIZE + xi) * SIZE + xj];
                   }
                 }
               }

@@ -15,16 +15,19 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Quantized kernels are computed once per evaluation while weights are final, and never go stale. */
+/**
+ * Quantized kernels are computed once per evaluation while weights are final, and never go stale.
+ */
 class KernelCacheTest {
 
   @Test
   void evaluationReusesTheKernelUntilWeightsMayChange() {
     AtomicInteger calls = new AtomicInteger();
-    WeightTransform sign = (latent, training) -> {
-      calls.incrementAndGet();
-      return training ? WeightTransform.straightThrough(latent, latent.sign()) : latent.sign();
-    };
+    WeightTransform sign =
+        (latent, training) -> {
+          calls.incrementAndGet();
+          return training ? WeightTransform.straightThrough(latent, latent.sign()) : latent.sign();
+        };
     Layers layers = Layers.withHook(info -> Optional.of(sign));
     Block conv = layers.conv2d("c", LayerInfo.Role.HIDDEN, 4, 3, 1, 1, false);
     try (NDManager m = NDManager.newBaseManager()) {
@@ -46,7 +49,10 @@ class KernelCacheTest {
       assertArrayEquals(uncached, second, 0f);
 
       forward(conv, store, x, true);
-      assertEquals(2, calls.get(), "a training pass always transforms (gradients must reach the latent kernel)");
+      assertEquals(
+          2,
+          calls.get(),
+          "a training pass always transforms (gradients must reach the latent kernel)");
 
       // the weights change: turning the cache off and on again must not serve the old kernel
       layers.cacheKernels(false);

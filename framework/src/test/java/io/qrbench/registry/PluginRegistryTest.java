@@ -27,16 +27,23 @@ class PluginRegistryTest {
   @Test
   void discoversPluginsListedInServiceFiles(@TempDir Path dir) throws Exception {
     Path services = Files.createDirectories(dir.resolve("META-INF/services"));
-    Files.writeString(services.resolve(Perturbation.class.getName()),
-        "# comment lines are allowed\n" + FakePlugins.SaltAndPepper.class.getName() + "\n"
-            + FakePlugins.Clean.class.getName() + "\n");
-    Files.writeString(services.resolve(io.qrbench.spi.DatasetProvider.class.getName()),
+    Files.writeString(
+        services.resolve(Perturbation.class.getName()),
+        "# comment lines are allowed\n"
+            + FakePlugins.SaltAndPepper.class.getName()
+            + "\n"
+            + FakePlugins.Clean.class.getName()
+            + "\n");
+    Files.writeString(
+        services.resolve(io.qrbench.spi.DatasetProvider.class.getName()),
         TinyDataset.class.getName() + "\n");
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
       PluginRegistry r = PluginRegistry.discover(loader);
       assertEquals(List.of("none", "salt-and-pepper"), r.ids(PluginKind.PERTURBATION));
       assertEquals(List.of("tiny"), r.ids(PluginKind.DATASET));
-      assertInstanceOf(FakePlugins.SaltAndPepper.class, r.get(PluginKind.PERTURBATION, "salt-and-pepper"));
+      assertInstanceOf(
+          FakePlugins.SaltAndPepper.class, r.get(PluginKind.PERTURBATION, "salt-and-pepper"));
       assertEquals(List.of(), r.ids(PluginKind.MODEL), "nothing listed, nothing found");
     }
   }
@@ -45,9 +52,13 @@ class PluginRegistryTest {
   void aBrokenServiceEntryNamesTheProblem(@TempDir Path dir) throws Exception {
     Path services = Files.createDirectories(dir.resolve("META-INF/services"));
     Files.writeString(services.resolve(Perturbation.class.getName()), "com.example.Missing\n");
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
-      PluginException e = assertThrows(PluginException.class, () -> PluginRegistry.discover(loader));
-      assertTrue(e.getMessage().contains("perturbation") && e.getMessage().contains("com.example.Missing"), e.getMessage());
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+      PluginException e =
+          assertThrows(PluginException.class, () -> PluginRegistry.discover(loader));
+      assertTrue(
+          e.getMessage().contains("perturbation") && e.getMessage().contains("com.example.Missing"),
+          e.getMessage());
     }
   }
 
@@ -55,18 +66,23 @@ class PluginRegistryTest {
   void duplicateIdsNameBothClasses() {
     Plugin<?> a = new FakePlugins.Clean();
     Plugin<?> b = new OtherNone();
-    PluginException e = assertThrows(PluginException.class,
-        () -> PluginRegistry.of(Map.of(PluginKind.PERTURBATION, List.of(a, b))));
-    assertTrue(e.getMessage().contains("two perturbation plugins claim the id 'none'"), e.getMessage());
+    PluginException e =
+        assertThrows(
+            PluginException.class,
+            () -> PluginRegistry.of(Map.of(PluginKind.PERTURBATION, List.of(a, b))));
+    assertTrue(
+        e.getMessage().contains("two perturbation plugins claim the id 'none'"), e.getMessage());
     assertTrue(e.getMessage().contains(FakePlugins.Clean.class.getName()), e.getMessage());
     assertTrue(e.getMessage().contains(OtherNone.class.getName()), e.getMessage());
   }
 
   @Test
   void sameIdInDifferentKindsIsFine() {
-    PluginRegistry r = PluginRegistry.of(Map.of(
-        PluginKind.MODEL, List.of(new TinyLinearModel()),
-        PluginKind.PERTURBATION, List.of(new RenamedClean("tiny-linear"))));
+    PluginRegistry r =
+        PluginRegistry.of(
+            Map.of(
+                PluginKind.MODEL, List.of(new TinyLinearModel()),
+                PluginKind.PERTURBATION, List.of(new RenamedClean("tiny-linear"))));
     assertEquals(List.of("tiny-linear"), r.ids(PluginKind.MODEL));
     assertEquals(List.of("tiny-linear"), r.ids(PluginKind.PERTURBATION));
   }
@@ -74,33 +90,46 @@ class PluginRegistryTest {
   @Test
   void idsMustBeKebabCase() {
     for (String bad : List.of("SaltPepper", "salt_pepper", "-salt", "salt-", "", "salt  pepper")) {
-      PluginException e = assertThrows(PluginException.class,
-          () -> PluginRegistry.of(Map.of(PluginKind.PERTURBATION, List.of(new RenamedClean(bad)))), bad);
+      PluginException e =
+          assertThrows(
+              PluginException.class,
+              () ->
+                  PluginRegistry.of(
+                      Map.of(PluginKind.PERTURBATION, List.of(new RenamedClean(bad)))),
+              bad);
       assertTrue(e.getMessage().contains("kebab-case"), e.getMessage());
     }
   }
 
   @Test
   void pluginListedUnderTheWrongKindIsRejected() {
-    PluginException e = assertThrows(PluginException.class,
-        () -> PluginRegistry.of(Map.of(PluginKind.MODEL, List.of(new FakePlugins.Clean()))));
-    assertTrue(e.getMessage().contains("does not implement io.qrbench.spi.ModelProvider"), e.getMessage());
+    PluginException e =
+        assertThrows(
+            PluginException.class,
+            () -> PluginRegistry.of(Map.of(PluginKind.MODEL, List.of(new FakePlugins.Clean()))));
+    assertTrue(
+        e.getMessage().contains("does not implement io.qrbench.spi.ModelProvider"), e.getMessage());
   }
 
   @Test
   void unknownIdListsKnownIdsAndClosestMatch() {
     PluginRegistry r = FakePlugins.registry();
-    UnknownPluginException e = assertThrows(UnknownPluginException.class,
-        () -> r.get(PluginKind.PERTURBATION, "salt-pepper"));
+    UnknownPluginException e =
+        assertThrows(
+            UnknownPluginException.class, () -> r.get(PluginKind.PERTURBATION, "salt-pepper"));
     assertEquals(Optional.of("salt-and-pepper"), e.suggestion());
-    assertEquals("unknown perturbation 'salt-pepper'; did you mean 'salt-and-pepper'? "
-        + "(known perturbations: explode, gradient-sign, none, salt-and-pepper, sweepable)", e.getMessage());
+    assertEquals(
+        "unknown perturbation 'salt-pepper'; did you mean 'salt-and-pepper'? "
+            + "(known perturbations: explode, gradient-sign, none, salt-and-pepper, sweepable)",
+        e.getMessage());
   }
 
   @Test
   void unknownIdFarFromEverythingSuggestsNothing() {
-    UnknownPluginException e = assertThrows(UnknownPluginException.class,
-        () -> FakePlugins.registry().get(PluginKind.QUANTIZER, "wavelet-transform"));
+    UnknownPluginException e =
+        assertThrows(
+            UnknownPluginException.class,
+            () -> FakePlugins.registry().get(PluginKind.QUANTIZER, "wavelet-transform"));
     assertEquals(Optional.empty(), e.suggestion());
     assertTrue(e.getMessage().contains("known quantizers: fp32"), e.getMessage());
   }
@@ -115,7 +144,9 @@ class PluginRegistryTest {
     assertEquals(Optional.empty(), Suggestions.closest("transformer", ids));
     assertEquals(3, Suggestions.distance("kitten", "sitting"));
     assertEquals(1, Suggestions.distance("tnw", "twn"), "a swap of neighbours is one edit");
-    assertEquals(Optional.of("twn"), Suggestions.closest("tnw", List.of("binary", "fp32", "ttq", "twn", "uniform")));
+    assertEquals(
+        Optional.of("twn"),
+        Suggestions.closest("tnw", List.of("binary", "fp32", "ttq", "twn", "uniform")));
   }
 
   /** A second class claiming the id {@code none}. */
@@ -155,7 +186,8 @@ class PluginRegistryTest {
     }
 
     @Override
-    public ai.djl.ndarray.NDArray apply(io.qrbench.spi.EmptyConfig c, io.qrbench.spi.PerturbationContext ctx) {
+    public ai.djl.ndarray.NDArray apply(
+        io.qrbench.spi.EmptyConfig c, io.qrbench.spi.PerturbationContext ctx) {
       return ctx.images();
     }
   }

@@ -45,7 +45,9 @@ class SpiVersionCheckTest {
   static void compilePlugin() throws Exception {
     Path src = Files.createDirectories(shared.resolve("src/com/example/brightness"));
     Path file = src.resolve("Brightness.java");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         package com.example.brightness;
 
         import ai.djl.ndarray.NDArray;
@@ -64,10 +66,20 @@ class SpiVersionCheckTest {
         """);
     classes = Files.createDirectories(shared.resolve("classes"));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    String classPath = codeSource(Perturbation.class) + java.io.File.pathSeparator
-        + codeSource(NDArray.class);
-    int rc = javac.run(null, null, null, "-d", classes.toString(), "-classpath", classPath,
-        "--release", "17", file.toString());
+    String classPath =
+        codeSource(Perturbation.class) + java.io.File.pathSeparator + codeSource(NDArray.class);
+    int rc =
+        javac.run(
+            null,
+            null,
+            null,
+            "-d",
+            classes.toString(),
+            "-classpath",
+            classPath,
+            "--release",
+            "17",
+            file.toString());
     assertEquals(0, rc, "the sample plugin compiles against the SPI");
   }
 
@@ -100,7 +112,8 @@ class SpiVersionCheckTest {
 
   private static PluginRegistry discover(Path jar) throws Exception {
     try (URLClassLoader loader =
-        new URLClassLoader(new URL[] {jar.toUri().toURL()}, SpiVersionCheckTest.class.getClassLoader())) {
+        new URLClassLoader(
+            new URL[] {jar.toUri().toURL()}, SpiVersionCheckTest.class.getClassLoader())) {
       return PluginRegistry.discover(loader);
     }
   }
@@ -119,26 +132,31 @@ class SpiVersionCheckTest {
   }
 
   @Test
-  void aJarBuiltForAnotherMajorIsRefusedNamingItAndBothVersions(@TempDir Path dir) throws Exception {
+  void aJarBuiltForAnotherMajorIsRefusedNamingItAndBothVersions(@TempDir Path dir)
+      throws Exception {
     Path jar = jar(dir, (SpiVersion.MAJOR + 1) + ".0");
     PluginException e = assertThrows(PluginException.class, () -> discover(jar));
     String m = e.getMessage();
     assertTrue(m.contains(PLUGIN) && m.contains(jar.toString()), m);
-    assertTrue(m.contains("SPI " + (SpiVersion.MAJOR + 1) + ".0") && m.contains(SpiVersion.CURRENT), m);
+    assertTrue(
+        m.contains("SPI " + (SpiVersion.MAJOR + 1) + ".0") && m.contains(SpiVersion.CURRENT), m);
   }
 
   @Test
   void aJarBuiltForANewerMinorIsRefused(@TempDir Path dir) throws Exception {
     Path jar = jar(dir, SpiVersion.MAJOR + "." + (SpiVersion.MINOR + 1));
     PluginException e = assertThrows(PluginException.class, () -> discover(jar));
-    assertTrue(e.getMessage().contains("newer than this qrbench's SPI " + SpiVersion.CURRENT), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("newer than this qrbench's SPI " + SpiVersion.CURRENT),
+        e.getMessage());
   }
 
   @Test
   void aJarWithoutTheAttributeIsRefusedWithTheLineToAdd(@TempDir Path dir) throws Exception {
     Path jar = jar(dir, null);
     PluginException e = assertThrows(PluginException.class, () -> discover(jar));
-    assertTrue(e.getMessage().contains(SpiVersion.MANIFEST_ATTRIBUTE + ": " + SpiVersion.CURRENT),
+    assertTrue(
+        e.getMessage().contains(SpiVersion.MANIFEST_ATTRIBUTE + ": " + SpiVersion.CURRENT),
         e.getMessage());
   }
 
@@ -147,15 +165,18 @@ class SpiVersionCheckTest {
     assertNull(SpiVersion.incompatibility(SpiVersion.CURRENT));
     assertTrue(SpiVersion.incompatibility("1.x").contains("not MAJOR.MINOR"));
     assertTrue(SpiVersion.incompatibility("0.9").contains("rebuild the plugin"));
-    assertTrue(SpiVersion.incompatibility((SpiVersion.MAJOR + 1) + ".0").contains("use a qrbench release"));
+    assertTrue(
+        SpiVersion.incompatibility((SpiVersion.MAJOR + 1) + ".0")
+            .contains("use a qrbench release"));
   }
 
   /** Every qrbench jar's manifest gets the pom's version: the two must not drift. */
   @Test
   void thePomDeclaresTheSameVersionAsTheCode() throws Exception {
     Path pom = Path.of("..", "pom.xml");
-    Matcher m = Pattern.compile("<qrbench\\.spi\\.version>([^<]+)</qrbench\\.spi\\.version>")
-        .matcher(Files.readString(pom));
+    Matcher m =
+        Pattern.compile("<qrbench\\.spi\\.version>([^<]+)</qrbench\\.spi\\.version>")
+            .matcher(Files.readString(pom));
     assertTrue(m.find(), "the parent pom defines qrbench.spi.version");
     assertEquals(SpiVersion.CURRENT, m.group(1));
   }

@@ -16,28 +16,38 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class TypedResultsTest {
-  private static final Metrics M = new Metrics(40, 97.5, 100, 39, 40, 0.2, 51.0, 3.3, 0.25, 0.04, 1000,
-      null, Map.of("fooled", 0.75));
+  private static final Metrics M =
+      new Metrics(
+          40, 97.5, 100, 39, 40, 0.2, 51.0, 3.3, 0.25, 0.04, 1000, null, Map.of("fooled", 0.75));
 
   @Test
   void everyStandardMetricIsAFieldOfMetricsUnderItsJsonName() {
-    Set<String> components = Arrays.stream(Metrics.class.getRecordComponents()).map(RecordComponent::getName)
-        .collect(Collectors.toSet());
+    Set<String> components =
+        Arrays.stream(Metrics.class.getRecordComponents())
+            .map(RecordComponent::getName)
+            .collect(Collectors.toSet());
     for (Metric m : Metric.standard()) {
       assertTrue(components.contains(m.jsonName()), m + " -> " + m.jsonName());
     }
     assertFalse(components.contains(Metric.FOOLED.jsonName()), "fooled is an extra");
-    assertEquals(Metric.values().length, Arrays.stream(Metric.values()).map(Metric::key).distinct().count());
+    assertEquals(
+        Metric.values().length, Arrays.stream(Metric.values()).map(Metric::key).distinct().count());
   }
 
   @Test
   void everySpeedMetricIsAFieldOfSpeedResultAndEveryFieldIsOne() {
-    Set<String> components = Arrays.stream(SpeedResult.class.getRecordComponents()).map(RecordComponent::getName)
-        .filter(n -> !n.equals("model")).collect(Collectors.toSet());
-    assertEquals(components, Arrays.stream(SpeedMetric.values()).map(SpeedMetric::jsonName).collect(Collectors.toSet()));
+    Set<String> components =
+        Arrays.stream(SpeedResult.class.getRecordComponents())
+            .map(RecordComponent::getName)
+            .filter(n -> !n.equals("model"))
+            .collect(Collectors.toSet());
+    assertEquals(
+        components,
+        Arrays.stream(SpeedMetric.values()).map(SpeedMetric::jsonName).collect(Collectors.toSet()));
     assertEquals("images_per_second_std", SpeedMetric.IMAGES_PER_SECOND_STD.key());
     assertEquals("p50_ms", SpeedMetric.P50_MS.key());
-    SpeedResult s = new SpeedResult("A", 4, 2, 1, 10, 1.5, 0.1, 1.4, 1.7, 2.0, 666.7, 12.5, 123_456_789L, 0.8);
+    SpeedResult s =
+        new SpeedResult("A", 4, 2, 1, 10, 1.5, 0.1, 1.4, 1.7, 2.0, 666.7, 12.5, 123_456_789L, 0.8);
     assertEquals(123_456_789.0, SpeedMetric.PEAK_RSS_BYTES.value(s));
     assertEquals(1.7, SpeedMetric.P90_MS.value(s));
   }
@@ -104,7 +114,9 @@ class TypedResultsTest {
     assertEquals(RunStatus.COMPLETE, RunStatus.of("complete"));
     assertEquals("running, complete, failed", RunStatus.ids());
     assertThrows(IllegalArgumentException.class, () -> RunStatus.of("done"));
-    assertEquals(CheckStatus.UNEVALUATED, new CheckResult("x", false, null, null, "case failed").status());
-    assertEquals(CheckStatus.FAILED, new CheckResult("x", false, 1.0, 2.0, "1 > 2 does not hold").status());
+    assertEquals(
+        CheckStatus.UNEVALUATED, new CheckResult("x", false, null, null, "case failed").status());
+    assertEquals(
+        CheckStatus.FAILED, new CheckResult("x", false, 1.0, 2.0, "1 > 2 does not hold").status());
   }
 }

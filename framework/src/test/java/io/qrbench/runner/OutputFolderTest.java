@@ -7,17 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
+import io.qrbench.io.FullDisk;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
-import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.RunStatus;
+import io.qrbench.store.ResultsJson;
 import io.qrbench.suite.Suite;
 import io.qrbench.suite.SuiteLoader;
 import io.qrbench.testing.FakePlugins;
 import io.qrbench.testing.TinyLinearModel;
 import io.qrbench.util.FolderLock;
-import io.qrbench.io.FullDisk;
-import io.qrbench.result.RunStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +29,18 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run's output folder: locked while it runs, cleaned of dead writes, safe on a full disk; what a transfer loads. */
+/**
+ * A run's output folder: locked while it runs, cleaned of dead writes, safe on a full disk; what a
+ * transfer loads.
+ */
 class OutputFolderTest {
   private static final String PID = Long.toString(ProcessHandle.current().pid());
 
   @TempDir Path dir;
 
   private Suite suite(String perturbations) {
-    String yaml = """
+    String yaml =
+        """
         name: folder-test
         seed: 11
         dataset: {id: tiny, size: 90}
@@ -46,7 +50,8 @@ class OutputFolderTest {
         perturbations:
         %s
         batch-size: 32
-        """.formatted(perturbations);
+        """
+            .formatted(perturbations);
     return new SuiteLoader(FakePlugins.registry()).parse("folder-test.yaml", yaml, dir);
   }
 
@@ -83,10 +88,22 @@ class OutputFolderTest {
 
   /** Everything a case measured but its time. */
   private static Map<String, List<Object>> numbers(RunResult r) {
-    return r.cases().stream().collect(Collectors.toMap(CaseResult::id, c -> {
-      Metrics m = c.metrics();
-      return List.of(c.status(), m.top1(), m.top5(), m.meanAbs(), m.meanL2(), m.meanLinf(), m.outcomes(), m.extra());
-    }));
+    return r.cases().stream()
+        .collect(
+            Collectors.toMap(
+                CaseResult::id,
+                c -> {
+                  Metrics m = c.metrics();
+                  return List.of(
+                      c.status(),
+                      m.top1(),
+                      m.top5(),
+                      m.meanAbs(),
+                      m.meanL2(),
+                      m.meanLinf(),
+                      m.outcomes(),
+                      m.extra());
+                }));
   }
 
   private static List<String> temporaries(Path root) throws IOException {
@@ -100,26 +117,45 @@ class OutputFolderTest {
     Suite s = suite("  - none");
     Path out = dir.resolve("out");
     List<String> refused = new ArrayList<>();
-    RunResult first = run(s, out, false, new RunListener() {
-      @Override
-      public void caseFinished(CaseResult r) {
-        for (boolean resume : new boolean[] {true, false}) {
-          refused.add(assertThrows(ConfigException.class, () -> run(s, out, resume, new RunListener() {})).getMessage());
-        }
-      }
-    });
+    RunResult first =
+        run(
+            s,
+            out,
+            false,
+            new RunListener() {
+              @Override
+              public void caseFinished(CaseResult r) {
+                for (boolean resume : new boolean[] {true, false}) {
+                  refused.add(
+                      assertThrows(
+                              ConfigException.class,
+                              () -> run(s, out, resume, new RunListener() {}))
+                          .getMessage());
+                }
+              }
+            });
     assertEquals(4, refused.size(), "two cases, each saw a resume and a fresh run refused");
     for (String m : refused) {
-      assertTrue(m.startsWith(out.toAbsolutePath() + " is in use by 'qrbench run folder-test.yaml' (pid " + PID + " on "),
+      assertTrue(
+          m.startsWith(
+              out.toAbsolutePath()
+                  + " is in use by 'qrbench run folder-test.yaml' (pid "
+                  + PID
+                  + " on "),
           m);
-      assertTrue(m.endsWith("; wait for it to finish (or stop it), or pass --out to write elsewhere"), m);
+      assertTrue(
+          m.endsWith("; wait for it to finish (or stop it), or pass --out to write elsewhere"), m);
     }
     assertEquals(RunStatus.COMPLETE, first.status());
-    assertEquals(first, ResultsJson.read(out.resolve(Runner.RESULTS_FILE)), "the refused runs wrote nothing");
+    assertEquals(
+        first,
+        ResultsJson.read(out.resolve(Runner.RESULTS_FILE)),
+        "the refused runs wrote nothing");
 
     List<String> said = new ArrayList<>();
     RunResult again = run(s, out, true, saying(said));
-    assertEquals(numbers(first), numbers(again), "released at the end: resuming works, nothing to run");
+    assertEquals(
+        numbers(first), numbers(again), "released at the end: resuming works, nothing to run");
     assertFalse(said.stream().anyMatch(m -> m.startsWith("taking over")), said.toString());
   }
 
@@ -137,8 +173,11 @@ class OutputFolderTest {
     List<String> said = new ArrayList<>();
     RunResult r = run(s, out, true, saying(said));
     assertEquals(RunStatus.COMPLETE, r.status());
-    assertTrue(said.contains("removed 2 temporary file(s) left by an interrupted write in " + out), said.toString());
-    assertEquals(List.of("notes.tmp"), temporaries(out), "only this class's own temporary files go");
+    assertTrue(
+        said.contains("removed 2 temporary file(s) left by an interrupted write in " + out),
+        said.toString());
+    assertEquals(
+        List.of("notes.tmp"), temporaries(out), "only this class's own temporary files go");
   }
 
   @Test
@@ -150,15 +189,22 @@ class OutputFolderTest {
     Path out = dir.resolve("out");
     Path results = out.resolve(Runner.RESULTS_FILE);
     QrbenchException e;
-    try (FullDisk disk = FullDisk.after(out, 2 * size)) { // room for a few of the rewrites, not for all
+    try (FullDisk disk =
+        FullDisk.after(out, 2 * size)) { // room for a few of the rewrites, not for all
       e = assertThrows(QrbenchException.class, () -> run(s, out, false, new RunListener() {}));
     }
     String m = e.getMessage();
-    assertTrue(m.startsWith("cannot save the results: no space left on the device to write " + results.toAbsolutePath()
-        + ": "), m);
+    assertTrue(
+        m.startsWith(
+            "cannot save the results: no space left on the device to write "
+                + results.toAbsolutePath()
+                + ": "),
+        m);
     assertTrue(m.matches(".*: [0-9.]+ (bytes|KB) needed, [0-9.]+ (bytes|KB) free; .*"), m);
-    assertTrue(m.contains(results + " keeps the results saved before")
-        && m.endsWith("; free some space, then continue the run with --resume"), m);
+    assertTrue(
+        m.contains(results + " keeps the results saved before")
+            && m.endsWith("; free some space, then continue the run with --resume"),
+        m);
     RunResult partial = ResultsJson.read(results);
     assertEquals(RunStatus.RUNNING, partial.status(), "the last complete version, valid");
     assertTrue(partial.cases().size() < 6, partial.cases().size() + " cases");
@@ -175,13 +221,15 @@ class OutputFolderTest {
     Suite fromA = suite("  - {id: gradient-sign, epsilon: 0.2, source: A}");
     int before = TinyLinearModel.BUILDS.get();
     RunResult full = run(fromA, dir.resolve("full"), false, new RunListener() {});
-    assertEquals(2, TinyLinearModel.BUILDS.get() - before, "A and B once each: A is not loaded again for B");
+    assertEquals(
+        2, TinyLinearModel.BUILDS.get() - before, "A and B once each: A is not loaded again for B");
 
     Path out = dir.resolve("resumed");
     assertThrows(Crash.class, () -> run(fromA, out, false, crashAfter(1)));
     before = TinyLinearModel.BUILDS.get();
     RunResult resumed = run(fromA, out, true, new RunListener() {});
-    assertEquals(1, TinyLinearModel.BUILDS.get() - before, "B alone: every batch crafted on A is stored");
+    assertEquals(
+        1, TinyLinearModel.BUILDS.get() - before, "B alone: every batch crafted on A is stored");
     assertEquals(numbers(full), numbers(resumed));
 
     // crafted on B, which comes later: A's case must load B to craft
@@ -189,7 +237,10 @@ class OutputFolderTest {
     before = TinyLinearModel.BUILDS.get();
     RunResult r = run(fromB, dir.resolve("from-b"), false, new RunListener() {});
     assertEquals(3, TinyLinearModel.BUILDS.get() - before, "A, B as A's source, then B");
-    assertEquals(r.cases().get(0).metrics().meanL2(), r.cases().get(1).metrics().meanL2(), 1e-9,
+    assertEquals(
+        r.cases().get(0).metrics().meanL2(),
+        r.cases().get(1).metrics().meanL2(),
+        1e-9,
         "both evaluated on the images crafted on B");
   }
 
@@ -197,7 +248,10 @@ class OutputFolderTest {
   void aFolderLockedByATrainingIsNotTouched() throws Exception {
     Path out = dir.resolve("held");
     try (FolderLock lock = FolderLock.acquire(out, "qrbench train spec.yaml", m -> {})) {
-      ConfigException e = assertThrows(ConfigException.class, () -> run(suite("  - none"), out, false, new RunListener() {}));
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> run(suite("  - none"), out, false, new RunListener() {}));
       assertTrue(e.getMessage().contains("in use by 'qrbench train spec.yaml'"), e.getMessage());
     }
     try (Stream<Path> files = Files.list(out)) {

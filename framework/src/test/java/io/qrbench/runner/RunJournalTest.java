@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.CaseStatus;
 import io.qrbench.result.Level;
-import io.qrbench.result.RunStatus;
 import io.qrbench.result.Metrics;
-import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.RunStatus;
 import io.qrbench.result.Session;
 import io.qrbench.result.SuiteInfo;
+import io.qrbench.store.ResultsJson;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** What results.json says about time: each session's own, summed. */
 class RunJournalTest {
   private static final long S = 1_000_000_000L;
-  private static final SuiteInfo SUITE = new SuiteInfo("s", null, "s.yaml", 1, null, "tiny", "test", 10, "fp", "",
-      "def", Map.of());
+  private static final SuiteInfo SUITE =
+      new SuiteInfo("s", null, "s.yaml", 1, null, "tiny", "test", 10, "fp", "", "def", Map.of());
   private static final List<String> CASES = List.of("A/x", "A/y", "A/z");
 
   @TempDir Path dir;
@@ -30,13 +30,27 @@ class RunJournalTest {
   private final AtomicLong now = new AtomicLong();
 
   private RunJournal journal(RunResult previous, long startedAtSecond) {
-    return new RunJournal(dir.resolve("results.json"), SUITE, null, List.of("A"), CASES, previous,
-        startedAtSecond * S, now::get);
+    return new RunJournal(
+        dir.resolve("results.json"),
+        SUITE,
+        null,
+        List.of("A"),
+        CASES,
+        previous,
+        startedAtSecond * S,
+        now::get);
   }
 
   private static CaseResult result(String id, String status) {
     boolean ok = "ok".equals(status);
-    return new CaseResult(id, "A", id.substring(2), id.substring(2), Level.NONE, Map.of(), CaseStatus.of(status),
+    return new CaseResult(
+        id,
+        "A",
+        id.substring(2),
+        id.substring(2),
+        Level.NONE,
+        Map.of(),
+        CaseStatus.of(status),
         ok ? null : "boom",
         ok ? new Metrics(10, 50.0, 100.0, 5, 10, 0, 0, 0, 0, 1.0, 10.0, null, Map.of()) : null);
   }
@@ -69,7 +83,9 @@ class RunJournalTest {
     RunResult done = second.finish();
     assertEquals(RunStatus.COMPLETE, done.status());
     assertEquals(List.of(30.0, 10.0), done.sessions().stream().map(Session::seconds).toList());
-    assertEquals(List.of(2, 2), done.sessions().stream().map(Session::cases).toList(),
+    assertEquals(
+        List.of(2, 2),
+        done.sessions().stream().map(Session::cases).toList(),
         "the failed A/y was run in both");
     assertEquals(40.0, done.wallSeconds(), 1e-9);
     assertEquals(killed.startedAt(), done.startedAt(), "the run started with its first session");
@@ -79,8 +95,19 @@ class RunJournalTest {
 
   @Test
   void resultsWrittenBeforeSessionsWereRecordedCountAsOneSession() {
-    RunResult old = new RunResult(RunResult.SCHEMA, SUITE, null, RunStatus.RUNNING, "2024-05-06T07:08:09Z", null, 12.5,
-        List.of(), List.of(result("A/x", "ok")), List.of(), List.of());
+    RunResult old =
+        new RunResult(
+            RunResult.SCHEMA,
+            SUITE,
+            null,
+            RunStatus.RUNNING,
+            "2024-05-06T07:08:09Z",
+            null,
+            12.5,
+            List.of(),
+            List.of(result("A/x", "ok")),
+            List.of(),
+            List.of());
     now.set(50 * S);
     RunJournal resumed = journal(old, 48);
     now.set(51 * S);

@@ -1,7 +1,5 @@
 package io.qrbench.runner;
 
-import io.qrbench.train.TrainingListener;
-import io.qrbench.train.EpochLog;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +13,8 @@ import io.qrbench.suite.SuiteLoader;
 import io.qrbench.suite.TrainingSpec;
 import io.qrbench.suite.TrainingSpecLoader;
 import io.qrbench.testing.FakePlugins;
+import io.qrbench.train.EpochLog;
+import io.qrbench.train.TrainingListener;
 import io.qrbench.weights.WeightsFile;
 import io.qrbench.weights.WeightsMetadata;
 import java.nio.file.Files;
@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainingRunTest {
-  private static final String SPEC = """
+  private static final String SPEC =
+      """
       name: tiny-mlp
       seed: 4
       model: {id: tiny-linear, hidden: 8}
@@ -43,7 +44,8 @@ class TrainingRunTest {
     return new TrainingSpecLoader(FakePlugins.registry()).parse("spec.yaml", yaml, dir);
   }
 
-  private static TrainingRun.Result train(TrainingSpec spec, Path out, boolean resume, TrainingListener l) {
+  private static TrainingRun.Result train(
+      TrainingSpec spec, Path out, boolean resume, TrainingListener l) {
     return new TrainingRun(l).run(spec, new TrainingRun.Options(out, resume, false));
   }
 
@@ -73,7 +75,9 @@ class TrainingRunTest {
     assertEquals(List.of(3, 8, 8), m.inputShape());
     assertEquals(64, m.sha256().length());
     assertTrue(Files.readString(out.resolve("log.csv")).startsWith(EpochLog.CSV_HEADER + "\n1,"));
-    assertTrue(Files.readString(WeightsFile.sidecar(r.weights())).contains("\"architecture\" : \"tiny-linear\""));
+    assertTrue(
+        Files.readString(WeightsFile.sidecar(r.weights()))
+            .contains("\"architecture\" : \"tiny-linear\""));
   }
 
   @Test
@@ -85,25 +89,41 @@ class TrainingRunTest {
       private static final long serialVersionUID = 1L;
     }
     Path broken = dir.resolve("broken");
-    assertThrows(Stop.class, () -> train(spec, broken, false, new TrainingListener() {
-      @Override
-      public void epochFinished(EpochLog log) {
-        if (log.epoch() == 1) {
-          throw new Stop();
-        }
-      }
-    }));
+    assertThrows(
+        Stop.class,
+        () ->
+            train(
+                spec,
+                broken,
+                false,
+                new TrainingListener() {
+                  @Override
+                  public void epochFinished(EpochLog log) {
+                    if (log.epoch() == 1) {
+                      throw new Stop();
+                    }
+                  }
+                }));
     assertTrue(Files.exists(broken.resolve(TrainingRun.CHECKPOINT)));
-    ConfigException again = assertThrows(ConfigException.class, () -> train(spec, broken, false, new TrainingListener() {}));
+    ConfigException again =
+        assertThrows(
+            ConfigException.class, () -> train(spec, broken, false, new TrainingListener() {}));
     assertTrue(again.getMessage().contains("--resume"), again.getMessage());
 
     TrainingRun.Result resumed = train(spec, broken, true, new TrainingListener() {});
     assertArrayEquals(parameters(whole.weights()), parameters(resumed.weights()));
-    assertEquals(whole.log().stream().map(e -> List.of(e.trainLoss(), e.trainTop1(), e.testTop1(), e.learningRate())).toList(),
-        resumed.log().stream().map(e -> List.of(e.trainLoss(), e.trainTop1(), e.testTop1(), e.learningRate())).toList());
+    assertEquals(
+        whole.log().stream()
+            .map(e -> List.of(e.trainLoss(), e.trainTop1(), e.testTop1(), e.learningRate()))
+            .toList(),
+        resumed.log().stream()
+            .map(e -> List.of(e.trainLoss(), e.trainTop1(), e.testTop1(), e.learningRate()))
+            .toList());
 
-    ConfigException other = assertThrows(ConfigException.class,
-        () -> train(spec.withEpochs(5), broken, true, new TrainingListener() {}));
+    ConfigException other =
+        assertThrows(
+            ConfigException.class,
+            () -> train(spec.withEpochs(5), broken, true, new TrainingListener() {}));
     assertTrue(other.getMessage().contains("different spec"), other.getMessage());
   }
 
@@ -112,12 +132,21 @@ class TrainingRunTest {
     TrainingRun.Result fp = train(spec(SPEC), dir.resolve("fp"), false, new TrainingListener() {});
     Files.copy(fp.weights(), dir.resolve("fp.params"));
     String tune = SPEC.replace("epochs: 3", "epochs: 1\ninit: fp.params");
-    TrainingRun.Result tuned = train(spec(tune), dir.resolve("tuned"), false, new TrainingListener() {});
+    TrainingRun.Result tuned =
+        train(spec(tune), dir.resolve("tuned"), false, new TrainingListener() {});
     assertTrue(tuned.log().get(0).testTop1() > 80, "starts from the trained model");
 
-    ConfigException e = assertThrows(ConfigException.class, () -> train(
-        spec(tune.replace("hidden: 8", "hidden: 5")), dir.resolve("bad"), false, new TrainingListener() {}));
-    assertTrue(e.getMessage().contains("hidden: the file holds 8, the suite asks for 5"), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                train(
+                    spec(tune.replace("hidden: 8", "hidden: 5")),
+                    dir.resolve("bad"),
+                    false,
+                    new TrainingListener() {}));
+    assertTrue(
+        e.getMessage().contains("hidden: the file holds 8, the suite asks for 5"), e.getMessage());
   }
 
   @Test
@@ -128,15 +157,27 @@ class TrainingRunTest {
     Files.copy(fp.weights(), elsewhere.resolve("fp.params"));
     String tune = SPEC.replace("epochs: 3", "epochs: 1\ninit: fp.params");
     TrainingSpec here = spec(tune);
-    TrainingSpec there = new TrainingSpecLoader(FakePlugins.registry()).parse("spec.yaml", tune, elsewhere);
+    TrainingSpec there =
+        new TrainingSpecLoader(FakePlugins.registry()).parse("spec.yaml", tune, elsewhere);
     assertTrue(!here.init().equals(there.init()), "two paths");
-    assertEquals(here.fingerprint(), there.fingerprint(), "the same starting weights, wherever they lie");
+    assertEquals(
+        here.fingerprint(), there.fingerprint(), "the same starting weights, wherever they lie");
 
-    TrainingRun.Result other = train(spec(SPEC.replace("seed: 4", "seed: 5")), dir.resolve("fp5"), false,
-        new TrainingListener() {});
-    Files.copy(other.weights(), elsewhere.resolve("fp.params"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    TrainingSpec changed = new TrainingSpecLoader(FakePlugins.registry()).parse("spec.yaml", tune, elsewhere);
-    assertTrue(!here.fingerprint().equals(changed.fingerprint()), "other starting weights, another training");
+    TrainingRun.Result other =
+        train(
+            spec(SPEC.replace("seed: 4", "seed: 5")),
+            dir.resolve("fp5"),
+            false,
+            new TrainingListener() {});
+    Files.copy(
+        other.weights(),
+        elsewhere.resolve("fp.params"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    TrainingSpec changed =
+        new TrainingSpecLoader(FakePlugins.registry()).parse("spec.yaml", tune, elsewhere);
+    assertTrue(
+        !here.fingerprint().equals(changed.fingerprint()),
+        "other starting weights, another training");
     assertEquals(spec(SPEC).fingerprint(), spec(SPEC).fingerprint());
   }
 
@@ -144,21 +185,27 @@ class TrainingRunTest {
   void aSuiteRefusesWeightsOfAnotherArchitectureClearly() throws Exception {
     TrainingRun.Result fp = train(spec(SPEC), dir.resolve("fp"), false, new TrainingListener() {});
     Files.copy(fp.weights(), dir.resolve("fp.params"));
-    String suite = """
+    String suite =
+        """
         name: s
         dataset: {id: tiny, size: 30}
         models:
           - {name: right, model: {id: tiny-linear, hidden: 8}, weights: fp.params}
           - {name: wrong, model: {id: tiny-linear, hidden: 16}, weights: fp.params}
         """;
-    RunResult r = new Runner(new RunListener() {}).run(
-        new SuiteLoader(FakePlugins.registry()).parse("s.yaml", suite, dir), new Runner.Options(dir.resolve("run"), false, false));
+    RunResult r =
+        new Runner(new RunListener() {})
+            .run(
+                new SuiteLoader(FakePlugins.registry()).parse("s.yaml", suite, dir),
+                new Runner.Options(dir.resolve("run"), false, false));
     CaseResult right = r.cases().get(0);
     CaseResult wrong = r.cases().get(1);
     assertTrue(right.ok());
     assertTrue(right.metrics().top1() > 80);
-    assertTrue(wrong.error().contains("do not fit the suite's model")
-        && wrong.error().contains("hidden: the file holds 8, the suite asks for 16"), wrong.error());
+    assertTrue(
+        wrong.error().contains("do not fit the suite's model")
+            && wrong.error().contains("hidden: the file holds 8, the suite asks for 16"),
+        wrong.error());
   }
 
   @Test
@@ -169,7 +216,9 @@ class TrainingRunTest {
     Path bad = dir.resolve("bad.params");
     Files.write(bad, bytes);
     ConfigException e = assertThrows(ConfigException.class, () -> WeightsFile.readMetadata(bad));
-    assertTrue(e.getMessage().contains("is damaged") && e.getMessage().contains("SHA-256"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("is damaged") && e.getMessage().contains("SHA-256"),
+        e.getMessage());
     Files.writeString(bad, "hello");
     e = assertThrows(ConfigException.class, () -> WeightsFile.readMetadata(bad));
     assertTrue(e.getMessage().contains("not a qrbench weights file"), e.getMessage());
@@ -179,24 +228,34 @@ class TrainingRunTest {
   void quantizationAwareTrainingPassesGradientsThroughTheHook() {
     String qat = SPEC.replace("epochs: 3", "epochs: 4\nquantizer: sign");
     TrainingRun.Result r = train(spec(qat), dir.resolve("qat"), false, new TrainingListener() {});
-    assertTrue(r.log().get(0).trainLoss() > r.log().get(3).trainLoss(),
+    assertTrue(
+        r.log().get(0).trainLoss() > r.log().get(3).trainLoss(),
         "latent weights learn through the straight-through estimator");
-    assertTrue(r.log().get(3).testTop1() > 60, "a sign-quantized hidden layer still learns: " + r.log());
+    assertTrue(
+        r.log().get(3).testTop1() > 60, "a sign-quantized hidden layer still learns: " + r.log());
     assertEquals("sign", WeightsFile.readMetadata(r.weights()).quantizer());
   }
 
   @Test
   void specErrorsAreReportedLikeSuiteErrors() {
-    SuiteException e = assertThrows(SuiteException.class, () -> spec(SPEC
-        .replace("nesterov: true", "nesterow: true")
-        .replace("type: step", "type: cosin")));
+    SuiteException e =
+        assertThrows(
+            SuiteException.class,
+            () ->
+                spec(
+                    SPEC.replace("nesterov: true", "nesterow: true")
+                        .replace("type: step", "type: cosin")));
     String msg = e.getMessage();
     assertTrue(msg.startsWith("2 problems in spec.yaml:"), msg);
-    assertTrue(msg.contains("optimizer.nesterow: unknown key 'nesterow'; did you mean 'nesterov'?"), msg);
-    assertTrue(msg.contains("type must be one of constant, step, cosine, one-cycle, was 'cosin'"), msg);
-    SuiteException epochs = assertThrows(SuiteException.class, () -> spec(SPEC.replace("epochs: 3\n", "")));
+    assertTrue(
+        msg.contains("optimizer.nesterow: unknown key 'nesterow'; did you mean 'nesterov'?"), msg);
+    assertTrue(
+        msg.contains("type must be one of constant, step, cosine, one-cycle, was 'cosin'"), msg);
+    SuiteException epochs =
+        assertThrows(SuiteException.class, () -> spec(SPEC.replace("epochs: 3\n", "")));
     assertTrue(epochs.getMessage().contains("missing key 'epochs'"), epochs.getMessage());
-    SuiteException init = assertThrows(SuiteException.class, () -> spec(SPEC + "init: missing.params\n"));
+    SuiteException init =
+        assertThrows(SuiteException.class, () -> spec(SPEC + "init: missing.params\n"));
     assertTrue(init.getMessage().contains("weights file not found"), init.getMessage());
   }
 }

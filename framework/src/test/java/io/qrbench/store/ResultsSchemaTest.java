@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * results.json schema /2 and the /1 files written before it: {@code results-v1.json} was written
- * by the runner of the last /1 qrbench (a tiny fake-plugin run with two sweeps, a failing
+ * results.json schema /2 and the /1 files written before it: {@code results-v1.json} was written by
+ * the runner of the last /1 qrbench (a tiny fake-plugin run with two sweeps, a failing
  * perturbation, checks and speed), and is read here as {@code report} and {@code compare} read it.
  */
 class ResultsSchemaTest {
@@ -64,7 +64,10 @@ class ResultsSchemaTest {
       assertEquals(written.get("status").asText(), x.status().id());
       if (x.ok()) {
         assertEquals(x.metrics().correct1(), x.metrics().outcomes().count(), x.id());
-        assertEquals(written.get("metrics").get("outcomes").asText(), x.metrics().outcomes().base64(), x.id());
+        assertEquals(
+            written.get("metrics").get("outcomes").asText(),
+            x.metrics().outcomes().base64(),
+            x.id());
         assertEquals(written.get("metrics").get("top1").asDouble(), x.metrics().top1(), 0, x.id());
       }
     }
@@ -76,7 +79,9 @@ class ResultsSchemaTest {
     List<Check> checks = r.checks().stream().map(c -> Check.parse(c.expression())).toList();
     List<CheckResult> again = Checks.evaluate(checks, r);
     assertEquals(r.checks(), again);
-    assertEquals(List.of(CheckStatus.PASSED, CheckStatus.PASSED, CheckStatus.PASSED, CheckStatus.UNEVALUATED),
+    assertEquals(
+        List.of(
+            CheckStatus.PASSED, CheckStatus.PASSED, CheckStatus.PASSED, CheckStatus.UNEVALUATED),
         again.stream().map(CheckResult::status).toList());
   }
 
@@ -98,7 +103,8 @@ class ResultsSchemaTest {
   void aSchema2LevelOfTheWrongShapeIsNamed() throws Exception {
     Path out = dir.resolve("results.json");
     ResultsJson.write(ResultsJson.read(v1()), out);
-    String text = Files.readString(out).replaceFirst("\"label\" : \"strength=0.1\"", "\"label\" : 7");
+    String text =
+        Files.readString(out).replaceFirst("\"label\" : \"strength=0.1\"", "\"label\" : 7");
     Files.writeString(out, text);
     ConfigException e = assertThrows(ConfigException.class, () -> ResultsJson.read(out));
     assertTrue(e.getMessage().contains("cases[1].level.label: expected a string"), e.getMessage());
@@ -109,21 +115,35 @@ class ResultsSchemaTest {
     RunResult v1 = ResultsJson.read(v1());
     Path out = Files.createDirectories(dir.resolve("out"));
     Files.copy(v1(), out.resolve(io.qrbench.runner.Runner.RESULTS_FILE));
-    io.qrbench.suite.Suite suite = new io.qrbench.suite.SuiteLoader(io.qrbench.testing.FakePlugins.registry())
-        .parse(v1.suite().file(), v1.suite().yaml(), dir);
+    io.qrbench.suite.Suite suite =
+        new io.qrbench.suite.SuiteLoader(io.qrbench.testing.FakePlugins.registry())
+            .parse(v1.suite().file(), v1.suite().yaml(), dir);
     List<String> ran = new java.util.ArrayList<>();
-    RunResult resumed = new io.qrbench.runner.Runner(new io.qrbench.runner.RunListener() {
-      @Override
-      public void caseFinished(CaseResult r) {
-        ran.add(r.id());
-      }
-    }).run(suite, new io.qrbench.runner.Runner.Options(out, true, false));
-    assertEquals(List.of("A/explode", "B/explode"), ran, "finished cases of the /1 run are kept, failed ones tried again");
+    RunResult resumed =
+        new io.qrbench.runner.Runner(
+                new io.qrbench.runner.RunListener() {
+                  @Override
+                  public void caseFinished(CaseResult r) {
+                    ran.add(r.id());
+                  }
+                })
+            .run(suite, new io.qrbench.runner.Runner.Options(out, true, false));
+    assertEquals(
+        List.of("A/explode", "B/explode"),
+        ran,
+        "finished cases of the /1 run are kept, failed ones tried again");
     assertEquals(v1.cases(), resumed.cases());
     assertEquals(v1.speed(), resumed.speed());
-    assertEquals(v1.checks(), resumed.checks(), "the checks, evaluated again on typed levels, come out the same");
-    assertEquals("qrbench-results/2",
-        JsonMappers.data().readTree(out.resolve(io.qrbench.runner.Runner.RESULTS_FILE).toFile()).get("schema").asText());
+    assertEquals(
+        v1.checks(),
+        resumed.checks(),
+        "the checks, evaluated again on typed levels, come out the same");
+    assertEquals(
+        "qrbench-results/2",
+        JsonMappers.data()
+            .readTree(out.resolve(io.qrbench.runner.Runner.RESULTS_FILE).toFile())
+            .get("schema")
+            .asText());
   }
 
   @Test

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SuiteLoaderTest {
-  private static final String VALID = """
+  private static final String VALID =
+      """
       name: demo
       description: a test suite
       seed: 7
@@ -64,22 +65,35 @@ class SuiteLoaderTest {
     assertEquals("fp32", s.models().get(0).quantizer().id(), "quantizer defaults to fp32");
     assertEquals(2, s.models().get(0).train().epochs());
     assertEquals(64, s.models().get(0).train().batchSize(), "train keys left out take defaults");
-    assertEquals(List.of("json"), s.reports().stream().map(PluginConfig::id).toList(), "reports default to json");
+    assertEquals(
+        List.of("json"),
+        s.reports().stream().map(PluginConfig::id).toList(),
+        "reports default to json");
     assertEquals(3, s.perturbations().size());
-    assertEquals(List.of(""), s.perturbations().get(0).levels().stream().map(Suite.Level::label).toList());
+    assertEquals(
+        List.of(""), s.perturbations().get(0).levels().stream().map(Suite.Level::label).toList());
   }
 
   @Test
   void listValuesExpandIntoLevelsButListTypedKeysDoNot() {
     Suite s = load(VALID);
     List<Suite.Level> sp = s.perturbations().get(1).levels();
-    assertEquals(List.of("amount=0.01", "amount=0.05"), sp.stream().map(Suite.Level::label).toList());
+    assertEquals(
+        List.of("amount=0.01", "amount=0.05"), sp.stream().map(Suite.Level::label).toList());
     assertEquals(0.05, ((FakePlugins.SaltAndPepper.Config) sp.get(1).config()).amount());
     List<Suite.Level> sw = s.perturbations().get(2).levels();
-    assertEquals(List.of("strength=0.1,mode=add", "strength=0.1,mode=mul", "strength=0.2,mode=add",
-        "strength=0.2,mode=mul"), sw.stream().map(Suite.Level::label).toList());
+    assertEquals(
+        List.of(
+            "strength=0.1,mode=add",
+            "strength=0.1,mode=mul",
+            "strength=0.2,mode=add",
+            "strength=0.2,mode=mul"),
+        sw.stream().map(Suite.Level::label).toList());
     for (Suite.Level l : sw) {
-      assertEquals(List.of(1, 2, 3), ((Sweepable.Config) l.config()).taps(), "a list-typed key is one value");
+      assertEquals(
+          List.of(1, 2, 3),
+          ((Sweepable.Config) l.config()).taps(),
+          "a list-typed key is one value");
     }
     assertEquals(0.2, sw.get(3).params().get("strength"));
   }
@@ -90,7 +104,8 @@ class SuiteLoaderTest {
     assertEquals(17, p.line());
     assertEquals(1, p.column());
     assertEquals("batch-sise", p.path());
-    assertTrue(p.problem().contains("unknown key 'batch-sise'; did you mean 'batch-size'?"), p.problem());
+    assertTrue(
+        p.problem().contains("unknown key 'batch-sise'; did you mean 'batch-size'?"), p.problem());
     assertTrue(p.fix().contains("batch-size") && p.fix().contains("perturbations"), p.fix());
     assertTrue(p.format().startsWith("suite.yaml:17:1: batch-sise: unknown key"), p.format());
   }
@@ -100,7 +115,9 @@ class SuiteLoaderTest {
     SuiteProblem p = only(VALID.replace("id: salt-and-pepper", "id: salt-pepper"));
     assertEquals("perturbations[1].id", p.path());
     assertEquals(11, p.line());
-    assertTrue(p.problem().contains("unknown perturbation 'salt-pepper'; did you mean 'salt-and-pepper'?"), p.problem());
+    assertTrue(
+        p.problem().contains("unknown perturbation 'salt-pepper'; did you mean 'salt-and-pepper'?"),
+        p.problem());
     assertTrue(p.fix().contains("none, salt-and-pepper, sweepable"), p.fix());
   }
 
@@ -109,13 +126,18 @@ class SuiteLoaderTest {
     SuiteProblem p = only(VALID.replace("model: tiny-linear", "model: tiny-liner"));
     assertEquals("models[0].model", p.path());
     assertEquals(7, p.line());
-    assertTrue(p.problem().contains("unknown model 'tiny-liner'; did you mean 'tiny-linear'?"), p.problem());
+    assertTrue(
+        p.problem().contains("unknown model 'tiny-liner'; did you mean 'tiny-linear'?"),
+        p.problem());
   }
 
   @Test
   void misspelledKeyAndUnknownIdAreBothReported() {
-    List<SuiteProblem> ps = problems(VALID.replace("batch-size: 16", "batch-sise: 16")
-        .replace("id: salt-and-pepper", "id: salt-pepper"));
+    List<SuiteProblem> ps =
+        problems(
+            VALID
+                .replace("batch-size: 16", "batch-sise: 16")
+                .replace("id: salt-and-pepper", "id: salt-pepper"));
     assertEquals(2, ps.size(), ps.toString());
     assertTrue(ps.stream().anyMatch(p -> p.problem().contains("did you mean 'batch-size'?")));
     assertTrue(ps.stream().anyMatch(p -> p.problem().contains("did you mean 'salt-and-pepper'?")));
@@ -163,12 +185,14 @@ class SuiteLoaderTest {
   void missingNameAndModels() {
     List<SuiteProblem> ps = problems("dataset: tiny\n");
     assertTrue(ps.stream().anyMatch(p -> p.problem().equals("missing key 'name'")), ps.toString());
-    assertTrue(ps.stream().anyMatch(p -> p.problem().equals("missing key 'models'")), ps.toString());
+    assertTrue(
+        ps.stream().anyMatch(p -> p.problem().equals("missing key 'models'")), ps.toString());
   }
 
   @Test
   void missingDataset() {
-    SuiteProblem p = only(VALID.replace("dataset: {id: tiny, split: test, limit: 30, size: 60}\n", ""));
+    SuiteProblem p =
+        only(VALID.replace("dataset: {id: tiny, split: test, limit: 30, size: 60}\n", ""));
     assertEquals("missing key 'dataset'", p.problem());
   }
 
@@ -180,7 +204,10 @@ class SuiteLoaderTest {
 
   @Test
   void duplicateModelNames() {
-    String two = VALID.replace("perturbations:", "  - name: A\n    model: tiny-linear\n    train: {epochs: 1}\nperturbations:");
+    String two =
+        VALID.replace(
+            "perturbations:",
+            "  - name: A\n    model: tiny-linear\n    train: {epochs: 1}\nperturbations:");
     SuiteProblem p = only(two);
     assertEquals("models[1].name", p.path());
     assertTrue(p.problem().contains("two models are named 'A'"), p.problem());
@@ -211,7 +238,9 @@ class SuiteLoaderTest {
   void missingWeightsFileIsNamed() {
     SuiteProblem p = only(VALID.replace("train: {epochs: 2}", "weights: nowhere/model.params"));
     assertEquals("models[0].weights", p.path());
-    assertTrue(p.problem().contains("weights file not found: " + dir.resolve("nowhere/model.params")), p.problem());
+    assertTrue(
+        p.problem().contains("weights file not found: " + dir.resolve("nowhere/model.params")),
+        p.problem());
   }
 
   @Test
@@ -239,16 +268,22 @@ class SuiteLoaderTest {
 
   @Test
   void negativeBatchNormRecalibration() {
-    SuiteProblem p = only(VALID.replace("train: {epochs: 2}", "train: {epochs: 2}\n    recalibrate-bn: -1"));
+    SuiteProblem p =
+        only(VALID.replace("train: {epochs: 2}", "train: {epochs: 2}\n    recalibrate-bn: -1"));
     assertEquals("models[0].recalibrate-bn", p.path());
     assertTrue(p.problem().contains("expected an integer in [0, 10000], found -1"), p.problem());
-    assertEquals(50, load(VALID.replace("train: {epochs: 2}", "train: {epochs: 2}\n    recalibrate-bn: 50"))
-        .models().get(0).recalibrateBn());
+    assertEquals(
+        50,
+        load(VALID.replace("train: {epochs: 2}", "train: {epochs: 2}\n    recalibrate-bn: 50"))
+            .models()
+            .get(0)
+            .recalibrateBn());
   }
 
   @Test
   void transferSourcesMustBeSuiteModels() {
-    SuiteProblem p = only(VALID.replace("  - none\n", "  - none\n  - {id: sweepable, source: B}\n"));
+    SuiteProblem p =
+        only(VALID.replace("  - none\n", "  - none\n  - {id: sweepable, source: B}\n"));
     assertEquals("perturbations[1].source", p.path());
     assertTrue(p.problem().contains("no model is named 'B'"), p.problem());
     assertTrue(p.fix().contains("A"), p.fix());
@@ -268,14 +303,17 @@ class SuiteLoaderTest {
   void badSplit() {
     SuiteProblem p = only(VALID.replace("split: test", "split: validation"));
     assertEquals("dataset.split", p.path());
-    assertTrue(p.problem().contains("expected one of train, test, found 'validation'"), p.problem());
+    assertTrue(
+        p.problem().contains("expected one of train, test, found 'validation'"), p.problem());
   }
 
   @Test
   void perturbationThatIsNeitherIdNorMapping() {
     SuiteProblem p = only(VALID.replace("  - none\n", "  - 42\n"));
     assertEquals("perturbations[0]", p.path());
-    assertTrue(p.problem().contains("expected a perturbation id or a mapping with 'id', found '42'"), p.problem());
+    assertTrue(
+        p.problem().contains("expected a perturbation id or a mapping with 'id', found '42'"),
+        p.problem());
   }
 
   @Test
@@ -288,7 +326,10 @@ class SuiteLoaderTest {
 
   @Test
   void keyGivenToAPluginWithoutSettings() {
-    SuiteProblem p = only(VALID.replace("model: tiny-linear", "model: tiny-linear\n    quantizer: {id: fp32, bits: 2}"));
+    SuiteProblem p =
+        only(
+            VALID.replace(
+                "model: tiny-linear", "model: tiny-linear\n    quantizer: {id: fp32, bits: 2}"));
     assertEquals("models[0].quantizer.bits", p.path());
     assertTrue(p.fix().contains("takes no keys"), p.fix());
   }
@@ -303,7 +344,8 @@ class SuiteLoaderTest {
   void listWhereMappingExpected() {
     SuiteProblem p = only(VALID.replace("train: {epochs: 2}", "train: [2]"));
     assertEquals("models[0].train", p.path());
-    assertTrue(p.problem().contains("expected a mapping of keys to values, found a list"), p.problem());
+    assertTrue(
+        p.problem().contains("expected a mapping of keys to values, found a list"), p.problem());
   }
 
   @Test
@@ -320,30 +362,51 @@ class SuiteLoaderTest {
     Files.writeString(dir.resolve("w/m.params"), "first training");
     String yaml = VALID.replace("train: {epochs: 2}", "weights: w/m.params");
     Suite base = load(yaml);
-    String cosmetic = "# a comment\n" + yaml.replace("description: a test suite", "description: another")
-        .replace("batch-size: 16", "batch-size:   16   # per batch") + "reports: [json]\nchecks: [\"A.clean.top1 > 1\"]\n";
-    assertEquals(base.definition(), load(cosmetic).definition(), "comments, layout, description, checks, reports");
-    assertEquals(base.fingerprint(), load(cosmetic).fingerprint(), "the fingerprint follows the bound suite, not the text");
-    // written another way: block style for flow, other key order, a default spelled out, another name
-    String rewritten = yaml.replace("name: demo", "name: renamed")
-        .replace("dataset: {id: tiny, split: test, limit: 30, size: 60}",
-            "dataset:\n  size: 60\n  limit: 30\n  id: tiny\n  split: test")
-        .replace("- id: salt-and-pepper\n    amount: [0.01, 0.05]",
-            "- amount:\n      - 0.01\n      - 0.05\n    salt-vs-pepper: 0.5\n    id: salt-and-pepper");
+    String cosmetic =
+        "# a comment\n"
+            + yaml.replace("description: a test suite", "description: another")
+                .replace("batch-size: 16", "batch-size:   16   # per batch")
+            + "reports: [json]\nchecks: [\"A.clean.top1 > 1\"]\n";
+    assertEquals(
+        base.definition(),
+        load(cosmetic).definition(),
+        "comments, layout, description, checks, reports");
+    assertEquals(
+        base.fingerprint(),
+        load(cosmetic).fingerprint(),
+        "the fingerprint follows the bound suite, not the text");
+    // written another way: block style for flow, other key order, a default spelled out, another
+    // name
+    String rewritten =
+        yaml.replace("name: demo", "name: renamed")
+            .replace(
+                "dataset: {id: tiny, split: test, limit: 30, size: 60}",
+                "dataset:\n  size: 60\n  limit: 30\n  id: tiny\n  split: test")
+            .replace(
+                "- id: salt-and-pepper\n    amount: [0.01, 0.05]",
+                "- amount:\n      - 0.01\n      - 0.05\n    salt-vs-pepper: 0.5\n    id: salt-and-pepper");
     assertNotEquals(yaml, rewritten);
     assertEquals(base.definition(), load(rewritten).definition(), "the same bound suite");
     assertEquals(base.fingerprint(), load(rewritten).fingerprint());
-    assertNotEquals(base.definition(), load(yaml.replace("amount: [0.01, 0.05]",
-        "amount: [0.01, 0.05]\n    salt-vs-pepper: 0.6")).definition(), "a default changed is a value changed");
+    assertNotEquals(
+        base.definition(),
+        load(yaml.replace("amount: [0.01, 0.05]", "amount: [0.01, 0.05]\n    salt-vs-pepper: 0.6"))
+            .definition(),
+        "a default changed is a value changed");
     Files.writeString(dir.resolve("w/m.params"), "retrained");
-    assertEquals(base.definition(), load(yaml).definition(), "weights are compared one by one, not here");
-    assertNotEquals(base.definition(), load(yaml.replace("amount: [0.01, 0.05]", "amount: [0.01, 0.06]")).definition());
-    assertNotEquals(base.definition(), load(yaml.replace("batch-size: 16", "batch-size: 17")).definition());
+    assertEquals(
+        base.definition(), load(yaml).definition(), "weights are compared one by one, not here");
+    assertNotEquals(
+        base.definition(),
+        load(yaml.replace("amount: [0.01, 0.05]", "amount: [0.01, 0.06]")).definition());
+    assertNotEquals(
+        base.definition(), load(yaml.replace("batch-size: 16", "batch-size: 17")).definition());
     assertNotEquals(base.definition(), base.withSeed(8).definition());
     assertNotEquals(base.definition(), base.withLimit(10).definition());
     // an alias stands for its anchor's value: written either way, the suite is the same
-    String anchored = yaml.replace("name: demo", "name: &suite demo").replace("amount: [0.01, 0.05]",
-        "amount: [0.01, 0.05]\n    name: *suite");
+    String anchored =
+        yaml.replace("name: demo", "name: &suite demo")
+            .replace("amount: [0.01, 0.05]", "amount: [0.01, 0.05]\n    name: *suite");
     String spelled = yaml.replace("amount: [0.01, 0.05]", "amount: [0.01, 0.05]\n    name: demo");
     assertEquals(load(spelled).definition(), load(anchored).definition(), "aliases are resolved");
   }
@@ -356,19 +419,24 @@ class SuiteLoaderTest {
     String first = load(yaml).fingerprint();
     assertEquals(first, load(yaml).fingerprint());
     Files.writeString(dir.resolve("w/m.params"), "retrained");
-    assertTrue(!first.equals(load(yaml).fingerprint()), "retrained weights under the same path are another run");
+    assertTrue(
+        !first.equals(load(yaml).fingerprint()),
+        "retrained weights under the same path are another run");
   }
 
   @Test
   void checksAreParsedAndTheirReferencesResolved() {
-    Suite s = load(VALID + "checks:\n  - \"A.clean.top1 >= A.salt-and-pepper[amount=0.05].top1\"\n");
+    Suite s =
+        load(VALID + "checks:\n  - \"A.clean.top1 >= A.salt-and-pepper[amount=0.05].top1\"\n");
     assertEquals(1, s.checks().size());
     assertEquals(">=", s.checks().get(0).comparison());
   }
 
   @Test
   void malformedChecksAreReportedWithTheirPlace() {
-    List<SuiteProblem> p = problems(VALID + "checks:\n  - \"A.clean.top1 >= \"\n  - \"B.clean.top1 > 1\"\n  - {x: 1}\n");
+    List<SuiteProblem> p =
+        problems(
+            VALID + "checks:\n  - \"A.clean.top1 >= \"\n  - \"B.clean.top1 > 1\"\n  - {x: 1}\n");
     assertEquals(3, p.size(), p::toString);
     assertEquals("checks[0]", p.get(0).path());
     assertEquals(19, p.get(0).line());
@@ -387,9 +455,14 @@ class SuiteLoaderTest {
     assertEquals(30, d.iterations());
     assertNull(d.threads());
     assertEquals(d, load(VALID + "speed:\n").speed(), "a bare 'speed:' means every default");
-    SpeedSpec s = load(VALID + "speed: {batch-sizes: [1, 64], warmup: 0, iterations: 3, threads: 2}\n").speed();
+    SpeedSpec s =
+        load(VALID + "speed: {batch-sizes: [1, 64], warmup: 0, iterations: 3, threads: 2}\n")
+            .speed();
     assertEquals(new SpeedSpec(List.of(1, 64), 0, 3, 2), s);
-    assertEquals(List.of(8), load(VALID + "speed: {batch-sizes: 8}\n").speed().batchSizes(), "one size needs no list");
+    assertEquals(
+        List.of(8),
+        load(VALID + "speed: {batch-sizes: 8}\n").speed().batchSizes(),
+        "one size needs no list");
   }
 
   @Test
@@ -398,7 +471,8 @@ class SuiteLoaderTest {
     assertEquals("speed.batch-size", p.path());
     assertEquals(19, p.line());
     assertEquals(3, p.column());
-    assertTrue(p.problem().contains("unknown key 'batch-size'; did you mean 'batch-sizes'?"), p.problem());
+    assertTrue(
+        p.problem().contains("unknown key 'batch-size'; did you mean 'batch-sizes'?"), p.problem());
     assertTrue(p.fix().contains("batch-sizes, iterations, threads, warmup"), p.fix());
     assertTrue(p.format().startsWith("suite.yaml:19:3: speed.batch-size: unknown key"), p.format());
   }
@@ -414,22 +488,33 @@ class SuiteLoaderTest {
 
   @Test
   void badSpeedValuesAreAllReported() {
-    List<SuiteProblem> ps = problems(VALID + "speed: {batch-sizes: [32, 32], warmup: -1, iterations: 0, threads: 0}\n");
-    assertEquals(List.of("speed.batch-sizes[1]", "speed.warmup", "speed.iterations", "speed.threads"),
-        ps.stream().map(SuiteProblem::path).toList(), ps.toString());
+    List<SuiteProblem> ps =
+        problems(VALID + "speed: {batch-sizes: [32, 32], warmup: -1, iterations: 0, threads: 0}\n");
+    assertEquals(
+        List.of("speed.batch-sizes[1]", "speed.warmup", "speed.iterations", "speed.threads"),
+        ps.stream().map(SuiteProblem::path).toList(),
+        ps.toString());
     assertTrue(ps.get(0).problem().contains("batch size 32 is listed twice"), ps.get(0).problem());
-    assertTrue(only(VALID + "speed: {batch-sizes: []}\n").problem().contains("'batch-sizes' is empty"));
-    assertTrue(only(VALID + "speed: {iterations: 2.5}\n").problem().contains("expected an integer"));
+    assertTrue(
+        only(VALID + "speed: {batch-sizes: []}\n").problem().contains("'batch-sizes' is empty"));
+    assertTrue(
+        only(VALID + "speed: {iterations: 2.5}\n").problem().contains("expected an integer"));
     assertTrue(only(VALID + "speed: fast\n").problem().contains("expected a mapping"));
     List<SuiteProblem> both = problems(VALID + "speed: {batch: [8], iterations: 0}\n");
-    assertEquals(List.of("speed.batch", "speed.iterations"), both.stream().map(SuiteProblem::path).toList(),
+    assertEquals(
+        List.of("speed.batch", "speed.iterations"),
+        both.stream().map(SuiteProblem::path).toList(),
         "an unknown key does not hide the other problems");
   }
 
   @Test
   void unknownKeysAfterTheFirstOrWithListValuesAreLocatedExactly() {
-    List<SuiteProblem> p = problems(VALID.replace("train: {epochs: 2}", "train: {epochs: 2, bogus: [1], other: {a: 1}}"));
-    assertEquals(List.of("models[0].train.bogus", "models[0].train.other"), p.stream().map(SuiteProblem::path).toList(),
+    List<SuiteProblem> p =
+        problems(
+            VALID.replace("train: {epochs: 2}", "train: {epochs: 2, bogus: [1], other: {a: 1}}"));
+    assertEquals(
+        List.of("models[0].train.bogus", "models[0].train.other"),
+        p.stream().map(SuiteProblem::path).toList(),
         p::toString);
     assertEquals(8, p.get(0).line());
     assertEquals(24, p.get(0).column());

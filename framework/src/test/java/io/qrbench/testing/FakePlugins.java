@@ -1,16 +1,15 @@
 package io.qrbench.testing;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Block;
 import io.qrbench.QrbenchException;
 import io.qrbench.registry.PluginRegistry;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.EmptyConfig;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 import io.qrbench.spi.Plugin;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
 import io.qrbench.spi.ReportWriter;
 import java.nio.file.Path;
@@ -23,13 +22,19 @@ public final class FakePlugins {
 
   /** A registry of every fake plugin, built without discovery. */
   public static PluginRegistry registry() {
-    return PluginRegistry.of(Map.<PluginKind, List<Plugin<?>>>of(
-        PluginKind.MODEL, List.of(new TinyLinearModel()),
-        PluginKind.DATASET, List.of(new TinyDataset()),
-        PluginKind.QUANTIZER, List.of(new Identity(), new SignQuantizer()),
-        PluginKind.PERTURBATION, List.of(new Clean(), new SaltAndPepper(), new Sweepable(),
-            new GradientSign(), new Explode()),
-        PluginKind.REPORT, List.of(new NoReport())));
+    return PluginRegistry.of(
+        Map.<PluginKind, List<Plugin<?>>>of(
+            PluginKind.MODEL, List.of(new TinyLinearModel()),
+            PluginKind.DATASET, List.of(new TinyDataset()),
+            PluginKind.QUANTIZER, List.of(new Identity(), new SignQuantizer()),
+            PluginKind.PERTURBATION,
+                List.of(
+                    new Clean(),
+                    new SaltAndPepper(),
+                    new Sweepable(),
+                    new GradientSign(),
+                    new Explode()),
+            PluginKind.REPORT, List.of(new NoReport())));
   }
 
   /** {@code fp32}: changes nothing. */
@@ -50,14 +55,15 @@ public final class FakePlugins {
     }
 
     @Override
-    public QuantizationSummary quantize(EmptyConfig config, List<io.qrbench.nn.QuantizableLayer> layers) {
+    public QuantizationSummary quantize(
+        EmptyConfig config, List<io.qrbench.nn.QuantizableLayer> layers) {
       return new QuantizationSummary(List.of());
     }
   }
 
   /**
-   * {@code sign}: binary weights alpha * sign(w), alpha = mean |w|, for hidden layers; trained
-   * with the straight-through estimator through the layer hook.
+   * {@code sign}: binary weights alpha * sign(w), alpha = mean |w|, for hidden layers; trained with
+   * the straight-through estimator through the layer hook.
    */
   public static final class SignQuantizer implements Quantizer<EmptyConfig> {
     @Override
@@ -81,15 +87,20 @@ public final class FakePlugins {
 
     @Override
     public java.util.Optional<io.qrbench.nn.LayerHook> trainingHook(EmptyConfig config) {
-      return java.util.Optional.of(layer -> layer.role() == io.qrbench.nn.LayerInfo.Role.OUTPUT
-          ? java.util.Optional.empty()
-          : java.util.Optional.of((w, training) -> training
-              ? io.qrbench.nn.WeightTransform.straightThrough(w, quantized(w))
-              : quantized(w)));
+      return java.util.Optional.of(
+          layer ->
+              layer.role() == io.qrbench.nn.LayerInfo.Role.OUTPUT
+                  ? java.util.Optional.empty()
+                  : java.util.Optional.of(
+                      (w, training) ->
+                          training
+                              ? io.qrbench.nn.WeightTransform.straightThrough(w, quantized(w))
+                              : quantized(w)));
     }
 
     @Override
-    public QuantizationSummary quantize(EmptyConfig config, List<io.qrbench.nn.QuantizableLayer> layers) {
+    public QuantizationSummary quantize(
+        EmptyConfig config, List<io.qrbench.nn.QuantizableLayer> layers) {
       return new QuantizationSummary(List.of());
     }
   }
@@ -119,7 +130,9 @@ public final class FakePlugins {
 
   /** {@code salt-and-pepper}: replaces a fraction of values with 0 or 1, from per-image seeds. */
   public static final class SaltAndPepper implements Perturbation<SaltAndPepper.Config> {
-    /** @param amount fraction of values replaced */
+    /**
+     * @param amount fraction of values replaced
+     */
     public record Config(Double amount, Double saltVsPepper) {
       public Config {
         amount = amount == null ? 0.05 : amount;
@@ -197,7 +210,8 @@ public final class FakePlugins {
   /** {@code gradient-sign}: one FGSM step of size epsilon through the model handle. */
   public static final class GradientSign implements Perturbation<GradientSign.Config> {
     /** Batches crafted so far, by every instance: tests compare it before and after a run. */
-    public static final java.util.concurrent.atomic.AtomicInteger BATCHES = new java.util.concurrent.atomic.AtomicInteger();
+    public static final java.util.concurrent.atomic.AtomicInteger BATCHES =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     public record Config(Double epsilon) {
       public Config {

@@ -19,8 +19,11 @@ public final class FreedDirectMemory {
 
   /** Returns the filled buffers: keep them reachable until the code under test has read memory. */
   public static List<ByteBuffer> overwrite() {
-    BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-        .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+    BufferPoolMXBean direct =
+        ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+            .filter(b -> b.getName().equals("direct"))
+            .findFirst()
+            .orElseThrow();
     long before;
     do {
       before = direct.getCount();
@@ -39,7 +42,9 @@ public final class FreedDirectMemory {
     return keep;
   }
 
-  /** A full collection that returns once the reference handler has run the direct buffers' cleaners. */
+  /**
+   * A full collection that returns once the reference handler has run the direct buffers' cleaners.
+   */
   private static void fullCollection() {
     ReferenceQueue<Object> queue = new ReferenceQueue<>();
     PhantomReference<Object> sentinel = new PhantomReference<>(new Object(), queue);

@@ -11,9 +11,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The build empties {@code target/allure-results} before the tests run (parent pom,
- * {@code fresh-allure-results}): results left from an earlier run would show in {@code allure
- * generate} as retries of this run's tests. Every result there must come from this test JVM.
+ * The build empties {@code target/allure-results} before the tests run (parent pom, {@code
+ * fresh-allure-results}): results left from an earlier run would show in {@code allure generate} as
+ * retries of this run's tests. Every result there must come from this test JVM.
  */
 class FreshAllureResultsTest {
   @Test
@@ -22,7 +22,8 @@ class FreshAllureResultsTest {
     long started = ManagementFactory.getRuntimeMXBean().getStartTime();
     List<String> stale;
     try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
-      stale = files.filter(f -> modified(f) < started).map(f -> f.getFileName().toString()).toList();
+      stale =
+          files.filter(f -> modified(f) < started).map(f -> f.getFileName().toString()).toList();
     }
     assertEquals(List.of(), stale, "results older than this test run in " + dir);
   }

@@ -4,9 +4,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Something a test needs from the machine rather than from the code: a browser, the real data
- * sets. On a developer's fresh clone it may be missing; the test is then skipped with the reason
- * (in Surefire's report and on stderr, so it is seen). In CI nothing may be skipped: {@code .ci/run}
+ * Something a test needs from the machine rather than from the code: a browser, the real data sets.
+ * On a developer's fresh clone it may be missing; the test is then skipped with the reason (in
+ * Surefire's report and on stderr, so it is seen). In CI nothing may be skipped: {@code .ci/run}
  * installs and fetches everything and exports {@value #STRICT}=true, and a missing requirement
  * fails the test instead.
  */
@@ -16,7 +16,10 @@ public final class MachineRequirement {
 
   private MachineRequirement() {}
 
-  /** Goes on when {@code present}; otherwise skips (or, strict, fails) with {@code missing} and {@code fix}. */
+  /**
+   * Goes on when {@code present}; otherwise skips (or, strict, fails) with {@code missing} and
+   * {@code fix}.
+   */
   public static void require(boolean present, String missing, String fix) {
     if (present) {
       return;

@@ -6,15 +6,26 @@ import io.qrbench.spi.ModelUnderTest;
 import io.qrbench.spi.PerturbationContext;
 
 /**
- * A perturbation context for plugin tests: image i of the batch gets seed {@code baseSeed + first + i},
- * so tests can check that draws depend on the image, not on the batch.
+ * A perturbation context for plugin tests: image i of the batch gets seed {@code baseSeed + first +
+ * i}, so tests can check that draws depend on the image, not on the batch.
  */
-public record SimpleContext(NDArray images, NDArray labels, int firstIndex, long baseSeed,
-    ModelUnderTest model, NDManager manager, java.util.Map<String, float[]> recorded)
+public record SimpleContext(
+    NDArray images,
+    NDArray labels,
+    int firstIndex,
+    long baseSeed,
+    ModelUnderTest model,
+    NDManager manager,
+    java.util.Map<String, float[]> recorded)
     implements PerturbationContext {
 
   /** A context whose recorded measurements land in a fresh map. */
-  public SimpleContext(NDArray images, NDArray labels, int firstIndex, long baseSeed, ModelUnderTest model,
+  public SimpleContext(
+      NDArray images,
+      NDArray labels,
+      int firstIndex,
+      long baseSeed,
+      ModelUnderTest model,
       NDManager manager) {
     this(images, labels, firstIndex, baseSeed, model, manager, new java.util.HashMap<>());
   }
@@ -22,8 +33,15 @@ public record SimpleContext(NDArray images, NDArray labels, int firstIndex, long
   /** A context without a model, for perturbations that ignore it. */
   public static SimpleContext of(NDArray images, int firstIndex, long baseSeed) {
     int n = Math.toIntExact(images.getShape().get(0));
-    return new SimpleContext(images, images.getManager().zeros(new ai.djl.ndarray.types.Shape(n),
-        ai.djl.ndarray.types.DataType.INT32), firstIndex, baseSeed, null, images.getManager());
+    return new SimpleContext(
+        images,
+        images
+            .getManager()
+            .zeros(new ai.djl.ndarray.types.Shape(n), ai.djl.ndarray.types.DataType.INT32),
+        firstIndex,
+        baseSeed,
+        null,
+        images.getManager());
   }
 
   @Override

@@ -8,7 +8,9 @@ import java.util.SplittableRandom;
 
 /** Test data: 3 classes of 3x8x8 images; class c has a brighter channel c, plus seeded noise. */
 public final class TinyDataset implements DatasetProvider<TinyDataset.Config> {
-  /** @param size images per split */
+  /**
+   * @param size images per split
+   */
   public record Config(Integer size) {
     public Config {
       size = size == null ? 96 : size;
@@ -72,7 +74,8 @@ public final class TinyDataset implements DatasetProvider<TinyDataset.Config> {
       for (int c = 0; c < 3; c++) {
         for (int i = 0; i < 64; i++) {
           float base = c == label ? 0.7f : 0.3f;
-          dst[offset + c * 64 + i] = (float) Math.min(1, Math.max(0, base + 0.15 * r.nextGaussian()));
+          dst[offset + c * 64 + i] =
+              (float) Math.min(1, Math.max(0, base + 0.15 * r.nextGaussian()));
         }
       }
     }

@@ -16,9 +16,12 @@ import io.qrbench.spi.ModelProvider;
  */
 public final class TinyLinearModel implements ModelProvider<TinyLinearModel.Config> {
   /** Models built so far, by every instance: tests compare it before and after a run. */
-  public static final java.util.concurrent.atomic.AtomicInteger BUILDS = new java.util.concurrent.atomic.AtomicInteger();
+  public static final java.util.concurrent.atomic.AtomicInteger BUILDS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
-  /** @param hidden units of a hidden layer; 0 for none */
+  /**
+   * @param hidden units of a hidden layer; 0 for none
+   */
   public record Config(Integer hidden) {
     public Config {
       hidden = hidden == null ? 0 : hidden;
@@ -48,12 +51,15 @@ public final class TinyLinearModel implements ModelProvider<TinyLinearModel.Conf
       b.add(context.layers().linear("hidden", LayerInfo.Role.INPUT, config.hidden(), true))
           .add(Activation.reluBlock());
     }
-    return b.add(context.layers().linear("dense", LayerInfo.Role.OUTPUT, context.input().classes(), true));
+    return b.add(
+        context.layers().linear("dense", LayerInfo.Role.OUTPUT, context.input().classes(), true));
   }
 
   /** Builds the linear model with plain layers, outside a run. */
   public static Block plain(ModelInput input) {
-    return new TinyLinearModel().build(new Config(0),
-        new ModelContext(input, Layers.plain(), null, java.util.Optional.empty()));
+    return new TinyLinearModel()
+        .build(
+            new Config(0),
+            new ModelContext(input, Layers.plain(), null, java.util.Optional.empty()));
   }
 }

@@ -1,10 +1,10 @@
 package io.qrbench.train;
 
-import io.qrbench.suite.AugmentSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qrbench.suite.AugmentSpec;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -69,7 +69,8 @@ class AugmenterTest {
           for (int x = 0; x < 5; x++) {
             int sy = y + dy;
             int sx = x + dx;
-            float expected = sy >= 0 && sy < 4 && sx >= 0 && sx < 5 ? 100 * c + 10 * sy + sx + 1 : 0;
+            float expected =
+                sy >= 0 && sy < 4 && sx >= 0 && sx < 5 ? 100 * c + 10 * sy + sx + 1 : 0;
             assertEquals(expected, v[c * 20 + y * 5 + x], "seed " + seed);
           }
         }
@@ -89,7 +90,8 @@ class AugmenterTest {
     float[] tail = new float[40];
     System.arraycopy(two, 20, tail, 0, 40);
     assertArrayEquals(one, tail);
-    assertArrayEquals(new float[20], java.util.Arrays.copyOf(two, 20), "nothing before the offset is touched");
+    assertArrayEquals(
+        new float[20], java.util.Arrays.copyOf(two, 20), "nothing before the offset is touched");
   }
 
   @Test

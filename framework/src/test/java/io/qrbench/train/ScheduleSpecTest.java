@@ -1,10 +1,10 @@
 package io.qrbench.train;
 
-import io.qrbench.suite.ScheduleSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qrbench.suite.ScheduleSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +57,8 @@ class ScheduleSpecTest {
 
   @Test
   void badSchedulesAreRejectedWithTheKnownTypes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> of("cosin", null, null));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> of("cosin", null, null));
     assertTrue(e.getMessage().contains("constant, step, cosine, one-cycle"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> of("step", List.of(150, 100), null));
     assertThrows(IllegalArgumentException.class, () -> of("constant", null, -1.0));

@@ -4,8 +4,8 @@ import io.qrbench.spi.ImageDataset;
 import java.util.List;
 
 /**
- * Images held as uint8, channel-major (C, H, W) one after another, the way CIFAR-10's binary
- * files hold them; read as floats in [0,1].
+ * Images held as uint8, channel-major (C, H, W) one after another, the way CIFAR-10's binary files
+ * hold them; read as floats in [0,1].
  */
 public final class ByteImageDataset implements ImageDataset {
   private static final float[] SCALE = new float[256];
@@ -29,10 +29,14 @@ public final class ByteImageDataset implements ImageDataset {
    * @param pixels {@code labels.length * channels * height * width} bytes
    * @param labels one label per image
    */
-  public ByteImageDataset(byte[] pixels, byte[] labels, int channels, int height, int width, List<String> classNames) {
+  public ByteImageDataset(
+      byte[] pixels, byte[] labels, int channels, int height, int width, List<String> classNames) {
     if ((long) labels.length * channels * height * width != pixels.length) {
-      throw new IllegalArgumentException("pixels hold " + pixels.length + " bytes, expected "
-          + (long) labels.length * channels * height * width);
+      throw new IllegalArgumentException(
+          "pixels hold "
+              + pixels.length
+              + " bytes, expected "
+              + (long) labels.length * channels * height * width);
     }
     this.pixels = pixels;
     this.labels = labels;

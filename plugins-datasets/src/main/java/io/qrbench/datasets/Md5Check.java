@@ -9,9 +9,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Checks files against published MD5 sums by hashing their content on every check. A marker
- * trusted while size and modification time stay put let a flipped byte with its time kept pass;
- * hashing a 30 MB CIFAR-10 file takes about 0.1 s, little beside reading it.
+ * Checks files against published MD5 sums by hashing their content on every check. A marker trusted
+ * while size and modification time stay put let a flipped byte with its time kept pass; hashing a
+ * 30 MB CIFAR-10 file takes about 0.1 s, little beside reading it.
  */
 final class Md5Check {
   private Md5Check() {}

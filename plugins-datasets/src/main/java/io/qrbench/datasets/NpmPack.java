@@ -37,8 +37,12 @@ interface NpmPack {
     log.accept("running '" + String.join(" ", cmd) + "'");
     Process p;
     try {
-      p = new ProcessBuilder(cmd).directory(workDir.toFile())
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      p =
+          new ProcessBuilder(cmd)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
     } catch (IOException e) {
       throw new IOException("could not run npm (" + e.getMessage() + "); is Node.js installed?", e);
     }
@@ -56,7 +60,9 @@ interface NpmPack {
       throw new IOException("'npm pack' failed (exit " + p.exitValue() + "): " + tail(output));
     }
     try (Stream<Path> files = Files.list(workDir)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".tgz")).findFirst()
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".tgz"))
+          .findFirst()
           .orElseThrow(() -> new IOException("'npm pack' wrote no .tgz: " + tail(output)));
     }
   }

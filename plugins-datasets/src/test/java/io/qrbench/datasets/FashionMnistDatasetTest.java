@@ -93,7 +93,8 @@ class FashionMnistDatasetTest {
   void theDeclaredInputIsWhatOpeningGives() throws IOException {
     Path dir = write(tmp.resolve("shape"), false);
     ImageDataset d = noSystemCopy().open(folder(dir), Split.TEST);
-    assertEquals(new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
+    assertEquals(
+        new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
         noSystemCopy().input(folder(dir)).orElseThrow());
   }
 
@@ -107,17 +108,23 @@ class FashionMnistDatasetTest {
   @Test
   void theSystemPackageIsTheFallback() throws IOException {
     Path system = write(tmp.resolve("usr-share-datasets-fashion-mnist"), true);
-    assertHolds(new FashionMnistDataset(List.of(system)).open(new FashionMnistDataset.Config(null), Split.TEST),
-        testImages, testLabels);
+    assertHolds(
+        new FashionMnistDataset(List.of(system))
+            .open(new FashionMnistDataset.Config(null), Split.TEST),
+        testImages,
+        testLabels);
   }
 
   @Test
   void aBadMagicNumberIsAClearError() throws IOException {
     Path dir = write(tmp.resolve("bad"), false);
     // the labels file where the images should be
-    Files.copy(dir.resolve("t10k-labels-idx1-ubyte"), dir.resolve("t10k-images-idx3-ubyte"),
+    Files.copy(
+        dir.resolve("t10k-labels-idx1-ubyte"),
+        dir.resolve("t10k-images-idx3-ubyte"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    ConfigException e = assertThrows(ConfigException.class, () -> noSystemCopy().open(folder(dir), Split.TEST));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> noSystemCopy().open(folder(dir), Split.TEST));
     String m = e.getMessage();
     assertTrue(m.contains(dir.resolve("t10k-images-idx3-ubyte").toString()), m);
     assertTrue(m.contains("magic number is 0x00000801, expected 0x00000803"), m);
@@ -128,9 +135,13 @@ class FashionMnistDatasetTest {
   void truncatedAndMismatchedFilesAreClearErrors() throws IOException {
     Path dir = write(tmp.resolve("cut"), false);
     byte[] full = Files.readAllBytes(dir.resolve("train-images-idx3-ubyte"));
-    Files.write(dir.resolve("train-images-idx3-ubyte"), java.util.Arrays.copyOf(full, full.length - 10));
-    ConfigException e = assertThrows(ConfigException.class, () -> noSystemCopy().open(folder(dir), Split.TRAIN));
-    assertTrue(e.getMessage().contains("is truncated") && e.getMessage().contains("3920 bytes"), e.getMessage());
+    Files.write(
+        dir.resolve("train-images-idx3-ubyte"), java.util.Arrays.copyOf(full, full.length - 10));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> noSystemCopy().open(folder(dir), Split.TRAIN));
+    assertTrue(
+        e.getMessage().contains("is truncated") && e.getMessage().contains("3920 bytes"),
+        e.getMessage());
 
     Files.write(dir.resolve("t10k-labels-idx1-ubyte"), idx(1, new int[] {2}, new byte[] {1, 2}));
     e = assertThrows(ConfigException.class, () -> noSystemCopy().open(folder(dir), Split.TEST));
@@ -139,10 +150,15 @@ class FashionMnistDatasetTest {
 
   @Test
   void missingDataSaysHowToInstallIt() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> noSystemCopy().open(new FashionMnistDataset.Config(null), Split.TEST));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> noSystemCopy().open(new FashionMnistDataset.Config(null), Split.TEST));
     String m = e.getMessage();
-    assertTrue(m.contains("usr-share-datasets-fashion-mnist (Debian's dataset-fashion-mnist): does not exist"), m);
+    assertTrue(
+        m.contains(
+            "usr-share-datasets-fashion-mnist (Debian's dataset-fashion-mnist): does not exist"),
+        m);
     assertTrue(m.contains("apt-get install dataset-fashion-mnist") && m.contains("set folder:"), m);
   }
 
@@ -164,10 +180,13 @@ class FashionMnistDatasetTest {
     Path system = write(tmp.resolve("usr-share-datasets-fashion-mnist"), true);
     Path dir = write(tmp.resolve("mine"), false);
     Files.delete(dir.resolve("t10k-labels-idx1-ubyte"));
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> new FashionMnistDataset(List.of(system)).open(folder(dir), Split.TEST));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> new FashionMnistDataset(List.of(system)).open(folder(dir), Split.TEST));
     String m = e.getMessage();
-    assertTrue(m.startsWith("Fashion-MNIST folder " + dir + " (folder:) lacks t10k-labels-idx1-ubyte"), m);
+    assertTrue(
+        m.startsWith("Fashion-MNIST folder " + dir + " (folder:) lacks t10k-labels-idx1-ubyte"), m);
     assertTrue(m.contains("fix: "), m);
   }
 
@@ -178,16 +197,25 @@ class FashionMnistDatasetTest {
     byte[] bytes = Files.readAllBytes(f);
     bytes[bytes.length / 2] ^= 1;
     Files.write(f, bytes);
-    ConfigException e = assertThrows(ConfigException.class, () -> noSystemCopy().open(folder(dir), Split.TEST));
-    assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("fix:"), e.getMessage());
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> noSystemCopy().open(folder(dir), Split.TEST));
+    assertTrue(
+        e.getMessage().contains(f.toString()) && e.getMessage().contains("fix:"), e.getMessage());
   }
 
   @Test
   void filesListsTheFourFiles() throws IOException {
     Path dir = write(tmp.resolve("gz"), true);
     List<DataFile> files = noSystemCopy().files(folder(dir));
-    assertEquals(List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"), files.stream().map(DataFile::name).toList());
-    assertTrue(files.stream().allMatch(f -> f.present() && f.verified() && f.bytes() > 0), files.toString());
+    assertEquals(
+        List.of(
+            "train-images-idx3-ubyte.gz",
+            "train-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz",
+            "t10k-labels-idx1-ubyte.gz"),
+        files.stream().map(DataFile::name).toList());
+    assertTrue(
+        files.stream().allMatch(f -> f.present() && f.verified() && f.bytes() > 0),
+        files.toString());
   }
 }

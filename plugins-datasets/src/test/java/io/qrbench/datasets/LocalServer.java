@@ -19,25 +19,29 @@ final class LocalServer implements AutoCloseable {
 
   LocalServer(byte[] body, int status, List<String> events) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/redirect", ex -> {
-      requests.add(ex.getRequestURI().getPath());
-      ex.getResponseHeaders().add("Location", "/file");
-      ex.sendResponseHeaders(302, -1);
-      ex.close();
-    });
-    server.createContext("/file", ex -> {
-      requests.add(ex.getRequestURI().getPath());
-      events.add("http " + ex.getRequestURI().getPath());
-      if (status != 200) {
-        ex.sendResponseHeaders(status, -1);
-      } else {
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(body);
-        }
-      }
-      ex.close();
-    });
+    server.createContext(
+        "/redirect",
+        ex -> {
+          requests.add(ex.getRequestURI().getPath());
+          ex.getResponseHeaders().add("Location", "/file");
+          ex.sendResponseHeaders(302, -1);
+          ex.close();
+        });
+    server.createContext(
+        "/file",
+        ex -> {
+          requests.add(ex.getRequestURI().getPath());
+          events.add("http " + ex.getRequestURI().getPath());
+          if (status != 200) {
+            ex.sendResponseHeaders(status, -1);
+          } else {
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+              out.write(body);
+            }
+          }
+          ex.close();
+        });
     server.start();
   }
 

@@ -35,7 +35,8 @@ class SyntheticDatasetTest {
   void theDeclaredInputIsWhatOpeningGives() {
     SyntheticDataset.Config c = new SyntheticDataset.Config(5, 5, null, null);
     ImageDataset d = PROVIDER.open(c, Split.TEST);
-    assertEquals(new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
+    assertEquals(
+        new io.qrbench.spi.ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
         PROVIDER.input(c).orElseThrow());
   }
 
@@ -72,8 +73,9 @@ class SyntheticDatasetTest {
 
   @Test
   void badSizesAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SyntheticDataset.Config(0, 10, null, null));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new SyntheticDataset.Config(0, 10, null, null));
     assertTrue(e.getMessage().contains("train-size"), e.getMessage());
   }
 }

@@ -15,24 +15,38 @@ class TarReaderTest {
 
   private static List<String> read(byte[] tar, boolean readBodies) throws IOException {
     List<String> seen = new ArrayList<>();
-    TarReader.read(new ByteArrayInputStream(tar), (name, size, body) ->
-        seen.add(name + ":" + size + (readBodies ? ":" + new String(body.readAllBytes()) : "")));
+    TarReader.read(
+        new ByteArrayInputStream(tar),
+        (name, size, body) ->
+            seen.add(
+                name + ":" + size + (readBodies ? ":" + new String(body.readAllBytes()) : "")));
     return seen;
   }
 
   @Test
   void readsFilesSkipsFoldersAndHonoursPaxNames() throws IOException {
     String longName = "package/" + "x".repeat(120) + ".png";
-    byte[] tar = new TinyTar().folder("package/").file("package/a.txt", "hello".getBytes())
-        .paxFile(longName, "long".getBytes()).file("package/b.txt", new byte[0]).bytes();
-    assertEquals(List.of("package/a.txt:5:hello", longName + ":4:long", "package/b.txt:0:"), read(tar, true));
+    byte[] tar =
+        new TinyTar()
+            .folder("package/")
+            .file("package/a.txt", "hello".getBytes())
+            .paxFile(longName, "long".getBytes())
+            .file("package/b.txt", new byte[0])
+            .bytes();
+    assertEquals(
+        List.of("package/a.txt:5:hello", longName + ":4:long", "package/b.txt:0:"),
+        read(tar, true));
   }
 
   @Test
   void honoursGnuLongNamesAndSkipsLinks() throws IOException {
     String longName = "cifar-10-batches-bin/" + "y".repeat(130) + ".bin";
-    byte[] tar = new TinyTar().symlink("package/link").gnuLongNameFile(longName, "gnu".getBytes())
-        .file("after", "a".getBytes()).bytes();
+    byte[] tar =
+        new TinyTar()
+            .symlink("package/link")
+            .gnuLongNameFile(longName, "gnu".getBytes())
+            .file("after", "a".getBytes())
+            .bytes();
     assertEquals(List.of(longName + ":3:gnu", "after:1:a"), read(tar, true));
   }
 

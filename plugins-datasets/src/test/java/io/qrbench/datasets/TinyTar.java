@@ -34,7 +34,10 @@ final class TinyTar {
     return file("short-name-that-must-be-ignored", content);
   }
 
-  /** Adds a file whose name is carried by a GNU long-name record, as GNU tar writes names over 100 bytes. */
+  /**
+   * Adds a file whose name is carried by a GNU long-name record, as GNU tar writes names over 100
+   * bytes.
+   */
   TinyTar gnuLongNameFile(String name, byte[] content) {
     byte[] record = (name + "\0").getBytes(StandardCharsets.UTF_8);
     header("././@LongLink", record.length, 'L');

@@ -10,15 +10,15 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * An imported TorchScript module run in eval mode with autograd on, whatever the caller's
- * {@code training} flag. DJL's PyTorch symbol block couples the two: an inference-mode pass runs
- * the module under {@code c10::InferenceMode}, so an attack's input gradient cannot flow, and a
- * change of the flag switches the module's mode (train mode: BatchNorm batch statistics, dropout).
- * But DJL puts a module loaded from a file in eval mode and starts the block's flag at "training",
- * so always passing {@code training = true} keeps the module in eval mode with autograd on.
- * {@code TorchScriptModelTest} checks both (a module saved in train mode reproduces its eval-mode
- * logits; input gradients flow), so a DJL upgrade that changes either fails loudly. The module's
- * parameters are frozen, so plain inference builds no graph.
+ * An imported TorchScript module run in eval mode with autograd on, whatever the caller's {@code
+ * training} flag. DJL's PyTorch symbol block couples the two: an inference-mode pass runs the
+ * module under {@code c10::InferenceMode}, so an attack's input gradient cannot flow, and a change
+ * of the flag switches the module's mode (train mode: BatchNorm batch statistics, dropout). But DJL
+ * puts a module loaded from a file in eval mode and starts the block's flag at "training", so
+ * always passing {@code training = true} keeps the module in eval mode with autograd on. {@code
+ * TorchScriptModelTest} checks both (a module saved in train mode reproduces its eval-mode logits;
+ * input gradients flow), so a DJL upgrade that changes either fails loudly. The module's parameters
+ * are frozen, so plain inference builds no graph.
  */
 final class EvalModeModule extends AbstractBlock {
   private final Block module;

@@ -9,17 +9,19 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The parameter-free shortcut of He et al. (2016), option A, for a block that halves the
- * resolution and widens the channels: it keeps every second pixel ({@code x[:, :, ::2, ::2]}) and
- * appends zero channels up to {@code channels}. The zeros go half before and half after the input
- * channels (the extra one after, if odd), like the widely used PyTorch reproduction, so weights
- * ported from it line up channel for channel.
+ * The parameter-free shortcut of He et al. (2016), option A, for a block that halves the resolution
+ * and widens the channels: it keeps every second pixel ({@code x[:, :, ::2, ::2]}) and appends zero
+ * channels up to {@code channels}. The zeros go half before and half after the input channels (the
+ * extra one after, if odd), like the widely used PyTorch reproduction, so weights ported from it
+ * line up channel for channel.
  */
 final class OptionAShortcut extends AbstractBlock {
   private static final NDIndex EVERY_SECOND_PIXEL = new NDIndex(":, :, ::2, ::2");
   private final int channels;
 
-  /** @param channels the channels of the output; at least the input's */
+  /**
+   * @param channels the channels of the output; at least the input's
+   */
   OptionAShortcut(int channels) {
     this.channels = channels;
   }
@@ -30,7 +32,8 @@ final class OptionAShortcut extends AbstractBlock {
     NDArray sub = inputs.singletonOrThrow().get(EVERY_SECOND_PIXEL);
     int pad = channels - Math.toIntExact(sub.getShape().get(1));
     if (pad < 0) {
-      throw new IllegalArgumentException("shortcut to " + channels + " channels got " + sub.getShape().get(1));
+      throw new IllegalArgumentException(
+          "shortcut to " + channels + " channels got " + sub.getShape().get(1));
     }
     int before = pad / 2;
     // (before, after) pairs from the last axis back: width, height, channels

@@ -26,8 +26,13 @@ public final class SmallCnn implements ModelProvider<SmallCnn.Config> {
    *
    * @param width channels of the first stage (the second has twice as many)
    */
-  public record Config(@JsonPropertyDescription("channels of the first stage; the second has twice as many")
-      @Bound(min = 1, max = 1024, why = "16 is the default; 1024 channels is a large model already") Integer width) {
+  public record Config(
+      @JsonPropertyDescription("channels of the first stage; the second has twice as many")
+          @Bound(
+              min = 1,
+              max = 1024,
+              why = "16 is the default; 1024 channels is a large model already")
+          Integer width) {
     public Config {
       width = width == null ? 16 : width;
       if (width < 1 || width > 1024) {
@@ -56,7 +61,9 @@ public final class SmallCnn implements ModelProvider<SmallCnn.Config> {
     int w = config.width();
     Layers layers = context.layers();
     return new SequentialBlock()
-        .add(new LambdaBlock(x -> new ai.djl.ndarray.NDList(centre(x.singletonOrThrow())), "normalise"))
+        .add(
+            new LambdaBlock(
+                x -> new ai.djl.ndarray.NDList(centre(x.singletonOrThrow())), "normalise"))
         .add(stage(layers.conv2d("stage1.conv", LayerInfo.Role.INPUT, w, 3, 1, 1, false)))
         .add(stage(layers.conv2d("stage2.conv", LayerInfo.Role.HIDDEN, 2 * w, 3, 1, 1, false)))
         .add(Pool.globalAvgPool2dBlock())
@@ -64,8 +71,9 @@ public final class SmallCnn implements ModelProvider<SmallCnn.Config> {
   }
 
   /**
-   * (x - 0.5) * 4, the 4 made by the engine: {@code mul(4f)} would read it from a direct buffer that
-   * is freed once {@code mul} returns, yet backward reads it when x needs a gradient (an attack's).
+   * (x - 0.5) * 4, the 4 made by the engine: {@code mul(4f)} would read it from a direct buffer
+   * that is freed once {@code mul} returns, yet backward reads it when x needs a gradient (an
+   * attack's).
    */
   private static NDArray centre(NDArray x) {
     return x.sub(0.5f).mul(x.getManager().full(new Shape(), 4f, x.getDataType()));
@@ -78,5 +86,4 @@ public final class SmallCnn implements ModelProvider<SmallCnn.Config> {
         .add(Activation.reluBlock())
         .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
   }
-
 }

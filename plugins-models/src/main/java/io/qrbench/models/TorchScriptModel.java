@@ -33,9 +33,9 @@ import java.util.zip.ZipFile;
 /**
  * Imports a classifier saved with {@code torch.jit.save}: a module that maps [0,1] NCHW float32
  * images to (N, classes) logits, with any normalisation inside. The suite's {@code weights:} key
- * names the {@code .pt} file; the module is loaded through DJL's API with the PyTorch engine, always
- * runs in eval mode with autograd available for attacks (see {@link EvalModeModule}), and lives as
- * long as the runner's model.
+ * names the {@code .pt} file; the module is loaded through DJL's API with the PyTorch engine,
+ * always runs in eval mode with autograd available for attacks (see {@link EvalModeModule}), and
+ * lives as long as the runner's model.
  */
 public final class TorchScriptModel implements ModelProvider<TorchScriptModel.Config> {
 
@@ -46,20 +46,26 @@ public final class TorchScriptModel implements ModelProvider<TorchScriptModel.Co
    * @param classes the number of logits per image
    */
   public record Config(
-      @JsonPropertyDescription("one image's shape the module takes, [channels, height, width], e.g. [3, 32, 32]; required")
-          @Bound(min = 1, max = 4096) List<Integer> inputShape,
+      @JsonPropertyDescription(
+              "one image's shape the module takes, [channels, height, width], e.g. [3, 32, 32]; required")
+          @Bound(min = 1, max = 4096)
+          List<Integer> inputShape,
       @JsonPropertyDescription("number of logits the module returns per image; required")
-          @Bound(min = 2, max = 100_000) Integer classes) {
+          @Bound(min = 2, max = 100_000)
+          Integer classes) {
     public Config {
       if (inputShape == null) {
-        throw new IllegalArgumentException("input-shape is required: one image's shape, e.g. [3, 32, 32]");
+        throw new IllegalArgumentException(
+            "input-shape is required: one image's shape, e.g. [3, 32, 32]");
       }
       if (inputShape.size() != 3 || inputShape.stream().anyMatch(d -> d == null || d < 1)) {
         throw new IllegalArgumentException(
-            "input-shape must be three positive sizes [channels, height, width], was " + inputShape);
+            "input-shape must be three positive sizes [channels, height, width], was "
+                + inputShape);
       }
       if (classes == null) {
-        throw new IllegalArgumentException("classes is required: the number of logits the module returns");
+        throw new IllegalArgumentException(
+            "classes is required: the number of logits the module returns");
       }
       if (classes < 2) {
         throw new IllegalArgumentException("classes must be at least 2, was " + classes);
@@ -90,8 +96,13 @@ public final class TorchScriptModel implements ModelProvider<TorchScriptModel.Co
 
   @Override
   public Block build(Config config, ModelContext context) {
-    Path file = context.weights().orElseThrow(() -> new ConfigException(
-        "torchscript needs the TorchScript file: name it with the model's weights: key in the suite"));
+    Path file =
+        context
+            .weights()
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "torchscript needs the TorchScript file: name it with the model's weights: key in the suite"));
     checkReadable(file);
     checkAgainstDataset(file, config, context.input());
     checkCrcs(file);
@@ -117,25 +128,45 @@ public final class TorchScriptModel implements ModelProvider<TorchScriptModel.Co
   private static void checkAgainstDataset(Path file, Config config, ModelInput in) {
     List<Integer> actual = List.of(in.channels(), in.height(), in.width());
     if (!config.inputShape().equals(actual)) {
-      throw new ConfigException("torchscript: " + file + ": input-shape " + config.inputShape()
-          + " does not match the dataset's images " + actual + " [channels, height, width]\n    fix: set input-shape: "
-          + actual + " if the module takes them, or use a dataset of shape " + config.inputShape());
+      throw new ConfigException(
+          "torchscript: "
+              + file
+              + ": input-shape "
+              + config.inputShape()
+              + " does not match the dataset's images "
+              + actual
+              + " [channels, height, width]\n    fix: set input-shape: "
+              + actual
+              + " if the module takes them, or use a dataset of shape "
+              + config.inputShape());
     }
     if (config.classes() != in.classes()) {
-      throw new ConfigException("torchscript: " + file + ": classes " + config.classes() + " does not match the dataset's "
-          + in.classes() + " classes\n    fix: use a module that returns " + in.classes() + " logits, one per class of the"
-          + " dataset, and set classes: " + in.classes());
+      throw new ConfigException(
+          "torchscript: "
+              + file
+              + ": classes "
+              + config.classes()
+              + " does not match the dataset's "
+              + in.classes()
+              + " classes\n    fix: use a module that returns "
+              + in.classes()
+              + " logits, one per class of the"
+              + " dataset, and set classes: "
+              + in.classes());
     }
   }
 
   private static void checkReadable(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new ConfigException("torchscript: no TorchScript file at " + file.toAbsolutePath()
-          + "; fix the model's weights: path (relative paths start at the suite's folder) or save the"
-          + " module there with torch.jit.save(torch.jit.script(model), path)");
+      throw new ConfigException(
+          "torchscript: no TorchScript file at "
+              + file.toAbsolutePath()
+              + "; fix the model's weights: path (relative paths start at the suite's folder) or save the"
+              + " module there with torch.jit.save(torch.jit.script(model), path)");
     }
     if (!Files.isReadable(file)) {
-      throw new ConfigException("torchscript: cannot read " + file.toAbsolutePath() + "; check its permissions");
+      throw new ConfigException(
+          "torchscript: cannot read " + file.toAbsolutePath() + "; check its permissions");
     }
   }
 
@@ -155,14 +186,19 @@ public final class TorchScriptModel implements ModelProvider<TorchScriptModel.Co
           }
         }
         if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
-          throw new ConfigException("torchscript: " + file.toAbsolutePath() + " is damaged: its entry " + e.getName()
-              + " fails its CRC-32 check\n    fix: copy the file again, or save it again with torch.jit.save");
+          throw new ConfigException(
+              "torchscript: "
+                  + file.toAbsolutePath()
+                  + " is damaged: its entry "
+                  + e.getName()
+                  + " fails its CRC-32 check\n    fix: copy the file again, or save it again with torch.jit.save");
         }
       }
     } catch (ZipException e) {
       // not a zip Java reads: PyTorch's load reports it
     } catch (IOException e) {
-      throw new ConfigException("torchscript: cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "torchscript: cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
     }
   }
 
@@ -176,66 +212,118 @@ public final class TorchScriptModel implements ModelProvider<TorchScriptModel.Co
     try {
       model = Model.newInstance("torchscript:" + file.getFileName(), "PyTorch");
     } catch (IllegalArgumentException e) {
-      throw new QrbenchException("torchscript needs DJL's PyTorch engine on the class path: " + e.getMessage(), e);
+      throw new QrbenchException(
+          "torchscript needs DJL's PyTorch engine on the class path: " + e.getMessage(), e);
     }
     try {
       model.load(file, null, Map.of("trainParam", "true"));
       return model;
     } catch (IOException | MalformedModelException | EngineException e) {
       model.close();
-      throw new ConfigException("torchscript: " + file.toAbsolutePath() + " is not a TorchScript module PyTorch "
-          + "can load (" + firstLine(e) + ")\n    fix: save the module with torch.jit.save(torch.jit.script(model), path)", e);
+      throw new ConfigException(
+          "torchscript: "
+              + file.toAbsolutePath()
+              + " is not a TorchScript module PyTorch "
+              + "can load ("
+              + firstLine(e)
+              + ")\n    fix: save the module with torch.jit.save(torch.jit.script(model), path)",
+          e);
     }
   }
 
-  /** Images in the batch of zeros the module is tried on: more than one, to catch a module fixed to one image. */
+  /**
+   * Images in the batch of zeros the module is tried on: more than one, to catch a module fixed to
+   * one image.
+   */
   static final int PROBE_BATCH = 2;
 
   /**
    * Runs a batch of blank images through the module, to catch one that takes or returns something
    * else: its output must be one float32 tensor of shape (N, classes).
    */
-  private static void checkOutput(Path file, Block block, NDManager parent, Shape oneImage, int classes) {
+  private static void checkOutput(
+      Path file, Block block, NDManager parent, Shape oneImage, int classes) {
     Shape batch = new Shape(PROBE_BATCH, oneImage.get(1), oneImage.get(2), oneImage.get(3));
     String tried = " for a batch of zeros of shape " + batch;
     try (NDManager probe = parent.newSubManager()) {
-      NDList out = block.forward(new ParameterStore(probe, false), new NDList(probe.zeros(batch)), false);
-      String fix = "\n    fix: make forward() return the logits alone, one float tensor of shape (N, classes),"
-          + " and set classes: to their number";
+      NDList out =
+          block.forward(new ParameterStore(probe, false), new NDList(probe.zeros(batch)), false);
+      String fix =
+          "\n    fix: make forward() return the logits alone, one float tensor of shape (N, classes),"
+              + " and set classes: to their number";
       if (out.size() != 1) {
-        throw new ConfigException("torchscript: " + file + " returns " + out.size() + " tensors (a tuple?)" + tried
-            + ", expected one tensor of logits of shape (" + PROBE_BATCH + ", " + classes + ")" + fix);
+        throw new ConfigException(
+            "torchscript: "
+                + file
+                + " returns "
+                + out.size()
+                + " tensors (a tuple?)"
+                + tried
+                + ", expected one tensor of logits of shape ("
+                + PROBE_BATCH
+                + ", "
+                + classes
+                + ")"
+                + fix);
       }
       NDArray logits = out.head();
       if (!logits.getShape().equals(new Shape(PROBE_BATCH, classes))) {
-        throw new ConfigException("torchscript: " + file + " returns shape " + logits.getShape() + tried
-            + ", expected (" + PROBE_BATCH + ", " + classes + ") logits" + fix);
+        throw new ConfigException(
+            "torchscript: "
+                + file
+                + " returns shape "
+                + logits.getShape()
+                + tried
+                + ", expected ("
+                + PROBE_BATCH
+                + ", "
+                + classes
+                + ") logits"
+                + fix);
       }
       if (logits.getDataType() != DataType.FLOAT32) {
-        throw new ConfigException("torchscript: " + file + " returns " + logits.getDataType() + " values" + tried
-            + ", expected float32 logits" + fix);
+        throw new ConfigException(
+            "torchscript: "
+                + file
+                + " returns "
+                + logits.getDataType()
+                + " values"
+                + tried
+                + ", expected float32 logits"
+                + fix);
       }
     } catch (ConfigException e) {
       throw e;
     } catch (RuntimeException e) { // the engine's error for a wrong input, or one the script raised
-      throw new ConfigException("torchscript: " + file + " fails" + tried + ": " + scriptError(e)
-          + "\n    fix: check input-shape against what the module takes, and that its forward() runs", e);
+      throw new ConfigException(
+          "torchscript: "
+              + file
+              + " fails"
+              + tried
+              + ": "
+              + scriptError(e)
+              + "\n    fix: check input-shape against what the module takes, and that its forward() runs",
+          e);
     }
   }
 
   /** The first line of the engine's message: PyTorch may append its C++ backtrace. */
   private static String firstLine(Exception e) {
-    return e.getMessage() == null ? "no reason given" : e.getMessage().strip().lines().findFirst().orElse("");
+    return e.getMessage() == null
+        ? "no reason given"
+        : e.getMessage().strip().lines().findFirst().orElse("");
   }
 
   /**
-   * The engine's message without the TorchScript traceback: its last line names the error
-   * ({@code builtins.RuntimeError: ...}), which is what the user can act on.
+   * The engine's message without the TorchScript traceback: its last line names the error ({@code
+   * builtins.RuntimeError: ...}), which is what the user can act on.
    */
   static String scriptError(RuntimeException e) {
     String msg = e.getMessage() == null ? "" : e.getMessage().strip();
     List<String> lines = msg.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     String last = lines.isEmpty() ? "the engine gave no reason" : lines.get(lines.size() - 1);
-    return last.startsWith("builtins.") ? "the module raised " + last.substring("builtins.".length()) : last;
+    return last.startsWith("builtins.")
+        ? "the module raised " + last.substring("builtins.".length())
+        : last;
   }
 }

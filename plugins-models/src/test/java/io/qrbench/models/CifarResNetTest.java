@@ -51,7 +51,10 @@ class CifarResNetTest {
   void resnet20HasThePapersParameterCount() {
     assertEquals(269_722, expectedParameters(20, 3, 10));
     try (NDManager m = NDManager.newBaseManager()) {
-      assertEquals(269_722, Models.trainable(Models.initialised(new CifarResNet.Config(20, null, null), Models.CIFAR, m)));
+      assertEquals(
+          269_722,
+          Models.trainable(
+              Models.initialised(new CifarResNet.Config(20, null, null), Models.CIFAR, m)));
     }
   }
 
@@ -62,9 +65,11 @@ class CifarResNetTest {
       Block net = Models.initialised(new CifarResNet.Config(depth, null, null), Models.CIFAR, m);
       assertEquals(expectedParameters(depth, 3, 10), Models.trainable(net));
       NDArray x = m.randomUniform(0, 1, new Shape(3, 3, 32, 32));
-      NDArray logits = net.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+      NDArray logits =
+          net.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
       assertEquals(new Shape(3, 10), logits.getShape());
-      assertTrue(logits.isInfinite().logicalOr(logits.isNaN()).none().getBoolean(), "finite logits");
+      assertTrue(
+          logits.isInfinite().logicalOr(logits.isNaN()).none().getBoolean(), "finite logits");
     }
   }
 
@@ -75,14 +80,18 @@ class CifarResNetTest {
       Block net = Models.initialised(new CifarResNet.Config(8, null, null), mnist, m);
       assertEquals(expectedParameters(8, 1, 7), Models.trainable(net));
       NDArray x = m.randomUniform(0, 1, new Shape(2, 1, 28, 28));
-      assertEquals(new Shape(2, 7), net.forward(new ParameterStore(m, false), new NDList(x), false).head().getShape());
+      assertEquals(
+          new Shape(2, 7),
+          net.forward(new ParameterStore(m, false), new NDList(x), false).head().getShape());
     }
   }
 
   @Test
   void kernelsAreHeNormalInitialised() {
     try (NDManager m = NDManager.newBaseManager()) {
-      List<Parameter> kernels = Models.kernels(Models.initialised(new CifarResNet.Config(20, null, null), Models.CIFAR, m));
+      List<Parameter> kernels =
+          Models.kernels(
+              Models.initialised(new CifarResNet.Config(20, null, null), Models.CIFAR, m));
       assertEquals(20, kernels.size());
       for (Parameter k : kernels) {
         Shape s = k.getArray().getShape();
@@ -91,16 +100,21 @@ class CifarResNetTest {
         double std = Math.sqrt(w.sub(w.mean()).square().mean().getFloat());
         // 1,728 to 36,864 draws per kernel; the smallest (the stem's 432) gets a looser bound
         double tolerance = s.size() < 1000 ? 0.15 : 0.05;
-        assertEquals(Math.sqrt(2 / fanIn), std, tolerance * Math.sqrt(2 / fanIn), k.getName() + " " + s);
+        assertEquals(
+            Math.sqrt(2 / fanIn), std, tolerance * Math.sqrt(2 / fanIn), k.getName() + " " + s);
       }
     }
   }
 
   @Test
   void invalidDepthIsRejectedWithTheValidOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CifarResNet.Config(21, null, null));
-    assertTrue(e.getMessage().contains("6n+2") && e.getMessage().contains("20, 32, 44, 56, 110")
-        && e.getMessage().contains("was 21"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new CifarResNet.Config(21, null, null));
+    assertTrue(
+        e.getMessage().contains("6n+2")
+            && e.getMessage().contains("20, 32, 44, 56, 110")
+            && e.getMessage().contains("was 21"),
+        e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new CifarResNet.Config(2, null, null));
     assertThrows(IllegalArgumentException.class, () -> new CifarResNet.Config(1208, null, null));
     assertEquals(1, new CifarResNet.Config(8, null, null).blocksPerStage());
@@ -113,21 +127,33 @@ class CifarResNetTest {
     assertEquals(List.of(0.4914, 0.4822, 0.4465), c.mean());
     assertEquals(List.of(0.2470, 0.2435, 0.2616), c.std());
     assertThrows(IllegalArgumentException.class, () -> new CifarResNet.Config(20, List.of(), null));
-    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-        () -> new CifarResNet.Config(20, null, List.of(0.2, 0.0, 0.2)));
+    IllegalArgumentException zero =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new CifarResNet.Config(20, null, List.of(0.2, 0.0, 0.2)));
     assertTrue(zero.getMessage().contains("std"), zero.getMessage());
   }
 
   @Test
   void statisticsMustMatchTheInputChannels() {
-    ModelContext grey = new ModelContext(new ModelInput(1, 28, 28, 10), Layers.plain(), null, Optional.empty());
+    ModelContext grey =
+        new ModelContext(new ModelInput(1, 28, 28, 10), Layers.plain(), null, Optional.empty());
     // RGB defaults on grey input: the first entry; one entry: every channel
-    assertArrayEquals(new float[] {0.4914f}, CifarResNet.perChannel("mean", CifarResNet.CIFAR10_MEAN, CifarResNet.CIFAR10_MEAN, 1));
-    assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, CifarResNet.perChannel("mean", List.of(0.5), CifarResNet.CIFAR10_MEAN, 3));
+    assertArrayEquals(
+        new float[] {0.4914f},
+        CifarResNet.perChannel("mean", CifarResNet.CIFAR10_MEAN, CifarResNet.CIFAR10_MEAN, 1));
+    assertArrayEquals(
+        new float[] {0.5f, 0.5f, 0.5f},
+        CifarResNet.perChannel("mean", List.of(0.5), CifarResNet.CIFAR10_MEAN, 3));
     new CifarResNet().build(new CifarResNet.Config(8, null, null), grey);
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> new CifarResNet().build(new CifarResNet.Config(8, List.of(0.1, 0.2), null), grey));
-    assertTrue(e.getMessage().contains("mean has 2 entries") && e.getMessage().contains("1 channel;"), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                new CifarResNet().build(new CifarResNet.Config(8, List.of(0.1, 0.2), null), grey));
+    assertTrue(
+        e.getMessage().contains("mean has 2 entries") && e.getMessage().contains("1 channel;"),
+        e.getMessage());
   }
 
   /**
@@ -144,7 +170,9 @@ class CifarResNetTest {
       NDArray x = m.randomUniform(0, 1, new Shape(4, 3, 32, 32));
       NDArray mean = m.create(new float[] {0.4914f, 0.4822f, 0.4465f}, new Shape(1, 3, 1, 1));
       NDArray std = m.create(new float[] {0.2470f, 0.2435f, 0.2616f}, new Shape(1, 3, 1, 1));
-      NDArray expected = twin.forward(new ParameterStore(m, false), new NDList(x.sub(mean).div(std)), false).head();
+      NDArray expected =
+          twin.forward(new ParameterStore(m, false), new NDList(x.sub(mean).div(std)), false)
+              .head();
       NDArray actual = net.forward(new ParameterStore(m, false), new NDList(x), false).head();
       assertTrue(actual.allClose(expected, 1e-5, 1e-5, false), "same logits");
       NDArray raw = twin.forward(new ParameterStore(m, false), new NDList(x), false).head();
@@ -160,40 +188,56 @@ class CifarResNetTest {
   void theMeanImageGivesTheClassifierBias() {
     try (NDManager m = NDManager.newBaseManager()) {
       Block net = Models.initialised(new CifarResNet.Config(20, null, null), Models.CIFAR, m);
-      Parameter bias = net.getParameters().values().stream()
-          .filter(p -> p.getType().equals(Parameter.Type.BIAS)).reduce((a, b) -> b).orElseThrow();
+      Parameter bias =
+          net.getParameters().values().stream()
+              .filter(p -> p.getType().equals(Parameter.Type.BIAS))
+              .reduce((a, b) -> b)
+              .orElseThrow();
       float[] b = new float[10];
       for (int i = 0; i < b.length; i++) {
         b[i] = 0.1f * i - 0.3f;
       }
       bias.getArray().set(b);
-      NDArray meanImage = m.create(new float[] {0.4914f, 0.4822f, 0.4465f}, new Shape(1, 3, 1, 1))
-          .broadcast(new Shape(2, 3, 32, 32));
-      float[] logits = net.forward(new ParameterStore(m, false), new NDList(meanImage), false).head().toFloatArray();
+      NDArray meanImage =
+          m.create(new float[] {0.4914f, 0.4822f, 0.4465f}, new Shape(1, 3, 1, 1))
+              .broadcast(new Shape(2, 3, 32, 32));
+      float[] logits =
+          net.forward(new ParameterStore(m, false), new NDList(meanImage), false)
+              .head()
+              .toFloatArray();
       for (int i = 0; i < logits.length; i++) {
         assertEquals(b[i % 10], logits[i], 1e-6, "logit " + i);
       }
     }
   }
 
-  /** Every conv and dense layer is made through the layer factory, so a quantizer's hook reaches it. */
+  /**
+   * Every conv and dense layer is made through the layer factory, so a quantizer's hook reaches it.
+   */
   @Test
   void aQuantizationHookReachesEveryConvAndDenseLayer() {
     List<LayerInfo> seen = new ArrayList<>();
     List<String> applied = new ArrayList<>();
-    Layers layers = Layers.withHook(info -> {
-      seen.add(info);
-      return Optional.<WeightTransform>of((w, training) -> {
-        applied.add(info.name());
-        return w;
-      });
-    });
+    Layers layers =
+        Layers.withHook(
+            info -> {
+              seen.add(info);
+              return Optional.<WeightTransform>of(
+                  (w, training) -> {
+                    applied.add(info.name());
+                    return w;
+                  });
+            });
     Block net = Models.resnet(20, layers);
     assertEquals(20, seen.size());
     assertEquals(seen, layers.made());
-    assertEquals(new LayerInfo("stem.conv", LayerInfo.Kind.CONV, LayerInfo.Role.INPUT), seen.get(0));
-    assertEquals(new LayerInfo("classifier", LayerInfo.Kind.DENSE, LayerInfo.Role.OUTPUT), seen.get(19));
-    assertTrue(seen.subList(1, 19).stream().allMatch(i -> i.kind() == LayerInfo.Kind.CONV && i.role() == LayerInfo.Role.HIDDEN));
+    assertEquals(
+        new LayerInfo("stem.conv", LayerInfo.Kind.CONV, LayerInfo.Role.INPUT), seen.get(0));
+    assertEquals(
+        new LayerInfo("classifier", LayerInfo.Kind.DENSE, LayerInfo.Role.OUTPUT), seen.get(19));
+    assertTrue(
+        seen.subList(1, 19).stream()
+            .allMatch(i -> i.kind() == LayerInfo.Kind.CONV && i.role() == LayerInfo.Role.HIDDEN));
     assertEquals("stage3.block3.conv2", seen.get(18).name());
     Set<String> names = seen.stream().map(LayerInfo::name).collect(Collectors.toSet());
     assertEquals(20, names.size(), "unique names");
@@ -201,7 +245,10 @@ class CifarResNetTest {
       net.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 3, 32, 32));
       applied.clear();
       net.forward(new ParameterStore(m, false), new NDList(m.ones(new Shape(2, 3, 32, 32))), false);
-      assertEquals(seen.stream().map(LayerInfo::name).toList(), applied, "each kernel transformed once per pass");
+      assertEquals(
+          seen.stream().map(LayerInfo::name).toList(),
+          applied,
+          "each kernel transformed once per pass");
       // the hooked kernels are the model's own parameters: 19 convs and 1 dense
       assertEquals(20, Models.kernels(net).size());
     }

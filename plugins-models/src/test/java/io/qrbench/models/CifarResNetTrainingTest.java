@@ -32,8 +32,10 @@ class CifarResNetTrainingTest {
     for (int i = 0; i < BATCH; i++) {
       labels[i] = random.nextInt(10);
     }
-    Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f).build();
-    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd);
+    Optimizer sgd =
+        Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f).build();
+    DefaultTrainingConfig config =
+        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd);
     try (Model model = Model.newInstance("resnet-8")) {
       model.setBlock(Models.resnet(8, Layers.plain()));
       try (Trainer trainer = model.newTrainer(config)) {
@@ -45,7 +47,8 @@ class CifarResNetTrainingTest {
             NDArray x = batch.create(images, new Shape(BATCH, 3, 32, 32));
             NDArray y = batch.create(labels);
             try (GradientCollector gc = trainer.newGradientCollector()) {
-              NDArray loss = trainer.getLoss().evaluate(new NDList(y), trainer.forward(new NDList(x)));
+              NDArray loss =
+                  trainer.getLoss().evaluate(new NDList(y), trainer.forward(new NDList(x)));
               gc.backward(loss);
               last = loss.getFloat();
             }
@@ -53,7 +56,8 @@ class CifarResNetTrainingTest {
           }
           first = step == 0 ? last : first;
         }
-        assertTrue(Float.isFinite(last) && last < 0.5f * first, "loss went from " + first + " to " + last);
+        assertTrue(
+            Float.isFinite(last) && last < 0.5f * first, "loss went from " + first + " to " + last);
       }
     }
   }

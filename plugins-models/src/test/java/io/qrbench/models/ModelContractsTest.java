@@ -74,7 +74,9 @@ class ModelContractsTest {
     @Override
     protected Optional<Path> weights() {
       try {
-        return Optional.of(Path.of(ModelContractsTest.class.getResource("/torchscript/tiny_classifier.pt").toURI()));
+        return Optional.of(
+            Path.of(
+                ModelContractsTest.class.getResource("/torchscript/tiny_classifier.pt").toURI()));
       } catch (URISyntaxException e) {
         throw new IllegalStateException(e);
       }

@@ -12,7 +12,8 @@ class ModelProvidersTest {
   @Test
   @SuppressWarnings("rawtypes") // a service interface's class literal is raw
   void everyModelIsRegistered() {
-    List<String> ids = ServiceLoader.load(ModelProvider.class).stream().map(p -> p.get().id()).sorted().toList();
+    List<String> ids =
+        ServiceLoader.load(ModelProvider.class).stream().map(p -> p.get().id()).sorted().toList();
     assertEquals(List.of("resnet-cifar", "small-cnn", "torchscript"), ids);
   }
 }

@@ -20,13 +20,17 @@ final class Models {
 
   /** An uninitialised CIFAR ResNet of {@code depth} for CIFAR-shaped input. */
   static Block resnet(int depth, Layers layers) {
-    return new CifarResNet().build(new CifarResNet.Config(depth, null, null),
-        new ModelContext(CIFAR, layers, null, Optional.empty()));
+    return new CifarResNet()
+        .build(
+            new CifarResNet.Config(depth, null, null),
+            new ModelContext(CIFAR, layers, null, Optional.empty()));
   }
 
   /** A CIFAR ResNet initialised in {@code manager} for input of {@code in}'s shape. */
   static Block initialised(CifarResNet.Config config, ModelInput in, NDManager manager) {
-    Block b = new CifarResNet().build(config, new ModelContext(in, Layers.plain(), manager, Optional.empty()));
+    Block b =
+        new CifarResNet()
+            .build(config, new ModelContext(in, Layers.plain(), manager, Optional.empty()));
     b.initialize(manager, DataType.FLOAT32, new Shape(1, in.channels(), in.height(), in.width()));
     return b;
   }

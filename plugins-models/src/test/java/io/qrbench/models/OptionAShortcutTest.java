@@ -24,7 +24,8 @@ class OptionAShortcutTest {
       shortcut.initialize(m, DataType.FLOAT32, new Shape(2, 4, 6, 5));
       assertTrue(shortcut.getParameters().isEmpty(), "option A has no parameters");
       NDArray x = m.arange(2 * 4 * 6 * 5).toType(DataType.FLOAT32, false).reshape(2, 4, 6, 5);
-      NDArray y = shortcut.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+      NDArray y =
+          shortcut.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
       assertEquals(new Shape(2, 8, 3, 3), y.getShape());
       assertEquals(shortcut.getOutputShapes(new Shape[] {x.getShape()})[0], y.getShape());
       float[] in = x.toFloatArray();
@@ -35,7 +36,10 @@ class OptionAShortcutTest {
             for (int w = 0; w < 3; w++) {
               // channels 0-1 and 6-7 are padding; 2-5 are the input's 0-3 at even rows and columns
               float expected = c < 2 || c >= 6 ? 0f : in[((n * 4 + c - 2) * 6 + 2 * h) * 5 + 2 * w];
-              assertEquals(expected, out[((n * 8 + c) * 3 + h) * 3 + w], "y[" + n + "," + c + "," + h + "," + w + "]");
+              assertEquals(
+                  expected,
+                  out[((n * 8 + c) * 3 + h) * 3 + w],
+                  "y[" + n + "," + c + "," + h + "," + w + "]");
             }
           }
         }
@@ -49,7 +53,8 @@ class OptionAShortcutTest {
       Block shortcut = new OptionAShortcut(5);
       shortcut.initialize(m, DataType.FLOAT32, new Shape(1, 2, 1, 1));
       NDArray x = m.create(new float[] {7, 9}, new Shape(1, 2, 1, 1));
-      NDArray y = shortcut.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+      NDArray y =
+          shortcut.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
       assertArrayEquals(new float[] {0, 7, 9, 0, 0}, y.toFloatArray());
     }
   }
@@ -62,7 +67,8 @@ class OptionAShortcutTest {
       NDArray x = m.ones(new Shape(1, 1, 2, 2));
       x.setRequiresGradient(true);
       try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-        NDArray y = shortcut.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+        NDArray y =
+            shortcut.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
         gc.backward(y.sum());
       }
       assertArrayEquals(new float[] {1, 0, 0, 0}, x.getGradient().toFloatArray());
@@ -75,10 +81,15 @@ class OptionAShortcutTest {
       Block block = CifarResNet.basicBlock(Layers.plain(), "stage2.block1", 16, 32, 2);
       block.initialize(m, DataType.FLOAT32, new Shape(1, 16, 32, 32));
       // conv 16->32, BN, conv 32->32, BN (gamma, beta, running mean and var each)
-      assertEquals(9 * 16 * 32 + 9 * 32 * 32 + 2 * 4 * 32,
+      assertEquals(
+          9 * 16 * 32 + 9 * 32 * 32 + 2 * 4 * 32,
           block.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum());
       assertTrue(block.getParameters().keys().stream().allMatch(k -> k.startsWith("01main")));
-      NDArray y = block.forward(new ParameterStore(m, false), new NDList(m.ones(new Shape(2, 16, 32, 32))), false).head();
+      NDArray y =
+          block
+              .forward(
+                  new ParameterStore(m, false), new NDList(m.ones(new Shape(2, 16, 32, 32))), false)
+              .head();
       assertEquals(new Shape(2, 32, 16, 16), y.getShape());
       assertTrue(y.gte(0).all().getBoolean(), "ReLU after the sum");
     }

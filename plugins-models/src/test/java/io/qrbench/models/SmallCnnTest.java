@@ -22,14 +22,20 @@ class SmallCnnTest {
   @Test
   void mapsImagesToLogitsWithTheExpectedParameterCount() {
     ModelInput in = new ModelInput(3, 32, 32, 10);
-    Block block = new SmallCnn().build(new SmallCnn.Config(8),
-        new io.qrbench.spi.ModelContext(in, io.qrbench.nn.Layers.plain(), null, java.util.Optional.empty()));
+    Block block =
+        new SmallCnn()
+            .build(
+                new SmallCnn.Config(8),
+                new io.qrbench.spi.ModelContext(
+                    in, io.qrbench.nn.Layers.plain(), null, java.util.Optional.empty()));
     try (Model model = Model.newInstance("cnn")) {
       model.setBlock(block);
       block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, 32, 32));
       NDArray x = model.getNDManager().randomUniform(0, 1, new Shape(5, 3, 32, 32));
-      NDArray logits = block.forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false)
-          .singletonOrThrow();
+      NDArray logits =
+          block
+              .forward(new ParameterStore(model.getNDManager(), false), new NDList(x), false)
+              .singletonOrThrow();
       assertEquals(new Shape(5, 10), logits.getShape());
       long trainable = 0;
       for (Pair<String, Parameter> p : block.getParameters()) {
@@ -46,8 +52,12 @@ class SmallCnnTest {
   @Test
   void inputGradientReadsNoFreedMemory() {
     ModelInput in = new ModelInput(3, 32, 32, 10);
-    Block block = new SmallCnn().build(new SmallCnn.Config(16),
-        new io.qrbench.spi.ModelContext(in, io.qrbench.nn.Layers.plain(), null, java.util.Optional.empty()));
+    Block block =
+        new SmallCnn()
+            .build(
+                new SmallCnn.Config(16),
+                new io.qrbench.spi.ModelContext(
+                    in, io.qrbench.nn.Layers.plain(), null, java.util.Optional.empty()));
     try (Model model = Model.newInstance("cnn")) {
       model.setBlock(block);
       ai.djl.engine.Engine.getInstance().setRandomSeed(2);
@@ -56,20 +66,24 @@ class SmallCnnTest {
       NDArray r = model.getNDManager().randomNormal(new Shape(4, 10));
       float[] expected = inputGradient(block, x, r, false);
       for (int pass = 0; pass < 3; pass++) {
-        // an attack's backward pass, after the collector has freed and reused what forward let go of
+        // an attack's backward pass, after the collector has freed and reused what forward let go
+        // of
         assertArrayEquals(expected, inputGradient(block, x, r, true), 0f, "pass " + pass);
       }
     }
   }
 
-  private static float[] inputGradient(Block block, NDArray images, NDArray r, boolean overwriteFreed) {
+  private static float[] inputGradient(
+      Block block, NDArray images, NDArray r, boolean overwriteFreed) {
     try (ai.djl.ndarray.NDManager bm = images.getManager().newSubManager()) {
       NDArray x = images.duplicate();
       x.attach(bm);
       x.setRequiresGradient(true);
       try (ai.djl.training.GradientCollector gc = bm.getEngine().newGradientCollector()) {
-        NDArray logits = block.forward(new ParameterStore(bm, false), new NDList(x), false).singletonOrThrow();
-        java.util.List<java.nio.ByteBuffer> garbage = overwriteFreed ? FreedDirectMemory.overwrite() : null;
+        NDArray logits =
+            block.forward(new ParameterStore(bm, false), new NDList(x), false).singletonOrThrow();
+        java.util.List<java.nio.ByteBuffer> garbage =
+            overwriteFreed ? FreedDirectMemory.overwrite() : null;
         gc.backward(logits.mul(r).sum());
         java.lang.ref.Reference.reachabilityFence(garbage);
       }

@@ -12,10 +12,13 @@ import java.util.List;
 final class Cifar10C {
   /** Gaussian noise: standard deviation. */
   static final double[] GAUSSIAN_STD = {0.04, 0.06, 0.08, 0.09, 0.10};
+
   /** Shot noise: Poisson(x * c) / c. */
   static final double[] SHOT_SCALE = {500, 250, 100, 75, 50};
+
   /** Impulse noise: scikit-image s&amp;p amount, salt_vs_pepper left at its 0.5. */
   static final double[] IMPULSE_AMOUNT = {0.01, 0.02, 0.03, 0.05, 0.07};
+
   /** Speckle noise: x + x * N(0, c). */
   static final double[] SPECKLE_STD = {0.06, 0.10, 0.12, 0.16, 0.20};
 
@@ -34,8 +37,11 @@ final class Cifar10C {
       return;
     }
     if (severity < 1 || severity > 5) {
-      throw new IllegalArgumentException("severity must be 1, 2, 3, 4 or 5 (the CIFAR-10-C levels of "
-          + noise + "), was " + severity);
+      throw new IllegalArgumentException(
+          "severity must be 1, 2, 3, 4 or 5 (the CIFAR-10-C levels of "
+              + noise
+              + "), was "
+              + severity);
     }
     List<String> all = new ArrayList<>();
     List<String> given = new ArrayList<>();
@@ -47,9 +53,14 @@ final class Cifar10C {
       }
     }
     if (!given.isEmpty()) {
-      throw new IllegalArgumentException("severity selects the CIFAR-10-C constants of " + noise
-          + " and cannot be combined with " + String.join(", ", given)
-          + "; give either severity or the scikit-image keys (" + String.join(", ", all) + ")");
+      throw new IllegalArgumentException(
+          "severity selects the CIFAR-10-C constants of "
+              + noise
+              + " and cannot be combined with "
+              + String.join(", ", given)
+              + "; give either severity or the scikit-image keys ("
+              + String.join(", ", all)
+              + ")");
     }
   }
 

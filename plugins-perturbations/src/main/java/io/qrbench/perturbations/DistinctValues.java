@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * Counts the distinct values of a slice of floats in linear time, like {@code len(np.unique(x))}:
  * values compare as numbers, so -0.0 and 0.0 count once. Images read from 8-bit data (every value
- * exactly k/255) are counted with a 256-entry bitmap; others with an open-addressing table of
- * float bit patterns. Buffers are reused across calls; not thread-safe.
+ * exactly k/255) are counted with a 256-entry bitmap; others with an open-addressing table of float
+ * bit patterns. Buffers are reused across calls; not thread-safe.
  */
 final class DistinctValues {
   /**
@@ -14,6 +14,7 @@ final class DistinctValues {
    * 0x7fc00000 for every NaN), so it can mark empty slots.
    */
   private static final int EMPTY = 0x7fc00001;
+
   private int[] table = new int[0];
   private final boolean[] levels = new boolean[256];
 

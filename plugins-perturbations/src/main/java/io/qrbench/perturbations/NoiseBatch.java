@@ -10,7 +10,9 @@ import java.nio.FloatBuffer;
  * turns back into one NDArray: one copy out of the engine and one {@code create} per batch.
  */
 final class NoiseBatch {
-  /** k / 255f for k in 0..255: the exact floats an 8-bit dataset reads as (see ByteImageDataset). */
+  /**
+   * k / 255f for k in 0..255: the exact floats an 8-bit dataset reads as (see ByteImageDataset).
+   */
   private static final float[] UINT8 = new float[256];
 
   static {
@@ -21,10 +23,13 @@ final class NoiseBatch {
 
   private final PerturbationContext ctx;
   private final Shape shape;
+
   /** The clean batch on creation, (N, C, H, W) row-major; the noise writes its output here. */
   final float[] pixels;
+
   /** Number of images. */
   final int images;
+
   /** Values per image, C x H x W. */
   final int perImage;
 
@@ -58,9 +63,9 @@ final class NoiseBatch {
    * the nearest k/255, and returns the batch as a new array in the batch's manager.
    *
    * <p>Rounding is half to even ({@link Math#rint}) on v * 255 computed exactly in double, as
-   * scikit-image's {@code img_as_ubyte} does ({@code np.rint}). For float32 values in [0,1] the only
-   * exact tie is 0.5 (127.5), which half-to-even and half-up both take to 128, so the two rules
-   * give the same output here. Note that CIFAR-10-C's own generator ({@code make_cifar_c.py})
+   * scikit-image's {@code img_as_ubyte} does ({@code np.rint}). For float32 values in [0,1] the
+   * only exact tie is 0.5 (127.5), which half-to-even and half-up both take to 128, so the two
+   * rules give the same output here. Note that CIFAR-10-C's own generator ({@code make_cifar_c.py})
    * stored its images with {@code np.uint8(...)}, which truncates toward zero instead: its noisy
    * values sit on average about half a level (0.5/255) lower than rounded ones.
    *

@@ -15,11 +15,17 @@ import io.qrbench.spi.Bound;
  */
 public record NormalNoiseConfig(
     @JsonPropertyDescription("mean of the noise (scikit-image default 0)")
-        @Bound(min = -1, max = 1, why = "pixel values are in [0,1]") Double mean,
-    @JsonPropertyDescription("variance of the noise, not the standard deviation (scikit-image default 0.01)")
-        @Bound(min = 0, max = 1, why = "pixel values are in [0,1]; scikit-image's default is 0.01") Double var,
-    @JsonPropertyDescription("CIFAR-10-C severity 1..5 instead of mean and var") @Bound(min = 1, max = 5) Integer severity,
-    @JsonPropertyDescription("round the output to k/255 (half to even), like images stored as 8 bits")
+        @Bound(min = -1, max = 1, why = "pixel values are in [0,1]")
+        Double mean,
+    @JsonPropertyDescription(
+            "variance of the noise, not the standard deviation (scikit-image default 0.01)")
+        @Bound(min = 0, max = 1, why = "pixel values are in [0,1]; scikit-image's default is 0.01")
+        Double var,
+    @JsonPropertyDescription("CIFAR-10-C severity 1..5 instead of mean and var")
+        @Bound(min = 1, max = 5)
+        Integer severity,
+    @JsonPropertyDescription(
+            "round the output to k/255 (half to even), like images stored as 8 bits")
         Boolean quantizeToUint8) {
   public NormalNoiseConfig {
     Cifar10C.check("this noise", severity, "mean", mean, "var", var);
@@ -41,7 +47,9 @@ public record NormalNoiseConfig(
     return severity == null ? mean : 0.0;
   }
 
-  /** The standard deviation the noise is drawn with; {@code severityStd} holds CIFAR-10-C's five. */
+  /**
+   * The standard deviation the noise is drawn with; {@code severityStd} holds CIFAR-10-C's five.
+   */
   double noiseStd(double[] severityStd) {
     return severity == null ? Math.sqrt(var) : Cifar10C.constant(severityStd, severity);
   }

@@ -22,10 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * draws from its own seeded generator, in (C, H, W) order.
  *
  * <p>Sampling is exact and depends only on the value and v, never on the batch: a value that is
- * exactly k/255 with mean x * v up to {@link PoissonTable#MAX_LAMBDA} is drawn from an alias
- * table of that mean (the 255 tables of a scale are built on its first use and kept for later
- * batches, so 8-bit images cost some 20 ns a value); any other value by {@link PoissonSampler}
- * (inversion below mean 10, PTRS above).
+ * exactly k/255 with mean x * v up to {@link PoissonTable#MAX_LAMBDA} is drawn from an alias table
+ * of that mean (the 255 tables of a scale are built on its first use and kept for later batches, so
+ * 8-bit images cost some 20 ns a value); any other value by {@link PoissonSampler} (inversion below
+ * mean 10, PTRS above).
  */
 public final class PoissonNoise implements Perturbation<PoissonNoise.Config> {
   /**
@@ -45,11 +45,16 @@ public final class PoissonNoise implements Perturbation<PoissonNoise.Config> {
    * @param quantizeToUint8 round the output to k/255, as a dataset stored as 8-bit images
    */
   public record Config(
-      @JsonPropertyDescription("v in Poisson(x*v)/v; default: scikit-image's 2^ceil(log2(distinct values)) per image")
-          @Bound(min = 0, minExclusive = true, max = 1e6, why = "CIFAR-10-C uses 50 to 500") Double scale,
-      @JsonPropertyDescription("CIFAR-10-C shot-noise severity 1..5 (v = 500, 250, 100, 75, 50) instead of scale")
-          @Bound(min = 1, max = 5) Integer severity,
-      @JsonPropertyDescription("round the output to k/255 (half to even), like images stored as 8 bits")
+      @JsonPropertyDescription(
+              "v in Poisson(x*v)/v; default: scikit-image's 2^ceil(log2(distinct values)) per image")
+          @Bound(min = 0, minExclusive = true, max = 1e6, why = "CIFAR-10-C uses 50 to 500")
+          Double scale,
+      @JsonPropertyDescription(
+              "CIFAR-10-C shot-noise severity 1..5 (v = 500, 250, 100, 75, 50) instead of scale")
+          @Bound(min = 1, max = 5)
+          Integer severity,
+      @JsonPropertyDescription(
+              "round the output to k/255 (half to even), like images stored as 8 bits")
           Boolean quantizeToUint8) {
     public Config {
       Cifar10C.check("poisson", severity, "scale", scale);
@@ -115,7 +120,9 @@ public final class PoissonNoise implements Perturbation<PoissonNoise.Config> {
     if (t != null) {
       return t;
     }
-    return tableCache.size() < CACHED_SCALES ? tableCache.computeIfAbsent(v, PoissonNoise::build) : build(v);
+    return tableCache.size() < CACHED_SCALES
+        ? tableCache.computeIfAbsent(v, PoissonNoise::build)
+        : build(v);
   }
 
   private static PoissonTable[] build(double v) {

@@ -14,17 +14,18 @@ import java.util.SplittableRandom;
  *       transformed-uniform hat), needs two uniforms per try, accepts many tries through a quick
  *       squeeze without any logarithm (about 35% at lambda 10, 70% at 128, 80% for large lambda),
  *       and its cost does not grow with lambda. NumPy uses the same algorithm with the same
- *       threshold (10), so the noise matches scikit-image's in distribution (not draw for draw:
- *       the generators differ).
+ *       threshold (10), so the noise matches scikit-image's in distribution (not draw for draw: the
+ *       generators differ).
  * </ul>
  *
- * A normal approximation with continuity correction was not used: it is not exact (it has no
- * skew, while Poisson's skewness 1/sqrt(lambda) is 0.32 at lambda 10, where dark pixels under
- * scale 256 sit), and PTRS is cheap enough (see the speed test).
+ * A normal approximation with continuity correction was not used: it is not exact (it has no skew,
+ * while Poisson's skewness 1/sqrt(lambda) is 0.32 at lambda 10, where dark pixels under scale 256
+ * sit), and PTRS is cheap enough (see the speed test).
  */
 final class PoissonSampler {
   /** Below this mean, inversion; at or above it, PTRS (the method's domain, as in NumPy). */
   static final double PTRS_MIN = 10;
+
   private static final int TABLE = 1024;
   private static final double[] LOG_FACTORIAL = new double[TABLE];
   private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -104,7 +105,9 @@ final class PoissonSampler {
     double z = k + 1; // log(k!) = log Gamma(z); the series' next term is below 1/(1680 z^7)
     double iz = 1 / z;
     double iz2 = iz * iz;
-    return (z - 0.5) * Math.log(z) - z + HALF_LOG_2PI
+    return (z - 0.5) * Math.log(z)
+        - z
+        + HALF_LOG_2PI
         + iz * (1.0 / 12 - iz2 * (1.0 / 360 - iz2 / 1260));
   }
 }

@@ -4,27 +4,29 @@ package io.qrbench.perturbations;
  * Poisson variates of one mean, divided by a scale, from a precomputed table by Walker's alias
  * method (A. J. Walker, "An efficient method for generating discrete random variables with general
  * distributions", ACM TOMS 3 (1977) 253-256; table built with M. D. Vose's linear-time
- * construction, IEEE TSE 17 (1991) 972-975): one uniform, one table slot, one comparison.
- * Building costs O(sqrt(lambda)), so it pays when many values share a mean, as the pixels of an
- * 8-bit image do (at most 256 means per scale). About twice as fast here as inversion through a
- * guide table, whose two dependent look-ups and search loop miss the cache and the branch
- * predictor more.
+ * construction, IEEE TSE 17 (1991) 972-975): one uniform, one table slot, one comparison. Building
+ * costs O(sqrt(lambda)), so it pays when many values share a mean, as the pixels of an 8-bit image
+ * do (at most 256 means per scale). About twice as fast here as inversion through a guide table,
+ * whose two dependent look-ups and search loop miss the cache and the branch predictor more.
  *
  * <p>Exact up to double rounding: probabilities come from the mode outward by the recurrences
- * p(k+1) = p(k) lambda/(k+1) and p(k-1) = p(k) k/lambda; the two tails cut off hold less than
- * 1e-18 together; the uniform's 53 bits are split into a slot (at most 11 bits) and a fraction
- * (at least 42 bits, a resolution of 2e-13).
+ * p(k+1) = p(k) lambda/(k+1) and p(k-1) = p(k) k/lambda; the two tails cut off hold less than 1e-18
+ * together; the uniform's 53 bits are split into a slot (at most 11 bits) and a fraction (at least
+ * 42 bits, a resolution of 2e-13).
  */
 final class PoissonTable {
   /** The largest mean tables are built for; above it, tables grow large and PTRS is used. */
   static final double MAX_LAMBDA = 1024;
+
   /** Tail probabilities below this are cut off (each tail then holds under 1e-19). */
   private static final double CUT = 1e-21;
 
   /** Probability that a slot gives its own value rather than its alias's. */
   private final double[] accept;
+
   /** Each slot's own value, k / scale. */
   private final float[] own;
+
   /** Each slot's alias value. */
   private final float[] other;
 

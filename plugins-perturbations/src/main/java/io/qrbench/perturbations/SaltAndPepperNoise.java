@@ -30,13 +30,20 @@ public final class SaltAndPepperNoise implements Perturbation<SaltAndPepperNoise
    * @param quantizeToUint8 round the output to k/255, as a dataset stored as 8-bit images
    */
   public record Config(
-      @JsonPropertyDescription("probability that a value (each channel separately) is replaced (default 0.05)")
-          @Bound(min = 0, max = 1) Double amount,
-      @JsonPropertyDescription("probability that a replaced value becomes 1 (salt) rather than 0 (default 0.5)")
-          @Bound(min = 0, max = 1) Double saltVsPepper,
-      @JsonPropertyDescription("CIFAR-10-C severity 1..5 (amount 0.01, 0.02, 0.03, 0.05, 0.07) instead of amount")
-          @Bound(min = 1, max = 5) Integer severity,
-      @JsonPropertyDescription("round the output to k/255 (half to even), like images stored as 8 bits")
+      @JsonPropertyDescription(
+              "probability that a value (each channel separately) is replaced (default 0.05)")
+          @Bound(min = 0, max = 1)
+          Double amount,
+      @JsonPropertyDescription(
+              "probability that a replaced value becomes 1 (salt) rather than 0 (default 0.5)")
+          @Bound(min = 0, max = 1)
+          Double saltVsPepper,
+      @JsonPropertyDescription(
+              "CIFAR-10-C severity 1..5 (amount 0.01, 0.02, 0.03, 0.05, 0.07) instead of amount")
+          @Bound(min = 1, max = 5)
+          Integer severity,
+      @JsonPropertyDescription(
+              "round the output to k/255 (half to even), like images stored as 8 bits")
           Boolean quantizeToUint8) {
     public Config {
       Cifar10C.check("salt-and-pepper", severity, "amount", amount, "salt-vs-pepper", saltVsPepper);
@@ -44,7 +51,8 @@ public final class SaltAndPepperNoise implements Perturbation<SaltAndPepperNoise
         amount = amount == null ? 0.05 : amount;
         saltVsPepper = saltVsPepper == null ? 0.5 : saltVsPepper;
         if (!(amount >= 0 && amount <= 1)) {
-          throw new IllegalArgumentException("amount must be a probability in [0, 1], was " + amount);
+          throw new IllegalArgumentException(
+              "amount must be a probability in [0, 1], was " + amount);
         }
         if (!(saltVsPepper >= 0 && saltVsPepper <= 1)) {
           throw new IllegalArgumentException(

@@ -63,8 +63,12 @@ class GaussianNoiseTest {
   void severityFiveIsStrongerThanOne() {
     NDArray x = fx.random8Bit(4, 0);
     float[] clean = x.toFloatArray();
-    double one = NoiseFixture.meanAbsDiff(clean, NoiseFixture.apply(new GaussianNoise(), severity(1), x, 0, 5));
-    double five = NoiseFixture.meanAbsDiff(clean, NoiseFixture.apply(new GaussianNoise(), severity(5), x, 0, 5));
+    double one =
+        NoiseFixture.meanAbsDiff(
+            clean, NoiseFixture.apply(new GaussianNoise(), severity(1), x, 0, 5));
+    double five =
+        NoiseFixture.meanAbsDiff(
+            clean, NoiseFixture.apply(new GaussianNoise(), severity(5), x, 0, 5));
     assertTrue(five > 2 * one, "severity 5 (std 0.10) vs 1 (std 0.04): " + five + " vs " + one);
   }
 
@@ -84,7 +88,9 @@ class GaussianNoiseTest {
   void outputIsClippedToTheUnitInterval() {
     float[] v = noisy(0.95f, scikit(0.0, 0.04), 4, 0, 2);
     assertTrue(Arrays.stream(toDouble(v)).allMatch(d -> d >= 0 && d <= 1));
-    assertTrue(Arrays.stream(toDouble(v)).filter(d -> d == 1.0).count() > v.length / 10, "many values clip at 1");
+    assertTrue(
+        Arrays.stream(toDouble(v)).filter(d -> d == 1.0).count() > v.length / 10,
+        "many values clip at 1");
   }
 
   @Test
@@ -115,23 +121,28 @@ class GaussianNoiseTest {
 
   @Test
   void negativeVarianceIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> scikit(0.0, -0.1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> scikit(0.0, -0.1));
     assertTrue(e.getMessage().contains("var must be"), e.getMessage());
   }
 
   @Test
   void severityWithVarIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new NormalNoiseConfig(null, 0.01, 3, null));
-    assertEquals("severity selects the CIFAR-10-C constants of this noise and cannot be combined with var;"
-        + " give either severity or the scikit-image keys (mean, var)", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new NormalNoiseConfig(null, 0.01, 3, null));
+    assertEquals(
+        "severity selects the CIFAR-10-C constants of this noise and cannot be combined with var;"
+            + " give either severity or the scikit-image keys (mean, var)",
+        e.getMessage());
   }
 
   @Test
   void severityOutsideOneToFiveIsRejected() {
     for (int s : new int[] {0, 6, -1}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> severity(s));
-      assertEquals("severity must be 1, 2, 3, 4 or 5 (the CIFAR-10-C levels of this noise), was " + s,
+      assertEquals(
+          "severity must be 1, 2, 3, 4 or 5 (the CIFAR-10-C levels of this noise), was " + s,
           e.getMessage());
     }
   }

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** What every random noise promises: determinism, batch independence, [0,1], 8-bit rounding, keys. */
+/**
+ * What every random noise promises: determinism, batch independence, [0,1], 8-bit rounding, keys.
+ */
 class NoiseContractTest {
   private NoiseFixture fx;
 
@@ -61,13 +63,21 @@ class NoiseContractTest {
 
   static Stream<Case> noises() {
     return Stream.of(
-        of(new GaussianNoise(), new NormalNoiseConfig(null, 0.05, null, null),
+        of(
+            new GaussianNoise(),
+            new NormalNoiseConfig(null, 0.05, null, null),
             new NormalNoiseConfig(null, 0.05, null, true)),
-        of(new SpeckleNoise(), new NormalNoiseConfig(null, 0.5, null, null),
+        of(
+            new SpeckleNoise(),
+            new NormalNoiseConfig(null, 0.5, null, null),
             new NormalNoiseConfig(null, 0.5, null, true)),
-        of(new PoissonNoise(), new PoissonNoise.Config(null, null, null),
+        of(
+            new PoissonNoise(),
+            new PoissonNoise.Config(null, null, null),
             new PoissonNoise.Config(null, null, true)),
-        of(new SaltAndPepperNoise(), new SaltAndPepperNoise.Config(0.2, null, null, null),
+        of(
+            new SaltAndPepperNoise(),
+            new SaltAndPepperNoise.Config(0.2, null, null, null),
             new SaltAndPepperNoise.Config(0.2, null, null, true)));
   }
 
@@ -77,10 +87,14 @@ class NoiseContractTest {
     float[] batch = NoiseFixture.apply(c.noise(), c.plain(), fx.random8Bit(4, 10), 10, 7);
     float[] single = NoiseFixture.apply(c.noise(), c.plain(), fx.random8Bit(1, 12), 12, 7);
     int per = NoiseFixture.PER;
-    assertArrayEquals(single, Arrays.copyOfRange(batch, 2 * per, 3 * per), "image 12 alone and in a batch");
-    assertArrayEquals(batch, NoiseFixture.apply(c.noise(), c.plain(), fx.random8Bit(4, 10), 10, 7),
+    assertArrayEquals(
+        single, Arrays.copyOfRange(batch, 2 * per, 3 * per), "image 12 alone and in a batch");
+    assertArrayEquals(
+        batch,
+        NoiseFixture.apply(c.noise(), c.plain(), fx.random8Bit(4, 10), 10, 7),
         "same seed, same noise");
-    assertFalse(Arrays.equals(batch, NoiseFixture.apply(c.noise(), c.plain(), fx.random8Bit(4, 10), 10, 8)),
+    assertFalse(
+        Arrays.equals(batch, NoiseFixture.apply(c.noise(), c.plain(), fx.random8Bit(4, 10), 10, 8)),
         "another seed, other noise");
   }
 
@@ -122,7 +136,9 @@ class NoiseContractTest {
     // v * 255 is exact in double for a float v, and its only exact tie in [0,1] is 0.5 (127.5):
     // rint and half-up both give 128, so the two rules cannot differ on float32 inputs
     NDArray x = fx.constant(1, 0.5f);
-    float[] v = NoiseFixture.apply(new GaussianNoise(), new NormalNoiseConfig(0.0, 0.0, null, true), x, 0, 1);
+    float[] v =
+        NoiseFixture.apply(
+            new GaussianNoise(), new NormalNoiseConfig(0.0, 0.0, null, true), x, 0, 1);
     assertEquals(128 / 255f, v[0]);
   }
 
@@ -131,7 +147,12 @@ class NoiseContractTest {
     assertKeys(NormalNoiseConfig.class, "mean", "var", "severity", "quantize-to-uint8");
     assertKeys(NormalNoiseConfig.class, "mean", "var", "severity", "quantize-to-uint8");
     assertKeys(PoissonNoise.Config.class, "scale", "severity", "quantize-to-uint8");
-    assertKeys(SaltAndPepperNoise.Config.class, "amount", "salt-vs-pepper", "severity", "quantize-to-uint8");
+    assertKeys(
+        SaltAndPepperNoise.Config.class,
+        "amount",
+        "salt-vs-pepper",
+        "severity",
+        "quantize-to-uint8");
   }
 
   private static void assertKeys(Class<? extends Record> type, String... names) {
@@ -141,41 +162,65 @@ class NoiseContractTest {
   }
 
   private static PluginRegistry registry() {
-    List<Plugin<?>> noises = List.of(new GaussianNoise(), new SpeckleNoise(), new PoissonNoise(),
-        new SaltAndPepperNoise());
+    List<Plugin<?>> noises =
+        List.of(
+            new GaussianNoise(), new SpeckleNoise(), new PoissonNoise(), new SaltAndPepperNoise());
     return PluginRegistry.of(Map.of(PluginKind.PERTURBATION, noises));
   }
 
   @Test
   void suiteValuesBindThroughJackson() {
-    PluginConfig p = PluginConfigs.parse(registry(), PluginKind.PERTURBATION,
-        "{id: salt-and-pepper, salt-vs-pepper: 0.3, quantize-to-uint8: true}", "test");
+    PluginConfig p =
+        PluginConfigs.parse(
+            registry(),
+            PluginKind.PERTURBATION,
+            "{id: salt-and-pepper, salt-vs-pepper: 0.3, quantize-to-uint8: true}",
+            "test");
     assertEquals(new SaltAndPepperNoise.Config(0.05, 0.3, null, true), p.config());
-    p = PluginConfigs.parse(registry(), PluginKind.PERTURBATION, "{id: poisson, severity: 3}", "test");
+    p =
+        PluginConfigs.parse(
+            registry(), PluginKind.PERTURBATION, "{id: poisson, severity: 3}", "test");
     assertEquals(new PoissonNoise.Config(null, 3, false), p.config());
   }
 
   @Test
   void severityWithVarInASuiteIsAClearError() {
-    SuiteException e = org.junit.jupiter.api.Assertions.assertThrows(SuiteException.class,
-        () -> PluginConfigs.parse(registry(), PluginKind.PERTURBATION, "{id: gaussian, severity: 2, var: 0.1}",
-            "test"));
-    assertTrue(e.getMessage().contains("severity selects the CIFAR-10-C constants of this noise and cannot be"
-        + " combined with var"), e.getMessage());
+    SuiteException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            SuiteException.class,
+            () ->
+                PluginConfigs.parse(
+                    registry(),
+                    PluginKind.PERTURBATION,
+                    "{id: gaussian, severity: 2, var: 0.1}",
+                    "test"));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "severity selects the CIFAR-10-C constants of this noise and cannot be"
+                    + " combined with var"),
+        e.getMessage());
   }
 
   @Test
   void noisesAreRegistered() throws IOException {
     String services;
-    try (InputStream in = getClass().getResourceAsStream("/META-INF/services/io.qrbench.spi.Perturbation")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/META-INF/services/io.qrbench.spi.Perturbation")) {
       services = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     List<String> lines = services.lines().map(String::trim).toList();
-    for (Class<?> c : List.of(NoPerturbation.class, GaussianNoise.class, PoissonNoise.class,
-        SaltAndPepperNoise.class, SpeckleNoise.class)) {
+    for (Class<?> c :
+        List.of(
+            NoPerturbation.class,
+            GaussianNoise.class,
+            PoissonNoise.class,
+            SaltAndPepperNoise.class,
+            SpeckleNoise.class)) {
       assertTrue(lines.contains(c.getName()), c.getName() + " is listed");
     }
-    assertEquals(List.of("gaussian", "poisson", "salt-and-pepper", "speckle"),
+    assertEquals(
+        List.of("gaussian", "poisson", "salt-and-pepper", "speckle"),
         registry().ids(PluginKind.PERTURBATION));
   }
 }

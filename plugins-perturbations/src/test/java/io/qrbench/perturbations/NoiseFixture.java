@@ -42,7 +42,8 @@ final class NoiseFixture implements AutoCloseable {
   }
 
   /** Runs a perturbation on {@code x}; image i gets seed {@code seed + first + i}. */
-  static <C extends Record> float[] apply(Perturbation<C> p, C config, NDArray x, int first, long seed) {
+  static <C extends Record> float[] apply(
+      Perturbation<C> p, C config, NDArray x, int first, long seed) {
     return p.apply(config, SimpleContext.of(x, first, seed)).toFloatArray();
   }
 

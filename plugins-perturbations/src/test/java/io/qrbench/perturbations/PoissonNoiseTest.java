@@ -47,7 +47,8 @@ class PoissonNoiseTest {
   }
 
   /** The same for the values whose clean value x is in [xLo, xHi]. */
-  private static void assertPoisson(float[] clean, float[] noisy, double v, double xLo, double xHi) {
+  private static void assertPoisson(
+      float[] clean, float[] noisy, double v, double xLo, double xHi) {
     double sum = 0;
     double sumSq = 0;
     double minLambda = Double.MAX_VALUE;
@@ -81,7 +82,8 @@ class PoissonNoiseTest {
   @Test
   void scikitRuleUses128ForAnImageWith100Values() {
     NDArray x = levels(100);
-    assertPoisson(x.toFloatArray(), NoiseFixture.apply(new PoissonNoise(), scikit(), x, 0, 2), 128, 10, 99);
+    assertPoisson(
+        x.toFloatArray(), NoiseFixture.apply(new PoissonNoise(), scikit(), x, 0, 2), 128, 10, 99);
   }
 
   @Test
@@ -110,7 +112,8 @@ class PoissonNoiseTest {
 
   @Test
   void scikitRuleUsesOneForAConstantImage() {
-    // one distinct value: v = 2^0 = 1, so x' = Poisson(0.5) clipped: 0 with probability e^-0.5, else 1
+    // one distinct value: v = 2^0 = 1, so x' = Poisson(0.5) clipped: 0 with probability e^-0.5,
+    // else 1
     float[] v = NoiseFixture.apply(new PoissonNoise(), scikit(), fx.constant(IMAGES, 0.5f), 0, 3);
     long zeros = 0;
     for (float f : v) {
@@ -125,15 +128,22 @@ class PoissonNoiseTest {
   void explicitScaleReplacesTheRule() {
     NDArray x = levels(256);
     // v = 30: lambda from 3 (k = 26) to 12 (k = 102), both sampler branches; 1 is far away
-    float[] noisy = NoiseFixture.apply(new PoissonNoise(), new PoissonNoise.Config(30.0, null, null), x, 0, 4);
+    float[] noisy =
+        NoiseFixture.apply(new PoissonNoise(), new PoissonNoise.Config(30.0, null, null), x, 0, 4);
     assertPoisson(x.toFloatArray(), noisy, 30, 26, 102);
   }
 
   @Test
   void severityUsesTheCifar10cScale() {
     // severity 2: Poisson(x * 250) / 250 on mid-grey, not the constant image's scikit v of 1
-    double[] v = NoiseFixture.toDouble(NoiseFixture.apply(new PoissonNoise(),
-        new PoissonNoise.Config(null, 2, null), fx.constant(IMAGES, 0.5f), 0, 5));
+    double[] v =
+        NoiseFixture.toDouble(
+            NoiseFixture.apply(
+                new PoissonNoise(),
+                new PoissonNoise.Config(null, 2, null),
+                fx.constant(IMAGES, 0.5f),
+                0,
+                5));
     double var = 0.5 / 250;
     assertEquals(0.5, NoiseFixture.mean(v), 5 * Math.sqrt(var / v.length));
     assertEquals(var, NoiseFixture.variance(v), 5 * var * Math.sqrt(2.0 / v.length));
@@ -143,10 +153,16 @@ class PoissonNoiseTest {
   void severityFiveIsStrongerThanOne() {
     NDArray x = fx.random8Bit(4, 0);
     float[] clean = x.toFloatArray();
-    double one = NoiseFixture.meanAbsDiff(clean,
-        NoiseFixture.apply(new PoissonNoise(), new PoissonNoise.Config(null, 1, null), x, 0, 6));
-    double five = NoiseFixture.meanAbsDiff(clean,
-        NoiseFixture.apply(new PoissonNoise(), new PoissonNoise.Config(null, 5, null), x, 0, 6));
+    double one =
+        NoiseFixture.meanAbsDiff(
+            clean,
+            NoiseFixture.apply(
+                new PoissonNoise(), new PoissonNoise.Config(null, 1, null), x, 0, 6));
+    double five =
+        NoiseFixture.meanAbsDiff(
+            clean,
+            NoiseFixture.apply(
+                new PoissonNoise(), new PoissonNoise.Config(null, 5, null), x, 0, 6));
     // the noise's standard deviation goes as 1/sqrt(c): sqrt(500 / 50) = 3.2 times larger
     assertTrue(five > 2.5 * one, "severity 5 (c 50) vs 1 (c 500): " + five + " vs " + one);
   }
@@ -166,13 +182,17 @@ class PoissonNoiseTest {
 
   @Test
   void badConfigurationsAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new PoissonNoise.Config(100.0, 1, null));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new PoissonNoise.Config(100.0, 1, null));
     assertTrue(e.getMessage().contains("cannot be combined with scale"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new PoissonNoise.Config(0.0, null, null));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new PoissonNoise.Config(0.0, null, null));
     assertEquals("scale must be a finite number > 0, was 0.0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new PoissonNoise.Config(null, 6, null));
-    assertEquals("severity must be 1, 2, 3, 4 or 5 (the CIFAR-10-C levels of poisson), was 6", e.getMessage());
+    assertEquals(
+        "severity must be 1, 2, 3, 4 or 5 (the CIFAR-10-C levels of poisson), was 6",
+        e.getMessage());
     assertNull(scikit().scale(), "no scale: scikit-image's per-image rule");
   }
 }

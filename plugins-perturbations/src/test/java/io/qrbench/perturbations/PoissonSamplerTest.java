@@ -27,17 +27,21 @@ class PoissonSamplerTest {
 
   /** The sampler's two branches, around the switch and far into PTRS; the table up to its limit. */
   static Stream<Arguments> means() {
-    Stream<Arguments> sampler = DoubleStream.of(0.05, 0.7, 3, 9.99, 10, 10.5, 37.5, 128, 500, 123_456.7)
-        .mapToObj(l -> Arguments.of(false, l));
-    Stream<Arguments> table = DoubleStream.of(0.004, 0.7, 3, 10, 37.5, 128, 256, 500, PoissonTable.MAX_LAMBDA)
-        .mapToObj(l -> Arguments.of(true, l));
+    Stream<Arguments> sampler =
+        DoubleStream.of(0.05, 0.7, 3, 9.99, 10, 10.5, 37.5, 128, 500, 123_456.7)
+            .mapToObj(l -> Arguments.of(false, l));
+    Stream<Arguments> table =
+        DoubleStream.of(0.004, 0.7, 3, 10, 37.5, 128, 256, 500, PoissonTable.MAX_LAMBDA)
+            .mapToObj(l -> Arguments.of(true, l));
     return Stream.concat(sampler, table);
   }
 
   /** Means for the goodness-of-fit test. */
   static Stream<Arguments> fits() {
-    return Stream.of(false, true).flatMap(table -> DoubleStream.of(2.5, 9.5, 10, 14, 60, 300)
-        .mapToObj(l -> Arguments.of(table, l)));
+    return Stream.of(false, true)
+        .flatMap(
+            table ->
+                DoubleStream.of(2.5, 9.5, 10, 14, 60, 300).mapToObj(l -> Arguments.of(table, l)));
   }
 
   @ParameterizedTest(name = "table {0}, lambda {1}")
@@ -45,7 +49,8 @@ class PoissonSamplerTest {
   void meanAndVarianceAreLambda(boolean table, double lambda) {
     double[] d = draws(table, lambda, (long) (lambda * 1000));
     double seMean = Math.sqrt(lambda / N);
-    // Var(s^2) = lambda^2 (2 / (N - 1) + excess kurtosis / N), and Poisson's excess kurtosis is 1/lambda
+    // Var(s^2) = lambda^2 (2 / (N - 1) + excess kurtosis / N), and Poisson's excess kurtosis is
+    // 1/lambda
     double seVar = lambda * Math.sqrt((2 + 1 / lambda) / N);
     assertEquals(lambda, NoiseFixture.mean(d), 5 * seMean, "mean; SE " + seMean);
     assertEquals(lambda, NoiseFixture.variance(d), 5 * seVar, "variance; SE " + seVar);
@@ -54,7 +59,9 @@ class PoissonSamplerTest {
     }
   }
 
-  /** Pearson's chi-square against the exact probabilities, bins with fewer than 5 expected merged. */
+  /**
+   * Pearson's chi-square against the exact probabilities, bins with fewer than 5 expected merged.
+   */
   @ParameterizedTest(name = "table {0}, lambda {1}")
   @MethodSource("fits")
   void frequenciesMatchThePoissonProbabilities(boolean table, double lambda) {
@@ -91,7 +98,9 @@ class PoissonSamplerTest {
     }
     int df = bins - 1;
     // chi-square with df degrees of freedom: mean df, standard deviation sqrt(2 df)
-    assertTrue(chi2 < df + 5 * Math.sqrt(2.0 * df), "chi2 " + chi2 + " with " + df + " degrees of freedom");
+    assertTrue(
+        chi2 < df + 5 * Math.sqrt(2.0 * df),
+        "chi2 " + chi2 + " with " + df + " degrees of freedom");
   }
 
   @Test
@@ -107,7 +116,9 @@ class PoissonSamplerTest {
     for (double lambda : new double[] {0.004, 3, 100, PoissonTable.MAX_LAMBDA}) {
       for (double u : new double[] {0.0, below1}) {
         double k = PoissonTable.of(lambda, 1.0).sample(u);
-        assertTrue(k >= 0 && k <= lambda + 20 * Math.sqrt(lambda) + 20, "lambda " + lambda + ", u " + u + ": " + k);
+        assertTrue(
+            k >= 0 && k <= lambda + 20 * Math.sqrt(lambda) + 20,
+            "lambda " + lambda + ", u " + u + ": " + k);
       }
     }
   }

@@ -63,10 +63,20 @@ class SaltAndPepperNoiseTest {
 
   @Test
   void allSaltOrAllPepper() {
-    float[] salt = NoiseFixture.apply(new SaltAndPepperNoise(), new SaltAndPepperNoise.Config(1.0, 1.0, null, null),
-        fx.constant(1, 0.5f), 0, 4);
-    float[] pepper = NoiseFixture.apply(new SaltAndPepperNoise(),
-        new SaltAndPepperNoise.Config(1.0, 0.0, null, null), fx.constant(1, 0.5f), 0, 4);
+    float[] salt =
+        NoiseFixture.apply(
+            new SaltAndPepperNoise(),
+            new SaltAndPepperNoise.Config(1.0, 1.0, null, null),
+            fx.constant(1, 0.5f),
+            0,
+            4);
+    float[] pepper =
+        NoiseFixture.apply(
+            new SaltAndPepperNoise(),
+            new SaltAndPepperNoise.Config(1.0, 0.0, null, null),
+            fx.constant(1, 0.5f),
+            0,
+            4);
     for (int i = 0; i < salt.length; i++) {
       assertEquals(1f, salt[i]);
       assertEquals(0f, pepper[i]);
@@ -77,23 +87,45 @@ class SaltAndPepperNoiseTest {
   void severityFiveIsStrongerThanOne() {
     NDArray x = fx.random8Bit(8, 0);
     float[] clean = x.toFloatArray();
-    double one = NoiseFixture.meanAbsDiff(clean, NoiseFixture.apply(new SaltAndPepperNoise(),
-        new SaltAndPepperNoise.Config(null, null, 1, null), x, 0, 5));
-    double five = NoiseFixture.meanAbsDiff(clean, NoiseFixture.apply(new SaltAndPepperNoise(),
-        new SaltAndPepperNoise.Config(null, null, 5, null), x, 0, 5));
+    double one =
+        NoiseFixture.meanAbsDiff(
+            clean,
+            NoiseFixture.apply(
+                new SaltAndPepperNoise(),
+                new SaltAndPepperNoise.Config(null, null, 1, null),
+                x,
+                0,
+                5));
+    double five =
+        NoiseFixture.meanAbsDiff(
+            clean,
+            NoiseFixture.apply(
+                new SaltAndPepperNoise(),
+                new SaltAndPepperNoise.Config(null, null, 5, null),
+                x,
+                0,
+                5));
     assertTrue(five > 4 * one, "severity 5 (amount 0.07) vs 1 (0.01): " + five + " vs " + one);
   }
 
   @Test
   void badConfigurationsAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new SaltAndPepperNoise.Config(0.1, 0.5, 2, null));
-    assertEquals("severity selects the CIFAR-10-C constants of salt-and-pepper and cannot be combined with"
-        + " amount, salt-vs-pepper; give either severity or the scikit-image keys (amount, salt-vs-pepper)",
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new SaltAndPepperNoise.Config(0.1, 0.5, 2, null));
+    assertEquals(
+        "severity selects the CIFAR-10-C constants of salt-and-pepper and cannot be combined with"
+            + " amount, salt-vs-pepper; give either severity or the scikit-image keys (amount, salt-vs-pepper)",
         e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new SaltAndPepperNoise.Config(1.5, null, null, null));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SaltAndPepperNoise.Config(1.5, null, null, null));
     assertTrue(e.getMessage().contains("amount must be a probability"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new SaltAndPepperNoise.Config(null, -0.1, null, null));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new SaltAndPepperNoise.Config(null, -0.1, null, null));
     assertTrue(e.getMessage().contains("salt-vs-pepper must be a probability"), e.getMessage());
   }
 }

@@ -66,17 +66,28 @@ class SpeckleNoiseTest {
   void severityFiveIsStrongerThanOne() {
     NDArray x = fx.random8Bit(4, 0);
     float[] clean = x.toFloatArray();
-    double one = NoiseFixture.meanAbsDiff(clean,
-        NoiseFixture.apply(new SpeckleNoise(), new NormalNoiseConfig(null, null, 1, null), x, 0, 4));
-    double five = NoiseFixture.meanAbsDiff(clean,
-        NoiseFixture.apply(new SpeckleNoise(), new NormalNoiseConfig(null, null, 5, null), x, 0, 4));
+    double one =
+        NoiseFixture.meanAbsDiff(
+            clean,
+            NoiseFixture.apply(
+                new SpeckleNoise(), new NormalNoiseConfig(null, null, 1, null), x, 0, 4));
+    double five =
+        NoiseFixture.meanAbsDiff(
+            clean,
+            NoiseFixture.apply(
+                new SpeckleNoise(), new NormalNoiseConfig(null, null, 5, null), x, 0, 4));
     assertTrue(five > 2.5 * one, "severity 5 (std 0.2) vs 1 (std 0.06): " + five + " vs " + one);
   }
 
   @Test
   void blackStaysBlack() {
-    float[] v = NoiseFixture.apply(new SpeckleNoise(), new NormalNoiseConfig(0.0, 0.5, null, null),
-        fx.constant(2, 0f), 0, 5);
+    float[] v =
+        NoiseFixture.apply(
+            new SpeckleNoise(),
+            new NormalNoiseConfig(0.0, 0.5, null, null),
+            fx.constant(2, 0f),
+            0,
+            5);
     for (float f : v) {
       assertEquals(0f, f);
     }
@@ -84,10 +95,13 @@ class SpeckleNoiseTest {
 
   @Test
   void severityWithMeanIsRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new NormalNoiseConfig(0.0, null, 2, null));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new NormalNoiseConfig(0.0, null, 2, null));
     assertTrue(e.getMessage().contains("cannot be combined with mean"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new NormalNoiseConfig(null, null, 6, null));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new NormalNoiseConfig(null, null, 6, null));
     assertTrue(e.getMessage().startsWith("severity must be 1, 2, 3, 4 or 5"), e.getMessage());
   }
 }

@@ -4,13 +4,13 @@ import io.qrbench.spi.packed.Decoding;
 import java.util.Objects;
 
 /**
- * Binary weight networks (BWN, Rastegari et al. 2016): {@code alpha * sign(w)} with
- * {@code alpha = mean|w|}, the least-squares scale for fixed signs.
+ * Binary weight networks (BWN, Rastegari et al. 2016): {@code alpha * sign(w)} with {@code alpha =
+ * mean|w|}, the least-squares scale for fixed signs.
  *
  * <p>{@code sign(0) = +1} (also for -0): a binary code has no zero level, and sending exact zeros
  * up keeps the rule a plain {@code w >= 0} test that matches {@code Math.signum}-free kernels.
- * Codes: {@link #CODE_NEGATIVE} = 0, {@link #CODE_POSITIVE} = 1, decoded by one codebook
- * {@code {0 - alpha, alpha}} per group ({@code 0f - alpha} keeps alpha = 0 at +0).
+ * Codes: {@link #CODE_NEGATIVE} = 0, {@link #CODE_POSITIVE} = 1, decoded by one codebook {@code {0
+ * - alpha, alpha}} per group ({@code 0f - alpha} keeps alpha = 0 at +0).
  */
 public final class Binary {
 
@@ -28,8 +28,8 @@ public final class Binary {
   /**
    * Binarizes {@code w} with one {@code alpha = mean|w|} per group.
    *
-   * @return codes 0/1, one scale per group, bits 1, levels 2; an all-zero group gets alpha 0
-   *     and values +0
+   * @return codes 0/1, one scale per group, bits 1, levels 2; an all-zero group gets alpha 0 and
+   *     values +0
    */
   public static Quantized bwn(float[] w, int channels, Granularity g) {
     Granularity.checkTensor(w, channels);

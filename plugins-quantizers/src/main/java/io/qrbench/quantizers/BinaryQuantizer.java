@@ -11,8 +11,11 @@ public final class BinaryQuantizer extends KernelQuantizer<BinaryQuantizer.Confi
    * @param skip roles (input, hidden, output) or layer names kept in full precision
    */
   public record Config(
-      @JsonPropertyDescription("layer or channel: one scale per layer or per output channel") Granularity granularity,
-      @JsonPropertyDescription("roles (input, hidden, output) or layer names kept in full precision") List<String> skip) {
+      @JsonPropertyDescription("layer or channel: one scale per layer or per output channel")
+          Granularity granularity,
+      @JsonPropertyDescription(
+              "roles (input, hidden, output) or layer names kept in full precision")
+          List<String> skip) {
     public Config {
       granularity = granularity == null ? Granularity.LAYER : granularity;
       skip = skip == null ? SkipRule.DEFAULT : List.copyOf(skip);

@@ -1,9 +1,9 @@
 package io.qrbench.quantizers;
 
 import ai.djl.ndarray.NDArray;
-import io.qrbench.spi.EmptyConfig;
 import io.qrbench.nn.QuantizableLayer;
 import io.qrbench.result.QuantizationSummary;
+import io.qrbench.spi.EmptyConfig;
 import io.qrbench.spi.Quantizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,9 @@ public final class Fp32Quantizer implements Quantizer<EmptyConfig> {
       try (NDArray z = w.eq(0).countNonzero()) {
         zeros = z.getLong();
       }
-      out.add(new QuantizationSummary.Layer(layer.info().name(), n, false, 32, (double) zeros / n, 0, 4 * n));
+      out.add(
+          new QuantizationSummary.Layer(
+              layer.info().name(), n, false, 32, (double) zeros / n, 0, 4 * n));
     }
     return new QuantizationSummary(out);
   }

@@ -4,8 +4,8 @@ package io.qrbench.quantizers;
  * How many scales a quantizer fits to one weight tensor.
  *
  * <p>Per-layer scaling is what the official TWN code does and costs a single float; per-channel
- * scaling (as in later PyTorch ports) lets channels with very different magnitudes keep their
- * own scale, which usually lowers the error at the price of {@code channels} floats.
+ * scaling (as in later PyTorch ports) lets channels with very different magnitudes keep their own
+ * scale, which usually lowers the error at the price of {@code channels} floats.
  */
 public enum Granularity {
   /** One scale (group) for the whole tensor. */
@@ -27,9 +27,9 @@ public enum Granularity {
   }
 
   /**
-   * Checks the tensor contract shared by every quantizer: a non-empty array of finite floats
-   * whose length is a multiple of {@code channels}. Non-finite weights are refused up front
-   * because NaN breaks every comparison the thresholds rely on and would be silently zeroed.
+   * Checks the tensor contract shared by every quantizer: a non-empty array of finite floats whose
+   * length is a multiple of {@code channels}. Non-finite weights are refused up front because NaN
+   * breaks every comparison the thresholds rely on and would be silently zeroed.
    */
   static void checkTensor(float[] w, int channels) {
     if (w == null) {

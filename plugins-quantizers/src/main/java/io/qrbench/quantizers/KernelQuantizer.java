@@ -1,13 +1,13 @@
 package io.qrbench.quantizers;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
 import io.qrbench.nn.LayerHook;
-import io.qrbench.nn.WeightTransform;
-import io.qrbench.spi.packed.PackedTensor;
 import io.qrbench.nn.QuantizableLayer;
+import io.qrbench.nn.WeightTransform;
 import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
-import ai.djl.nn.Parameter;
+import io.qrbench.spi.packed.PackedTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,21 +27,21 @@ import java.util.WeakHashMap;
  *       bytes, zeros, relative error);
  *   <li>packing: {@code qrbench quantize} stores each kernel's codes and decoding, and the file
  *       reads back bit for bit without qrbench knowing this quantizer;
- *   <li>quantization-aware training: a straight-through hook that computes with Q(w) and passes
- *       the gradient to the latent w unchanged (Bengio et al. 2013), using the same function.
+ *   <li>quantization-aware training: a straight-through hook that computes with Q(w) and passes the
+ *       gradient to the latent w unchanged (Bengio et al. 2013), using the same function.
  * </ul>
  *
  * <p>A kernel arrives as a row-major {@code float[] w} whose dimension 0, of size {@code channels},
- * is the output channel: channel {@code c} owns {@code [c*per, (c+1)*per)}, {@code per =
- * w.length / channels}. The README's "Writing a quantizer" shows a whole one.
+ * is the output channel: channel {@code c} owns {@code [c*per, (c+1)*per)}, {@code per = w.length /
+ * channels}. The README's "Writing a quantizer" shows a whole one.
  *
  * @param <C> the configuration record
  */
 public abstract class KernelQuantizer<C extends Record> implements Quantizer<C> {
 
   /**
-   * The quantized form of one kernel, {@code w} holding {@code channels} output channels. Must
-   * be deterministic: training calls it at every step, and packing after quantizing.
+   * The quantized form of one kernel, {@code w} holding {@code channels} output channels. Must be
+   * deterministic: training calls it at every step, and packing after quantizing.
    */
   protected abstract Quantized quantize(C config, float[] w, int channels);
 
@@ -70,9 +70,10 @@ public abstract class KernelQuantizer<C extends Record> implements Quantizer<C> 
     NDArray array = layer.weight().getArray();
     float[] current = array.toFloatArray();
     Done done = lastQuantized.get(layer.weight());
-    Quantized q = done != null && done.config().equals(config) && Arrays.equals(done.q().values(), current)
-        ? done.q()
-        : quantize(config, layer, current, Math.toIntExact(array.getShape().get(0)));
+    Quantized q =
+        done != null && done.config().equals(config) && Arrays.equals(done.q().values(), current)
+            ? done.q()
+            : quantize(config, layer, current, Math.toIntExact(array.getShape().get(0)));
     int[] shape = Arrays.stream(array.getShape().getShape()).mapToInt(Math::toIntExact).toArray();
     return Optional.of(q.pack(layer.info().name(), shape, label()));
   }
@@ -81,11 +82,13 @@ public abstract class KernelQuantizer<C extends Record> implements Quantizer<C> 
   private record Done(Record config, Quantized q) {}
 
   /** The last quantization of each kernel, dropped with its parameter. */
-  private final Map<Parameter, Done> lastQuantized = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<Parameter, Done> lastQuantized =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
    * The quantized form of a layer's kernel. A layer built with this quantizer's hook is quantized
-   * by its transform, which may hold trained state; others by {@link #quantize(Record, float[], int)}.
+   * by its transform, which may hold trained state; others by {@link #quantize(Record, float[],
+   * int)}.
    */
   protected Quantized quantize(C config, QuantizableLayer layer, float[] w, int channels) {
     return quantize(config, w, channels);
@@ -105,15 +108,24 @@ public abstract class KernelQuantizer<C extends Record> implements Quantizer<C> 
         for (float v : w) {
           zeros += v == 0 ? 1 : 0;
         }
-        out.add(new QuantizationSummary.Layer(layer.info().name(), n, false, 32, (double) zeros / n, 0, 4 * n));
+        out.add(
+            new QuantizationSummary.Layer(
+                layer.info().name(), n, false, 32, (double) zeros / n, 0, 4 * n));
         continue;
       }
       int channels = Math.toIntExact(array.getShape().get(0));
       Quantized q = quantize(config, layer, w, channels);
       array.set(q.values());
       lastQuantized.put(layer.weight(), new Done(config, q));
-      out.add(new QuantizationSummary.Layer(layer.info().name(), n, true, q.packedBitsPerWeight(),
-          q.zeroFraction(), q.relativeError(w), q.packedBytes()));
+      out.add(
+          new QuantizationSummary.Layer(
+              layer.info().name(),
+              n,
+              true,
+              q.packedBitsPerWeight(),
+              q.zeroFraction(),
+              q.relativeError(w),
+              q.packedBytes()));
     }
     return new QuantizationSummary(out);
   }
@@ -121,7 +133,8 @@ public abstract class KernelQuantizer<C extends Record> implements Quantizer<C> 
   @Override
   public Optional<LayerHook> trainingHook(C config) {
     SkipRule skip = skip(config);
-    return Optional.of(layer -> skip.skips(layer) ? Optional.empty() : Optional.of(straightThrough(config)));
+    return Optional.of(
+        layer -> skip.skips(layer) ? Optional.empty() : Optional.of(straightThrough(config)));
   }
 
   /** Computes with Q(w) and passes the gradient to the latent w unchanged. */

@@ -6,13 +6,13 @@ import io.qrbench.spi.packed.Packing;
 import java.util.Arrays;
 
 /**
- * One quantized weight tensor: its codes, the {@link Decoding} that turns them into floats, and
- * the values the network computes with, which are always that decoding of those codes. So a
- * tensor packed from it ({@link #pack}) reads back bit for bit, whoever wrote the quantizer.
+ * One quantized weight tensor: its codes, the {@link Decoding} that turns them into floats, and the
+ * values the network computes with, which are always that decoding of those codes. So a tensor
+ * packed from it ({@link #pack}) reads back bit for bit, whoever wrote the quantizer.
  *
- * <p>The arrays are shared, not copied, because weight tensors can be large and are produced
- * once and then only read; callers must treat them as immutable. {@link #equals} and
- * {@link #hashCode} compare contents.
+ * <p>The arrays are shared, not copied, because weight tensors can be large and are produced once
+ * and then only read; callers must treat them as immutable. {@link #equals} and {@link #hashCode}
+ * compare contents.
  */
 public final class Quantized {
   private final float[] values;
@@ -28,12 +28,12 @@ public final class Quantized {
   }
 
   /**
-   * Codes and their decoding; the values are the decoding of the codes, and the size of the
-   * tensor counts every float the decoding stores.
+   * Codes and their decoding; the values are the decoding of the codes, and the size of the tensor
+   * counts every float the decoding stores.
    *
    * @param codes one unsigned code per weight, each below the decoding's levels
-   * @throws IllegalArgumentException for a raw decoding, a code out of range, or codes that do
-   *     not split into the decoding's groups
+   * @throws IllegalArgumentException for a raw decoding, a code out of range, or codes that do not
+   *     split into the decoding's groups
    */
   public static Quantized of(byte[] codes, Decoding decoding) {
     if (decoding == null) {
@@ -41,15 +41,17 @@ public final class Quantized {
     }
     float[] all = new float[decoding.floats()];
     System.arraycopy(decoding.codebook(), 0, all, 0, decoding.codebook().length);
-    System.arraycopy(decoding.scales(), 0, all, decoding.codebook().length, decoding.scales().length);
-    System.arraycopy(decoding.zeros(), 0, all, all.length - decoding.zeros().length, decoding.zeros().length);
+    System.arraycopy(
+        decoding.scales(), 0, all, decoding.codebook().length, decoding.scales().length);
+    System.arraycopy(
+        decoding.zeros(), 0, all, all.length - decoding.zeros().length, decoding.zeros().length);
     return of(codes, decoding, all);
   }
 
   /**
-   * Codes and their decoding, with the scales the quantizer fitted: these are what
-   * {@link #packedBytes()} counts, as a quantizer's storage is usually described (TWN: one
-   * {@code alpha} per group, even though its file stores it as a grid with a scale).
+   * Codes and their decoding, with the scales the quantizer fitted: these are what {@link
+   * #packedBytes()} counts, as a quantizer's storage is usually described (TWN: one {@code alpha}
+   * per group, even though its file stores it as a grid with a scale).
    */
   public static Quantized of(byte[] codes, Decoding decoding, float[] scales) {
     if (codes == null || decoding == null || scales == null) {
@@ -77,19 +79,24 @@ public final class Quantized {
   }
 
   /**
-   * The fitted scales: for the built-ins one per group, for TTQ two per group interleaved as
-   * {@code [Wp_0, Wn_0, Wp_1, Wn_1, ...]} (Wn a magnitude).
+   * The fitted scales: for the built-ins one per group, for TTQ two per group interleaved as {@code
+   * [Wp_0, Wn_0, Wp_1, Wn_1, ...]} (Wn a magnitude).
    */
   public float[] scales() {
     return scales;
   }
 
-  /** The number of distinct codes the scheme allows: 3 ternary, 2 binary, {@code 2^k - 1} uniform k-bit. */
+  /**
+   * The number of distinct codes the scheme allows: 3 ternary, 2 binary, {@code 2^k - 1} uniform
+   * k-bit.
+   */
   public int levels() {
     return decoding.levels();
   }
 
-  /** The nominal code width, {@code ceil(log2(levels))}; {@link #packedBitsPerWeight()} is exact. */
+  /**
+   * The nominal code width, {@code ceil(log2(levels))}; {@link #packedBitsPerWeight()} is exact.
+   */
   public int bits() {
     return Packing.codeWidth(levels());
   }
@@ -151,8 +158,8 @@ public final class Quantized {
   }
 
   /**
-   * Number of distinct floats in {@code values}; +0 and -0 count as one value because they
-   * compare equal and multiply identically, so telling them apart would inflate the count.
+   * Number of distinct floats in {@code values}; +0 and -0 count as one value because they compare
+   * equal and multiply identically, so telling them apart would inflate the count.
    */
   public static int distinctValues(float[] values) {
     if (values.length == 0) {
@@ -191,6 +198,12 @@ public final class Quantized {
 
   @Override
   public String toString() {
-    return "Quantized[count=" + values.length + ", scales=" + Arrays.toString(scales) + ", " + decoding + "]";
+    return "Quantized[count="
+        + values.length
+        + ", scales="
+        + Arrays.toString(scales)
+        + ", "
+        + decoding
+        + "]";
   }
 }

@@ -11,11 +11,11 @@ import java.util.Objects;
  * positive level, below {@code -delta} the negative level, otherwise zero. TWN uses one symmetric
  * scale {@code alpha}; TTQ uses two trained scales {@code Wp} and {@code Wn}.
  *
- * <p>Codes are {@code t + 1}: {@link #CODE_NEGATIVE} = 0, {@link #CODE_ZERO} = 1,
- * {@link #CODE_POSITIVE} = 2, so they are non-negative and pack as base-3 digits. TWN decodes as
- * the grid {@code (c - 1) * alpha} ({@link Decoding#grid}); TTQ as one codebook
- * {@code {0 - Wn, 0, Wp}} per group ({@link Decoding#codebookPerGroup}), which keeps any trained
- * Wn, zero or negative included, exactly as it computes.
+ * <p>Codes are {@code t + 1}: {@link #CODE_NEGATIVE} = 0, {@link #CODE_ZERO} = 1, {@link
+ * #CODE_POSITIVE} = 2, so they are non-negative and pack as base-3 digits. TWN decodes as the grid
+ * {@code (c - 1) * alpha} ({@link Decoding#grid}); TTQ as one codebook {@code {0 - Wn, 0, Wp}} per
+ * group ({@link Decoding#codebookPerGroup}), which keeps any trained Wn, zero or negative included,
+ * exactly as it computes.
  */
 public final class Ternary {
 
@@ -61,14 +61,14 @@ public final class Ternary {
   }
 
   /**
-   * The exact maximiser over delta of {@code (sum over I_delta |w_i|)^2 / |I_delta|}, with
-   * {@code I_delta = {i : |w_i| > delta}}, over {@code [from, to)}.
+   * The exact maximiser over delta of {@code (sum over I_delta |w_i|)^2 / |I_delta|}, with {@code
+   * I_delta = {i : |w_i| > delta}}, over {@code [from, to)}.
    *
    * <p>Since {@code ||w - alpha t||^2 = ||w||^2 - S^2/|I|} at the best alpha, maximising this
-   * objective minimises the ternary error. Only threshold sets are reachable, so the candidates
-   * are "the k largest |w|" for the k at which the k-th largest is strictly greater than the
-   * (k+1)-th: a set that would split a run of equal magnitudes cannot be produced by any delta.
-   * One descending sort plus a prefix-sum scan gives O(n log n).
+   * objective minimises the ternary error. Only threshold sets are reachable, so the candidates are
+   * "the k largest |w|" for the k at which the k-th largest is strictly greater than the (k+1)-th:
+   * a set that would split a run of equal magnitudes cannot be produced by any delta. One
+   * descending sort plus a prefix-sum scan gives O(n log n).
    *
    * @return a delta whose threshold set is exactly the best set: the (k+1)-th largest |w|, or 0
    *     when the best set is every non-zero weight. Among equal scores the smallest set (largest
@@ -128,8 +128,8 @@ public final class Ternary {
 
   /**
    * Ternary weight networks: per group, delta by {@code rule}, {@code alpha = mean |w_i|} over
-   * I_delta (the least-squares scale for that delta), and values {@code +alpha / 0 / -alpha}.
-   * A group whose I_delta is empty gets {@code alpha = 0} and all zeros.
+   * I_delta (the least-squares scale for that delta), and values {@code +alpha / 0 / -alpha}. A
+   * group whose I_delta is empty gets {@code alpha = 0} and all zeros.
    *
    * @return codes {@code t + 1}, one scale per group, bits 2, levels 3
    */
@@ -163,11 +163,11 @@ public final class Ternary {
   }
 
   /**
-   * TTQ's threshold, {@code thresholdFactor * max|w|} over {@code [from, to)}; exposed so that
-   * a trainer can rebuild the same masks for the gradients.
+   * TTQ's threshold, {@code thresholdFactor * max|w|} over {@code [from, to)}; exposed so that a
+   * trainer can rebuild the same masks for the gradients.
    *
-   * @throws IllegalArgumentException for a bad range, non-finite weights or a factor outside
-   *     {@code [0, 1]}
+   * @throws IllegalArgumentException for a bad range, non-finite weights or a factor outside {@code
+   *     [0, 1]}
    */
   public static float deltaTtq(float[] w, int from, int to, double thresholdFactor) {
     Granularity.checkSlice(w, from, to);
@@ -181,8 +181,8 @@ public final class Ternary {
    *
    * @param positiveScales Wp, one per group (1 for LAYER, {@code channels} for CHANNEL)
    * @param negativeScales Wn as magnitudes, one per group
-   * @return codes {@code t + 1}; scales interleaved {@code [Wp_0, Wn_0, Wp_1, Wn_1, ...]};
-   *     bits 2, levels 3
+   * @return codes {@code t + 1}; scales interleaved {@code [Wp_0, Wn_0, Wp_1, Wn_1, ...]}; bits 2,
+   *     levels 3
    */
   public static Quantized ttq(
       float[] w,
@@ -221,11 +221,11 @@ public final class Ternary {
    * least-squares fit of each side instead of the paper's constant 1.0 (which is orders of
    * magnitude off for typical conv weights of size ~0.05).
    *
-   * <p>Per group with {@code delta = thresholdFactor * max|w|}: {@code Wp} = mean of w over
-   * {@code w > delta}, {@code Wn} = mean of |w| over {@code w < -delta}. A side with no weights
-   * takes the other side's value, so it is neither 0 (which would collapse a later-populated
-   * region and starve its gradient) nor on an unrelated scale; when both sides are empty (an
-   * all-zero group, or a factor of 1) both are 1.0, the paper's initial value.
+   * <p>Per group with {@code delta = thresholdFactor * max|w|}: {@code Wp} = mean of w over {@code
+   * w > delta}, {@code Wn} = mean of |w| over {@code w < -delta}. A side with no weights takes the
+   * other side's value, so it is neither 0 (which would collapse a later-populated region and
+   * starve its gradient) nor on an unrelated scale; when both sides are empty (an all-zero group,
+   * or a factor of 1) both are 1.0, the paper's initial value.
    *
    * @return {@code {Wp[], Wn[]}}, each of length 1 (LAYER) or {@code channels} (CHANNEL), all
    *     strictly positive

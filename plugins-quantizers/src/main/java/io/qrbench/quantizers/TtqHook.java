@@ -4,19 +4,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.LayerInfo;
-import io.qrbench.nn.WeightTransform;
 import io.qrbench.nn.QuantizableLayer;
+import io.qrbench.nn.WeightTransform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * TTQ's training hook, and the model for a quantizer whose training learns state of its own
- * (here Wp and Wn per layer): one hook per model gives each layer the {@link SkipRule} does not
- * skip its own transform, {@link #prepare}s that state from the loaded weights, and lists it in
- * {@link #parameters()} (saved with the weights) and {@link #trainable()} (given to the optimizer).
- * A quantizer without such state needs none of this: {@link KernelQuantizer}'s straight-through
- * hook already trains through its {@code quantize}.
+ * TTQ's training hook, and the model for a quantizer whose training learns state of its own (here
+ * Wp and Wn per layer): one hook per model gives each layer the {@link SkipRule} does not skip its
+ * own transform, {@link #prepare}s that state from the loaded weights, and lists it in {@link
+ * #parameters()} (saved with the weights) and {@link #trainable()} (given to the optimizer). A
+ * quantizer without such state needs none of this: {@link KernelQuantizer}'s straight-through hook
+ * already trains through its {@code quantize}.
  */
 public final class TtqHook implements LayerHook {
   private final double threshold;

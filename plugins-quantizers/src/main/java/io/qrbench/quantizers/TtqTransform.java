@@ -15,8 +15,8 @@ import java.util.Arrays;
  * {@code w < -t*max|w|}, the kernel is {@code m * (wp * P - wn * N)}: {@code +m*wp, 0, -m*wn}.
  * Gradients follow the paper: to wp the (m-scaled) sum of the kernel gradient over P, to wn minus
  * that over N (both by autograd through the kernel), and to the latent weights the kernel gradient
- * scaled by wp on P, wn on N and 1 elsewhere (a scaled straight-through term whose forward value
- * is 0). Training the scales in raw units instead makes their relative steps about (1/m)^2 times
+ * scaled by wp on P, wn on N and 1 elsewhere (a scaled straight-through term whose forward value is
+ * 0). Training the scales in raw units instead makes their relative steps about (1/m)^2 times
  * larger, which diverges on a trained ResNet at ordinary learning rates.
  */
 final class TtqTransform implements WeightTransform {
@@ -91,7 +91,8 @@ final class TtqTransform implements WeightTransform {
   @Override
   public NDArray apply(NDArray latent, boolean training) {
     if (!prepared()) {
-      throw new IllegalStateException("TTQ scales are not set up: the model's hook was not prepared");
+      throw new IllegalStateException(
+          "TTQ scales are not set up: the model's hook was not prepared");
     }
     Shape shape = latent.getShape();
     float[] w = latent.toFloatArray();
@@ -122,7 +123,8 @@ final class TtqTransform implements WeightTransform {
     if (!training) {
       return q;
     }
-    NDArray scale = p.mul(sp.stopGradient()).add(n.mul(sn.stopGradient())).add(p.add(n).neg().add(1f));
+    NDArray scale =
+        p.mul(sp.stopGradient()).add(n.mul(sn.stopGradient())).add(p.add(n).neg().add(1f));
     NDArray scaled = latent.mul(scale);
     return q.add(scaled.sub(scaled.stopGradient()));
   }

@@ -6,21 +6,28 @@ import java.util.List;
 
 /**
  * Ternary Weight Networks (Li and Liu 2016): W is approximated by alpha * Wt, Wt in {-1, 0, 1},
- * with Wt = sign(W) where |W| > delta and alpha the mean |W| above delta. Delta is TWN's rule
- * (a factor times mean |W|, 0.7 in the paper) or the exact maximiser of the fit.
+ * with Wt = sign(W) where |W| > delta and alpha the mean |W| above delta. Delta is TWN's rule (a
+ * factor times mean |W|, 0.7 in the paper) or the exact maximiser of the fit.
  */
 public final class TwnQuantizer extends KernelQuantizer<TwnQuantizer.Config> {
 
   /**
    * @param delta a number (the factor times mean |W|; TWN uses 0.7) or {@code optimal}
-   * @param granularity one threshold and scale per layer (the official TWN code) or per output channel
+   * @param granularity one threshold and scale per layer (the official TWN code) or per output
+   *     channel
    * @param skip roles (input, hidden, output) or layer names kept in full precision
    */
   public record Config(
-      @JsonPropertyDescription("factor times mean |W| (TWN: 0.7), or 'optimal' for the exact maximiser")
-      @Bound(min = 0, minExclusive = true, max = 10, why = "TWN uses 0.7") Object delta,
-      @JsonPropertyDescription("layer or channel: one threshold and scale per layer or per output channel") Granularity granularity,
-      @JsonPropertyDescription("roles (input, hidden, output) or layer names kept in full precision") List<String> skip) {
+      @JsonPropertyDescription(
+              "factor times mean |W| (TWN: 0.7), or 'optimal' for the exact maximiser")
+          @Bound(min = 0, minExclusive = true, max = 10, why = "TWN uses 0.7")
+          Object delta,
+      @JsonPropertyDescription(
+              "layer or channel: one threshold and scale per layer or per output channel")
+          Granularity granularity,
+      @JsonPropertyDescription(
+              "roles (input, hidden, output) or layer names kept in full precision")
+          List<String> skip) {
     public Config {
       delta = delta == null ? Ternary.TWN_FACTOR : delta;
       granularity = granularity == null ? Granularity.LAYER : granularity;
@@ -36,14 +43,16 @@ public final class TwnQuantizer extends KernelQuantizer<TwnQuantizer.Config> {
     private static DeltaRule rule(Object delta) {
       if (delta instanceof Number n) {
         if (!(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
-          throw new IllegalArgumentException("delta must be a positive factor (TWN: 0.7) or 'optimal', was " + n);
+          throw new IllegalArgumentException(
+              "delta must be a positive factor (TWN: 0.7) or 'optimal', was " + n);
         }
         return new DeltaRule.Factor(n.doubleValue());
       }
       if ("optimal".equals(delta)) {
         return new DeltaRule.Optimal();
       }
-      throw new IllegalArgumentException("delta must be a positive factor (TWN: 0.7) or 'optimal', was '" + delta + "'");
+      throw new IllegalArgumentException(
+          "delta must be a positive factor (TWN: 0.7) or 'optimal', was '" + delta + "'");
     }
   }
 

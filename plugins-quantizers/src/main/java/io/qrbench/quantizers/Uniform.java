@@ -4,14 +4,14 @@ import io.qrbench.spi.packed.Decoding;
 import java.util.Objects;
 
 /**
- * Symmetric uniform k-bit quantization: {@code value = q * s} with integer
- * {@code q in [-(2^(k-1) - 1), 2^(k-1) - 1]}.
+ * Symmetric uniform k-bit quantization: {@code value = q * s} with integer {@code q in [-(2^(k-1) -
+ * 1), 2^(k-1) - 1]}.
  *
- * <p>The range is symmetric (the most negative two's-complement value is left unused) so that
- * zero is exact and {@code +max|w|} and {@code -max|w|} are both representable; that gives
- * {@code 2^k - 1} levels. Codes are the offset {@code q + 2^(k-1) - 1}, in {@code [0, 2^k - 2]},
- * so they are non-negative and pack at k bits, and decode as the grid {@code (c - qmax) * s}
- * ({@link Decoding#grid}).
+ * <p>The range is symmetric (the most negative two's-complement value is left unused) so that zero
+ * is exact and {@code +max|w|} and {@code -max|w|} are both representable; that gives {@code 2^k -
+ * 1} levels. Codes are the offset {@code q + 2^(k-1) - 1}, in {@code [0, 2^k - 2]}, so they are
+ * non-negative and pack at k bits, and decode as the grid {@code (c - qmax) * s} ({@link
+ * Decoding#grid}).
  */
 public final class Uniform {
 
@@ -24,13 +24,13 @@ public final class Uniform {
   private Uniform() {}
 
   /**
-   * Quantizes {@code w} with one scale {@code s = max|w| / (2^(bits-1) - 1)} per group and
-   * {@code q = clamp(round_half_away_from_zero(w / s))}. An all-zero group gets {@code s = 0},
-   * {@code q = 0} and values 0.
+   * Quantizes {@code w} with one scale {@code s = max|w| / (2^(bits-1) - 1)} per group and {@code q
+   * = clamp(round_half_away_from_zero(w / s))}. An all-zero group gets {@code s = 0}, {@code q = 0}
+   * and values 0.
    *
-   * <p>For every weight {@code |w - q*s| <= s/2} up to float rounding of the product, except
-   * for groups whose {@code max|w|} is so deep in the subnormal range that {@code s} underflows
-   * to 0 (then the whole group is 0).
+   * <p>For every weight {@code |w - q*s| <= s/2} up to float rounding of the product, except for
+   * groups whose {@code max|w|} is so deep in the subnormal range that {@code s} underflows to 0
+   * (then the whole group is 0).
    *
    * @param bits code width in {@code [2, 8]}
    * @return offset codes, one scale per group, bits {@code bits}, levels {@code 2^bits - 1}
@@ -77,9 +77,9 @@ public final class Uniform {
   }
 
   /**
-   * Rounds half away from zero (0.5 to 1, -2.5 to -3), the rule most hardware and papers mean
-   * by "round". Computed as floor plus an exact fractional test rather than
-   * {@code floor(|x| + 0.5)}, which rounds 0.49999999999999994 up because the sum rounds to 1.
+   * Rounds half away from zero (0.5 to 1, -2.5 to -3), the rule most hardware and papers mean by
+   * "round". Computed as floor plus an exact fractional test rather than {@code floor(|x| + 0.5)},
+   * which rounds 0.49999999999999994 up because the sum rounds to 1.
    */
   public static double roundHalfAwayFromZero(double x) {
     double a = Math.abs(x);

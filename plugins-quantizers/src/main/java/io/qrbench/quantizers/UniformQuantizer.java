@@ -5,8 +5,8 @@ import io.qrbench.spi.Bound;
 import java.util.List;
 
 /**
- * Symmetric uniform k-bit weights: scale = max|W| / (2^(k-1) - 1) per output channel (or layer),
- * W rounded to the nearest level.
+ * Symmetric uniform k-bit weights: scale = max|W| / (2^(k-1) - 1) per output channel (or layer), W
+ * rounded to the nearest level.
  */
 public final class UniformQuantizer extends KernelQuantizer<UniformQuantizer.Config> {
 
@@ -16,15 +16,21 @@ public final class UniformQuantizer extends KernelQuantizer<UniformQuantizer.Con
    * @param skip roles (input, hidden, output) or layer names kept in full precision
    */
   public record Config(
-      @JsonPropertyDescription("bits per weight, 2 to 8") @Bound(min = Uniform.MIN_BITS, max = Uniform.MAX_BITS) Integer bits,
-      @JsonPropertyDescription("channel or layer: one scale per output channel or per layer") Granularity granularity,
-      @JsonPropertyDescription("roles (input, hidden, output) or layer names kept in full precision") List<String> skip) {
+      @JsonPropertyDescription("bits per weight, 2 to 8")
+          @Bound(min = Uniform.MIN_BITS, max = Uniform.MAX_BITS)
+          Integer bits,
+      @JsonPropertyDescription("channel or layer: one scale per output channel or per layer")
+          Granularity granularity,
+      @JsonPropertyDescription(
+              "roles (input, hidden, output) or layer names kept in full precision")
+          List<String> skip) {
     public Config {
       bits = bits == null ? 8 : bits;
       granularity = granularity == null ? Granularity.CHANNEL : granularity;
       skip = skip == null ? SkipRule.DEFAULT : List.copyOf(skip);
       if (bits < Uniform.MIN_BITS || bits > Uniform.MAX_BITS) {
-        throw new IllegalArgumentException("bits must be in " + Uniform.MIN_BITS + ".." + Uniform.MAX_BITS + ", was " + bits);
+        throw new IllegalArgumentException(
+            "bits must be in " + Uniform.MIN_BITS + ".." + Uniform.MAX_BITS + ", was " + bits);
       }
     }
   }

@@ -14,11 +14,11 @@
  * {@link io.qrbench.quantizers.Ternary} (TWN, Li and Liu 2016; TTQ, Zhu et al. 2016), {@link
  * io.qrbench.quantizers.Binary} (BWN, Rastegari et al. 2016) and {@link
  * io.qrbench.quantizers.Uniform} (symmetric k-bit). A kernel is a row-major {@code float[] w} plus
- * {@code channels}, the size of dimension 0: channel {@code c} owns {@code [c*per, (c+1)*per)}
- * with {@code per = w.length / channels}; {@link io.qrbench.quantizers.Granularity} picks one
- * scale per tensor or per channel. Codes are one unsigned byte per weight: ternary {@code t + 1};
- * binary 0 for {@code -alpha}, 1 for {@code +alpha}; uniform k-bit {@code q + 2^(k-1) - 1}.
- * Each quantizer computes its values as the decoding of its codes, so a packed tensor reads back
- * bit for bit, with the same floats as before the packed format opened up.
+ * {@code channels}, the size of dimension 0: channel {@code c} owns {@code [c*per, (c+1)*per)} with
+ * {@code per = w.length / channels}; {@link io.qrbench.quantizers.Granularity} picks one scale per
+ * tensor or per channel. Codes are one unsigned byte per weight: ternary {@code t + 1}; binary 0
+ * for {@code -alpha}, 1 for {@code +alpha}; uniform k-bit {@code q + 2^(k-1) - 1}. Each quantizer
+ * computes its values as the decoding of its codes, so a packed tensor reads back bit for bit, with
+ * the same floats as before the packed format opened up.
  */
 package io.qrbench.quantizers;

@@ -87,9 +87,11 @@ class BinaryTest {
 
   @Test
   void rejectsBadInput() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Binary.bwn(new float[] {1f, 2f, 3f}, 2, Granularity.LAYER));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Binary.bwn(new float[] {Float.NaN}, 1, Granularity.LAYER));
   }
 }

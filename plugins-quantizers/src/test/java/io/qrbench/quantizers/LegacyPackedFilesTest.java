@@ -18,22 +18,29 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Packed files of version 1 (the shipped {@code .qrbq} models) read to exactly the floats that
  * version 1's scheme-specific rules gave, and so does the version-2 file they convert to.
  *
  * <p>The version-1 layout and its rules are written out here once more, independently of the
- * reader, as they were before the format opened up: ternary {@code 0f - a, 0f, a}; TTQ
- * {@code 0f - Wn, 0f, Wp}; binary {@code 0f - a, a}; uniform {@code (c - qmax) * s}.
+ * reader, as they were before the format opened up: ternary {@code 0f - a, 0f, a}; TTQ {@code 0f -
+ * Wn, 0f, Wp}; binary {@code 0f - a, a}; uniform {@code (c - qmax) * s}.
  */
 class LegacyPackedFilesTest {
 
   /** One tensor of a version-1 file. */
-  private record V1(String name, String scheme, int[] shape, int count, int levels, float[] scales, byte[] payload) {}
+  private record V1(
+      String name,
+      String scheme,
+      int[] shape,
+      int count,
+      int levels,
+      float[] scales,
+      byte[] payload) {}
 
   /** Version 1's decoding, one rule per scheme. */
   private static float[] oldRules(V1 t) {
@@ -53,13 +60,14 @@ class LegacyPackedFilesTest {
     for (int i = 0; i < out.length; i++) {
       int g = i / per;
       int c = codes[i] & 0xFF;
-      out[i] = switch (t.scheme()) {
-        case "ternary" -> c == 2 ? s[g] : c == 1 ? 0f : 0f - s[g];
-        case "ttq" -> c == 2 ? s[2 * g] : c == 1 ? 0f : 0f - s[2 * g + 1];
-        case "binary" -> c == 1 ? s[g] : 0f - s[g];
-        case "uniform" -> (c - qmax) * s[g];
-        default -> throw new AssertionError(t.scheme());
-      };
+      out[i] =
+          switch (t.scheme()) {
+            case "ternary" -> c == 2 ? s[g] : c == 1 ? 0f : 0f - s[g];
+            case "ttq" -> c == 2 ? s[2 * g] : c == 1 ? 0f : 0f - s[2 * g + 1];
+            case "binary" -> c == 1 ? s[g] : 0f - s[g];
+            case "uniform" -> (c - qmax) * s[g];
+            default -> throw new AssertionError(t.scheme());
+          };
     }
     return out;
   }
@@ -93,7 +101,10 @@ class LegacyPackedFilesTest {
   /** Writes a version-1 container as version 1 did. */
   private static byte[] writeV1(List<V1> tensors) {
     ByteBuffer b = ByteBuffer.allocate(1 << 22).order(ByteOrder.LITTLE_ENDIAN);
-    b.put("QRBP".getBytes(StandardCharsets.US_ASCII)).putShort((short) 1).putShort((short) 0).putLong(0);
+    b.put("QRBP".getBytes(StandardCharsets.US_ASCII))
+        .putShort((short) 1)
+        .putShort((short) 0)
+        .putLong(0);
     b.putInt(tensors.size());
     for (V1 t : tensors) {
       byte[] name = t.name().getBytes(StandardCharsets.UTF_8);
@@ -134,7 +145,8 @@ class LegacyPackedFilesTest {
     List<V1> old = parseV1(container);
     List<PackedTensor> read = Packing.decode(container);
     byte[] converted = Packing.encode(read);
-    assertEquals(Packing.VERSION, ByteBuffer.wrap(converted).order(ByteOrder.LITTLE_ENDIAN).getShort(4));
+    assertEquals(
+        Packing.VERSION, ByteBuffer.wrap(converted).order(ByteOrder.LITTLE_ENDIAN).getShort(4));
     List<PackedTensor> reread = Packing.decode(converted);
     assertEquals(old.size(), read.size());
     for (int i = 0; i < old.size(); i++) {
@@ -163,7 +175,9 @@ class LegacyPackedFilesTest {
     List<V1> old = parseV1(c);
     String scheme = model.endsWith("twn") ? "ternary" : "ttq";
     long quantized = old.stream().filter(t -> t.scheme().equals(scheme)).count();
-    assertTrue(quantized >= 17, model + " has its hidden convolutions packed as " + scheme + ": " + quantized);
+    assertTrue(
+        quantized >= 17,
+        model + " has its hidden convolutions packed as " + scheme + ": " + quantized);
     assertReadsAsVersionOneDid(c, model);
   }
 
@@ -174,7 +188,9 @@ class LegacyPackedFilesTest {
       int[] l = RandomTensors.layout(r);
       int[] shape = {l[0], l[1]};
       int n = l[0] * l[1];
-      float[] w = RandomTensors.draw(r, trial % 20 == 0 ? Dist.ZEROS : RandomTensors.anyNonDegenerate(r), n);
+      float[] w =
+          RandomTensors.draw(
+              r, trial % 20 == 0 ? Dist.ZEROS : RandomTensors.anyNonDegenerate(r), n);
       Granularity g = Granularity.values()[trial % 2];
       int groups = g.groups(l[0]);
       List<V1> tensors = new ArrayList<>();
@@ -183,7 +199,9 @@ class LegacyPackedFilesTest {
       tensors.add(v1("twn-0.7", shape, "ternary", Ternary.twn(w, l[0], g, DeltaRule.twn())));
       float[] wp = new float[groups];
       float[] wn = new float[groups];
-      for (int i = 0; i < groups; i++) { // trained TTQ scales can be anything: zero and negative too
+      for (int i = 0;
+          i < groups;
+          i++) { // trained TTQ scales can be anything: zero and negative too
         wp[i] = r.nextInt(5) == 0 ? 0f : (float) r.nextGaussian();
         wn[i] = r.nextInt(5) == 0 ? 0f : (float) r.nextGaussian();
       }
@@ -195,9 +213,13 @@ class LegacyPackedFilesTest {
         raw.putFloat(v);
       }
       tensors.add(new V1("fp", "fp32", shape, n, 0, new float[0], raw.array()));
-      for (V1 t : tensors) { // and today's quantizers compute exactly the floats of version 1's rules
+      for (V1 t :
+          tensors) { // and today's quantizers compute exactly the floats of version 1's rules
         if (!t.scheme().equals("fp32")) {
-          assertArrayEquals(bits(oldRules(t)), bits(made.get(t.name()).values()), "trial " + trial + " " + t.name());
+          assertArrayEquals(
+              bits(oldRules(t)),
+              bits(made.get(t.name()).values()),
+              "trial " + trial + " " + t.name());
         }
       }
       assertReadsAsVersionOneDid(writeV1(tensors), "trial " + trial);
@@ -209,6 +231,13 @@ class LegacyPackedFilesTest {
   /** A tensor as version 1 stored it: the quantizer's codes and its fitted scales. */
   private V1 v1(String name, int[] shape, String scheme, Quantized q) {
     made.put(name, q);
-    return new V1(name, scheme, shape, q.codes().length, q.levels(), q.scales(), Packing.pack(q.codes(), q.levels()));
+    return new V1(
+        name,
+        scheme,
+        shape,
+        q.codes().length,
+        q.levels(),
+        q.scales(),
+        Packing.pack(q.codes(), q.levels()));
   }
 }

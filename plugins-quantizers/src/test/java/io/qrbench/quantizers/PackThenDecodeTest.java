@@ -52,26 +52,37 @@ class PackThenDecodeTest {
   private static List<Case> builtIns() {
     List<Case> out = new ArrayList<>();
     for (Granularity g : Granularity.values()) {
-      out.add(new Case("twn 0.7 " + g, new TwnQuantizer(), new TwnQuantizer.Config(0.7, g, List.of())));
-      out.add(new Case("twn optimal " + g, new TwnQuantizer(), new TwnQuantizer.Config("optimal", g, List.of())));
-      out.add(new Case("ttq " + g, new TtqQuantizer(), new TtqQuantizer.Config(null, g, List.of())));
-      out.add(new Case("binary " + g, new BinaryQuantizer(), new BinaryQuantizer.Config(g, List.of())));
+      out.add(
+          new Case("twn 0.7 " + g, new TwnQuantizer(), new TwnQuantizer.Config(0.7, g, List.of())));
+      out.add(
+          new Case(
+              "twn optimal " + g,
+              new TwnQuantizer(),
+              new TwnQuantizer.Config("optimal", g, List.of())));
+      out.add(
+          new Case("ttq " + g, new TtqQuantizer(), new TtqQuantizer.Config(null, g, List.of())));
+      out.add(
+          new Case("binary " + g, new BinaryQuantizer(), new BinaryQuantizer.Config(g, List.of())));
       for (int k = 2; k <= 8; k++) {
-        out.add(new Case("uniform " + k + " " + g, new UniformQuantizer(), new UniformQuantizer.Config(k, g, List.of())));
+        out.add(
+            new Case(
+                "uniform " + k + " " + g,
+                new UniformQuantizer(),
+                new UniformQuantizer.Config(k, g, List.of())));
       }
     }
     return out;
   }
 
   @SuppressWarnings("unchecked")
-  private static <C extends Record> QuantizationSummary quantize(KernelQuantizer<C> q, Record config,
-      List<QuantizableLayer> layers) {
+  private static <C extends Record> QuantizationSummary quantize(
+      KernelQuantizer<C> q, Record config, List<QuantizableLayer> layers) {
     return q.quantize((C) config, layers);
   }
 
   @SuppressWarnings("unchecked")
-  private static <C extends Record> Optional<PackedTensor> pack(KernelQuantizer<C> q, Record config,
-      QuantizableLayer layer) {
+  private static <C extends Record> Optional<PackedTensor> pack(
+      KernelQuantizer<C> q, Record config, QuantizableLayer layer) {
     return q.pack((C) config, layer);
   }
 
@@ -84,7 +95,9 @@ class PackThenDecodeTest {
     }
     List<PackedTensor> back = Packing.decode(Packing.encode(packed));
     for (int i = 0; i < layers.size(); i++) {
-      assertArrayEquals(bits(layers.get(i).weight().getArray().toFloatArray()), bits(back.get(i).values()),
+      assertArrayEquals(
+          bits(layers.get(i).weight().getArray().toFloatArray()),
+          bits(back.get(i).values()),
           c.name() + " " + layers.get(i).info().name());
       assertEquals(c.quantizer().id(), back.get(i).label());
     }
@@ -95,10 +108,12 @@ class PackThenDecodeTest {
     List<Case> cases = builtIns();
     assertEquals(2 * (4 + 7), cases.size());
     for (Case c : cases) {
-      QuantizerPluginsTest.withModel(Layers.plain(), layers -> {
-        assertPacksToWhatItSet(c, layers);
-        return null;
-      });
+      QuantizerPluginsTest.withModel(
+          Layers.plain(),
+          layers -> {
+            assertPacksToWhatItSet(c, layers);
+            return null;
+          });
     }
   }
 
@@ -107,24 +122,28 @@ class PackThenDecodeTest {
     for (Granularity g : Granularity.values()) {
       TtqQuantizer ttq = new TtqQuantizer();
       TtqQuantizer.Config config = new TtqQuantizer.Config(0.1, g, List.of());
-      QuantizerPluginsTest.withModel(Layers.withHook(ttq.trainingHook(config).orElseThrow()), layers -> {
-        // move the scales off their fitted start, as training does: Wn negative, Wp zero
-        NDManager m = layers.get(0).weight().getArray().getManager();
-        for (QuantizableLayer l : layers) {
-          TtqTransform t = (TtqTransform) l.transform().orElseThrow();
-          t.positiveScale().getArray().set(new float[(int) t.positiveScale().getArray().size()]);
-          Parameter wn = t.negativeScale();
-          wn.getArray().set(m.full(wn.getArray().getShape(), -0.25f).toFloatArray());
-        }
-        assertPacksToWhatItSet(new Case("trained ttq " + g, ttq, config), layers);
-        return null;
-      });
+      QuantizerPluginsTest.withModel(
+          Layers.withHook(ttq.trainingHook(config).orElseThrow()),
+          layers -> {
+            // move the scales off their fitted start, as training does: Wn negative, Wp zero
+            NDManager m = layers.get(0).weight().getArray().getManager();
+            for (QuantizableLayer l : layers) {
+              TtqTransform t = (TtqTransform) l.transform().orElseThrow();
+              t.positiveScale()
+                  .getArray()
+                  .set(new float[(int) t.positiveScale().getArray().size()]);
+              Parameter wn = t.negativeScale();
+              wn.getArray().set(m.full(wn.getArray().getShape(), -0.25f).toFloatArray());
+            }
+            assertPacksToWhatItSet(new Case("trained ttq " + g, ttq, config), layers);
+            return null;
+          });
     }
   }
 
   /**
-   * A 2-bit codebook quantizer written as a third party would: four levels at -3/2, -1/2, 1/2
-   * and 3/2 times mean|w| (a learned codebook would do as well), nearest level wins.
+   * A 2-bit codebook quantizer written as a third party would: four levels at -3/2, -1/2, 1/2 and
+   * 3/2 times mean|w| (a learned codebook would do as well), nearest level wins.
    */
   static final class TwoBitCodebook extends KernelQuantizer<TwoBitCodebook.Config> {
     record Config(List<String> skip) {}
@@ -170,37 +189,50 @@ class PackThenDecodeTest {
     TwoBitCodebook q = new TwoBitCodebook();
     TwoBitCodebook.Config config = new TwoBitCodebook.Config(List.of("input"));
     Path file = dir.resolve("two-bit.qrbq");
-    float[][] expected = withBlock((block, manager, layers) -> {
-      QuantizationSummary s = q.quantize(config, layers);
-      assertEquals(List.of(false, true, true, true), s.layers().stream().map(QuantizationSummary.Layer::quantized).toList());
-      Map<Parameter, PackedTensor> packed = new IdentityHashMap<>();
-      for (QuantizableLayer l : layers) {
-        q.pack(config, l).ifPresent(t -> packed.put(l.weight(), t));
-      }
-      assertEquals(3, packed.size());
-      for (PackedTensor t : packed.values()) {
-        assertEquals(4, t.decoding().levels());
-        assertEquals(4, t.decoding().codebook().length);
-      }
-      Parameter body1 = layers.get(1).weight();
-      assertTrue(packed.get(body1).dataBytes() * 8 < body1.getArray().size() * 3, "about 2 bits per weight");
-      try {
-        PackedWeights.save(block, packed, List.of(), metadata(), file);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return layers.stream().map(l -> l.weight().getArray().toFloatArray()).toArray(float[][]::new);
-    });
-    withBlock((block, manager, layers) -> {
-      assertFalse(java.util.Arrays.equals(bits(expected[1]), bits(layers.get(1).weight().getArray().toFloatArray())),
-          "a fresh model starts elsewhere");
-      WeightsFile.load(block, manager, file);
-      for (int i = 0; i < layers.size(); i++) {
-        assertArrayEquals(bits(expected[i]), bits(layers.get(i).weight().getArray().toFloatArray()),
-            layers.get(i).info().name());
-      }
-      return null;
-    });
+    float[][] expected =
+        withBlock(
+            (block, manager, layers) -> {
+              QuantizationSummary s = q.quantize(config, layers);
+              assertEquals(
+                  List.of(false, true, true, true),
+                  s.layers().stream().map(QuantizationSummary.Layer::quantized).toList());
+              Map<Parameter, PackedTensor> packed = new IdentityHashMap<>();
+              for (QuantizableLayer l : layers) {
+                q.pack(config, l).ifPresent(t -> packed.put(l.weight(), t));
+              }
+              assertEquals(3, packed.size());
+              for (PackedTensor t : packed.values()) {
+                assertEquals(4, t.decoding().levels());
+                assertEquals(4, t.decoding().codebook().length);
+              }
+              Parameter body1 = layers.get(1).weight();
+              assertTrue(
+                  packed.get(body1).dataBytes() * 8 < body1.getArray().size() * 3,
+                  "about 2 bits per weight");
+              try {
+                PackedWeights.save(block, packed, List.of(), metadata(), file);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              return layers.stream()
+                  .map(l -> l.weight().getArray().toFloatArray())
+                  .toArray(float[][]::new);
+            });
+    withBlock(
+        (block, manager, layers) -> {
+          assertFalse(
+              java.util.Arrays.equals(
+                  bits(expected[1]), bits(layers.get(1).weight().getArray().toFloatArray())),
+              "a fresh model starts elsewhere");
+          WeightsFile.load(block, manager, file);
+          for (int i = 0; i < layers.size(); i++) {
+            assertArrayEquals(
+                bits(expected[i]),
+                bits(layers.get(i).weight().getArray().toFloatArray()),
+                layers.get(i).info().name());
+          }
+          return null;
+        });
   }
 
   private interface ModelBody<T> {
@@ -219,7 +251,21 @@ class PackThenDecodeTest {
   }
 
   private static WeightsMetadata metadata() {
-    return new WeightsMetadata("test-cnn", Map.of(), "two-bit-codebook", Map.of(), "synthetic", List.of(3, 8, 8), 10,
-        null, null, 0, 1, "test", "2026-01-01T00:00:00Z", null, "a third-party quantizer");
+    return new WeightsMetadata(
+        "test-cnn",
+        Map.of(),
+        "two-bit-codebook",
+        Map.of(),
+        "synthetic",
+        List.of(3, 8, 8),
+        10,
+        null,
+        null,
+        0,
+        1,
+        "test",
+        "2026-01-01T00:00:00Z",
+        null,
+        "a third-party quantizer");
   }
 }

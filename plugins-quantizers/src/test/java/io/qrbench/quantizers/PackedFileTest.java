@@ -42,8 +42,11 @@ class PackedFileTest {
     stem[2] = Float.MAX_VALUE;
     stem[3] = -Float.MIN_NORMAL;
     out.add(new Entry(PackedTensor.fp32("conv1.weight", shapes[0], stem), stem));
-    out.add(new Entry(PackedTensor.fp32("bn1.running_var", new int[] {16},
-        RandomTensors.draw(r, Dist.UNIFORM, 16)), null));
+    out.add(
+        new Entry(
+            PackedTensor.fp32(
+                "bn1.running_var", new int[] {16}, RandomTensors.draw(r, Dist.UNIFORM, 16)),
+            null));
     out.add(new Entry(PackedTensor.fp32("scalar", new int[0], new float[] {3.25f}), null));
     int k = 0;
     for (int[] shape : shapes) {
@@ -52,17 +55,18 @@ class PackedFileTest {
       for (Granularity g : Granularity.values()) {
         float[] w = RandomTensors.draw(r, RandomTensors.anyNonDegenerate(r), n);
         String p = "layer" + k++ + "." + g.name().toLowerCase() + ".";
-        add(out, p + "twn", shape, "twn",
-            Ternary.twn(w, channels, g, DeltaRule.twn()));
-        add(out, p + "twn-opt", shape, "twn",
-            Ternary.twn(w, channels, g, DeltaRule.optimal()));
+        add(out, p + "twn", shape, "twn", Ternary.twn(w, channels, g, DeltaRule.twn()));
+        add(out, p + "twn-opt", shape, "twn", Ternary.twn(w, channels, g, DeltaRule.optimal()));
         float[][] init = Ternary.ttqInitialScales(w, channels, g, Ternary.TTQ_THRESHOLD);
-        add(out, p + "ttq", shape, "ttq",
+        add(
+            out,
+            p + "ttq",
+            shape,
+            "ttq",
             Ternary.ttq(w, channels, g, Ternary.TTQ_THRESHOLD, init[0], init[1]));
         add(out, p + "bwn", shape, "binary", Binary.bwn(w, channels, g));
         for (int bits = 2; bits <= 8; bits++) {
-          add(out, p + "u" + bits, shape, "uniform",
-              Uniform.symmetric(w, channels, g, bits));
+          add(out, p + "u" + bits, shape, "uniform", Uniform.symmetric(w, channels, g, bits));
         }
       }
     }
@@ -93,8 +97,7 @@ class PackedFileTest {
       for (int i = 0; i < entries.size(); i++) {
         float[] expected = entries.get(i).expected();
         if (expected != null) {
-          assertArrayEquals(rawBits(expected), rawBits(back.get(i).values()),
-              back.get(i).name());
+          assertArrayEquals(rawBits(expected), rawBits(back.get(i).values()), back.get(i).name());
         }
       }
     }
@@ -110,18 +113,33 @@ class PackedFileTest {
       float[] w = RandomTensors.draw(r, d, l[0] * l[1]);
       Granularity g = Granularity.values()[trial % 2];
       List<Entry> entries = new ArrayList<>();
-      add(entries, "twn", shape, "twn", Ternary.twn(w, l[0], g,
-          new DeltaRule.Factor(r.nextDouble() * 2)));
-      add(entries, "ttq", shape, "ttq", Ternary.ttq(w, l[0], g, r.nextDouble(),
-          randomScales(r, g.groups(l[0])), randomScales(r, g.groups(l[0]))));
+      add(
+          entries,
+          "twn",
+          shape,
+          "twn",
+          Ternary.twn(w, l[0], g, new DeltaRule.Factor(r.nextDouble() * 2)));
+      add(
+          entries,
+          "ttq",
+          shape,
+          "ttq",
+          Ternary.ttq(
+              w,
+              l[0],
+              g,
+              r.nextDouble(),
+              randomScales(r, g.groups(l[0])),
+              randomScales(r, g.groups(l[0]))));
       add(entries, "bwn", shape, "binary", Binary.bwn(w, l[0], g));
-      add(entries, "uni", shape, "uniform",
-          Uniform.symmetric(w, l[0], g, 2 + r.nextInt(7)));
+      add(entries, "uni", shape, "uniform", Uniform.symmetric(w, l[0], g, 2 + r.nextInt(7)));
       entries.add(new Entry(PackedTensor.fp32("fp", shape, w), w));
       List<PackedTensor> back = Packing.decode(Packing.encode(tensors(entries)));
       for (int i = 0; i < entries.size(); i++) {
-        assertArrayEquals(rawBits(entries.get(i).expected()),
-            rawBits(back.get(i).values()), entries.get(i).tensor().name());
+        assertArrayEquals(
+            rawBits(entries.get(i).expected()),
+            rawBits(back.get(i).values()),
+            entries.get(i).tensor().name());
       }
     }
   }
@@ -141,8 +159,9 @@ class PackedFileTest {
     assertEquals(List.of(), Packing.decode(empty));
     // a ternary layer costs about 1.6 bits per weight: 20x smaller than fp32
     float[] w = RandomTensors.draw(new Random(63), Dist.GAUSSIAN, 64 * 64 * 9);
-    PackedTensor t = Ternary.twn(w, 64, Granularity.CHANNEL, DeltaRule.optimal())
-        .pack("w", new int[] {64, 64, 3, 3}, "twn");
+    PackedTensor t =
+        Ternary.twn(w, 64, Granularity.CHANNEL, DeltaRule.optimal())
+            .pack("w", new int[] {64, 64, 3, 3}, "twn");
     assertEquals((w.length + 4) / 5, t.payload().length);
     assertEquals(Packing.packedBytes(w.length, 3, 64), t.dataBytes());
     assertEquals(64, t.decoding().groups());
@@ -156,12 +175,14 @@ class PackedFileTest {
     byte[] file = Packing.encode(tensors(smallModel()));
     for (int len = 0; len < file.length; len++) {
       byte[] cut = Arrays.copyOf(file, len);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> Packing.decode(cut), "length " + len);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Packing.decode(cut), "length " + len);
       assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Packing.decode(Arrays.copyOf(file, file.length - 10)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Packing.decode(Arrays.copyOf(file, file.length - 10)));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
   }
 
@@ -179,11 +200,13 @@ class PackedFileTest {
   @Test
   void trailingBytesAndGarbageAreRejected() {
     byte[] file = Packing.encode(tensors(smallModel()));
-    assertThrows(IllegalArgumentException.class,
-        () -> Packing.decode(Arrays.copyOf(file, file.length + 1)));
+    assertThrows(
+        IllegalArgumentException.class, () -> Packing.decode(Arrays.copyOf(file, file.length + 1)));
     assertThrows(IllegalArgumentException.class, () -> Packing.decode(null));
-    IllegalArgumentException magic = assertThrows(IllegalArgumentException.class,
-        () -> Packing.decode("PK\u0003\u0004 not ours".getBytes()));
+    IllegalArgumentException magic =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Packing.decode("PK\u0003\u0004 not ours".getBytes()));
     assertTrue(magic.getMessage().contains("not a qrbench packed file"), magic.getMessage());
     Random r = new Random(65);
     for (int trial = 0; trial < 5000; trial++) {
@@ -200,14 +223,14 @@ class PackedFileTest {
   void unknownVersionIsNamed() {
     byte[] file = Packing.encode(List.of());
     file[4] = 3;
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Packing.decode(file));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Packing.decode(file));
     assertTrue(e.getMessage().contains("version 3"), e.getMessage());
   }
 
   /**
-   * Corruption that a checksum cannot catch (the writer itself was wrong, or someone fixed up
-   * the checksum): random byte edits with a recomputed length and CRC must still give either a
+   * Corruption that a checksum cannot catch (the writer itself was wrong, or someone fixed up the
+   * checksum): random byte edits with a recomputed length and CRC must still give either a
    * consistent decode or an IllegalArgumentException, never another exception.
    */
   @Test
@@ -241,8 +264,9 @@ class PackedFileTest {
     ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
     byte[] manyTensors = file.clone();
     ByteBuffer.wrap(manyTensors).order(ByteOrder.LITTLE_ENDIAN).putInt(16, -1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Packing.decode(withChecksum(manyTensors)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Packing.decode(withChecksum(manyTensors)));
     assertTrue(e.getMessage().contains("tensors"), e.getMessage());
     // the first tensor's name length is at 20; its name, label and shape follow, then levels
     // (u16), groups (u32), offset (i32) and the codebook's float count (u32)
@@ -267,31 +291,46 @@ class PackedFileTest {
     new PackedTensor("ok", shape, "twn", Decoding.grid(3, 1, new float[2]), p);
     new PackedTensor("ok", shape, "ttq", Decoding.codebookPerGroup(3, new float[6]), p);
     new PackedTensor("ok", shape, "any", Decoding.grid(3, 1, new float[10]), p); // one per element
-    assertThrows(IllegalArgumentException.class, // 3 groups do not split 10 elements
+    assertThrows(
+        IllegalArgumentException.class, // 3 groups do not split 10 elements
         () -> new PackedTensor("n", shape, "twn", Decoding.grid(3, 1, new float[3]), p));
-    assertThrows(IllegalArgumentException.class, // 10 codes of 4 levels take 3 bytes
+    assertThrows(
+        IllegalArgumentException.class, // 10 codes of 4 levels take 3 bytes
         () -> new PackedTensor("n", shape, "u", Decoding.grid(4, 1, new float[1]), p));
-    assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, "twn", g1, new byte[3]));
-    assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, "tab\t", g1, p));
-    assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("n", shape, "x".repeat(256), g1, p));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> new PackedTensor("n", shape, "twn", g1, new byte[3]));
+    assertThrows(
+        IllegalArgumentException.class, () -> new PackedTensor("n", shape, "tab\t", g1, p));
+    assertThrows(
+        IllegalArgumentException.class, () -> new PackedTensor("n", shape, "x".repeat(256), g1, p));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PackedTensor("n", new int[] {2, 0}, "fp32", Decoding.raw(), new byte[0]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PackedTensor("n", shape, "fp32", Decoding.raw(), new byte[39]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PackedTensor(null, shape, "fp32", Decoding.raw(), new byte[40]));
-    assertThrows(IllegalArgumentException.class,
-        () -> new PackedTensor("bad \ud800 surrogate", shape, "fp32", Decoding.raw(), new byte[40]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new PackedTensor("bad \ud800 surrogate", shape, "fp32", Decoding.raw(), new byte[40]));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PackedTensor("n", new int[] {65536, 65536}, "fp32", Decoding.raw(), new byte[0]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PackedTensor.of("n", shape, "fp32", new byte[10], Decoding.raw()));
-    assertThrows(IllegalArgumentException.class, // code 2 with 2 levels
-        () -> PackedTensor.of("n", shape, "b", new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-            Decoding.codebook(-1f, 1f)));
+    assertThrows(
+        IllegalArgumentException.class, // code 2 with 2 levels
+        () ->
+            PackedTensor.of(
+                "n",
+                shape,
+                "b",
+                new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+                Decoding.codebook(-1f, 1f)));
   }
 
   @Test
@@ -300,21 +339,31 @@ class PackedFileTest {
     assertThrows(IllegalArgumentException.class, () -> new Decoding(1, 1, 0, none, none, none));
     assertThrows(IllegalArgumentException.class, () -> new Decoding(257, 1, 0, none, none, none));
     assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 0, 0, none, none, none));
-    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 2, 0, new float[4], none, none));
-    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 1, 1, new float[3], none, none));
-    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 2, 0, none, new float[1], none));
-    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 2, 0, none, none, new float[3]));
-    assertThrows(IllegalArgumentException.class, () -> new Decoding(3, 1, 70_000, none, none, none));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> new Decoding(3, 2, 0, new float[4], none, none));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Decoding(3, 1, 1, new float[3], none, none));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Decoding(3, 2, 0, none, new float[1], none));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Decoding(3, 2, 0, none, none, new float[3]));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Decoding(3, 1, 70_000, none, none, none));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Decoding(3, 1, 0, none, new float[] {Float.NaN}, none));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new Decoding(2, 1, 0, new float[] {1f, Float.POSITIVE_INFINITY}, none, none));
-    assertThrows(IllegalArgumentException.class, () -> new Decoding(0, 1, 0, none, new float[1], none));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Decoding(0, 1, 0, none, new float[1], none));
     assertThrows(IllegalArgumentException.class, () -> Decoding.grid(3, 1, null));
     assertThrows(IllegalArgumentException.class, () -> Decoding.codebookPerGroup(3, new float[4]));
     assertThrows(IllegalArgumentException.class, () -> Decoding.raw().decode(new byte[1]));
     assertThrows(IllegalArgumentException.class, () -> g(3).decode(new byte[] {3}));
-    assertThrows(IllegalArgumentException.class, () -> Decoding.grid(3, 1, new float[2]).decode(new byte[3]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Decoding.grid(3, 1, new float[2]).decode(new byte[3]));
   }
 
   private static Decoding g(int levels) {
@@ -325,25 +374,39 @@ class PackedFileTest {
   @Test
   void decodingFollowsItsFormula() {
     // grid: (c - offset) * s[g] + z[g], two groups
-    Decoding d = new Decoding(4, 2, 1, new float[0], new float[] {0.5f, 2f}, new float[] {10f, -1f});
-    assertArrayEquals(new float[] {9.5f, 10f, 10.5f, 11f, -3f, -1f, 1f, 3f},
+    Decoding d =
+        new Decoding(4, 2, 1, new float[0], new float[] {0.5f, 2f}, new float[] {10f, -1f});
+    assertArrayEquals(
+        new float[] {9.5f, 10f, 10.5f, 11f, -3f, -1f, 1f, 3f},
         d.decode(new byte[] {0, 1, 2, 3, 0, 1, 2, 3}));
     // shared codebook, no scales
-    assertArrayEquals(new float[] {-0.75f, 0.25f, 0.25f}, Decoding.codebook(-0.75f, 0.25f)
-        .decode(new byte[] {0, 1, 1}));
+    assertArrayEquals(
+        new float[] {-0.75f, 0.25f, 0.25f},
+        Decoding.codebook(-0.75f, 0.25f).decode(new byte[] {0, 1, 1}));
     // per-group codebook times a scale
-    Decoding pg = new Decoding(2, 2, 0, new float[] {1f, 2f, 3f, 4f}, new float[] {10f, 100f}, new float[0]);
+    Decoding pg =
+        new Decoding(2, 2, 0, new float[] {1f, 2f, 3f, 4f}, new float[] {10f, 100f}, new float[0]);
     assertArrayEquals(new float[] {20f, 10f, 300f, 400f}, pg.decode(new byte[] {1, 0, 0, 1}));
     // without zeros a -0 stays -0; adding a zero point of +0 makes it +0
-    assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Decoding.codebook(-0f, 1f).value(0, 0)));
-    assertEquals(0, Float.floatToRawIntBits(
-        new Decoding(2, 1, 0, new float[] {-0f, 1f}, new float[0], new float[] {0f}).value(0, 0)));
+    assertEquals(
+        Float.floatToRawIntBits(-0f),
+        Float.floatToRawIntBits(Decoding.codebook(-0f, 1f).value(0, 0)));
+    assertEquals(
+        0,
+        Float.floatToRawIntBits(
+            new Decoding(2, 1, 0, new float[] {-0f, 1f}, new float[0], new float[] {0f})
+                .value(0, 0)));
   }
 
   @Test
   void dequantizeRejectsAPayloadWithInvalidCodes() {
-    PackedTensor t = new PackedTensor("t", new int[] {5}, "twn", Decoding.grid(3, 1, new float[] {1f}),
-        new byte[] {(byte) 250});
+    PackedTensor t =
+        new PackedTensor(
+            "t",
+            new int[] {5},
+            "twn",
+            Decoding.grid(3, 1, new float[] {1f}),
+            new byte[] {(byte) 250});
     assertThrows(IllegalArgumentException.class, t::values);
   }
 
@@ -352,13 +415,13 @@ class PackedFileTest {
     float[] w = RandomTensors.draw(r, Dist.GAUSSIAN, 4 * 3 * 3);
     int[] shape = {4, 3, 3};
     List<Entry> out = new ArrayList<>();
-    out.add(new Entry(PackedTensor.fp32("stem", new int[] {2, 3}, RandomTensors.draw(r,
-        Dist.GAUSSIAN, 6)), null));
-    add(out, "twn", shape, "twn", Ternary.twn(w, 4, Granularity.CHANNEL,
-        DeltaRule.optimal()));
+    out.add(
+        new Entry(
+            PackedTensor.fp32("stem", new int[] {2, 3}, RandomTensors.draw(r, Dist.GAUSSIAN, 6)),
+            null));
+    add(out, "twn", shape, "twn", Ternary.twn(w, 4, Granularity.CHANNEL, DeltaRule.optimal()));
     float[][] init = Ternary.ttqInitialScales(w, 4, Granularity.LAYER, 0.05);
-    add(out, "ttq", shape, "ttq", Ternary.ttq(w, 4, Granularity.LAYER, 0.05, init[0],
-        init[1]));
+    add(out, "ttq", shape, "ttq", Ternary.ttq(w, 4, Granularity.LAYER, 0.05, init[0], init[1]));
     add(out, "bwn", shape, "binary", Binary.bwn(w, 4, Granularity.CHANNEL));
     add(out, "u4", shape, "uniform", Uniform.symmetric(w, 4, Granularity.LAYER, 4));
     return out;

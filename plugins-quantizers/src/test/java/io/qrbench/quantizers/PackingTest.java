@@ -55,21 +55,21 @@ class PackingTest {
   void ternaryBytesAreBaseThreeDigitsLeastSignificantFirst() {
     assertArrayEquals(new byte[] {(byte) 146}, Packing.pack(new byte[] {2, 0, 1, 2, 1}, 3));
     assertArrayEquals(new byte[] {(byte) 242}, Packing.pack(new byte[] {2, 2, 2, 2, 2}, 3));
-    assertArrayEquals(new byte[] {(byte) 146, 7}, Packing.pack(new byte[] {2, 0, 1, 2, 1, 1, 2},
-        3));
+    assertArrayEquals(
+        new byte[] {(byte) 146, 7}, Packing.pack(new byte[] {2, 0, 1, 2, 1, 1, 2}, 3));
   }
 
   @Test
   void fixedWidthIsLittleEndianBitOrder() {
-    assertArrayEquals(new byte[] {0x01, 0x01},
-        Packing.pack(new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 1}, 2));
-    assertArrayEquals(new byte[] {(byte) 0b1000_0001}, Packing.pack(new byte[] {1, 0, 0, 0, 0, 0,
-        0, 1}, 2));
+    assertArrayEquals(
+        new byte[] {0x01, 0x01}, Packing.pack(new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 1}, 2));
+    assertArrayEquals(
+        new byte[] {(byte) 0b1000_0001}, Packing.pack(new byte[] {1, 0, 0, 0, 0, 0, 0, 1}, 2));
     assertArrayEquals(new byte[] {29}, Packing.pack(new byte[] {5, 3}, 7)); // 5 | 3 << 3
     // 3-bit codes straddle bytes: 7,7,7 = 9 set bits
     assertArrayEquals(new byte[] {(byte) 0xFF, 0x01}, Packing.pack(new byte[] {7, 7, 7}, 8));
-    assertArrayEquals(new byte[] {(byte) 0xFE, 0x12}, Packing.pack(new byte[] {(byte) 254, 0x12},
-        255));
+    assertArrayEquals(
+        new byte[] {(byte) 0xFE, 0x12}, Packing.pack(new byte[] {(byte) 254, 0x12}, 255));
   }
 
   @ParameterizedTest
@@ -147,17 +147,17 @@ class PackingTest {
     assertThrows(IllegalArgumentException.class, () -> Packing.unpack(new byte[0], 1, 2));
     assertThrows(IllegalArgumentException.class, () -> Packing.unpack(new byte[2], 8, 2));
     // a ternary byte above 3^5 - 1
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Packing.unpack(new byte[] {(byte) 243}, 5, 3));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Packing.unpack(new byte[] {(byte) 243}, 5, 3));
     assertTrue(e.getMessage().contains("ternary"), e.getMessage());
     // non-zero ternary padding: 3 codes but the fourth digit set
-    assertThrows(IllegalArgumentException.class,
-        () -> Packing.unpack(new byte[] {27}, 3, 3));
+    assertThrows(IllegalArgumentException.class, () -> Packing.unpack(new byte[] {27}, 3, 3));
     // a 3-bit code of 7 with 7 levels
     assertThrows(IllegalArgumentException.class, () -> Packing.unpack(new byte[] {7}, 1, 7));
     // non-zero padding bits after the last binary code
-    assertThrows(IllegalArgumentException.class,
-        () -> Packing.unpack(new byte[] {(byte) 0x80}, 7, 2));
+    assertThrows(
+        IllegalArgumentException.class, () -> Packing.unpack(new byte[] {(byte) 0x80}, 7, 2));
     assertThrows(IllegalArgumentException.class, () -> Packing.unpack(null, 1, 2));
   }
 

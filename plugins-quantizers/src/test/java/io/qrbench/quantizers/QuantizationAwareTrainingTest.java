@@ -58,15 +58,18 @@ class QuantizationAwareTrainingTest {
         float[] gWp;
         float[] gWn;
         try (GradientCollector gc = nm.getEngine().newGradientCollector()) {
-          NDArray y = dense.forward(new ParameterStore(nm, false), new NDList(x), true).singletonOrThrow();
-          List<java.nio.ByteBuffer> garbage = FreedDirectMemory.overwrite(); // backward must not read freed memory
+          NDArray y =
+              dense.forward(new ParameterStore(nm, false), new NDList(x), true).singletonOrThrow();
+          List<java.nio.ByteBuffer> garbage =
+              FreedDirectMemory.overwrite(); // backward must not read freed memory
           gc.backward(y.mul(r).sum());
           java.lang.ref.Reference.reachabilityFence(garbage);
           gLatent = q.get(0).weight().getArray().getGradient().toFloatArray();
           gWp = wp.getArray().getGradient().toFloatArray();
           gWn = wn.getArray().getGradient().toFloatArray();
         }
-        // dL/dK = r^T x for y = x K^T: the gradient with respect to the kernel the layer computed with
+        // dL/dK = r^T x for y = x K^T: the gradient with respect to the kernel the layer computed
+        // with
         float[] dk = new float[5 * 6];
         for (int o = 0; o < 5; o++) {
           for (int i = 0; i < 6; i++) {
@@ -90,7 +93,8 @@ class QuantizationAwareTrainingTest {
           for (int i = 0; i < 6; i++) {
             int k = o * 6 + i;
             float scale = latent[k] > delta ? p[grp] : latent[k] < -delta ? nn[grp] : 1f;
-            assertEquals(scale * dk[k], gLatent[k], 1e-4, "latent gradient scaled by Wp, Wn or 1 at " + k);
+            assertEquals(
+                scale * dk[k], gLatent[k], 1e-4, "latent gradient scaled by Wp, Wn or 1 at " + k);
             if (latent[k] > delta) {
               expectWp[grp] += max * dk[k];
             } else if (latent[k] < -delta) {
@@ -99,10 +103,20 @@ class QuantizationAwareTrainingTest {
           }
         }
         for (int grp = 0; grp < groups; grp++) {
-          // the scales are in units of max|w| (the paper's normalised latent weights), hence the factor
-          assertEquals(expectWp[grp], gWp[grp], 1e-4, "dL/dWp is the gradient summed over the positive region");
-          assertEquals(expectWn[grp], gWn[grp], 1e-4, "dL/dWn is minus the gradient summed over the negative region");
-          assertTrue(p[grp] > 0 && p[grp] <= 1 && nn[grp] > 0 && nn[grp] <= 1,
+          // the scales are in units of max|w| (the paper's normalised latent weights), hence the
+          // factor
+          assertEquals(
+              expectWp[grp],
+              gWp[grp],
+              1e-4,
+              "dL/dWp is the gradient summed over the positive region");
+          assertEquals(
+              expectWn[grp],
+              gWn[grp],
+              1e-4,
+              "dL/dWn is minus the gradient summed over the negative region");
+          assertTrue(
+              p[grp] > 0 && p[grp] <= 1 && nn[grp] > 0 && nn[grp] <= 1,
               "initial scales are fractions of max|w|: " + p[grp] + ", " + nn[grp]);
           assertEquals(finiteDifference(dense, nm, x, r, wp.getArray(), grp), gWp[grp], 2e-2);
           assertEquals(finiteDifference(dense, nm, x, r, wn.getArray(), grp), gWn[grp], 2e-2);
@@ -112,7 +126,8 @@ class QuantizationAwareTrainingTest {
   }
 
   /** (L(s + h) - L(s - h)) / 2h for scale {@code s[index]}, evaluated without gradients. */
-  private static double finiteDifference(Block b, NDManager m, NDArray x, NDArray r, NDArray scales, int index) {
+  private static double finiteDifference(
+      Block b, NDManager m, NDArray x, NDArray r, NDArray scales, int index) {
     float h = 1e-2f;
     float[] s = scales.toFloatArray();
     double[] loss = new double[2];
@@ -120,7 +135,12 @@ class QuantizationAwareTrainingTest {
       float[] t = s.clone();
       t[index] += side == 0 ? h : -h;
       scales.set(t);
-      loss[side] = b.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().mul(r).sum().getFloat();
+      loss[side] =
+          b.forward(new ParameterStore(m, false), new NDList(x), false)
+              .singletonOrThrow()
+              .mul(r)
+              .sum()
+              .getFloat();
     }
     scales.set(s);
     return (loss[0] - loss[1]) / (2 * h);
@@ -128,7 +148,8 @@ class QuantizationAwareTrainingTest {
 
   @Test
   void straightThroughTrainingLowersTheLossOnAFixedBatch() {
-    for (KernelQuantizer<?> q : List.of(new TwnQuantizer(), new BinaryQuantizer(), new TtqQuantizer())) {
+    for (KernelQuantizer<?> q :
+        List.of(new TwnQuantizer(), new BinaryQuantizer(), new TtqQuantizer())) {
       double[] losses = train(q);
       assertTrue(losses[1] < 0.5 * losses[0], q.id() + ": loss " + losses[0] + " -> " + losses[1]);
     }
@@ -136,11 +157,12 @@ class QuantizationAwareTrainingTest {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static double[] train(KernelQuantizer q) {
-    Record config = switch (q.id()) {
-      case "twn" -> new TwnQuantizer.Config(null, null, List.of());
-      case "binary" -> new BinaryQuantizer.Config(null, List.of());
-      default -> new TtqQuantizer.Config(null, null, List.of());
-    };
+    Record config =
+        switch (q.id()) {
+          case "twn" -> new TwnQuantizer.Config(null, null, List.of());
+          case "binary" -> new BinaryQuantizer.Config(null, List.of());
+          default -> new TtqQuantizer.Config(null, null, List.of());
+        };
     Layers layers = Layers.withHook((io.qrbench.nn.LayerHook) q.trainingHook(config).orElseThrow());
     ai.djl.engine.Engine.getInstance().setRandomSeed(11);
     try (Model m = Model.newInstance("ste")) {
@@ -163,7 +185,8 @@ class QuantizationAwareTrainingTest {
       for (int step = 0; step < 60; step++) {
         try (NDManager bm = nm.newSubManager()) {
           try (GradientCollector gc = nm.getEngine().newGradientCollector()) {
-            NDArray out = b.forward(new ParameterStore(bm, false), new NDList(x), true).singletonOrThrow();
+            NDArray out =
+                b.forward(new ParameterStore(bm, false), new NDList(x), true).singletonOrThrow();
             NDArray l = loss.evaluate(new NDList(y), new NDList(out));
             gc.backward(l);
             double v = l.getFloat();
@@ -176,7 +199,8 @@ class QuantizationAwareTrainingTest {
               g.subi(g);
             }
           }
-          for (NDArray p : scales) { // TTQ's scales, at a hundredth of the rate as the shipped spec trains them
+          for (NDArray p :
+              scales) { // TTQ's scales, at a hundredth of the rate as the shipped spec trains them
             try (NDArray g = p.getGradient()) {
               p.subi(g.mul(0.0005f));
               g.subi(g);
@@ -185,7 +209,9 @@ class QuantizationAwareTrainingTest {
         }
       }
       float[] latentAfter = layers.quantizable().get(1).weight().getArray().toFloatArray();
-      assertTrue(!java.util.Arrays.equals(latentBefore, latentAfter), "latent weights learned through the estimator");
+      assertTrue(
+          !java.util.Arrays.equals(latentBefore, latentAfter),
+          "latent weights learned through the estimator");
       return new double[] {first, last};
     }
   }

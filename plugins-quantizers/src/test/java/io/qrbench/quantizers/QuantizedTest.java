@@ -62,9 +62,11 @@ class QuantizedTest {
   @Test
   void factoriesRejectInconsistentFields() {
     Decoding twn = Decoding.grid(3, 1, new float[] {1f});
-    assertThrows(IllegalArgumentException.class, () -> Quantized.of(new byte[] {3}, twn)); // code >= levels
-    assertThrows(IllegalArgumentException.class, () -> Quantized.of(new byte[3],
-        Decoding.grid(3, 1, new float[2]))); // 3 codes, 2 groups
+    assertThrows(
+        IllegalArgumentException.class, () -> Quantized.of(new byte[] {3}, twn)); // code >= levels
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Quantized.of(new byte[3], Decoding.grid(3, 1, new float[2]))); // 3 codes, 2 groups
     assertThrows(IllegalArgumentException.class, () -> Quantized.of(new byte[2], Decoding.raw()));
     assertThrows(IllegalArgumentException.class, () -> Quantized.of(null, twn));
     assertThrows(IllegalArgumentException.class, () -> Quantized.of(new byte[2], null));

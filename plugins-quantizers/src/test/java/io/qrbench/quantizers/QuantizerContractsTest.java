@@ -7,9 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Nested;
 
 /**
- * Every quantizer of this module against the test kit's contract (qrbench-testkit), as a third-party
- * quantizer would be tested: per layer and per channel, with the default skip rule and with only
- * the input layer kept in full precision.
+ * Every quantizer of this module against the test kit's contract (qrbench-testkit), as a
+ * third-party quantizer would be tested: per layer and per channel, with the default skip rule and
+ * with only the input layer kept in full precision.
  */
 class QuantizerContractsTest {
   private static final List<String> INPUT_ONLY = List.of("input");
@@ -23,7 +23,8 @@ class QuantizerContractsTest {
 
     @Override
     protected List<TwnQuantizer.Config> configs() {
-      return List.of(new TwnQuantizer.Config(null, null, null),
+      return List.of(
+          new TwnQuantizer.Config(null, null, null),
           new TwnQuantizer.Config(0.7, Granularity.CHANNEL, INPUT_ONLY),
           new TwnQuantizer.Config("optimal", Granularity.LAYER, List.of("input", "conv1")));
     }
@@ -38,7 +39,8 @@ class QuantizerContractsTest {
 
     @Override
     protected List<TtqQuantizer.Config> configs() {
-      return List.of(new TtqQuantizer.Config(null, null, null),
+      return List.of(
+          new TtqQuantizer.Config(null, null, null),
           new TtqQuantizer.Config(0.1, Granularity.CHANNEL, INPUT_ONLY));
     }
   }
@@ -52,7 +54,8 @@ class QuantizerContractsTest {
 
     @Override
     protected List<BinaryQuantizer.Config> configs() {
-      return List.of(new BinaryQuantizer.Config(null, null),
+      return List.of(
+          new BinaryQuantizer.Config(null, null),
           new BinaryQuantizer.Config(Granularity.CHANNEL, INPUT_ONLY));
     }
   }
@@ -66,7 +69,8 @@ class QuantizerContractsTest {
 
     @Override
     protected List<UniformQuantizer.Config> configs() {
-      return List.of(new UniformQuantizer.Config(null, null, null),
+      return List.of(
+          new UniformQuantizer.Config(null, null, null),
           new UniformQuantizer.Config(2, Granularity.LAYER, INPUT_ONLY),
           new UniformQuantizer.Config(4, Granularity.CHANNEL, List.of("output")));
     }

@@ -65,86 +65,127 @@ class QuantizerPluginsTest {
 
   @Test
   void skippedLayersAreBitIdenticalAndQuantizedOnesHaveTheExpectedLevels() {
-    withModel(Layers.plain(), layers -> {
-      float[][] before = layers.stream().map(l -> l.weight().getArray().toFloatArray()).toArray(float[][]::new);
-      QuantizationSummary s = new TwnQuantizer().quantize(new TwnQuantizer.Config(null, null, null), layers);
-      assertArrayEquals(before[0], layers.get(0).weight().getArray().toFloatArray(), "the first conv stays FP");
-      assertArrayEquals(before[3], layers.get(3).weight().getArray().toFloatArray(), "the classifier stays FP");
-      assertEquals(List.of(false, true, true, false), s.layers().stream().map(QuantizationSummary.Layer::quantized).toList());
-      for (int i = 1; i <= 2; i++) {
-        Set<Float> values = distinct(layers.get(i).weight().getArray().toFloatArray());
-        assertEquals(3, values.size(), "ternary per layer: -alpha, 0, +alpha");
-        assertTrue(values.contains(0f));
-        float alpha = values.stream().filter(v -> v > 0).findFirst().orElseThrow();
-        assertTrue(values.contains(-alpha));
-      }
-      assertEquals(1.6, s.layers().get(1).bitsPerWeight(), 1e-12);
-      assertEquals(32.0, s.layers().get(0).bitsPerWeight());
-      assertTrue(s.packedBytes() < s.fp32Bytes());
-      return null;
-    });
+    withModel(
+        Layers.plain(),
+        layers -> {
+          float[][] before =
+              layers.stream()
+                  .map(l -> l.weight().getArray().toFloatArray())
+                  .toArray(float[][]::new);
+          QuantizationSummary s =
+              new TwnQuantizer().quantize(new TwnQuantizer.Config(null, null, null), layers);
+          assertArrayEquals(
+              before[0],
+              layers.get(0).weight().getArray().toFloatArray(),
+              "the first conv stays FP");
+          assertArrayEquals(
+              before[3],
+              layers.get(3).weight().getArray().toFloatArray(),
+              "the classifier stays FP");
+          assertEquals(
+              List.of(false, true, true, false),
+              s.layers().stream().map(QuantizationSummary.Layer::quantized).toList());
+          for (int i = 1; i <= 2; i++) {
+            Set<Float> values = distinct(layers.get(i).weight().getArray().toFloatArray());
+            assertEquals(3, values.size(), "ternary per layer: -alpha, 0, +alpha");
+            assertTrue(values.contains(0f));
+            float alpha = values.stream().filter(v -> v > 0).findFirst().orElseThrow();
+            assertTrue(values.contains(-alpha));
+          }
+          assertEquals(1.6, s.layers().get(1).bitsPerWeight(), 1e-12);
+          assertEquals(32.0, s.layers().get(0).bitsPerWeight());
+          assertTrue(s.packedBytes() < s.fp32Bytes());
+          return null;
+        });
   }
 
   @Test
   void everySchemeGivesItsNumberOfLevels() {
     record Case(KernelQuantizer<?> q, Record config, int perLayer) {}
-    List<Case> cases = List.of(
-        new Case(new BinaryQuantizer(), new BinaryQuantizer.Config(null, List.of()), 2),
-        new Case(new TtqQuantizer(), new TtqQuantizer.Config(null, null, List.of()), 3),
-        new Case(new TwnQuantizer(), new TwnQuantizer.Config("optimal", null, List.of()), 3));
+    List<Case> cases =
+        List.of(
+            new Case(new BinaryQuantizer(), new BinaryQuantizer.Config(null, List.of()), 2),
+            new Case(new TtqQuantizer(), new TtqQuantizer.Config(null, null, List.of()), 3),
+            new Case(new TwnQuantizer(), new TwnQuantizer.Config("optimal", null, List.of()), 3));
     for (Case c : cases) {
-      withModel(Layers.plain(), layers -> {
-        quantize(c.q(), c.config(), layers);
-        for (QuantizableLayer l : layers) {
-          assertEquals(c.perLayer(), distinct(l.weight().getArray().toFloatArray()).size(), c.q().id() + " " + l.info());
-        }
-        return null;
-      });
+      withModel(
+          Layers.plain(),
+          layers -> {
+            quantize(c.q(), c.config(), layers);
+            for (QuantizableLayer l : layers) {
+              assertEquals(
+                  c.perLayer(),
+                  distinct(l.weight().getArray().toFloatArray()).size(),
+                  c.q().id() + " " + l.info());
+            }
+            return null;
+          });
     }
-    withModel(Layers.plain(), layers -> {
-      quantize(new UniformQuantizer(), new UniformQuantizer.Config(3, Granularity.CHANNEL, List.of()), layers);
-      float[] w = layers.get(1).weight().getArray().toFloatArray();
-      int per = w.length / 16;
-      for (int c = 0; c < 16; c++) {
-        Set<Float> s = new HashSet<>();
-        for (int i = c * per; i < (c + 1) * per; i++) {
-          s.add(w[i]);
-        }
-        assertTrue(s.size() <= 7, "3-bit symmetric: at most 7 levels per channel, got " + s.size());
-      }
-      return null;
-    });
+    withModel(
+        Layers.plain(),
+        layers -> {
+          quantize(
+              new UniformQuantizer(),
+              new UniformQuantizer.Config(3, Granularity.CHANNEL, List.of()),
+              layers);
+          float[] w = layers.get(1).weight().getArray().toFloatArray();
+          int per = w.length / 16;
+          for (int c = 0; c < 16; c++) {
+            Set<Float> s = new HashSet<>();
+            for (int i = c * per; i < (c + 1) * per; i++) {
+              s.add(w[i]);
+            }
+            assertTrue(
+                s.size() <= 7, "3-bit symmetric: at most 7 levels per channel, got " + s.size());
+          }
+          return null;
+        });
   }
 
   @SuppressWarnings("unchecked")
-  private static <C extends Record> QuantizationSummary quantize(KernelQuantizer<C> q, Record config, List<QuantizableLayer> layers) {
+  private static <C extends Record> QuantizationSummary quantize(
+      KernelQuantizer<C> q, Record config, List<QuantizableLayer> layers) {
     return q.quantize((C) config, layers);
   }
 
   @Test
   void skipTakesLayerNamesAndRefusesNamesThatMatchNothing() {
-    withModel(Layers.plain(), layers -> {
-      QuantizationSummary s = new BinaryQuantizer().quantize(new BinaryQuantizer.Config(null, List.of("body2")), layers);
-      assertEquals(List.of(true, true, false, true), s.layers().stream().map(QuantizationSummary.Layer::quantized).toList());
-      ConfigException e = assertThrows(ConfigException.class,
-          () -> new BinaryQuantizer().quantize(new BinaryQuantizer.Config(null, List.of("body3")), layers));
-      assertTrue(e.getMessage().contains("[body3] match no layer") && e.getMessage().contains("stem, body1, body2, classifier"),
-          e.getMessage());
-      return null;
-    });
+    withModel(
+        Layers.plain(),
+        layers -> {
+          QuantizationSummary s =
+              new BinaryQuantizer()
+                  .quantize(new BinaryQuantizer.Config(null, List.of("body2")), layers);
+          assertEquals(
+              List.of(true, true, false, true),
+              s.layers().stream().map(QuantizationSummary.Layer::quantized).toList());
+          ConfigException e =
+              assertThrows(
+                  ConfigException.class,
+                  () ->
+                      new BinaryQuantizer()
+                          .quantize(new BinaryQuantizer.Config(null, List.of("body3")), layers));
+          assertTrue(
+              e.getMessage().contains("[body3] match no layer")
+                  && e.getMessage().contains("stem, body1, body2, classifier"),
+              e.getMessage());
+          return null;
+        });
   }
 
   @Test
   void postTrainingQuantizationIsIdempotent() {
-    withModel(Layers.plain(), layers -> {
-      TwnQuantizer.Config c = new TwnQuantizer.Config("optimal", Granularity.CHANNEL, null);
-      new TwnQuantizer().quantize(c, layers);
-      float[] once = layers.get(1).weight().getArray().toFloatArray();
-      QuantizationSummary again = new TwnQuantizer().quantize(c, layers);
-      assertArrayEquals(once, layers.get(1).weight().getArray().toFloatArray());
-      assertEquals(0.0, again.layers().get(1).relativeError(), 1e-12);
-      return null;
-    });
+    withModel(
+        Layers.plain(),
+        layers -> {
+          TwnQuantizer.Config c = new TwnQuantizer.Config("optimal", Granularity.CHANNEL, null);
+          new TwnQuantizer().quantize(c, layers);
+          float[] once = layers.get(1).weight().getArray().toFloatArray();
+          QuantizationSummary again = new TwnQuantizer().quantize(c, layers);
+          assertArrayEquals(once, layers.get(1).weight().getArray().toFloatArray());
+          assertEquals(0.0, again.layers().get(1).relativeError(), 1e-12);
+          return null;
+        });
   }
 
   @Test
@@ -172,16 +213,22 @@ class QuantizerPluginsTest {
       layers.hook().prepare(layers.quantizable(), m.getNDManager());
       prepare.apply(layers.quantizable());
       NDArray x = m.getNDManager().randomUniform(0, 1, new Shape(2, 3, 8, 8));
-      return b.forward(new ParameterStore(m.getNDManager(), false), new NDList(x), false).singletonOrThrow().toFloatArray();
+      return b.forward(new ParameterStore(m.getNDManager(), false), new NDList(x), false)
+          .singletonOrThrow()
+          .toFloatArray();
     }
   }
 
   @Test
   void configsSayWhatIsWrong() {
-    IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> new TwnQuantizer.Config("optimum", null, null));
+    IllegalArgumentException d =
+        assertThrows(
+            IllegalArgumentException.class, () -> new TwnQuantizer.Config("optimum", null, null));
     assertTrue(d.getMessage().contains("'optimal'"), d.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new TwnQuantizer.Config(-0.5, null, null));
-    IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> new UniformQuantizer.Config(9, null, null));
+    IllegalArgumentException b =
+        assertThrows(
+            IllegalArgumentException.class, () -> new UniformQuantizer.Config(9, null, null));
     assertTrue(b.getMessage().contains("2..8"), b.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new TtqQuantizer.Config(1.5, null, null));
     assertEquals(List.of("input", "output"), new TtqQuantizer.Config(null, null, null).skip());

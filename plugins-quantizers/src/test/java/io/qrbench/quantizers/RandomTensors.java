@@ -29,8 +29,15 @@ final class RandomTensors {
 
   /** Distributions where every tensor has at least one non-zero weight. */
   static final Dist[] NON_DEGENERATE = {
-    Dist.GAUSSIAN, Dist.UNIFORM, Dist.LAPLACE, Dist.STUDENT_T3, Dist.CAUCHY, Dist.TIES,
-    Dist.SPARSE, Dist.CONSTANT, Dist.MIXED_SCALE
+    Dist.GAUSSIAN,
+    Dist.UNIFORM,
+    Dist.LAPLACE,
+    Dist.STUDENT_T3,
+    Dist.CAUCHY,
+    Dist.TIES,
+    Dist.SPARSE,
+    Dist.CONSTANT,
+    Dist.MIXED_SCALE
   };
 
   private RandomTensors() {}
@@ -39,25 +46,27 @@ final class RandomTensors {
     float[] w = new float[n];
     double scale = Math.exp(r.nextGaussian() * 2); // vary the overall magnitude too
     for (int i = 0; i < n; i++) {
-      double v = switch (d) {
-        case GAUSSIAN -> r.nextGaussian();
-        case UNIFORM -> 2 * r.nextDouble() - 1;
-        case LAPLACE -> (r.nextBoolean() ? 1 : -1) * -Math.log(1 - r.nextDouble());
-        case STUDENT_T3 -> {
-          double chi = 0;
-          for (int k = 0; k < 3; k++) {
-            double z = r.nextGaussian();
-            chi += z * z;
-          }
-          yield r.nextGaussian() / Math.sqrt(chi / 3 + 1e-12);
-        }
-        case CAUCHY -> Math.max(-1e4, Math.min(1e4, Math.tan(Math.PI * (r.nextDouble() - 0.5))));
-        case TIES -> (r.nextInt(9) - 4) * 0.25;
-        case SPARSE -> r.nextDouble() < 0.6 ? 0 : r.nextGaussian();
-        case CONSTANT -> r.nextBoolean() ? 1 : -1;
-        case MIXED_SCALE -> r.nextGaussian() * Math.pow(10, 3.0 * i / Math.max(1, n));
-        case ZEROS -> r.nextBoolean() ? 0.0 : -0.0;
-      };
+      double v =
+          switch (d) {
+            case GAUSSIAN -> r.nextGaussian();
+            case UNIFORM -> 2 * r.nextDouble() - 1;
+            case LAPLACE -> (r.nextBoolean() ? 1 : -1) * -Math.log(1 - r.nextDouble());
+            case STUDENT_T3 -> {
+              double chi = 0;
+              for (int k = 0; k < 3; k++) {
+                double z = r.nextGaussian();
+                chi += z * z;
+              }
+              yield r.nextGaussian() / Math.sqrt(chi / 3 + 1e-12);
+            }
+            case CAUCHY ->
+                Math.max(-1e4, Math.min(1e4, Math.tan(Math.PI * (r.nextDouble() - 0.5))));
+            case TIES -> (r.nextInt(9) - 4) * 0.25;
+            case SPARSE -> r.nextDouble() < 0.6 ? 0 : r.nextGaussian();
+            case CONSTANT -> r.nextBoolean() ? 1 : -1;
+            case MIXED_SCALE -> r.nextGaussian() * Math.pow(10, 3.0 * i / Math.max(1, n));
+            case ZEROS -> r.nextBoolean() ? 0.0 : -0.0;
+          };
       w[i] = (float) (d == Dist.TIES || d == Dist.ZEROS ? v : v * scale);
     }
     if (d == Dist.TIES || d == Dist.SPARSE) {

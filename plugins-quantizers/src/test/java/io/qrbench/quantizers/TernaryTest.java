@@ -34,7 +34,8 @@ class TernaryTest {
   }
 
   private static void assertCloseOrBetter(double expectedAtLeast, double actual, String what) {
-    assertTrue(actual >= expectedAtLeast - 1e-12 * Math.abs(expectedAtLeast),
+    assertTrue(
+        actual >= expectedAtLeast - 1e-12 * Math.abs(expectedAtLeast),
         what + ": " + actual + " < " + expectedAtLeast);
   }
 
@@ -91,8 +92,8 @@ class TernaryTest {
   void deltaOptimalOfAllZerosOrEmptyGivesAnEmptySet() {
     assertEquals(0f, Ternary.deltaOptimal(new float[] {0f, -0f, 0f}, 0, 3), 0f);
     assertEquals(0f, Ternary.deltaOptimal(new float[] {1f}, 1, 1), 0f);
-    Quantized q = Ternary.twn(new float[] {0f, -0f, 0f, 0f}, 2, Granularity.CHANNEL,
-        DeltaRule.optimal());
+    Quantized q =
+        Ternary.twn(new float[] {0f, -0f, 0f, 0f}, 2, Granularity.CHANNEL, DeltaRule.optimal());
     assertArrayEquals(new float[] {0f, 0f}, q.scales(), 0f);
     assertArrayEquals(new byte[] {1, 1, 1, 1}, q.codes());
     assertEquals(1.0, q.zeroFraction(), 0);
@@ -130,8 +131,8 @@ class TernaryTest {
       int from = r.nextInt(30);
       int to = from + r.nextInt(Math.min(12, 30 - from) + 1);
       double brute = bruteForceBest(w, from, to);
-      assertEquals(brute, Ternary.objective(w, from, to, Ternary.deltaOptimal(w, from, to)),
-          1e-12 * brute);
+      assertEquals(
+          brute, Ternary.objective(w, from, to, Ternary.deltaOptimal(w, from, to)), 1e-12 * brute);
     }
   }
 
@@ -148,8 +149,8 @@ class TernaryTest {
         assertCloseOrBetter(factor, optimal, d + " n=" + n);
         // and against a few other factors, which the exact maximiser must also dominate
         for (double f : new double[] {0, 0.3, 0.5, 1.0, 1.5}) {
-          assertCloseOrBetter(Ternary.objective(w, 0, n, Ternary.deltaFactor(w, 0, n, f)),
-              optimal, d + " f=" + f);
+          assertCloseOrBetter(
+              Ternary.objective(w, 0, n, Ternary.deltaFactor(w, 0, n, f)), optimal, d + " f=" + f);
         }
         tensors++;
       }
@@ -190,9 +191,11 @@ class TernaryTest {
         double alpha = q.scales()[gi];
         double best = error(w, from, to, delta, alpha);
         for (double e : eps) {
-          assertTrue(best <= error(w, from, to, delta, alpha * (1 + e)),
+          assertTrue(
+              best <= error(w, from, to, delta, alpha * (1 + e)),
               "alpha*(1+" + e + ") beats alpha");
-          assertTrue(best <= error(w, from, to, delta, alpha * (1 - e)),
+          assertTrue(
+              best <= error(w, from, to, delta, alpha * (1 - e)),
               "alpha*(1-" + e + ") beats alpha");
         }
       }
@@ -201,7 +204,8 @@ class TernaryTest {
 
   @Test
   void errorIdentityLinksTheObjectiveToTheSquaredError() {
-    // ||w - alpha t||^2 = ||w||^2 - S^2/|I| at the best alpha: why maximising the objective is right
+    // ||w - alpha t||^2 = ||w||^2 - S^2/|I| at the best alpha: why maximising the objective is
+    // right
     Random r = new Random(16);
     for (int trial = 0; trial < 300; trial++) {
       float[] w = RandomTensors.draw(r, Dist.GAUSSIAN, 1 + r.nextInt(500));
@@ -228,8 +232,8 @@ class TernaryTest {
       DeltaRule rule = trial % 2 == 0 ? DeltaRule.optimal() : DeltaRule.twn();
 
       Quantized layer = Ternary.twn(w, channels, Granularity.LAYER, rule);
-      assertEquals(expectedDistinct(w, 0, w.length, rule.delta(w, 0, w.length)),
-          layer.distinctValues());
+      assertEquals(
+          expectedDistinct(w, 0, w.length, rule.delta(w, 0, w.length)), layer.distinctValues());
       assertTrue(layer.distinctValues() <= 3);
       assertCodesMatchValues(layer, w, 1);
 
@@ -239,8 +243,10 @@ class TernaryTest {
       int per = l[1];
       for (int c = 0; c < channels; c++) {
         float[] slice = java.util.Arrays.copyOfRange(channel.values(), c * per, (c + 1) * per);
-        assertEquals(expectedDistinct(w, c * per, (c + 1) * per, rule.delta(w, c * per,
-            (c + 1) * per)), Quantized.distinctValues(slice), "channel " + c);
+        assertEquals(
+            expectedDistinct(w, c * per, (c + 1) * per, rule.delta(w, c * per, (c + 1) * per)),
+            Quantized.distinctValues(slice),
+            "channel " + c);
       }
       assertCodesMatchValues(channel, w, channels);
     }
@@ -281,12 +287,13 @@ class TernaryTest {
       float[] slice = java.util.Arrays.copyOfRange(w, c * 50, (c + 1) * 50);
       Quantized one = Ternary.twn(slice, 1, Granularity.LAYER, DeltaRule.optimal());
       assertEquals(one.scales()[0], ch.scales()[c], 0f);
-      assertArrayEquals(one.values(), java.util.Arrays.copyOfRange(ch.values(), c * 50,
-          (c + 1) * 50), 0f);
+      assertArrayEquals(
+          one.values(), java.util.Arrays.copyOfRange(ch.values(), c * 50, (c + 1) * 50), 0f);
     }
     // channels of very different size: per-channel scales must fit far better
-    assertTrue(ch.relativeError(w)
-        < Ternary.twn(w, 8, Granularity.LAYER, DeltaRule.optimal()).relativeError(w));
+    assertTrue(
+        ch.relativeError(w)
+            < Ternary.twn(w, 8, Granularity.LAYER, DeltaRule.optimal()).relativeError(w));
   }
 
   @Test
@@ -302,17 +309,19 @@ class TernaryTest {
   void rejectsBadInput() {
     float[] w = {1f, 2f, 3f, 4f};
     DeltaRule rule = DeltaRule.twn();
-    assertThrows(IllegalArgumentException.class,
-        () -> Ternary.twn(w, 3, Granularity.CHANNEL, rule));
-    assertThrows(IllegalArgumentException.class,
-        () -> Ternary.twn(w, 0, Granularity.LAYER, rule));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> Ternary.twn(w, 3, Granularity.CHANNEL, rule));
+    assertThrows(IllegalArgumentException.class, () -> Ternary.twn(w, 0, Granularity.LAYER, rule));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Ternary.twn(new float[0], 1, Granularity.LAYER, rule));
-    assertThrows(IllegalArgumentException.class,
-        () -> Ternary.twn(null, 1, Granularity.LAYER, rule));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> Ternary.twn(null, 1, Granularity.LAYER, rule));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Ternary.twn(new float[] {1f, Float.NaN}, 1, Granularity.LAYER, rule));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Ternary.twn(new float[] {1f, Float.POSITIVE_INFINITY}, 1, Granularity.LAYER, rule));
     assertThrows(IllegalArgumentException.class, () -> new DeltaRule.Factor(-0.1));
     assertThrows(IllegalArgumentException.class, () -> new DeltaRule.Factor(Double.NaN));

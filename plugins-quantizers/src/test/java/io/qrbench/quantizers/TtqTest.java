@@ -17,8 +17,8 @@ class TtqTest {
   void handMadeLayerUsesExactlyTheGivenScales() {
     float[] w = {1.0f, -0.04f, 0.06f, -0.5f, 0.05f, -0.06f};
     // delta = 0.05 * 1.0 = 0.05: 0.05 itself is not above it
-    Quantized q = Ternary.ttq(w, 1, Granularity.LAYER, 0.05, new float[] {0.7f},
-        new float[] {0.3f});
+    Quantized q =
+        Ternary.ttq(w, 1, Granularity.LAYER, 0.05, new float[] {0.7f}, new float[] {0.3f});
     assertArrayEquals(new float[] {0.7f, 0f, 0.7f, -0.3f, 0f, -0.3f}, q.values(), 0f);
     assertArrayEquals(new byte[] {2, 1, 2, 0, 1, 0}, q.codes());
     assertArrayEquals(new float[] {0.7f, 0.3f}, q.scales(), 0f);
@@ -30,8 +30,9 @@ class TtqTest {
   @Test
   void perChannelScalesAreInterleavedPositiveThenNegative() {
     float[] w = {1f, -1f, 0f, 2f, -2f, 0f};
-    Quantized q = Ternary.ttq(w, 2, Granularity.CHANNEL, 0.05, new float[] {1.5f, 2.5f},
-        new float[] {0.5f, 4f});
+    Quantized q =
+        Ternary.ttq(
+            w, 2, Granularity.CHANNEL, 0.05, new float[] {1.5f, 2.5f}, new float[] {0.5f, 4f});
     assertArrayEquals(new float[] {1.5f, 0.5f, 2.5f, 4f}, q.scales(), 0f);
     assertArrayEquals(new float[] {1.5f, -0.5f, 0f, 2.5f, -4f, 0f}, q.values(), 0f);
   }
@@ -89,8 +90,9 @@ class TtqTest {
 
   @Test
   void anEmptySideBorrowsTheOtherSideAndAnEmptyGroupGetsOne() {
-    float[] w = {1f, 0.5f, 0f, 0f, /* channel 2 */ -2f, -1f, 0.01f, 0f, /* channel 3 */
-        0f, 0f, -0f, 0f};
+    float[] w = {
+      1f, 0.5f, 0f, 0f, /* channel 2 */ -2f, -1f, 0.01f, 0f, /* channel 3 */ 0f, 0f, -0f, 0f
+    };
     float[][] s = Ternary.ttqInitialScales(w, 3, Granularity.CHANNEL, 0.05);
     assertArrayEquals(new float[] {0.75f, 1.5f, 1f}, s[0], 0f);
     assertArrayEquals(new float[] {0.75f, 1.5f, 1f}, s[1], 0f);
@@ -118,8 +120,9 @@ class TtqTest {
     float[] w = {0.3f, -0.3f};
     Quantized q = Ternary.ttq(w, 1, Granularity.LAYER, 1.0, new float[] {1f}, new float[] {1f});
     assertArrayEquals(new float[] {0f, 0f}, q.values(), 0f);
-    Quantized z = Ternary.ttq(new float[] {0f, -0f}, 1, Granularity.LAYER, 0.05,
-        new float[] {1f}, new float[] {0f});
+    Quantized z =
+        Ternary.ttq(
+            new float[] {0f, -0f}, 1, Granularity.LAYER, 0.05, new float[] {1f}, new float[] {0f});
     assertArrayEquals(new float[] {0f, 0f}, z.values(), 0f);
   }
 
@@ -127,19 +130,24 @@ class TtqTest {
   void rejectsBadInput() {
     float[] w = {1f, 2f, 3f, 4f};
     float[] one = {1f};
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Ternary.ttq(w, 2, Granularity.CHANNEL, 0.05, one, one));
-    assertThrows(IllegalArgumentException.class,
-        () -> Ternary.ttq(w, 1, Granularity.LAYER, -0.1, one, one));
-    assertThrows(IllegalArgumentException.class,
-        () -> Ternary.ttq(w, 1, Granularity.LAYER, 1.5, one, one));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> Ternary.ttq(w, 1, Granularity.LAYER, -0.1, one, one));
+    assertThrows(
+        IllegalArgumentException.class, () -> Ternary.ttq(w, 1, Granularity.LAYER, 1.5, one, one));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Ternary.ttq(w, 1, Granularity.LAYER, Double.NaN, one, one));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Ternary.ttq(w, 1, Granularity.LAYER, 0.05, new float[] {Float.NaN}, one));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Ternary.ttq(w, 1, Granularity.LAYER, 0.05, null, one));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Ternary.ttqInitialScales(w, 3, Granularity.LAYER, 0.05));
   }
 }

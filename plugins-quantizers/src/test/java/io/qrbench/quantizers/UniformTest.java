@@ -60,8 +60,9 @@ class UniformTest {
     for (int trial = 0; trial < 1500; trial++) {
       int[] l = RandomTensors.layout(r);
       int channels = l[0];
-      float[] w = RandomTensors.draw(r, trial % 20 == 0 ? Dist.ZEROS
-          : RandomTensors.anyNonDegenerate(r), channels * l[1]);
+      float[] w =
+          RandomTensors.draw(
+              r, trial % 20 == 0 ? Dist.ZEROS : RandomTensors.anyNonDegenerate(r), channels * l[1]);
       int bits = 2 + r.nextInt(7);
       int qmax = (1 << (bits - 1)) - 1;
       for (Granularity g : Granularity.values()) {
@@ -79,7 +80,8 @@ class UniformTest {
           assertEquals((float) ((double) max / qmax), s, 0f);
           double tolerance = s / 2.0 + Math.ulp(max);
           for (int i = gi * per; i < (gi + 1) * per; i++) {
-            assertTrue(Math.abs((double) w[i] - q.values()[i]) <= tolerance,
+            assertTrue(
+                Math.abs((double) w[i] - q.values()[i]) <= tolerance,
                 "weight " + i + ": |" + w[i] + " - " + q.values()[i] + "| > s/2 = " + s / 2);
             int code = q.codes()[i] & 0xFF;
             assertTrue(code <= 2 * qmax, "code " + code);
@@ -118,10 +120,13 @@ class UniformTest {
   void rejectsBitsOutsideTwoToEight() {
     float[] w = {1f, 2f};
     for (int bits : new int[] {-1, 0, 1, 9, 16, 32}) {
-      assertThrows(IllegalArgumentException.class,
-          () -> Uniform.symmetric(w, 1, Granularity.LAYER, bits), "bits " + bits);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> Uniform.symmetric(w, 1, Granularity.LAYER, bits),
+          "bits " + bits);
     }
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Uniform.symmetric(new float[] {Float.NEGATIVE_INFINITY}, 1, Granularity.LAYER, 4));
     assertEquals(127, Uniform.qmax(8));
     assertEquals(1, Uniform.qmax(2));

@@ -78,7 +78,8 @@ final class CaseGrid {
 
   /** The rows of the minimal-perturbation attacks: {@code minimal} and {@code deepfool}. */
   List<Row> minimalRows() {
-    return rows.stream().filter(r -> "minimal".equals(r.perturbationId()) || "deepfool".equals(r.perturbationId()))
+    return rows.stream()
+        .filter(r -> "minimal".equals(r.perturbationId()) || "deepfool".equals(r.perturbationId()))
         .toList();
   }
 

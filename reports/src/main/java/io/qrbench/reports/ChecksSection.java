@@ -15,7 +15,9 @@ final class ChecksSection {
     }
     h.open("table", "id", "checks-table", "class", "data").nl();
     h.open("thead").open("tr");
-    h.el("th", "", "scope", "col").el("th", "Check", "scope", "col").el("th", "Detail", "scope", "col");
+    h.el("th", "", "scope", "col")
+        .el("th", "Check", "scope", "col")
+        .el("th", "Detail", "scope", "col");
     h.close("tr").close("thead").nl().open("tbody").nl();
     for (CheckResult c : r.result().checks()) {
       h.open("tr", "class", c.passed() ? "check-pass" : "check-fail");

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** Paired tests of every model pair (A earlier in the suite, B later) on every case both finished. */
+/**
+ * Paired tests of every model pair (A earlier in the suite, B later) on every case both finished.
+ */
 final class Comparisons {
   private Comparisons() {}
 
@@ -16,7 +18,13 @@ final class Comparisons {
    * says why not. {@code holmP} is McNemar's p adjusted with Holm's method over the pair's tested
    * cases (NaN when not tested).
    */
-  record Entry(CaseGrid.Row row, CaseResult a, CaseResult b, PairedComparison stats, String problem, double holmP) {
+  record Entry(
+      CaseGrid.Row row,
+      CaseResult a,
+      CaseResult b,
+      PairedComparison stats,
+      String problem,
+      double holmP) {
     /** Significant at 0.05 on its own. */
     boolean significant() {
       return stats != null && stats.significant();
@@ -64,23 +72,44 @@ final class Comparisons {
     /** One sentence that answers "is B's accuracy different from A's?". */
     String answer() {
       List<Entry> tested = tested();
-      if (tested.isEmpty() && entries.stream().anyMatch(e -> !"no per-image outcomes".equals(e.problem()))) {
+      if (tested.isEmpty()
+          && entries.stream().anyMatch(e -> !"no per-image outcomes".equals(e.problem()))) {
         return "No case could be compared image by image: " + entries.get(0).problem() + ".";
       }
       if (tested.isEmpty()) {
-        return "These results have no per-image outcomes (an older qrbench wrote them?), so " + b + " and " + a
+        return "These results have no per-image outcomes (an older qrbench wrote them?), so "
+            + b
+            + " and "
+            + a
             + " cannot be compared image by image.";
       }
       long sig = significantCount();
       String of = " of the " + tested.size() + (tested.size() == 1 ? " case" : " cases");
       if (sig == 0) {
-        return "No: in none" + of + " does " + b + "\u2019s top-1 accuracy differ significantly from " + a
+        return "No: in none"
+            + of
+            + " does "
+            + b
+            + "\u2019s top-1 accuracy differ significantly from "
+            + a
             + "\u2019s at the 0.05 level.";
       }
       long holm = significantAfterHolmCount();
-      return "Yes in " + sig + of + " (significant at 0.05, each case on its own; " + holm
-          + " after Holm\u2019s correction for testing " + tested.size() + (tested.size() == 1 ? " case" : " cases")
-          + "): " + b + " is more accurate in " + bHigher() + " and less accurate in " + bLower() + ".";
+      return "Yes in "
+          + sig
+          + of
+          + " (significant at 0.05, each case on its own; "
+          + holm
+          + " after Holm\u2019s correction for testing "
+          + tested.size()
+          + (tested.size() == 1 ? " case" : " cases")
+          + "): "
+          + b
+          + " is more accurate in "
+          + bHigher()
+          + " and less accurate in "
+          + bLower()
+          + ".";
     }
   }
 
@@ -106,9 +135,12 @@ final class Comparisons {
 
   /** Significant entries of {@code pairs}, largest absolute difference first. */
   static List<Entry> largestSignificant(List<Pair> pairs, int limit) {
-    return pairs.stream().flatMap(p -> p.entries().stream()).filter(Entry::significant)
+    return pairs.stream()
+        .flatMap(p -> p.entries().stream())
+        .filter(Entry::significant)
         .sorted(Comparator.comparingDouble((Entry e) -> -Math.abs(e.stats().difference())))
-        .limit(limit).toList();
+        .limit(limit)
+        .toList();
   }
 
   private static Pair pair(CaseGrid grid, String a, String b) {
@@ -129,8 +161,11 @@ final class Comparisons {
         entries.add(new Entry(row, ca, cb, null, e.getMessage(), Double.NaN));
       }
     }
-    double[] holm = Holm.adjust(entries.stream().mapToDouble(e -> e.stats() == null ? Double.NaN : e.stats().mcNemarP())
-        .toArray());
+    double[] holm =
+        Holm.adjust(
+            entries.stream()
+                .mapToDouble(e -> e.stats() == null ? Double.NaN : e.stats().mcNemarP())
+                .toArray());
     List<Entry> adjusted = new ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);

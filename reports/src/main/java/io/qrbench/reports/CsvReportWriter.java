@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code results.csv}: one row per case and metric ({@code case,model,perturbation,level,metric,value}),
- * the long format that pandas, R and spreadsheets pivot without help. RFC 4180: CRLF line ends,
- * fields quoted when they hold a comma, quote or line break. Numbers carry full precision (the
- * shortest decimal that reads back as the same double), never E notation or a locale's separators.
- * A failed case has one {@code status} row holding its error; speed measurements follow the cases
- * as {@code speed/<model>/batch=<n>}. A text cell a spreadsheet would take for a formula (starting
- * with {@code = + - @}, a tab or a line break) is prefixed with a single quote and quoted, as OWASP
- * advises against CSV injection; numbers are written as they are, negative ones too.
+ * {@code results.csv}: one row per case and metric ({@code
+ * case,model,perturbation,level,metric,value}), the long format that pandas, R and spreadsheets
+ * pivot without help. RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line
+ * break. Numbers carry full precision (the shortest decimal that reads back as the same double),
+ * never E notation or a locale's separators. A failed case has one {@code status} row holding its
+ * error; speed measurements follow the cases as {@code speed/<model>/batch=<n>}. A text cell a
+ * spreadsheet would take for a formula (starting with {@code = + - @}, a tab or a line break) is
+ * prefixed with a single quote and quoted, as OWASP advises against CSV injection; numbers are
+ * written as they are, negative ones too.
  */
 public final class CsvReportWriter extends TextFileReportWriter {
   /** The file written inside the output folder. */
@@ -27,7 +28,8 @@ public final class CsvReportWriter extends TextFileReportWriter {
     super(FILE, CsvReportWriter::render);
   }
 
-  static final List<String> HEADER = List.of("case", "model", "perturbation", "level", "metric", "value");
+  static final List<String> HEADER =
+      List.of("case", "model", "perturbation", "level", "metric", "value");
 
   @Override
   public String id() {
@@ -38,8 +40,6 @@ public final class CsvReportWriter extends TextFileReportWriter {
   public String description() {
     return "results as long-format CSV, one row per case and metric (RFC 4180)";
   }
-
-
 
   static String render(RunResult result) {
     StringBuilder out = new StringBuilder(1 << 16);
@@ -53,7 +53,8 @@ public final class CsvReportWriter extends TextFileReportWriter {
       for (Metric metric : Metric.standard()) {
         row(out, c, metric.key(), Fmt.exact(metric.value(m).orElseThrow()));
       }
-      // the perturbation's own measurements (the minimal attack's fooled) under the names it gave them
+      // the perturbation's own measurements (the minimal attack's fooled) under the names it gave
+      // them
       for (Map.Entry<String, Double> e : m.extra().entrySet()) {
         row(out, c, e.getKey(), e.getValue() == null ? "" : Fmt.exact(e.getValue()));
       }
@@ -68,13 +69,24 @@ public final class CsvReportWriter extends TextFileReportWriter {
     String id = "speed/" + s.model() + "/batch=" + s.batchSize();
     String level = "batch=" + s.batchSize();
     for (SpeedMetric m : SpeedMetric.values()) {
-      line(out, List.of(text(id), text(s.model()), "", text(level), text(m.key()), Fmt.exact(m.value(s))));
+      line(
+          out,
+          List.of(
+              text(id), text(s.model()), "", text(level), text(m.key()), Fmt.exact(m.value(s))));
     }
   }
 
   /** One row; {@code value} is already a cell: a number, or {@link #text} of one. */
   private static void row(StringBuilder out, CaseResult c, String metric, String value) {
-    line(out, List.of(text(c.id()), text(c.model()), text(c.perturbation()), text(c.level().label()), text(metric), value));
+    line(
+        out,
+        List.of(
+            text(c.id()),
+            text(c.model()),
+            text(c.perturbation()),
+            text(c.level().label()),
+            text(metric),
+            value));
   }
 
   /** Cells, already quoted where they need it, as one CRLF-terminated record. */
@@ -99,7 +111,10 @@ public final class CsvReportWriter extends TextFileReportWriter {
 
   /** RFC 4180: quote a field holding a comma, a quote or a line break, doubling its quotes. */
   static String quote(String field) {
-    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+    if (field.indexOf(',') < 0
+        && field.indexOf('"') < 0
+        && field.indexOf('\n') < 0
+        && field.indexOf('\r') < 0) {
       return field;
     }
     return '"' + field.replace("\"", "\"\"") + '"';

@@ -4,7 +4,10 @@ import io.qrbench.result.CaseResult;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code curves} section: top-1 against severity, and against epsilon or any other swept number. */
+/**
+ * The {@code curves} section: top-1 against severity, and against epsilon or any other swept
+ * number.
+ */
 final class CurvesSection {
   private CurvesSection() {}
 
@@ -12,7 +15,8 @@ final class CurvesSection {
     HtmlPage.section(h, "curves", "Accuracy curves");
     List<Sweep> sweeps = r.grid().sweeps();
     if (sweeps.isEmpty()) {
-      h.el("p", "No perturbation sweeps a numeric level, so there are no curves.", "class", "empty").nl();
+      h.el("p", "No perturbation sweeps a numeric level, so there are no curves.", "class", "empty")
+          .nl();
       h.close("section").nl();
       return;
     }
@@ -44,7 +48,11 @@ final class CurvesSection {
     for (Sweep s : sweeps) {
       h.open("figure", "class", "chart-box");
       h.el("figcaption", s.perturbation());
-      LineChart.render(h, s.perturbation(), s.perturbation() + ": top-1 accuracy by " + s.key(), s.key(),
+      LineChart.render(
+          h,
+          s.perturbation(),
+          s.perturbation() + ": top-1 accuracy by " + s.key(),
+          s.key(),
           series(r, s));
       h.close("figure").nl();
     }
@@ -60,8 +68,12 @@ final class CurvesSection {
         CaseResult c = r.grid().cell(p.row(), m);
         any |= c != null;
         Double y = CaseGrid.ok(c) ? c.metrics().top1() : null;
-        String label = m + ", " + p.row().levelLabel() + ": " + (y == null ? (c == null ? "not run" : "failed")
-            : Fmt.pct(y) + "%");
+        String label =
+            m
+                + ", "
+                + p.row().levelLabel()
+                + ": "
+                + (y == null ? (c == null ? "not run" : "failed") : Fmt.pct(y) + "%");
         points.add(new LineChart.Point(p.x(), y, label));
       }
       if (any) {

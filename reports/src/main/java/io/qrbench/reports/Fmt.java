@@ -3,7 +3,10 @@ package io.qrbench.reports;
 import java.math.BigDecimal;
 import java.util.Locale;
 
-/** Number formats for human-facing reports; always {@link Locale#ROOT}, so output never depends on the host. */
+/**
+ * Number formats for human-facing reports; always {@link Locale#ROOT}, so output never depends on
+ * the host.
+ */
 final class Fmt {
   static final String DASH = "\u2014";
   static final String MINUS = "\u2212";
@@ -37,7 +40,10 @@ final class Fmt {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
-  /** The shortest decimal that reads back as {@code v}, never in E notation; for data attributes and CSV. */
+  /**
+   * The shortest decimal that reads back as {@code v}, never in E notation; for data attributes and
+   * CSV.
+   */
   static String exact(double v) {
     if (!Double.isFinite(v)) {
       return Double.toString(v);
@@ -71,8 +77,10 @@ final class Fmt {
       v /= 1024;
       u++;
     }
-    return u == 0 ? n + " B" : String.format(Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v,
-        units[u]);
+    return u == 0
+        ? n + " B"
+        : String.format(
+            Locale.ROOT, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, units[u]);
   }
 
   /** A large count in SI units: {@code 40.6 M}. */

@@ -29,7 +29,9 @@ final class Html {
     return b.toString();
   }
 
-  /** Opens {@code tag} with attributes given as name, value pairs; a null value omits the attribute. */
+  /**
+   * Opens {@code tag} with attributes given as name, value pairs; a null value omits the attribute.
+   */
   Html open(String tag, String... attributes) {
     out.append('<').append(tag);
     attrs(attributes);
@@ -77,7 +79,11 @@ final class Html {
     }
     for (int i = 0; i < attributes.length; i += 2) {
       if (attributes[i + 1] != null) {
-        out.append(' ').append(attributes[i]).append("=\"").append(esc(attributes[i + 1])).append('"');
+        out.append(' ')
+            .append(attributes[i])
+            .append("=\"")
+            .append(esc(attributes[i + 1]))
+            .append('"');
       }
     }
   }

@@ -37,8 +37,15 @@ final class HtmlPage {
     ComparisonsSection.render(h, r);
     ManifestSection.render(h, r);
     h.close("main").nl();
-    h.open("footer").text("Written by qrbench " + version(r) + " from " + (r.result().suite() == null ? "results"
-        : Fmt.or(r.result().suite().file())) + ".").close("footer").nl();
+    h.open("footer")
+        .text(
+            "Written by qrbench "
+                + version(r)
+                + " from "
+                + (r.result().suite() == null ? "results" : Fmt.or(r.result().suite().file()))
+                + ".")
+        .close("footer")
+        .nl();
     h.open("script").raw(asset("report.js")).close("script").nl();
     h.close("body").nl().close("html").nl();
     return h.toString();
@@ -52,16 +59,25 @@ final class HtmlPage {
 
   /** A small coloured square that ties a model name to its lines in the charts. */
   static void swatch(Html h, ReportContext r, String model) {
-    h.open("span", "class", "swatch m" + r.grid().colour(model), "aria-hidden", "true").close("span");
+    h.open("span", "class", "swatch m" + r.grid().colour(model), "aria-hidden", "true")
+        .close("span");
   }
 
   private static void nav(Html h, String name) {
     h.open("header", "class", "top").open("nav", "aria-label", "sections");
     h.el("span", name, "class", "brand");
-    String[][] links = {{"summary", "Summary"}, {"study", "Study"}, {"curves", "Curves"}, {"minimal", "Minimal"},
-        {"diagnostics", "Diagnostics"},
-        {"models", "Models"}, {"speed", "Speed"}, {"checks", "Checks"}, {"comparisons", "Comparisons"},
-        {"manifest", "Manifest"}};
+    String[][] links = {
+      {"summary", "Summary"},
+      {"study", "Study"},
+      {"curves", "Curves"},
+      {"minimal", "Minimal"},
+      {"diagnostics", "Diagnostics"},
+      {"models", "Models"},
+      {"speed", "Speed"},
+      {"checks", "Checks"},
+      {"comparisons", "Comparisons"},
+      {"manifest", "Manifest"}
+    };
     for (String[] l : links) {
       h.el("a", l[1], "href", "#" + l[0]);
     }
@@ -69,7 +85,9 @@ final class HtmlPage {
   }
 
   private static String version(ReportContext r) {
-    return r.result().environment() == null ? "" : Fmt.or(r.result().environment().qrbenchVersion());
+    return r.result().environment() == null
+        ? ""
+        : Fmt.or(r.result().environment().qrbenchVersion());
   }
 
   private static String asset(String name) {

@@ -7,14 +7,14 @@ import io.qrbench.result.RunResult;
  * minimal-perturbation table, gradient-masking diagnostics, model costs, speed, checks, paired
  * comparisons and the manifest.
  *
- * <p>CSS and script are inlined and nothing is fetched, so the file works from {@code file://},
- * in a CI artifact or an e-mail. Charts are SVG written by this code rather than drawn by a
- * charting library: no dependency to ship or audit, the same results give the same bytes (reports
- * can be diffed and tested), vectors print sharply, and every label goes through the one escaper
- * in {@link Html}, so a hostile suite or model name stays text.
+ * <p>CSS and script are inlined and nothing is fetched, so the file works from {@code file://}, in
+ * a CI artifact or an e-mail. Charts are SVG written by this code rather than drawn by a charting
+ * library: no dependency to ship or audit, the same results give the same bytes (reports can be
+ * diffed and tested), vectors print sharply, and every label goes through the one escaper in {@link
+ * Html}, so a hostile suite or model name stays text.
  *
- * <p>The page's ids and classes are a contract that browser tests rely on: sections {@code
- * summary, study, curves, minimal, diagnostics, models, speed, checks, comparisons, manifest}; {@code
+ * <p>The page's ids and classes are a contract that browser tests rely on: sections {@code summary,
+ * study, curves, minimal, diagnostics, models, speed, checks, comparisons, manifest}; {@code
  * h1#suite-name}; {@code table#study-table tr.case-row[data-case="perturbation|level"]}; {@code
  * svg.chart[data-chart]} with one {@code path} per model; {@code tr.check-pass / tr.check-fail};
  * {@code tr.comparison-row}, with class {@code significant} when McNemar's p is below 0.05; {@code
@@ -38,8 +38,6 @@ public final class HtmlReportWriter extends TextFileReportWriter {
   public String description() {
     return "one self-contained HTML page: study table, accuracy curves, paired significance tests, costs, manifest";
   }
-
-
 
   /** The page's text. */
   static String render(RunResult result) {

@@ -10,8 +10,9 @@ import java.util.List;
  */
 final class LineChart {
   /** Okabe-Ito colours, safe for colour-blind readers; CSS overrides them for dark mode. */
-  static final String[] COLOURS = {"#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#6e6e6e",
-      "#a6761d"};
+  static final String[] COLOURS = {
+    "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#6e6e6e", "#a6761d"
+  };
 
   private static final int WIDTH = 440;
   private static final int HEIGHT = 290;
@@ -49,8 +50,19 @@ final class LineChart {
     Scale sy = new Scale(0, 100, BOTTOM, top);
 
     String models = String.join(", ", series.stream().map(Series::model).toList());
-    h.open("svg", "class", "chart", "data-chart", name, "role", "img", "viewBox", "0 0 " + WIDTH + " " + HEIGHT,
-        "aria-label", title + (models.isEmpty() ? "" : " (" + models + ")")).nl();
+    h.open(
+            "svg",
+            "class",
+            "chart",
+            "data-chart",
+            name,
+            "role",
+            "img",
+            "viewBox",
+            "0 0 " + WIDTH + " " + HEIGHT,
+            "aria-label",
+            title + (models.isEmpty() ? "" : " (" + models + ")"))
+        .nl();
     h.el("title", title).nl();
     grid(h, sy, xt, sx, top);
     axisLabels(h, xLabel, top);
@@ -66,26 +78,68 @@ final class LineChart {
     for (int y = 0; y <= 100; y += 20) {
       String py = c(sy.map(y));
       h.empty("line", "x1", c(LEFT), "x2", c(RIGHT), "y1", py, "y2", py, "stroke", "#ddd");
-      h.el("text", Integer.toString(y), "class", "tick", "x", c(LEFT - 6), "y", c(sy.map(y) + 4), "text-anchor", "end");
+      h.el(
+          "text",
+          Integer.toString(y),
+          "class",
+          "tick",
+          "x",
+          c(LEFT - 6),
+          "y",
+          c(sy.map(y) + 4),
+          "text-anchor",
+          "end");
     }
     h.close("g").nl();
     h.open("g", "class", "axis");
-    h.empty("line", "x1", c(LEFT), "x2", c(RIGHT), "y1", c(BOTTOM), "y2", c(BOTTOM), "stroke", "#888");
+    h.empty(
+        "line", "x1", c(LEFT), "x2", c(RIGHT), "y1", c(BOTTOM), "y2", c(BOTTOM), "stroke", "#888");
     h.empty("line", "x1", c(LEFT), "x2", c(LEFT), "y1", c(top), "y2", c(BOTTOM), "stroke", "#888");
     for (double x : xt.values()) {
       String px = c(sx.map(x));
       h.empty("line", "x1", px, "x2", px, "y1", c(BOTTOM), "y2", c(BOTTOM + 5), "stroke", "#888");
-      h.el("text", xt.label(x), "class", "tick", "x", px, "y", c(BOTTOM + 18), "text-anchor", "middle");
+      h.el(
+          "text",
+          xt.label(x),
+          "class",
+          "tick",
+          "x",
+          px,
+          "y",
+          c(BOTTOM + 18),
+          "text-anchor",
+          "middle");
     }
     h.close("g").nl();
   }
 
   private static void axisLabels(Html h, String xLabel, int top) {
-    h.el("text", xLabel, "class", "axis-label", "x", c((LEFT + RIGHT) / 2.0), "y", c(HEIGHT - 8), "text-anchor",
+    h.el(
+        "text",
+        xLabel,
+        "class",
+        "axis-label",
+        "x",
+        c((LEFT + RIGHT) / 2.0),
+        "y",
+        c(HEIGHT - 8),
+        "text-anchor",
         "middle");
     double mid = (top + BOTTOM) / 2.0;
-    h.el("text", "top-1 accuracy (%)", "class", "axis-label", "x", "14", "y", c(mid), "text-anchor", "middle",
-        "transform", "rotate(-90 14 " + c(mid) + ")").nl();
+    h.el(
+            "text",
+            "top-1 accuracy (%)",
+            "class",
+            "axis-label",
+            "x",
+            "14",
+            "y",
+            c(mid),
+            "text-anchor",
+            "middle",
+            "transform",
+            "rotate(-90 14 " + c(mid) + ")")
+        .nl();
   }
 
   /** The legend sits above the plot, wrapping onto more rows when the model names are long. */
@@ -99,9 +153,28 @@ final class LineChart {
         y += 16;
       }
       String colour = COLOURS[s.colour()];
-      h.open("g", "class", "legend-item m" + s.colour(), "data-model", s.model(), "transform",
+      h.open(
+          "g",
+          "class",
+          "legend-item m" + s.colour(),
+          "data-model",
+          s.model(),
+          "transform",
           "translate(" + c(x) + " " + c(y) + ")");
-      h.empty("line", "x1", "0", "x2", "16", "y1", "-4", "y2", "-4", "stroke", colour, "stroke-width", "2.5");
+      h.empty(
+          "line",
+          "x1",
+          "0",
+          "x2",
+          "16",
+          "y1",
+          "-4",
+          "y2",
+          "-4",
+          "stroke",
+          colour,
+          "stroke-width",
+          "2.5");
       h.el("text", s.model(), "x", "21", "y", "0");
       h.close("g");
       x += w;
@@ -137,16 +210,43 @@ final class LineChart {
         pen = false;
         continue;
       }
-      d.append(pen ? 'L' : 'M').append(c(sx.map(p.x()))).append(',').append(c(sy.map(clamp(p.y()))));
+      d.append(pen ? 'L' : 'M')
+          .append(c(sx.map(p.x())))
+          .append(',')
+          .append(c(sy.map(clamp(p.y()))));
       pen = true;
       dots.add(p);
     }
     h.open("g", "class", "series m" + s.colour(), "data-model", s.model());
-    h.open("path", "class", "line", "d", d.length() == 0 ? "M0,0" : d.toString(), "fill", "none", "stroke", colour,
-        "stroke-width", "2").el("title", s.model()).close("path");
+    h.open(
+            "path",
+            "class",
+            "line",
+            "d",
+            d.length() == 0 ? "M0,0" : d.toString(),
+            "fill",
+            "none",
+            "stroke",
+            colour,
+            "stroke-width",
+            "2")
+        .el("title", s.model())
+        .close("path");
     for (Point p : dots) {
-      h.open("circle", "class", "dot", "cx", c(sx.map(p.x())), "cy", c(sy.map(clamp(p.y()))), "r", "3.5", "fill",
-          colour).el("title", p.label()).close("circle");
+      h.open(
+              "circle",
+              "class",
+              "dot",
+              "cx",
+              c(sx.map(p.x())),
+              "cy",
+              c(sy.map(clamp(p.y()))),
+              "r",
+              "3.5",
+              "fill",
+              colour)
+          .el("title", p.label())
+          .close("circle");
     }
     h.close("g").nl();
   }
@@ -179,7 +279,8 @@ final class LineChart {
         max += pad;
       }
       double step = niceNumber(niceNumber(max - min, false) / (count - 1), true);
-      return new Ticks(Math.floor(min / step + 1e-9) * step, Math.ceil(max / step - 1e-9) * step, step);
+      return new Ticks(
+          Math.floor(min / step + 1e-9) * step, Math.ceil(max / step - 1e-9) * step, step);
     }
 
     List<Double> values() {

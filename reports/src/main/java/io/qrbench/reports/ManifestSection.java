@@ -22,19 +22,34 @@ final class ManifestSection {
       item(h, "OS", env.os(), "os");
       item(h, "CPU", env.cpu(), "cpu");
       item(h, "Cores", Integer.toString(env.cores()), "cores");
-      item(h, "Engine threads", env.threads() == null ? "engine default" : env.threads().toString(), "threads");
-      item(h, "Git commit", env.gitCommit() == null ? "not in a git checkout" : env.gitCommit(), "git-commit");
+      item(
+          h,
+          "Engine threads",
+          env.threads() == null ? "engine default" : env.threads().toString(),
+          "threads");
+      item(
+          h,
+          "Git commit",
+          env.gitCommit() == null ? "not in a git checkout" : env.gitCommit(),
+          "git-commit");
     }
     if (suite != null) {
       item(h, "Suite file", suite.file(), "suite-file");
       item(h, "Seed", Long.toString(suite.seed()), "seed");
-      item(h, "Image limit", suite.limit() == null ? "none (whole split)" : suite.limit().toString(), "limit");
+      item(
+          h,
+          "Image limit",
+          suite.limit() == null ? "none (whole split)" : suite.limit().toString(),
+          "limit");
       item(h, "Fingerprint", suite.fingerprint(), "fingerprint");
     }
     item(h, "Results schema", result.schema(), "schema");
     item(h, "Started", result.startedAt(), "started");
     item(h, "Finished", result.finishedAt(), "finished");
-    item(h, "Wall time", Fmt.duration(result.wallSeconds()) + " (" + Fmt.fixed(result.wallSeconds(), 1) + " s)",
+    item(
+        h,
+        "Wall time",
+        Fmt.duration(result.wallSeconds()) + " (" + Fmt.fixed(result.wallSeconds(), 1) + " s)",
         "wall");
     h.close("dl").nl();
     if (suite != null && suite.yaml() != null) {

@@ -13,10 +13,14 @@ import java.util.regex.Pattern;
 final class Markdown {
   /** Escaped everywhere: links, images, emphasis, code, strikethrough, math, table cells. */
   private static final String SPECIAL = "\\`*_[]()!|~$";
+
   /** Escaped at the start of a line or list item, where they would begin a block. */
   private static final String BLOCK_START = "#+-=";
-  private static final Pattern LINKABLE = Pattern.compile("(?i)://|www\\.|@[a-z0-9-]+\\.[a-z0-9]"
-      + "|(^|[^a-z0-9_])[@#][a-z0-9]|(^|[^a-z0-9_])(?=[0-9]*[a-f])[0-9a-f]{7,40}($|[^a-z0-9_])");
+
+  private static final Pattern LINKABLE =
+      Pattern.compile(
+          "(?i)://|www\\.|@[a-z0-9-]+\\.[a-z0-9]"
+              + "|(^|[^a-z0-9_])[@#][a-z0-9]|(^|[^a-z0-9_])(?=[0-9]*[a-f])[0-9a-f]{7,40}($|[^a-z0-9_])");
 
   private Markdown() {}
 
@@ -63,8 +67,14 @@ final class Markdown {
         case '>' -> out.append("&gt;");
         default -> {
           // "1. " starts a list; "0.01" does not
-          boolean ordinal = first && c == '.' && j == word.length() - 1 && word.substring(0, j).matches("[0-9]{1,9}");
-          if (SPECIAL.indexOf(c) >= 0 || ordinal || (first && j == 0 && BLOCK_START.indexOf(c) >= 0)) {
+          boolean ordinal =
+              first
+                  && c == '.'
+                  && j == word.length() - 1
+                  && word.substring(0, j).matches("[0-9]{1,9}");
+          if (SPECIAL.indexOf(c) >= 0
+              || ordinal
+              || (first && j == 0 && BLOCK_START.indexOf(c) >= 0)) {
             out.append('\\');
           }
           out.append(c);
@@ -86,6 +96,10 @@ final class Markdown {
     }
     String fence = "`".repeat(longest + 1);
     String pad = word.startsWith("`") || word.endsWith("`") ? " " : "";
-    out.append(fence).append(pad).append(cell ? word.replace("|", "\\|") : word).append(pad).append(fence);
+    out.append(fence)
+        .append(pad)
+        .append(cell ? word.replace("|", "\\|") : word)
+        .append(pad)
+        .append(fence);
   }
 }

@@ -20,8 +20,12 @@ import java.util.stream.Collectors;
  * perturbation so the table stays short; the HTML report and the CSV keep every number.
  */
 public final class MarkdownReportWriter extends TextFileReportWriter {
-  /** The minimal attack's distances in the Markdown table (the [0,1] mean is left to the HTML report). */
-  private static final List<Metric> MARKDOWN_DISTANCES = List.of(Metric.MEAN_ABS_255, Metric.MEAN_L2, Metric.MEAN_LINF);
+  /**
+   * The minimal attack's distances in the Markdown table (the [0,1] mean is left to the HTML
+   * report).
+   */
+  private static final List<Metric> MARKDOWN_DISTANCES =
+      List.of(Metric.MEAN_ABS_255, Metric.MEAN_L2, Metric.MEAN_LINF);
 
   /** The file written inside the output folder. */
   public static final String FILE = "summary.md";
@@ -42,8 +46,6 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
   public String description() {
     return "a compact Markdown summary for a pull request or a CI step summary";
   }
-
-
 
   static String render(RunResult result) {
     ReportContext r = ReportContext.of(result);
@@ -70,18 +72,31 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
   private static void title(StringBuilder out, ReportContext r) {
     RunResult result = r.result();
     SuiteInfo suite = result.suite();
-    boolean good = result.status() == RunStatus.COMPLETE && result.allPassed() && result.checksPassed();
-    out.append("## ").append(good ? "\u2705 " : "\u274c ").append("qrbench: ")
-        .append(esc(suite == null ? "run" : suite.name())).append("\n\n");
+    boolean good =
+        result.status() == RunStatus.COMPLETE && result.allPassed() && result.checksPassed();
+    out.append("## ")
+        .append(good ? "\u2705 " : "\u274c ")
+        .append("qrbench: ")
+        .append(esc(suite == null ? "run" : suite.name()))
+        .append("\n\n");
     if (suite != null && suite.description() != null && !suite.description().isBlank()) {
       out.append(esc(suite.description())).append("\n\n");
     }
     long failed = result.cases().stream().filter(c -> !c.ok()).count();
     List<String> facts = new ArrayList<>();
-    facts.add("**Status:** " + esc(result.status()) + (failed > 0 ? " (" + failed + " failed cases)" : ""));
+    facts.add(
+        "**Status:** "
+            + esc(result.status())
+            + (failed > 0 ? " (" + failed + " failed cases)" : ""));
     if (suite != null) {
-      facts.add("**Data:** " + esc(suite.dataset()) + " / " + esc(suite.split()) + ", " + suite.images()
-          + " images per case");
+      facts.add(
+          "**Data:** "
+              + esc(suite.dataset())
+              + " / "
+              + esc(suite.split())
+              + ", "
+              + suite.images()
+              + " images per case");
     }
     List<String> models = new ArrayList<>();
     for (String m : r.grid().models()) {
@@ -112,7 +127,11 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
         sweepRow(out, r, sweep.get());
       } else {
         for (CaseGrid.Row row : group.getValue()) {
-          out.append("| ").append(cellText(row.perturbation())).append(" | ").append(cellText(row.levelLabel())).append(" |");
+          out.append("| ")
+              .append(cellText(row.perturbation()))
+              .append(" | ")
+              .append(cellText(row.levelLabel()))
+              .append(" |");
           models.forEach(m -> out.append(' ').append(cell(r.grid().cell(row, m))).append(" |"));
           out.append('\n');
         }
@@ -121,11 +140,18 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
     out.append('\n');
   }
 
-  /** A sweep folds into one row: {@code severity 1…5} and the values in order, {@code ·}-separated. */
+  /**
+   * A sweep folds into one row: {@code severity 1…5} and the values in order, {@code ·}-separated.
+   */
   private static void sweepRow(StringBuilder out, ReportContext r, Sweep s) {
     List<Sweep.Point> points = shown(s.points());
-    out.append("| ").append(cellText(s.perturbation())).append(" | ").append(cellText(s.key())).append(' ');
-    out.append(cellText(s.points().get(0).text())).append('\u2026')
+    out.append("| ")
+        .append(cellText(s.perturbation()))
+        .append(" | ")
+        .append(cellText(s.key()))
+        .append(' ');
+    out.append(cellText(s.points().get(0).text()))
+        .append('\u2026')
         .append(cellText(s.points().get(s.points().size() - 1).text()));
     out.append(" (").append(s.points().size()).append(") |");
     for (String m : r.grid().models()) {
@@ -161,8 +187,12 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
 
   private static void comparisons(StringBuilder out, ReportContext r) {
     for (Comparisons.Pair p : Comparisons.againstFirst(r.pairs(), r.grid())) {
-      out.append("### Is ").append(esc(p.b())).append("\u2019s accuracy different from ").append(esc(p.a()))
-          .append("\u2019s?\n\n").append(esc(p.answer()));
+      out.append("### Is ")
+          .append(esc(p.b()))
+          .append("\u2019s accuracy different from ")
+          .append(esc(p.a()))
+          .append("\u2019s?\n\n")
+          .append(esc(p.answer()));
       CaseGrid.Row clean = r.grid().clean();
       Comparisons.Entry e = clean == null ? null : p.entry(clean);
       if (e != null && e.stats() != null) {
@@ -171,11 +201,17 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
       out.append("\n\n");
       List<Comparisons.Entry> largest = Comparisons.largestSignificant(List.of(p), 5);
       if (!largest.isEmpty()) {
-        out.append("Largest significant differences (").append(esc(p.b())).append(" \u2212 ").append(esc(p.a()))
+        out.append("Largest significant differences (")
+            .append(esc(p.b()))
+            .append(" \u2212 ")
+            .append(esc(p.a()))
             .append("):\n\n");
         for (Comparisons.Entry l : largest) {
-          out.append("- ").append(esc(l.row().perturbation()))
-              .append(l.row().levelLabel().isEmpty() ? "" : " " + esc(l.row().levelLabel())).append(": ").append(difference(l))
+          out.append("- ")
+              .append(esc(l.row().perturbation()))
+              .append(l.row().levelLabel().isEmpty() ? "" : " " + esc(l.row().levelLabel()))
+              .append(": ")
+              .append(difference(l))
               .append('\n');
         }
         out.append('\n');
@@ -186,8 +222,14 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
   private static String difference(Comparisons.Entry e) {
     var s = e.stats();
     var ci = s.differenceInterval();
-    return Fmt.signed(s.difference()) + " points (95% CI " + Fmt.signed(ci.low()) + " to " + Fmt.signed(ci.high())
-        + "), McNemar p = " + Fmt.p(s.mcNemarP()) + (s.significant() ? ", significant." : ", not significant.");
+    return Fmt.signed(s.difference())
+        + " points (95% CI "
+        + Fmt.signed(ci.low())
+        + " to "
+        + Fmt.signed(ci.high())
+        + "), McNemar p = "
+        + Fmt.p(s.mcNemarP())
+        + (s.significant() ? ", significant." : ", not significant.");
   }
 
   private static void minimal(StringBuilder out, ReportContext r) {
@@ -200,8 +242,15 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
     boolean attacks = rows.stream().map(CaseGrid.Row::perturbation).distinct().count() > 1;
     out.append("### Minimal perturbation\n\n");
     out.append(levels ? "| Model | Level |" : "| Model |")
-        .append(MARKDOWN_DISTANCES.stream().map(d -> " " + d.label().replace("|", "\\|") + " |").collect(Collectors.joining()))
-        .append(" ").append(Metric.FOOLED.label()).append(" | never ").append(Metric.FOOLED.label()).append(" |\n");
+        .append(
+            MARKDOWN_DISTANCES.stream()
+                .map(d -> " " + d.label().replace("|", "\\|") + " |")
+                .collect(Collectors.joining()))
+        .append(" ")
+        .append(Metric.FOOLED.label())
+        .append(" | never ")
+        .append(Metric.FOOLED.label())
+        .append(" |\n");
     out.append(levels ? "|---|---|" : "|---|").append("--:|--:|--:|--:|--:|\n");
     for (CaseGrid.Row row : rows) {
       for (String model : r.grid().models()) {
@@ -209,8 +258,12 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
         if (c == null) {
           continue;
         }
-        String level = attacks ? (row.perturbation() + " " + row.levelLabel()).strip() : row.levelLabel();
-        out.append("| ").append(cellText(model)).append(levels ? " | " + cellText(level) : "").append(" | ");
+        String level =
+            attacks ? (row.perturbation() + " " + row.levelLabel()).strip() : row.levelLabel();
+        out.append("| ")
+            .append(cellText(model))
+            .append(levels ? " | " + cellText(level) : "")
+            .append(" | ");
         if (!CaseGrid.ok(c)) {
           out.append("failed | | | | |\n");
           continue;
@@ -220,9 +273,11 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
         for (Metric d : MARKDOWN_DISTANCES) {
           out.append(Fmt.fixed(d.value(m).orElseThrow(), d.decimals())).append(" | ");
         }
-        out
-            .append(fooled == null ? "\u2014" : Fmt.pct(100 * fooled) + "%").append(" | ")
-            .append(fooled == null ? "\u2014" : Long.toString(Math.round((1 - fooled) * m.images()))).append(" |\n");
+        out.append(fooled == null ? "\u2014" : Fmt.pct(100 * fooled) + "%")
+            .append(" | ")
+            .append(
+                fooled == null ? "\u2014" : Long.toString(Math.round((1 - fooled) * m.images())))
+            .append(" |\n");
       }
     }
     out.append('\n');
@@ -234,8 +289,13 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
     }
     out.append("### Checks\n\n|  | Check | Detail |\n|---|---|---|\n");
     for (CheckResult c : r.result().checks()) {
-      out.append("| ").append(c.passed() ? "\u2705" : "\u274c").append(" | ").append(cellText(c.expression()))
-          .append(" | ").append(cellText(c.detail())).append(" |\n");
+      out.append("| ")
+          .append(c.passed() ? "\u2705" : "\u274c")
+          .append(" | ")
+          .append(cellText(c.expression()))
+          .append(" | ")
+          .append(cellText(c.detail()))
+          .append(" |\n");
     }
     out.append('\n');
   }
@@ -255,8 +315,15 @@ public final class MarkdownReportWriter extends TextFileReportWriter {
     }
     parts.add("wall " + Fmt.duration(result.wallSeconds()));
     if (env != null) {
-      parts.add("qrbench " + esc(env.qrbenchVersion()) + ", DJL " + esc(env.djlVersion()) + ", "
-          + esc(env.engine()) + " " + esc(env.engineVersion()));
+      parts.add(
+          "qrbench "
+              + esc(env.qrbenchVersion())
+              + ", DJL "
+              + esc(env.djlVersion())
+              + ", "
+              + esc(env.engine())
+              + " "
+              + esc(env.engineVersion()));
     }
     out.append("---\n<sub>").append(String.join(" \u00b7 ", parts)).append("</sub>\n");
   }

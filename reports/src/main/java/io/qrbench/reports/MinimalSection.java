@@ -6,17 +6,23 @@ import io.qrbench.result.Metrics;
 import java.util.List;
 
 /**
- * The {@code minimal} section: how large a perturbation it takes to fool each model, by the
- * {@code minimal} attack (L-infinity) and DeepFool (L2 or L-infinity), with means and medians (the
- * sizes are skewed, and images never fooled count with the budget in the mean).
+ * The {@code minimal} section: how large a perturbation it takes to fool each model, by the {@code
+ * minimal} attack (L-infinity) and DeepFool (L2 or L-infinity), with means and medians (the sizes
+ * are skewed, and images never fooled count with the budget in the mean).
  */
 final class MinimalSection {
   /**
    * The size of the smallest perturbation that fools, in the ways the framework measures it: four
    * means and, where the case kept them, two medians (a dash for results written before).
    */
-  static final List<Metric> DISTANCES = List.of(Metric.MEAN_ABS, Metric.MEAN_ABS_255, Metric.MEAN_L2,
-      Metric.MEDIAN_L2, Metric.MEAN_LINF, Metric.MEDIAN_LINF);
+  static final List<Metric> DISTANCES =
+      List.of(
+          Metric.MEAN_ABS,
+          Metric.MEAN_ABS_255,
+          Metric.MEAN_L2,
+          Metric.MEDIAN_L2,
+          Metric.MEAN_LINF,
+          Metric.MEDIAN_LINF);
 
   private MinimalSection() {}
 
@@ -28,10 +34,14 @@ final class MinimalSection {
       h.close("section").nl();
       return;
     }
-    h.el("p", "The smallest perturbation that changes each image\u2019s prediction, within the attack\u2019s "
-        + "budget (minimal: L\u221e; deepfool: the norm it is configured with): larger means harder to fool. Images "
-        + "the budget cannot fool count with the whole budget, so the means are lower bounds for them.",
-        "class", "note").nl();
+    h.el(
+            "p",
+            "The smallest perturbation that changes each image\u2019s prediction, within the attack\u2019s "
+                + "budget (minimal: L\u221e; deepfool: the norm it is configured with): larger means harder to fool. Images "
+                + "the budget cannot fool count with the whole budget, so the means are lower bounds for them.",
+            "class",
+            "note")
+        .nl();
     boolean many = rows.size() > 1;
     h.open("div", "class", "scroll").open("table", "id", "minimal-table", "class", "data").nl();
     h.open("thead").open("tr");

@@ -16,17 +16,27 @@ final class ModelsSection {
       return;
     }
     boolean costs = r.result().models().stream().anyMatch(m -> m.cost() != null);
-    h.el("p", "Sizes count the weight tensors the quantizer considered: FP32 at 4 bytes per weight, packed as the "
-        + "quantizer stores them (codes plus scales)." + (costs ? " MACs are multiply-accumulates per image; the "
-        + "low-bit share is the part whose weights are ternary or binary, which needs additions only." : ""),
-        "class", "note").nl();
+    h.el(
+            "p",
+            "Sizes count the weight tensors the quantizer considered: FP32 at 4 bytes per weight, packed as the "
+                + "quantizer stores them (codes plus scales)."
+                + (costs
+                    ? " MACs are multiply-accumulates per image; the "
+                        + "low-bit share is the part whose weights are ternary or binary, which needs additions only."
+                    : ""),
+            "class",
+            "note")
+        .nl();
     h.open("div", "class", "scroll").open("table", "id", "models-table", "class", "data").nl();
     h.open("thead").open("tr");
     h.el("th", "Model", "scope", "col");
     h.el("th", "Architecture", "scope", "col");
     h.el("th", "Quantizer", "scope", "col");
     h.el("th", "Weights", "scope", "col");
-    for (String col : new String[] {"Parameters", "FP32 size", "Packed size", "Compression", "Zeros", "Bits / weight"}) {
+    for (String col :
+        new String[] {
+          "Parameters", "FP32 size", "Packed size", "Compression", "Zeros", "Bits / weight"
+        }) {
       h.el("th", col, "class", "num", "scope", "col");
     }
     if (costs) {
@@ -49,26 +59,71 @@ final class ModelsSection {
     h.el("td", Fmt.or(m.model()));
     h.el("td", Fmt.or(m.quantizer()));
     h.el("td", Fmt.or(m.weights()), "class", "path");
-    h.el("td", Fmt.count(m.parameters()), "class", "num", "data-value", Long.toString(m.parameters()));
+    h.el(
+        "td",
+        Fmt.count(m.parameters()),
+        "class",
+        "num",
+        "data-value",
+        Long.toString(m.parameters()));
     QuantizationSummary q = m.quantization();
     if (q == null || q.layers().isEmpty()) {
       for (int i = 0; i < 5; i++) {
         h.el("td", Fmt.DASH, "class", "num");
       }
     } else {
-      h.el("td", Fmt.bytes(q.fp32Bytes()), "class", "num", "data-value", Long.toString(q.fp32Bytes()));
-      h.el("td", Fmt.bytes(q.packedBytes()), "class", "num", "data-value", Long.toString(q.packedBytes()));
+      h.el(
+          "td",
+          Fmt.bytes(q.fp32Bytes()),
+          "class",
+          "num",
+          "data-value",
+          Long.toString(q.fp32Bytes()));
+      h.el(
+          "td",
+          Fmt.bytes(q.packedBytes()),
+          "class",
+          "num",
+          "data-value",
+          Long.toString(q.packedBytes()));
       double ratio = q.packedBytes() == 0 ? Double.NaN : (double) q.fp32Bytes() / q.packedBytes();
-      h.el("td", Double.isFinite(ratio) ? Fmt.fixed(ratio, 1) + "\u00d7" : Fmt.DASH, "class", "num",
-          "data-value", Double.isFinite(ratio) ? Fmt.exact(ratio) : null);
-      h.el("td", Fmt.pct(100 * q.zeroFraction()) + "%", "class", "num", "data-value", Fmt.exact(q.zeroFraction()));
-      h.el("td", Fmt.fixed(q.bitsPerWeight(), 2), "class", "num", "data-value", Fmt.exact(q.bitsPerWeight()));
+      h.el(
+          "td",
+          Double.isFinite(ratio) ? Fmt.fixed(ratio, 1) + "\u00d7" : Fmt.DASH,
+          "class",
+          "num",
+          "data-value",
+          Double.isFinite(ratio) ? Fmt.exact(ratio) : null);
+      h.el(
+          "td",
+          Fmt.pct(100 * q.zeroFraction()) + "%",
+          "class",
+          "num",
+          "data-value",
+          Fmt.exact(q.zeroFraction()));
+      h.el(
+          "td",
+          Fmt.fixed(q.bitsPerWeight(), 2),
+          "class",
+          "num",
+          "data-value",
+          Fmt.exact(q.bitsPerWeight()));
     }
     if (costs) {
       ModelCost c = m.cost();
-      h.el("td", c == null ? Fmt.DASH : Fmt.si(c.macs()), "class", "num", "data-value",
+      h.el(
+          "td",
+          c == null ? Fmt.DASH : Fmt.si(c.macs()),
+          "class",
+          "num",
+          "data-value",
           c == null ? null : Long.toString(c.macs()));
-      h.el("td", c == null ? Fmt.DASH : Fmt.pct(100 * c.lowBitMacShare()) + "%", "class", "num", "data-value",
+      h.el(
+          "td",
+          c == null ? Fmt.DASH : Fmt.pct(100 * c.lowBitMacShare()) + "%",
+          "class",
+          "num",
+          "data-value",
           c == null ? null : Fmt.exact(c.lowBitMacShare()));
     }
     h.close("tr").nl();

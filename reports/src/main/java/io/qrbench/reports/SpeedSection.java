@@ -4,12 +4,22 @@ import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.SpeedMetric;
 import io.qrbench.result.SpeedResult;
 
-/** The {@code speed} section: latency percentiles, throughput and memory per model and batch size. */
+/**
+ * The {@code speed} section: latency percentiles, throughput and memory per model and batch size.
+ */
 final class SpeedSection {
   /** The table's columns after the model, in order. */
-  private static final java.util.List<SpeedMetric> COLUMNS = java.util.List.of(SpeedMetric.BATCH_SIZE,
-      SpeedMetric.THREADS, SpeedMetric.ITERATIONS, SpeedMetric.P50_MS, SpeedMetric.P90_MS, SpeedMetric.P99_MS,
-      SpeedMetric.IMAGES_PER_SECOND, SpeedMetric.PEAK_RSS_BYTES, SpeedMetric.LOAD_SECONDS);
+  private static final java.util.List<SpeedMetric> COLUMNS =
+      java.util.List.of(
+          SpeedMetric.BATCH_SIZE,
+          SpeedMetric.THREADS,
+          SpeedMetric.ITERATIONS,
+          SpeedMetric.P50_MS,
+          SpeedMetric.P90_MS,
+          SpeedMetric.P99_MS,
+          SpeedMetric.IMAGES_PER_SECOND,
+          SpeedMetric.PEAK_RSS_BYTES,
+          SpeedMetric.LOAD_SECONDS);
 
   private static final java.util.List<SpeedMetric> PERCENTILES =
       java.util.List.of(SpeedMetric.P50_MS, SpeedMetric.P90_MS, SpeedMetric.P99_MS);
@@ -32,7 +42,14 @@ final class SpeedSection {
     }
     h.close("tr").close("thead").nl().open("tbody").nl();
     for (SpeedResult s : r.result().speed()) {
-      h.open("tr", "class", "speed-row", "data-model", s.model(), "data-batch", Integer.toString(s.batchSize()));
+      h.open(
+          "tr",
+          "class",
+          "speed-row",
+          "data-model",
+          s.model(),
+          "data-batch",
+          Integer.toString(s.batchSize()));
       h.open("th", "scope", "row");
       HtmlPage.swatch(h, r, s.model());
       h.text(s.model()).close("th");
@@ -42,9 +59,18 @@ final class SpeedSection {
       for (SpeedMetric p : PERCENTILES) {
         num(h, Fmt.fixed(p.value(s), p.decimals()), p.value(s));
       }
-      num(h, Fmt.fixed(s.imagesPerSecond(), SpeedMetric.IMAGES_PER_SECOND.decimals()) + " \u00b1 "
-          + Fmt.fixed(s.imagesPerSecondStd(), SpeedMetric.IMAGES_PER_SECOND_STD.decimals()), s.imagesPerSecond());
-      h.el("td", s.peakRssBytes() < 0 ? Fmt.DASH : Fmt.bytes(s.peakRssBytes()), "class", "num", "data-value",
+      num(
+          h,
+          Fmt.fixed(s.imagesPerSecond(), SpeedMetric.IMAGES_PER_SECOND.decimals())
+              + " \u00b1 "
+              + Fmt.fixed(s.imagesPerSecondStd(), SpeedMetric.IMAGES_PER_SECOND_STD.decimals()),
+          s.imagesPerSecond());
+      h.el(
+          "td",
+          s.peakRssBytes() < 0 ? Fmt.DASH : Fmt.bytes(s.peakRssBytes()),
+          "class",
+          "num",
+          "data-value",
           s.peakRssBytes() < 0 ? null : Long.toString(s.peakRssBytes()));
       num(h, Fmt.fixed(s.loadSeconds(), SpeedMetric.LOAD_SECONDS.decimals()), s.loadSeconds());
       h.close("tr").nl();
@@ -63,8 +89,10 @@ final class SpeedSection {
     h.open("dl", "class", "facts compact", "id", "speed-environment");
     h.el("dt", "CPU").el("dd", env == null ? Fmt.DASH : Fmt.or(env.cpu()));
     h.el("dt", "Cores").el("dd", env == null ? Fmt.DASH : Integer.toString(env.cores()));
-    h.el("dt", "Engine threads").el("dd", env == null || env.threads() == null ? "engine default"
-        : env.threads().toString());
+    h.el("dt", "Engine threads")
+        .el(
+            "dd",
+            env == null || env.threads() == null ? "engine default" : env.threads().toString());
     h.close("dl").nl();
   }
 }

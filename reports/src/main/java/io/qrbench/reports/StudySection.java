@@ -13,16 +13,37 @@ final class StudySection {
     HtmlPage.section(h, "study", "Accuracy by perturbation and level");
     List<String> models = r.grid().models();
     String base = r.baseline();
-    h.el("p", "Top-1 and top-5 accuracy in percent"
-        + (r.result().suite() == null ? "" : " on " + Fmt.count(r.result().suite().images()) + " images per case")
-        + "; mean |\u03b4| is the mean absolute pixel change in 0\u2013255 units."
-        + (models.size() > 1 ? " \u0394 is the top-1 difference from " + base
-            + " in points, bold where McNemar\u2019s test finds it significant at 0.05." : ""),
-        "class", "note").nl();
-    h.open("div", "class", "tools").open("label").text("Filter ")
-        .empty("input", "type", "search", "id", "study-filter", "placeholder", "perturbation or level",
-            "autocomplete", "off")
-        .close("label").close("div").nl();
+    h.el(
+            "p",
+            "Top-1 and top-5 accuracy in percent"
+                + (r.result().suite() == null
+                    ? ""
+                    : " on " + Fmt.count(r.result().suite().images()) + " images per case")
+                + "; mean |\u03b4| is the mean absolute pixel change in 0\u2013255 units."
+                + (models.size() > 1
+                    ? " \u0394 is the top-1 difference from "
+                        + base
+                        + " in points, bold where McNemar\u2019s test finds it significant at 0.05."
+                    : ""),
+            "class",
+            "note")
+        .nl();
+    h.open("div", "class", "tools")
+        .open("label")
+        .text("Filter ")
+        .empty(
+            "input",
+            "type",
+            "search",
+            "id",
+            "study-filter",
+            "placeholder",
+            "perturbation or level",
+            "autocomplete",
+            "off")
+        .close("label")
+        .close("div")
+        .nl();
     h.open("div", "class", "scroll").open("table", "id", "study-table", "class", "data").nl();
     header(h, r);
     h.open("tbody").nl();
@@ -42,18 +63,43 @@ final class StudySection {
     h.el("th", "Perturbation", "rowspan", "2", "scope", "col");
     h.el("th", "Level", "rowspan", "2", "scope", "col");
     for (String m : models) {
-      h.open("th", "colspan", "3", "scope", "colgroup", "class", "model-head m" + r.grid().colour(m), "data-model", m);
+      h.open(
+          "th",
+          "colspan",
+          "3",
+          "scope",
+          "colgroup",
+          "class",
+          "model-head m" + r.grid().colour(m),
+          "data-model",
+          m);
       HtmlPage.swatch(h, r, m);
       h.text(m).close("th");
     }
     for (String m : models.subList(Math.min(1, models.size()), models.size())) {
-      h.el("th", "\u0394 " + m + " \u2212 " + r.baseline(), "rowspan", "2", "scope", "col", "class", "num");
+      h.el(
+          "th",
+          "\u0394 " + m + " \u2212 " + r.baseline(),
+          "rowspan",
+          "2",
+          "scope",
+          "col",
+          "class",
+          "num");
     }
     h.close("tr").nl().open("tr");
     for (int i = 0; i < models.size(); i++) {
       h.el("th", Metric.TOP1.label(), "class", "num", "scope", "col");
       h.el("th", Metric.TOP5.label(), "class", "num", "scope", "col");
-      h.el("th", "mean |\u03b4|", "class", "num", "scope", "col", "title", "mean |x\u2032 \u2212 x| in 0\u2013255 units");
+      h.el(
+          "th",
+          "mean |\u03b4|",
+          "class",
+          "num",
+          "scope",
+          "col",
+          "title",
+          "mean |x\u2032 \u2212 x| in 0\u2013255 units");
     }
     h.close("tr").close("thead").nl();
   }
@@ -89,13 +135,42 @@ final class StudySection {
 
   private static void metrics(Html h, CaseResult c, CaseGrid.Row row) {
     Metrics m = c.metrics();
-    h.el("td", Fmt.pct(m.top1()), "class", "num acc", "data-model", c.model(), "data-metric", Metric.TOP1.key(),
-        "data-value", Fmt.exact(m.top1()), "style", "--acc:" + Fmt.fixed(Math.max(0, Math.min(100, m.top1())), 1) + "%");
-    h.el("td", Fmt.pct(m.top5()), "class", "num", "data-model", c.model(), "data-metric", Metric.TOP5.key(), "data-value",
+    h.el(
+        "td",
+        Fmt.pct(m.top1()),
+        "class",
+        "num acc",
+        "data-model",
+        c.model(),
+        "data-metric",
+        Metric.TOP1.key(),
+        "data-value",
+        Fmt.exact(m.top1()),
+        "style",
+        "--acc:" + Fmt.fixed(Math.max(0, Math.min(100, m.top1())), 1) + "%");
+    h.el(
+        "td",
+        Fmt.pct(m.top5()),
+        "class",
+        "num",
+        "data-model",
+        c.model(),
+        "data-metric",
+        Metric.TOP5.key(),
+        "data-value",
         Fmt.exact(m.top5()));
     boolean perturbed = !"none".equals(row.perturbationId());
-    h.el("td", perturbed ? Fmt.fixed(m.meanAbs255(), 2) : "", "class", "num dim-num", "data-model", c.model(),
-        "data-metric", Metric.MEAN_ABS_255.key(), "data-value", perturbed ? Fmt.exact(m.meanAbs255()) : null);
+    h.el(
+        "td",
+        perturbed ? Fmt.fixed(m.meanAbs255(), 2) : "",
+        "class",
+        "num dim-num",
+        "data-model",
+        c.model(),
+        "data-metric",
+        Metric.MEAN_ABS_255.key(),
+        "data-value",
+        perturbed ? Fmt.exact(m.meanAbs255()) : null);
   }
 
   private static void delta(Html h, ReportContext r, CaseGrid.Row row, String model) {
@@ -105,13 +180,32 @@ final class StudySection {
       h.el("td", "", "class", "num delta");
     } else if (e.stats() == null) {
       double d = e.b().metrics().top1() - e.a().metrics().top1();
-      h.el("td", Fmt.signed(d), "class", "num delta", "data-value", Fmt.exact(d), "title", e.problem());
+      h.el(
+          "td",
+          Fmt.signed(d),
+          "class",
+          "num delta",
+          "data-value",
+          Fmt.exact(d),
+          "title",
+          e.problem());
     } else {
       var s = e.stats();
       var ci = s.differenceInterval();
-      h.el("td", Fmt.signed(s.difference()), "class", s.significant() ? "num delta significant" : "num delta",
-          "data-value", Fmt.exact(s.difference()), "title", "95% CI " + Fmt.signed(ci.low()) + " to "
-              + Fmt.signed(ci.high()) + ", McNemar p = " + Fmt.p(s.mcNemarP()));
+      h.el(
+          "td",
+          Fmt.signed(s.difference()),
+          "class",
+          s.significant() ? "num delta significant" : "num delta",
+          "data-value",
+          Fmt.exact(s.difference()),
+          "title",
+          "95% CI "
+              + Fmt.signed(ci.low())
+              + " to "
+              + Fmt.signed(ci.high())
+              + ", McNemar p = "
+              + Fmt.p(s.mcNemarP()));
     }
   }
 }

@@ -29,7 +29,9 @@ final class SummarySection {
     SuiteInfo suite = result.suite();
     h.open("dl", "class", "facts").nl();
     fact(h, "Status");
-    h.open("dd").el("span", Fmt.or(result.status()), "class", "badge status-" + Fmt.or(result.status())).close("dd");
+    h.open("dd")
+        .el("span", Fmt.or(result.status()), "class", "badge status-" + Fmt.or(result.status()))
+        .close("dd");
     fact(h, "Models");
     h.open("dd", "class", "models");
     for (String m : r.grid().models()) {
@@ -45,17 +47,29 @@ final class SummarySection {
     h.close("dd");
     if (suite != null) {
       fact(h, "Data");
-      h.el("dd", Fmt.or(suite.dataset()) + " / " + Fmt.or(suite.split()) + ", " + Fmt.count(suite.images())
-          + " images per case");
+      h.el(
+          "dd",
+          Fmt.or(suite.dataset())
+              + " / "
+              + Fmt.or(suite.split())
+              + ", "
+              + Fmt.count(suite.images())
+              + " images per case");
     }
     long failed = result.cases().stream().filter(c -> !c.ok()).count();
     fact(h, "Cases");
-    h.el("dd", result.cases().size() + (failed == 0 ? ", all finished" : ", " + failed + " failed"),
-        "class", failed == 0 ? null : "bad");
+    h.el(
+        "dd",
+        result.cases().size() + (failed == 0 ? ", all finished" : ", " + failed + " failed"),
+        "class",
+        failed == 0 ? null : "bad");
     fact(h, "Checks");
     long passed = result.checks().stream().filter(c -> c.passed()).count();
-    h.el("dd", result.checks().isEmpty() ? "none" : passed + " of " + result.checks().size() + " passed",
-        "class", result.checksPassed() ? null : "bad");
+    h.el(
+        "dd",
+        result.checks().isEmpty() ? "none" : passed + " of " + result.checks().size() + " passed",
+        "class",
+        result.checksPassed() ? null : "bad");
     fact(h, "Wall time");
     h.el("dd", Fmt.duration(result.wallSeconds()));
     h.close("dl").nl();
@@ -65,7 +79,9 @@ final class SummarySection {
     h.el("dt", name);
   }
 
-  /** Each later model against the first on clean images, then the largest significant differences. */
+  /**
+   * Each later model against the first on clean images, then the largest significant differences.
+   */
   private static void headline(Html h, ReportContext r) {
     List<Comparisons.Pair> vsFirst = Comparisons.againstFirst(r.pairs(), r.grid());
     if (vsFirst.isEmpty()) {
@@ -83,8 +99,12 @@ final class SummarySection {
       } else if (e.stats() == null) {
         h.text(", clean: " + top1(e.b()) + "% vs " + top1(e.a()) + "% (" + e.problem() + ").");
       } else {
-        h.text(", clean top-1: " + Fmt.pct(e.stats().accuracyB()) + "% vs " + Fmt.pct(e.stats().accuracyA())
-            + "%, a difference of ");
+        h.text(
+            ", clean top-1: "
+                + Fmt.pct(e.stats().accuracyB())
+                + "% vs "
+                + Fmt.pct(e.stats().accuracyA())
+                + "%, a difference of ");
         difference(h, e.stats());
         h.text(".");
       }
@@ -98,8 +118,13 @@ final class SummarySection {
       h.open("ol", "id", "largest-differences").nl();
       for (Comparisons.Entry e : largest) {
         h.open("li", "data-case", e.row().key());
-        h.el("strong", e.b().model() + " \u2212 " + e.a().model()).text(" under ")
-            .el("span", e.row().perturbation() + (e.row().levelLabel().isEmpty() ? "" : " " + e.row().levelLabel()), "class",
+        h.el("strong", e.b().model() + " \u2212 " + e.a().model())
+            .text(" under ")
+            .el(
+                "span",
+                e.row().perturbation()
+                    + (e.row().levelLabel().isEmpty() ? "" : " " + e.row().levelLabel()),
+                "class",
                 "case-name")
             .text(": ");
         difference(h, e.stats());
@@ -109,13 +134,25 @@ final class SummarySection {
     }
   }
 
-  /** "+0.3 points (95% CI −1.5 to +2.1), McNemar p = 0.77, not significant" with the verdict marked up. */
+  /**
+   * "+0.3 points (95% CI −1.5 to +2.1), McNemar p = 0.77, not significant" with the verdict marked
+   * up.
+   */
   static void difference(Html h, PairedComparison s) {
     PairedComparison.Interval ci = s.differenceInterval();
     h.el("span", Fmt.signed(s.difference()) + " points", "class", "num");
-    h.text(" (95% CI " + Fmt.signed(ci.low()) + " to " + Fmt.signed(ci.high()) + "), McNemar p = "
-        + Fmt.p(s.mcNemarP()) + ", ");
-    h.el("span", s.significant() ? "significant" : "not significant", "class",
+    h.text(
+        " (95% CI "
+            + Fmt.signed(ci.low())
+            + " to "
+            + Fmt.signed(ci.high())
+            + "), McNemar p = "
+            + Fmt.p(s.mcNemarP())
+            + ", ");
+    h.el(
+        "span",
+        s.significant() ? "significant" : "not significant",
+        "class",
         s.significant() ? "verdict significant" : "verdict not-significant");
   }
 

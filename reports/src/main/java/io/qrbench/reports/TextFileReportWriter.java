@@ -1,9 +1,9 @@
 package io.qrbench.reports;
 
+import io.qrbench.io.AtomicFiles;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.EmptyConfig;
 import io.qrbench.spi.ReportWriter;
-import io.qrbench.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +26,8 @@ abstract class TextFileReportWriter implements ReportWriter<EmptyConfig> {
   }
 
   @Override
-  public final List<Path> write(EmptyConfig config, RunResult result, Path outDir) throws IOException {
+  public final List<Path> write(EmptyConfig config, RunResult result, Path outDir)
+      throws IOException {
     Path target = outDir.resolve(file);
     AtomicFiles.write(target, render.apply(result).getBytes(StandardCharsets.UTF_8));
     return List.of(target);

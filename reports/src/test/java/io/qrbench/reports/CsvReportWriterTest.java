@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.CaseStatus;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.EmptyConfig;
-import io.qrbench.result.CaseStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,20 +28,39 @@ class CsvReportWriterTest {
   void parsesBackWithOneRowPerCaseAndMetric() {
     List<List<String>> rows = parse(CsvReportWriter.render(Fixtures.hostile()));
     assertEquals(CsvReportWriter.HEADER, rows.get(0));
-    // A: 9 finished cases x 11 metrics + its minimal "fooled"; B: 8 x 11 + fooled + 1 status; 2 x 13 speed
+    // A: 9 finished cases x 11 metrics + its minimal "fooled"; B: 8 x 11 + fooled + 1 status; 2 x
+    // 13 speed
     assertEquals(1 + 100 + 90 + 26, rows.size());
     rows.forEach(r -> assertEquals(6, r.size(), r.toString()));
-    List<String> status = rows.stream().filter(r -> r.get(4).equals("status")).findFirst().orElseThrow();
-    assertEquals(List.of(Fixtures.B + "/sev-c[severity=2]", Fixtures.B, "sev-c", "severity=2", "status",
-        Fixtures.ERROR), status);
-    List<String> fooled = rows.stream().filter(r -> r.get(4).equals("fooled") && r.get(1).equals(Fixtures.A))
-        .findFirst().orElseThrow();
-    assertEquals(List.of(Fixtures.A + "/minimal", Fixtures.A, "minimal", "", "fooled", "0.75"), fooled);
-    List<String> speed = rows.stream().filter(r -> r.get(0).equals("speed/" + Fixtures.A + "/batch=1")).map(r ->
-        r.get(4) + "=" + r.get(5)).toList();
+    List<String> status =
+        rows.stream().filter(r -> r.get(4).equals("status")).findFirst().orElseThrow();
+    assertEquals(
+        List.of(
+            Fixtures.B + "/sev-c[severity=2]",
+            Fixtures.B,
+            "sev-c",
+            "severity=2",
+            "status",
+            Fixtures.ERROR),
+        status);
+    List<String> fooled =
+        rows.stream()
+            .filter(r -> r.get(4).equals("fooled") && r.get(1).equals(Fixtures.A))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        List.of(Fixtures.A + "/minimal", Fixtures.A, "minimal", "", "fooled", "0.75"), fooled);
+    List<String> speed =
+        rows.stream()
+            .filter(r -> r.get(0).equals("speed/" + Fixtures.A + "/batch=1"))
+            .map(r -> r.get(4) + "=" + r.get(5))
+            .toList();
     assertEquals(13, speed.size());
-    assertTrue(speed.contains("p99_ms=2") && speed.contains("peak_rss_bytes=123456789")
-        && speed.contains("images_per_second=666.7"), speed.toString());
+    assertTrue(
+        speed.contains("p99_ms=2")
+            && speed.contains("peak_rss_bytes=123456789")
+            && speed.contains("images_per_second=666.7"),
+        speed.toString());
   }
 
   @Test
@@ -70,7 +89,8 @@ class CsvReportWriterTest {
     RunResult real = Fixtures.real();
     assertEquals(1 + 80 * 11 + 2, rows.size()); // two minimal cases add "fooled"
     Map<String, Double> values = new HashMap<>();
-    rows.subList(1, rows.size()).forEach(r -> values.put(r.get(0) + " " + r.get(4), Double.parseDouble(r.get(5))));
+    rows.subList(1, rows.size())
+        .forEach(r -> values.put(r.get(0) + " " + r.get(4), Double.parseDouble(r.get(5))));
     for (CaseResult c : real.cases()) {
       Metrics m = c.metrics();
       assertEquals(m.top1(), values.get(c.id() + " top1"));
@@ -87,29 +107,67 @@ class CsvReportWriterTest {
   void textThatASpreadsheetWouldRunAsAFormulaIsQuotedAndPrefixedButNumbersStayNumbers() {
     String formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
     RunResult r = Fixtures.hostile();
-    List<CaseResult> cases = List.of(
-        Fixtures.ok(formula, "+cmd|' /C calc'!A0", "fgsm", "-2+3", Fixtures.bits(8, Fixtures.range(4)),
-            Map.of("@SUM(A1:A9)", -0.5, "margin", -1e-7)),
-        new CaseResult("\tid", "\rm", "\npert", "x", Fixtures.level("\uff1dlevel"), Map.of(), CaseStatus.FAILED,
-            "=1+1 went wrong", null));
-    RunResult hostile = new RunResult(r.schema(), r.suite(), r.environment(), r.status(), r.startedAt(),
-        r.finishedAt(), r.wallSeconds(), List.of(), cases, List.of(), List.of());
+    List<CaseResult> cases =
+        List.of(
+            Fixtures.ok(
+                formula,
+                "+cmd|' /C calc'!A0",
+                "fgsm",
+                "-2+3",
+                Fixtures.bits(8, Fixtures.range(4)),
+                Map.of("@SUM(A1:A9)", -0.5, "margin", -1e-7)),
+            new CaseResult(
+                "\tid",
+                "\rm",
+                "\npert",
+                "x",
+                Fixtures.level("\uff1dlevel"),
+                Map.of(),
+                CaseStatus.FAILED,
+                "=1+1 went wrong",
+                null));
+    RunResult hostile =
+        new RunResult(
+            r.schema(),
+            r.suite(),
+            r.environment(),
+            r.status(),
+            r.startedAt(),
+            r.finishedAt(),
+            r.wallSeconds(),
+            List.of(),
+            cases,
+            List.of(),
+            List.of());
     String csv = CsvReportWriter.render(hostile);
-    assertTrue(csv.contains("\r\n\"'" + formula.replace("\"", "\"\"") + "/+cmd|' /C calc'!A0[-2+3]\",\"'"
-        + formula.replace("\"", "\"\"") + "\",\"'+cmd|' /C calc'!A0\",\"'-2+3\",top1,50\r\n"), csv);
-    assertTrue(csv.contains(",\"'@SUM(A1:A9)\",-0.5\r\n"), "a negative number stays a number: " + csv);
+    assertTrue(
+        csv.contains(
+            "\r\n\"'"
+                + formula.replace("\"", "\"\"")
+                + "/+cmd|' /C calc'!A0[-2+3]\",\"'"
+                + formula.replace("\"", "\"\"")
+                + "\",\"'+cmd|' /C calc'!A0\",\"'-2+3\",top1,50\r\n"),
+        csv);
+    assertTrue(
+        csv.contains(",\"'@SUM(A1:A9)\",-0.5\r\n"), "a negative number stays a number: " + csv);
     assertTrue(csv.contains(",margin,-0.0000001\r\n"), csv);
-    assertTrue(csv.contains("\"'\tid\",\"'\rm\",\"'\npert\",\"'\uff1dlevel\",status,\"'=1+1 went wrong\"\r\n"), csv);
+    assertTrue(
+        csv.contains(
+            "\"'\tid\",\"'\rm\",\"'\npert\",\"'\uff1dlevel\",status,\"'=1+1 went wrong\"\r\n"),
+        csv);
 
     List<List<String>> rows = parse(csv);
     for (List<String> row : rows) {
       for (int i = 0; i < 5; i++) {
         String cell = row.get(i);
-        assertTrue(cell.isEmpty() || "=+-@\t\r\n\uff1d".indexOf(cell.charAt(0)) < 0, "a text cell starts safely: " + row);
+        assertTrue(
+            cell.isEmpty() || "=+-@\t\r\n\uff1d".indexOf(cell.charAt(0)) < 0,
+            "a text cell starts safely: " + row);
       }
     }
-    Map<String, String> values = rows.stream().collect(java.util.stream.Collectors.toMap(x -> x.get(4), x -> x.get(5),
-        (x, y) -> x));
+    Map<String, String> values =
+        rows.stream()
+            .collect(java.util.stream.Collectors.toMap(x -> x.get(4), x -> x.get(5), (x, y) -> x));
     assertEquals(-0.5, Double.parseDouble(values.get("'@SUM(A1:A9)")));
     assertEquals(-1e-7, Double.parseDouble(values.get("margin")));
     assertEquals(50.0, Double.parseDouble(values.get("top1")));
@@ -123,11 +181,15 @@ class CsvReportWriterTest {
     assertEquals(List.of(dir.resolve("results.csv")), files);
     assertFalse(Files.readString(files.get(0)).contains("sev-c"), "replaced");
     try (Stream<Path> s = Files.list(dir)) {
-      assertEquals(Set.of("results.csv"), Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
+      assertEquals(
+          Set.of("results.csv"), Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
     }
   }
 
-  /** RFC 4180: fields split by commas, records by CRLF, quoted fields may hold both and doubled quotes. */
+  /**
+   * RFC 4180: fields split by commas, records by CRLF, quoted fields may hold both and doubled
+   * quotes.
+   */
   static List<List<String>> parse(String csv) {
     List<List<String>> rows = new ArrayList<>();
     List<String> row = new ArrayList<>();

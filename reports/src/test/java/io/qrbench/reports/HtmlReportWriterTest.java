@@ -19,12 +19,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HtmlReportWriterTest {
-  private static final Pattern SVG = Pattern.compile("<svg class=\"chart\"[^>]*>.*?</svg>", Pattern.DOTALL);
-  private static final Pattern ROW = Pattern.compile("<tr class=\"case-row[^\"]*\" data-case=\"([^\"]*)\">");
+  private static final Pattern SVG =
+      Pattern.compile("<svg class=\"chart\"[^>]*>.*?</svg>", Pattern.DOTALL);
+  private static final Pattern ROW =
+      Pattern.compile("<tr class=\"case-row[^\"]*\" data-case=\"([^\"]*)\">");
 
   @TempDir Path dir;
 
-  /** Renders the real run to target/report-robustness-1000/ for a person (or a browser test) to look at. */
+  /**
+   * Renders the real run to target/report-robustness-1000/ for a person (or a browser test) to look
+   * at.
+   */
   @Test
   void rendersTheRealRunForInspection() throws Exception {
     Path out = Path.of("target", "report-robustness-1000");
@@ -33,12 +38,24 @@ class HtmlReportWriterTest {
     new HtmlReportWriter().write(new EmptyConfig(), real, out);
     new CsvReportWriter().write(new EmptyConfig(), real, out);
     new MarkdownReportWriter().write(new EmptyConfig(), real, out);
-    new HtmlReportWriter().write(new EmptyConfig(), Fixtures.hostile(), Files.createDirectories(
-        Path.of("target", "report-hostile")));
+    new HtmlReportWriter()
+        .write(
+            new EmptyConfig(),
+            Fixtures.hostile(),
+            Files.createDirectories(Path.of("target", "report-hostile")));
     String html = Files.readString(out.resolve("index.html"));
     assertTrue(html.length() < 1_000_000, "size " + html.length());
-    for (String id : List.of("summary", "study", "curves", "minimal", "models", "speed", "checks", "comparisons",
-        "manifest")) {
+    for (String id :
+        List.of(
+            "summary",
+            "study",
+            "curves",
+            "minimal",
+            "models",
+            "speed",
+            "checks",
+            "comparisons",
+            "manifest")) {
       assertTrue(html.contains("<section id=\"" + id + "\""), id);
     }
     assertTrue(html.contains("<h1 id=\"suite-name\">robustness-fp-vs-twn</h1>"));
@@ -47,12 +64,23 @@ class HtmlReportWriterTest {
   @Test
   void studyTableHasOneRowPerPerturbationAndLevelInRunOrder() {
     RunResult real = Fixtures.real();
-    List<String> expected = new ArrayList<>(new LinkedHashSet<>(real.cases().stream()
-        .map(c -> c.perturbation() + "|" + c.level()).toList()));
+    List<String> expected =
+        new ArrayList<>(
+            new LinkedHashSet<>(
+                real.cases().stream().map(c -> c.perturbation() + "|" + c.level()).toList()));
     assertEquals(40, expected.size());
     assertEquals(expected, all(ROW, HtmlReportWriter.render(real)));
-    assertEquals(List.of("none|", "big|", "sev-c|severity=1", "sev-c|severity=2", "sev-c|severity=3",
-        "pgd|epsilon=0.01", "pgd|epsilon=0.02", "speckle|", "minimal|"),
+    assertEquals(
+        List.of(
+            "none|",
+            "big|",
+            "sev-c|severity=1",
+            "sev-c|severity=2",
+            "sev-c|severity=3",
+            "pgd|epsilon=0.01",
+            "pgd|epsilon=0.02",
+            "speckle|",
+            "minimal|"),
         all(ROW, HtmlReportWriter.render(Fixtures.hostile())));
   }
 
@@ -70,7 +98,9 @@ class HtmlReportWriterTest {
     assertEquals(1, count(html, "<script"), "only the report's own script");
     assertFalse(html.contains("alert(1)</script>"));
     assertTrue(html.contains("<h1 id=\"suite-name\">&lt;script&gt;alert(1)&lt;/script&gt;</h1>"));
-    assertTrue(html.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; \u2014 qrbench report</title>"));
+    assertTrue(
+        html.contains(
+            "<title>&lt;script&gt;alert(1)&lt;/script&gt; \u2014 qrbench report</title>"));
     assertTrue(html.contains("data-model=\"FP &quot;base&quot; &amp; co\""), "attribute");
     assertTrue(html.contains(">FP &quot;base&quot; &amp; co<"), "text");
     assertTrue(html.contains("data-model=\"TWN&#39;&lt;b&gt;\""));
@@ -86,8 +116,10 @@ class HtmlReportWriterTest {
   void nothingIsFetchedFromTheNetwork() {
     for (RunResult r : List.of(Fixtures.real(), Fixtures.hostile())) {
       String html = HtmlReportWriter.render(r);
-      // the writer quotes every attribute and escapes quotes in values, so this finds every real one
-      Matcher m = Pattern.compile("(?i)\\s(?:src|href|xlink:href)\\s*=\\s*\"([^\"]*)\"").matcher(html);
+      // the writer quotes every attribute and escapes quotes in values, so this finds every real
+      // one
+      Matcher m =
+          Pattern.compile("(?i)\\s(?:src|href|xlink:href)\\s*=\\s*\"([^\"]*)\"").matcher(html);
       while (m.find()) {
         String target = m.group(1);
         assertTrue(target.startsWith("#") || target.equals("data:,"), "reference to " + target);
@@ -103,12 +135,25 @@ class HtmlReportWriterTest {
     String html = HtmlReportWriter.render(Fixtures.real());
     List<String> svgs = all(SVG, html, 0);
     List<String> names = svgs.stream().map(s -> attr(s, "data-chart")).toList();
-    assertEquals(List.of("gaussian-c", "poisson-c", "salt-and-pepper-c", "speckle-c", "fgsm", "bim", "pgd", "pgd-l2",
-        "pgd@FP"), names);
+    assertEquals(
+        List.of(
+            "gaussian-c",
+            "poisson-c",
+            "salt-and-pepper-c",
+            "speckle-c",
+            "fgsm",
+            "bim",
+            "pgd",
+            "pgd-l2",
+            "pgd@FP"),
+        names);
     for (String svg : svgs) {
       assertEquals(2, count(svg, "<path"), attr(svg, "data-chart"));
-      assertTrue(svg.contains("role=\"img\"") && svg.contains("aria-label=\"") && svg.contains("<title>"));
-      assertEquals(List.of("FP", "TWN"), all(Pattern.compile("<g class=\"series m\\d\" data-model=\"([^\"]*)\""), svg));
+      assertTrue(
+          svg.contains("role=\"img\"") && svg.contains("aria-label=\"") && svg.contains("<title>"));
+      assertEquals(
+          List.of("FP", "TWN"),
+          all(Pattern.compile("<g class=\"series m\\d\" data-model=\"([^\"]*)\""), svg));
     }
     String severity = between(html, "id=\"curves-severity\"", "</div>");
     assertEquals(4, count(severity, "<svg class=\"chart\""));
@@ -163,8 +208,12 @@ class HtmlReportWriterTest {
     assertTrue(a.contains("data-metric=\"never_fooled\" data-value=\"2\">2<"), a);
     String b = between(table, "data-model=\"TWN&#39;&lt;b&gt;\"", "</tr>");
     assertTrue(b.contains("data-metric=\"never_fooled\" data-value=\"4\">4<"), b);
-    String real = between(HtmlReportWriter.render(Fixtures.real()), "<table id=\"minimal-table\"", "</table>");
-    assertTrue(real.contains("data-metric=\"mean_abs_255\" data-value=\"0.7847392992352252\">0.785<"), real);
+    String real =
+        between(
+            HtmlReportWriter.render(Fixtures.real()), "<table id=\"minimal-table\"", "</table>");
+    assertTrue(
+        real.contains("data-metric=\"mean_abs_255\" data-value=\"0.7847392992352252\">0.785<"),
+        real);
     assertTrue(real.contains("data-metric=\"never_fooled\" data-value=\"0\">0<"), real);
   }
 
@@ -173,18 +222,26 @@ class HtmlReportWriterTest {
     String html = HtmlReportWriter.render(Fixtures.hostile());
     String section = between(html, "<section id=\"comparisons\"", "</section>");
     String none = between(section, "data-case=\"none|\"", "</tr>");
-    assertTrue(none.contains("class=\"num both\">2<") && none.contains("class=\"num only-a\">2<")
-        && none.contains("class=\"num only-b\">2<") && none.contains("class=\"num neither\">2<"), none);
+    assertTrue(
+        none.contains("class=\"num both\">2<")
+            && none.contains("class=\"num only-a\">2<")
+            && none.contains("class=\"num only-b\">2<")
+            && none.contains("class=\"num neither\">2<"),
+        none);
     assertTrue(none.contains(">not significant<"));
     // A right on all 64, B on none: 64 discordant pairs, all one way
     assertTrue(section.contains("<tr class=\"comparison-row significant\" data-case=\"big|\">"));
     String big = between(section, "data-case=\"big|\"", "</tr>");
-    assertTrue(big.contains("class=\"num only-a\">64<") && big.contains("class=\"num only-b\">0<"), big);
+    assertTrue(
+        big.contains("class=\"num only-a\">64<") && big.contains("class=\"num only-b\">0<"), big);
     assertTrue(big.contains(">\u2212100.0<"), big);
     // old results without outcomes, and a failed case (skipped)
-    assertTrue(between(section, "data-case=\"speckle|\"", "</tr>").contains("no per-image outcomes"));
+    assertTrue(
+        between(section, "data-case=\"speckle|\"", "</tr>").contains("no per-image outcomes"));
     assertFalse(section.contains("data-case=\"sev-c|severity=2\""));
-    assertTrue(section.contains("Is TWN&#39;&lt;b&gt;\u2019s accuracy different from FP &quot;base&quot; &amp; co\u2019s?"));
+    assertTrue(
+        section.contains(
+            "Is TWN&#39;&lt;b&gt;\u2019s accuracy different from FP &quot;base&quot; &amp; co\u2019s?"));
     assertTrue(section.contains("Yes in 1 of the 7 cases"), section);
     assertTrue(section.contains("more accurate in 0 and less accurate in 1"));
   }
@@ -193,8 +250,10 @@ class HtmlReportWriterTest {
   void comparisonsShowHolmAdjustedPValuesBesideEachCasesOwn() {
     String html = HtmlReportWriter.render(Fixtures.real());
     String section = between(html, "<section id=\"comparisons\"", "</section>");
-    java.util.regex.Matcher rows = java.util.regex.Pattern.compile(
-        "class=\"num p\" data-value=\"([^\"]+)\".*?class=\"num holm-p\" data-value=\"([^\"]+)\"").matcher(section);
+    java.util.regex.Matcher rows =
+        java.util.regex.Pattern.compile(
+                "class=\"num p\" data-value=\"([^\"]+)\".*?class=\"num holm-p\" data-value=\"([^\"]+)\"")
+            .matcher(section);
     List<Double> raw = new java.util.ArrayList<>();
     List<Double> shown = new java.util.ArrayList<>();
     while (rows.find()) {
@@ -202,7 +261,9 @@ class HtmlReportWriterTest {
       shown.add(Double.parseDouble(rows.group(2)));
     }
     assertEquals(40, raw.size(), "one FP-TWN row per case");
-    double[] holm = io.qrbench.reports.stats.Holm.adjust(raw.stream().mapToDouble(Double::doubleValue).toArray());
+    double[] holm =
+        io.qrbench.reports.stats.Holm.adjust(
+            raw.stream().mapToDouble(Double::doubleValue).toArray());
     long holmSignificant = 0;
     for (int i = 0; i < holm.length; i++) {
       assertEquals(holm[i], shown.get(i), 1e-12, "row " + i);
@@ -210,21 +271,59 @@ class HtmlReportWriterTest {
       holmSignificant += holm[i] < 0.05 ? 1 : 0;
     }
     assertEquals(holmSignificant, count(section, "class=\"verdict-holm significant\""));
-    assertTrue(holmSignificant < 18, "Holm keeps fewer than the 18 cases significant on their own: " + holmSignificant);
-    assertTrue(section.contains("Yes in 18 of the 40 cases (significant at 0.05, each case on its own; " + holmSignificant
-        + " after Holm\u2019s correction for testing 40 cases)"), section);
+    assertTrue(
+        holmSignificant < 18,
+        "Holm keeps fewer than the 18 cases significant on their own: " + holmSignificant);
+    assertTrue(
+        section.contains(
+            "Yes in 18 of the 40 cases (significant at 0.05, each case on its own; "
+                + holmSignificant
+                + " after Holm\u2019s correction for testing 40 cases)"),
+        section);
   }
 
   @Test
   void resultsWithoutOutcomesSaySoInsteadOfFailing() {
     RunResult r = Fixtures.real();
-    RunResult old = new RunResult(r.schema(), r.suite(), r.environment(), r.status(), r.startedAt(), r.finishedAt(),
-        r.wallSeconds(), r.models(), r.cases().stream().map(c -> new io.qrbench.result.CaseResult(c.id(), c.model(),
-            c.perturbation(), c.perturbationId(), c.level(), c.params(), c.status(), c.error(),
-            new io.qrbench.result.Metrics(c.metrics().images(), c.metrics().top1(), c.metrics().top5(),
-                c.metrics().correct1(), c.metrics().correct5(), c.metrics().meanAbs(), c.metrics().meanAbs255(),
-                c.metrics().meanL2(), c.metrics().meanLinf(), c.metrics().seconds(), c.metrics().imagesPerSecond(),
-                null, c.metrics().extra()))).toList(), r.checks(), r.speed());
+    RunResult old =
+        new RunResult(
+            r.schema(),
+            r.suite(),
+            r.environment(),
+            r.status(),
+            r.startedAt(),
+            r.finishedAt(),
+            r.wallSeconds(),
+            r.models(),
+            r.cases().stream()
+                .map(
+                    c ->
+                        new io.qrbench.result.CaseResult(
+                            c.id(),
+                            c.model(),
+                            c.perturbation(),
+                            c.perturbationId(),
+                            c.level(),
+                            c.params(),
+                            c.status(),
+                            c.error(),
+                            new io.qrbench.result.Metrics(
+                                c.metrics().images(),
+                                c.metrics().top1(),
+                                c.metrics().top5(),
+                                c.metrics().correct1(),
+                                c.metrics().correct5(),
+                                c.metrics().meanAbs(),
+                                c.metrics().meanAbs255(),
+                                c.metrics().meanL2(),
+                                c.metrics().meanLinf(),
+                                c.metrics().seconds(),
+                                c.metrics().imagesPerSecond(),
+                                null,
+                                c.metrics().extra())))
+                .toList(),
+            r.checks(),
+            r.speed());
     String html = HtmlReportWriter.render(old);
     String section = between(html, "<section id=\"comparisons\"", "</section>");
     assertTrue(section.contains("no per-image outcomes"));
@@ -235,7 +334,11 @@ class HtmlReportWriterTest {
   @Test
   void realComparisonsMatchTheOutcomes() {
     String html = HtmlReportWriter.render(Fixtures.real());
-    String clean = between(between(html, "<section id=\"comparisons\"", "</section>"), "data-case=\"none|\"", "</tr>");
+    String clean =
+        between(
+            between(html, "<section id=\"comparisons\"", "</section>"),
+            "data-case=\"none|\"",
+            "</tr>");
     // FP 814 right, TWN 817: the table must add up to 1000
     int both = number(clean, "both");
     int onlyA = number(clean, "only-a");
@@ -244,8 +347,10 @@ class HtmlReportWriterTest {
     assertEquals(1000, both + onlyA + onlyB + neither);
     assertEquals(814, both + onlyA);
     assertEquals(817, both + onlyB);
-    assertTrue(html.contains("<p class=\"answer\" data-a=\"FP\" data-b=\"TWN\"><strong>Is TWN\u2019s accuracy "
-        + "different from FP\u2019s? </strong>"));
+    assertTrue(
+        html.contains(
+            "<p class=\"answer\" data-a=\"FP\" data-b=\"TWN\"><strong>Is TWN\u2019s accuracy "
+                + "different from FP\u2019s? </strong>"));
   }
 
   @Test
@@ -259,7 +364,8 @@ class HtmlReportWriterTest {
     assertTrue(html.contains("118 MiB"));
     assertTrue(html.contains("40.6 M"), "MACs");
     String real = HtmlReportWriter.render(Fixtures.real());
-    assertTrue(between(real, "<section id=\"speed\"", "</section>").contains("Speed was not measured"));
+    assertTrue(
+        between(real, "<section id=\"speed\"", "</section>").contains("Speed was not measured"));
     assertTrue(between(real, "<section id=\"checks\"", "</section>").contains("No checks"));
     assertTrue(real.contains("<pre id=\"suite-yaml\">name: robustness-fp-vs-twn\n"));
   }
@@ -275,7 +381,8 @@ class HtmlReportWriterTest {
     String second = Files.readString(files.get(0));
     assertTrue(second.contains("robustness-fp-vs-twn") && !second.contains("alert(1)"), "replaced");
     try (Stream<Path> s = Files.list(dir)) {
-      assertEquals(Set.of("index.html"), Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
+      assertEquals(
+          Set.of("index.html"), Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
     }
   }
 
@@ -317,7 +424,8 @@ class HtmlReportWriterTest {
   }
 
   private static int number(String row, String cls) {
-    return Integer.parseInt(between(row, "class=\"num " + cls + "\">", "<").substring(("class=\"num " + cls
-        + "\">").length()));
+    return Integer.parseInt(
+        between(row, "class=\"num " + cls + "\">", "<")
+            .substring(("class=\"num " + cls + "\">").length()));
   }
 }

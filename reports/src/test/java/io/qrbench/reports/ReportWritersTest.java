@@ -12,8 +12,10 @@ class ReportWritersTest {
   @Test
   @SuppressWarnings("rawtypes") // ServiceLoader cannot name ReportWriter<?>
   void allWritersAreRegistered() {
-    Set<String> ids = ServiceLoader.load(ReportWriter.class).stream().map(p -> p.get().id())
-        .collect(Collectors.toSet());
+    Set<String> ids =
+        ServiceLoader.load(ReportWriter.class).stream()
+            .map(p -> p.get().id())
+            .collect(Collectors.toSet());
     assertEquals(Set.of("json", "html", "csv", "markdown", "allure"), ids);
   }
 }

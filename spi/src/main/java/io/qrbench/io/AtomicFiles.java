@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Writes files so that a reader, or a run interrupted at any moment, sees either the old content
- * or the new, never half of it: write a temporary file beside the target, force it to disk, then
+ * Writes files so that a reader, or a run interrupted at any moment, sees either the old content or
+ * the new, never half of it: write a temporary file beside the target, force it to disk, then
  * rename it over the target. Temporary files are named {@code .<target>.<number>.tmp}; one left by
  * a killed process is removed by {@link #removeStaleTemporaries} once its folder is locked.
  *
@@ -30,7 +30,9 @@ public final class AtomicFiles {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9]{1,20}\\.tmp");
 
-  /** Where bytes go; tests swap it to simulate a full disk (see {@code FullDisk} in the test jar). */
+  /**
+   * Where bytes go; tests swap it to simulate a full disk (see {@code FullDisk} in the test jar).
+   */
   interface Disk {
     void write(Path target, FileChannel channel, ByteBuffer bytes) throws IOException;
 
@@ -38,19 +40,20 @@ public final class AtomicFiles {
   }
 
   /** The real disk. */
-  static final Disk REAL = new Disk() {
-    @Override
-    public void write(Path target, FileChannel channel, ByteBuffer bytes) throws IOException {
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-    }
+  static final Disk REAL =
+      new Disk() {
+        @Override
+        public void write(Path target, FileChannel channel, ByteBuffer bytes) throws IOException {
+          while (bytes.hasRemaining()) {
+            channel.write(bytes);
+          }
+        }
 
-    @Override
-    public long usableSpace(Path dir) throws IOException {
-      return Files.getFileStore(dir).getUsableSpace();
-    }
-  };
+        @Override
+        public long usableSpace(Path dir) throws IOException {
+          return Files.getFileStore(dir).getUsableSpace();
+        }
+      };
 
   static volatile Disk disk = REAL;
 
@@ -93,7 +96,9 @@ public final class AtomicFiles {
   public static Path createTemporary(Path target, boolean directory) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     for (int attempt = 0; ; attempt++) {
-      Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
+      Path tmp =
+          dir.resolve(
+              "." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
       try {
         return directory ? Files.createDirectory(tmp) : Files.createFile(tmp);
       } catch (FileAlreadyExistsException e) {
@@ -114,8 +119,8 @@ public final class AtomicFiles {
 
   /**
    * Writes several files into {@code dir} so that they take their places together: {@code writer}
-   * writes them, under their final names, into a temporary folder inside {@code dir}; only when
-   * it has written them all are they renamed into place. On failure nothing in {@code dir} is
+   * writes them, under their final names, into a temporary folder inside {@code dir}; only when it
+   * has written them all are they renamed into place. On failure nothing in {@code dir} is
    * replaced.
    *
    * @return what {@code writer} returned
@@ -146,8 +151,8 @@ public final class AtomicFiles {
 
   /**
    * Deletes the temporary files (and folders) this class leaves behind when a process is killed
-   * while writing, anywhere in {@code dir}. Call it only while {@code dir} is locked
-   * (qrbench's folder lock): a live writer's temporary file would go too.
+   * while writing, anywhere in {@code dir}. Call it only while {@code dir} is locked (qrbench's
+   * folder lock): a live writer's temporary file would go too.
    *
    * @return the paths deleted
    */
@@ -156,15 +161,19 @@ public final class AtomicFiles {
       return List.of();
     }
     List<Path> stale;
-    // deep enough for <out>/.crafted/<case>/<batch>; a folder named by mistake is not searched through
+    // deep enough for <out>/.crafted/<case>/<batch>; a folder named by mistake is not searched
+    // through
     try (Stream<Path> all = Files.walk(dir, 3)) {
-      stale = all.filter(p -> !p.equals(dir) && TEMPORARY.matcher(p.getFileName().toString()).matches()).toList();
+      stale =
+          all.filter(p -> !p.equals(dir) && TEMPORARY.matcher(p.getFileName().toString()).matches())
+              .toList();
     } catch (java.io.UncheckedIOException e) {
       throw e.getCause();
     }
     List<Path> removed = new ArrayList<>();
     for (Path p : stale) {
-      if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) { // not already gone with its folder
+      if (Files.exists(
+          p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) { // not already gone with its folder
         deleteTree(p);
         removed.add(p);
       }

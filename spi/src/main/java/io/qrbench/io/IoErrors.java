@@ -33,7 +33,8 @@ public final class IoErrors {
       return (f.getReason() != null ? f.getReason() : "cannot write") + ": " + where;
     }
     String msg = e.getMessage();
-    return (msg == null || msg.isBlank() ? "input/output error" : msg) + (file == null ? "" : " (" + file + ")");
+    return (msg == null || msg.isBlank() ? "input/output error" : msg)
+        + (file == null ? "" : " (" + file + ")");
   }
 
   /** The start of the fix for {@code e}: {@code "free some space, then "} for a full disk. */

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * The one place qrbench configures Jackson for JSON it writes and reads as data: results.json,
- * Allure's result files, JMH's result files. One configuration means a field is spelt, indented
- * and tolerated the same way by every writer and reader.
+ * Allure's result files, JMH's result files. One configuration means a field is spelt, indented and
+ * tolerated the same way by every writer and reader.
  *
  * <p>Suites are bound by their own, strict mapper (unknown keys are errors there, with their line
  * and column); this one is for data files, where a newer qrbench may add a field an older reader
@@ -27,7 +27,9 @@ public final class JsonMappers {
     return DATA;
   }
 
-  /** A builder with the data configuration, for a caller that must add to it (a module, a feature). */
+  /**
+   * A builder with the data configuration, for a caller that must add to it (a module, a feature).
+   */
   public static JsonMapper.Builder builder() {
     return JsonMapper.builder()
         .enable(SerializationFeature.INDENT_OUTPUT)

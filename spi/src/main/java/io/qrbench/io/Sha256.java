@@ -9,7 +9,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 digests as lower-case hex, for fingerprints that follow what a file holds, not where it lies. */
+/**
+ * SHA-256 digests as lower-case hex, for fingerprints that follow what a file holds, not where it
+ * lies.
+ */
 public final class Sha256 {
   private Sha256() {}
 

@@ -11,8 +11,8 @@ import ai.djl.util.PairList;
 
 /**
  * Convolutions that never hand PyTorch's oneDNN kernels a channel count with a tail in the
- * dimension they sum over. With PyTorch 2.7.1 (oneDNN 3.7.1) on an AVX-512 CPU (this project's
- * AMD EPYC machine), a 3x3 convolution computes a wrong forward pass when it has more than 16 input
+ * dimension they sum over. With PyTorch 2.7.1 (oneDNN 3.7.1) on an AVX-512 CPU (this project's AMD
+ * EPYC machine), a 3x3 convolution computes a wrong forward pass when it has more than 16 input
  * channels and not a multiple of 16 (20 in: 37% of the largest output off), and a wrong input
  * gradient when its output channels are not a multiple of 16 (6 or 8 out: 75% off, NaN once), on
  * one thread the same garbage each time, on two a different one each run. Attacks on a model with
@@ -33,7 +33,13 @@ final class ChannelTails {
   }
 
   /** DJL's 2-D convolution, computed with the channel counts padded where they have a tail. */
-  static NDList conv2d(NDArray input, NDArray kernel, NDArray bias, Shape stride, Shape padding, Shape dilation,
+  static NDList conv2d(
+      NDArray input,
+      NDArray kernel,
+      NDArray bias,
+      Shape stride,
+      Shape padding,
+      Shape dilation,
       int groups) {
     Shape k = kernel.getShape();
     long out = k.get(0);
@@ -41,11 +47,13 @@ final class ChannelTails {
     long padOut = tail(out);
     long padIn = in > BLOCK ? tail(in) : 0;
     if (groups != 1 || padOut == 0 && padIn == 0) {
-      return ai.djl.nn.convolutional.Conv2d.conv2d(input, kernel, bias, stride, padding, dilation, groups);
+      return ai.djl.nn.convolutional.Conv2d.conv2d(
+          input, kernel, bias, stride, padding, dilation, groups);
     }
     NDManager m = input.getManager();
     NDArray y;
-    try (NDScope scope = new NDScope()) { // the padded kernel lives on the model's manager: close it here
+    try (NDScope scope =
+        new NDScope()) { // the padded kernel lives on the model's manager: close it here
       NDArray x = input;
       NDArray w = kernel;
       NDArray b = bias;
@@ -55,10 +63,14 @@ final class ChannelTails {
         w = w.concat(m.zeros(new Shape(out, padIn, k.get(2), k.get(3)), w.getDataType()), 1);
       }
       if (padOut > 0) {
-        w = w.concat(m.zeros(new Shape(padOut, in + padIn, k.get(2), k.get(3)), w.getDataType()), 0);
+        w =
+            w.concat(
+                m.zeros(new Shape(padOut, in + padIn, k.get(2), k.get(3)), w.getDataType()), 0);
         b = b == null ? null : b.concat(m.zeros(new Shape(padOut), b.getDataType()), 0);
       }
-      y = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation, groups).singletonOrThrow();
+      y =
+          ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation, groups)
+              .singletonOrThrow();
       if (padOut > 0) {
         y = y.get(new NDIndex(":, :" + out));
       }
@@ -77,8 +89,8 @@ final class ChannelTails {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-        PairList<String, Object> params) {
+    protected NDList forwardInternal(
+        ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
       NDArray input = inputs.singletonOrThrow();
       NDArray w = store.getValue(weight, input.getDevice(), training);
       NDArray b = store.getValue(bias, input.getDevice(), training);

@@ -2,7 +2,9 @@ package io.qrbench.nn;
 
 import java.util.Optional;
 
-/** Chooses a weight transform for each layer a model builds; empty keeps a layer in full precision. */
+/**
+ * Chooses a weight transform for each layer a model builds; empty keeps a layer in full precision.
+ */
 @FunctionalInterface
 public interface LayerHook {
 
@@ -17,7 +19,8 @@ public interface LayerHook {
    * @param layers the model's layers, in order
    * @param manager the model's manager, to own the state
    */
-  default void prepare(java.util.List<io.qrbench.nn.QuantizableLayer> layers, ai.djl.ndarray.NDManager manager) {}
+  default void prepare(
+      java.util.List<io.qrbench.nn.QuantizableLayer> layers, ai.djl.ndarray.NDManager manager) {}
 
   /**
    * The state the transforms own, in a stable order, once {@link #prepare} has run: weights files
@@ -27,7 +30,10 @@ public interface LayerHook {
     return java.util.List.of();
   }
 
-  /** The part of {@link #parameters()} the optimizer trains (all of it by default), in a stable order. */
+  /**
+   * The part of {@link #parameters()} the optimizer trains (all of it by default), in a stable
+   * order.
+   */
   default java.util.List<ai.djl.nn.Parameter> trainable() {
     return parameters();
   }

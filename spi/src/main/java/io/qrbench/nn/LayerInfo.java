@@ -15,7 +15,9 @@ public record LayerInfo(String name, Kind kind, Role role) {
     DENSE
   }
 
-  /** Where a layer sits; common practice keeps {@link #INPUT} and {@link #OUTPUT} in full precision. */
+  /**
+   * Where a layer sits; common practice keeps {@link #INPUT} and {@link #OUTPUT} in full precision.
+   */
   public enum Role {
     /** The first layer, fed the image. */
     INPUT,

@@ -2,20 +2,20 @@ package io.qrbench.nn;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import ai.djl.nn.Parameter;
 
 /**
  * The one way models make their convolution and dense layers, so that a quantizer can reach every
  * kernel: with a {@link LayerHook} that supplies a transform, a layer computes with the transformed
  * kernel (straight-through in training, hard in evaluation); without, it is DJL's plain layer.
- * Convolutions pad channel counts that oneDNN mishandles ({@link ChannelTails}).
- * Records every layer it made, for reports.
+ * Convolutions pad channel counts that oneDNN mishandles ({@link ChannelTails}). Records every
+ * layer it made, for reports.
  */
 public final class Layers {
   private final LayerHook hook;
@@ -48,16 +48,27 @@ public final class Layers {
    * @param padding zero padding on each side
    * @param bias whether the layer has a bias
    */
-  public Block conv2d(String name, LayerInfo.Role role, int filters, int kernel, int stride, int padding, boolean bias) {
+  public Block conv2d(
+      String name,
+      LayerInfo.Role role,
+      int filters,
+      int kernel,
+      int stride,
+      int padding,
+      boolean bias) {
     LayerInfo info = new LayerInfo(name, LayerInfo.Kind.CONV, role);
-    Conv2d.Builder b = Conv2d.builder()
-        .setFilters(filters)
-        .setKernelShape(new Shape(kernel, kernel))
-        .optStride(new Shape(stride, stride))
-        .optPadding(new Shape(padding, padding))
-        .optBias(bias);
+    Conv2d.Builder b =
+        Conv2d.builder()
+            .setFilters(filters)
+            .setKernelShape(new Shape(kernel, kernel))
+            .optStride(new Shape(stride, stride))
+            .optPadding(new Shape(padding, padding))
+            .optBias(bias);
     Optional<WeightTransform> t = hook.transformFor(info);
-    return record(info, t, t.<Block>map(x -> new TransformedConv2d(b, x)).orElseGet(() -> new ChannelTails.Conv2d(b)));
+    return record(
+        info,
+        t,
+        t.<Block>map(x -> new TransformedConv2d(b, x)).orElseGet(() -> new ChannelTails.Conv2d(b)));
   }
 
   /**
@@ -121,8 +132,8 @@ public final class Layers {
 
   /**
    * Multiply-accumulates of each layer made, in order, for one image: output elements times the
-   * inputs each one sums over (in-channels / groups x kernel area for a convolution, in-features for
-   * a dense layer), which is the kernel's size over its output channels. The output shape comes
+   * inputs each one sums over (in-channels / groups x kernel area for a convolution, in-features
+   * for a dense layer), which is the kernel's size over its output channels. The output shape comes
    * from DJL's {@link Block#getOutputShapes} on the input shape each layer was initialised with,
    * which the model's initialisation pass on one image set: call it before loading weights, which
    * replaces a dense layer's recorded input shape with one that lacks the batch axis.

@@ -1,8 +1,6 @@
 package io.qrbench.nn;
 
 import ai.djl.nn.Parameter;
-import io.qrbench.nn.LayerInfo;
-import io.qrbench.nn.WeightTransform;
 import java.util.Optional;
 
 /**
@@ -13,4 +11,5 @@ import java.util.Optional;
  * @param transform the transform the layer computes with when the model was built with the
  *     quantizer's training hook (quantization-aware), else empty
  */
-public record QuantizableLayer(LayerInfo info, Parameter weight, Optional<WeightTransform> transform) {}
+public record QuantizableLayer(
+    LayerInfo info, Parameter weight, Optional<WeightTransform> transform) {}

@@ -18,15 +18,17 @@ final class TransformedLinear extends Linear {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray input = inputs.singletonOrThrow();
     Parameter w = parameters.get("weight");
     Parameter bias = parameters.get("bias");
     NDArray latent = store.getValue(w, input.getDevice(), training);
     NDArray b = bias == null ? null : store.getValue(bias, input.getDevice(), training);
-    NDArray kernel = training
-        ? Scoped.onInputManager(input, latent, () -> transform.apply(latent, true))
-        : cache.get(input, latent, () -> transform.apply(latent, false));
+    NDArray kernel =
+        training
+            ? Scoped.onInputManager(input, latent, () -> transform.apply(latent, true))
+            : cache.get(input, latent, () -> transform.apply(latent, false));
     return linear(input, kernel, b);
   }
 }

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * Maps a layer's latent full-precision kernel to the kernel the layer computes with. This is how
- * quantization-aware training reaches a model: a quantizer supplies one transform per layer
- * through a {@link LayerHook}.
+ * quantization-aware training reaches a model: a quantizer supplies one transform per layer through
+ * a {@link LayerHook}.
  */
 @FunctionalInterface
 public interface WeightTransform {

@@ -28,7 +28,10 @@ public record CaseResult(
 
   public CaseResult {
     level = level == null ? Level.NONE : level;
-    params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+    params =
+        params == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
   }
 
   /** True when the case finished without error. */

@@ -21,7 +21,9 @@ public enum CaseStatus {
   /** The status named {@code id} in results.json. */
   @JsonCreator
   public static CaseStatus of(String id) {
-    return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst()
+    return Arrays.stream(values())
+        .filter(s -> s.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("'" + id + "' is neither ok nor failed"));
   }
 

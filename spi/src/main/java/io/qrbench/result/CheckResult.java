@@ -9,10 +9,13 @@ package io.qrbench.result;
  * @param right the right side's value, or null when it could not be evaluated
  * @param detail the check with its values filled in, or why it could not be evaluated
  */
-public record CheckResult(String expression, boolean passed, Double left, Double right, String detail) {
+public record CheckResult(
+    String expression, boolean passed, Double left, Double right, String detail) {
 
   /** Passed, failed, or could not be evaluated (no values). */
   public CheckStatus status() {
-    return passed ? CheckStatus.PASSED : left == null || right == null ? CheckStatus.UNEVALUATED : CheckStatus.FAILED;
+    return passed
+        ? CheckStatus.PASSED
+        : left == null || right == null ? CheckStatus.UNEVALUATED : CheckStatus.FAILED;
   }
 }

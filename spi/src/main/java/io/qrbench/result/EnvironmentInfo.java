@@ -13,8 +13,8 @@ package io.qrbench.result;
  * @param cpu the processor model
  * @param cores processors available to the JVM
  * @param threads intra-op threads the engine was told to use, or null if left to the engine
- * @param gitCommit the qrbench checkout's commit (with {@code -dirty} when it had local changes), or
- *     null outside a git checkout
+ * @param gitCommit the qrbench checkout's commit (with {@code -dirty} when it had local changes),
+ *     or null outside a git checkout
  */
 public record EnvironmentInfo(
     String qrbenchVersion,

@@ -11,10 +11,10 @@ import java.util.stream.Collectors;
  * and Markdown reports and the results.json validation all take a metric's names, label, unit and
  * precision from here, so a metric cannot be spelt two ways by two writers.
  *
- * <p>A metric has three spellings, all derived from {@link #id()}: the kebab-case id a check
- * writes ({@code mean-abs-255}), the snake-case {@link #key()} of CSV rows and HTML
- * {@code data-metric} attributes ({@code mean_abs_255}), and the camelCase {@link #jsonName()} of
- * its field in results.json ({@code meanAbs255}).
+ * <p>A metric has three spellings, all derived from {@link #id()}: the kebab-case id a check writes
+ * ({@code mean-abs-255}), the snake-case {@link #key()} of CSV rows and HTML {@code data-metric}
+ * attributes ({@code mean_abs_255}), and the camelCase {@link #jsonName()} of its field in
+ * results.json ({@code meanAbs255}).
  */
 public enum Metric {
   IMAGES("images", "images", "", Direction.NEITHER, 0, m -> (double) m.images()),
@@ -23,11 +23,13 @@ public enum Metric {
   CORRECT1("correct1", "correct top-1", "", Direction.HIGHER, 0, m -> (double) m.correct1()),
   CORRECT5("correct5", "correct top-5", "", Direction.HIGHER, 0, m -> (double) m.correct5()),
   MEAN_ABS("mean-abs", "mean |\u03b4| [0,1]", "", Direction.NEITHER, 5, Metrics::meanAbs),
-  MEAN_ABS_255("mean-abs-255", "mean |\u03b4| (0\u2013255)", "", Direction.NEITHER, 3, Metrics::meanAbs255),
+  MEAN_ABS_255(
+      "mean-abs-255", "mean |\u03b4| (0\u2013255)", "", Direction.NEITHER, 3, Metrics::meanAbs255),
   MEAN_L2("mean-l2", "mean L2", "", Direction.NEITHER, 4, Metrics::meanL2),
   MEAN_LINF("mean-linf", "mean L\u221e", "", Direction.NEITHER, 5, Metrics::meanLinf),
   SECONDS("seconds", "seconds", "s", Direction.LOWER, 1, Metrics::seconds),
-  IMAGES_PER_SECOND("images-per-second", "images/s", "images/s", Direction.HIGHER, 1, Metrics::imagesPerSecond),
+  IMAGES_PER_SECOND(
+      "images-per-second", "images/s", "images/s", Direction.HIGHER, 1, Metrics::imagesPerSecond),
   /**
    * The minimal attack's share of images it fooled within its budget (0 to 1), recorded among the
    * perturbation's own measurements ({@link Metrics#extra()}), so only its cases have it.
@@ -37,9 +39,21 @@ public enum Metric {
    * The median over images of ||x' - x||_2, kept beside the mean for cases that moved the images
    * (minimal perturbations are skewed: a few hard images pull the mean up).
    */
-  MEDIAN_L2(Metrics.MEDIAN_L2, "median L2", "", Direction.NEITHER, 4, m -> m.extra().get(Metrics.MEDIAN_L2)),
+  MEDIAN_L2(
+      Metrics.MEDIAN_L2,
+      "median L2",
+      "",
+      Direction.NEITHER,
+      4,
+      m -> m.extra().get(Metrics.MEDIAN_L2)),
   /** The median over images of max |x' - x|, beside the mean as {@link #MEDIAN_L2} is. */
-  MEDIAN_LINF(Metrics.MEDIAN_LINF, "median L\u221e", "", Direction.NEITHER, 5, m -> m.extra().get(Metrics.MEDIAN_LINF));
+  MEDIAN_LINF(
+      Metrics.MEDIAN_LINF,
+      "median L\u221e",
+      "",
+      Direction.NEITHER,
+      5,
+      m -> m.extra().get(Metrics.MEDIAN_LINF));
 
   /** Which way is better for the model under test. */
   public enum Direction {
@@ -56,7 +70,13 @@ public enum Metric {
   private final int decimals;
   private final Function<Metrics, Double> value;
 
-  Metric(String id, String label, String unit, Direction direction, int decimals, Function<Metrics, Double> value) {
+  Metric(
+      String id,
+      String label,
+      String unit,
+      Direction direction,
+      int decimals,
+      Function<Metrics, Double> value) {
     this.id = id;
     this.label = label;
     this.unit = unit;
@@ -115,12 +135,18 @@ public enum Metric {
     return decimals == 0;
   }
 
-  /** True when a perturbation records it in {@link Metrics#extra()} rather than every case having it. */
+  /**
+   * True when a perturbation records it in {@link Metrics#extra()} rather than every case having
+   * it.
+   */
   public boolean extra() {
     return this == FOOLED || this == MEDIAN_L2 || this == MEDIAN_LINF;
   }
 
-  /** Its value in {@code m}; empty when {@code m} lacks it (an extra the perturbation did not record). */
+  /**
+   * Its value in {@code m}; empty when {@code m} lacks it (an extra the perturbation did not
+   * record).
+   */
   public Optional<Double> value(Metrics m) {
     return Optional.ofNullable(value.apply(m));
   }
@@ -131,8 +157,8 @@ public enum Metric {
   }
 
   /**
-   * The metric a check names, whatever its case and separators ({@code meanAbs255},
-   * {@code mean_abs_255} and {@code mean-abs-255} are one metric).
+   * The metric a check names, whatever its case and separators ({@code meanAbs255}, {@code
+   * mean_abs_255} and {@code mean-abs-255} are one metric).
    */
   public static Optional<Metric> named(String written) {
     String n = normalise(written);
@@ -146,6 +172,9 @@ public enum Metric {
 
   /** The ids as a check writes them, for messages. */
   public static String ids() {
-    return Arrays.stream(values()).map(m -> m == FOOLED ? m.id + " (attacks)" : m.extra() ? m.id + " (perturbed cases)" : m.id).collect(Collectors.joining(", "));
+    return Arrays.stream(values())
+        .map(
+            m -> m == FOOLED ? m.id + " (attacks)" : m.extra() ? m.id + " (perturbed cases)" : m.id)
+        .collect(Collectors.joining(", "));
   }
 }

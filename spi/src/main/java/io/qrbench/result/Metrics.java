@@ -18,9 +18,9 @@ package io.qrbench.result;
  *     (null in results written before they were recorded)
  * @param extra the perturbation's own per-image measurements, averaged over images (e.g. the
  *     minimal attack's {@code fooled}: the fraction of images it fooled within its budget) and,
- *     when the perturbation changed any image, the median over images of ||x' - x||_2 and of
- *     max |x' - x| ({@link #MEDIAN_L2}, {@link #MEDIAN_LINF}), which a mean of per-image
- *     measurements cannot give
+ *     when the perturbation changed any image, the median over images of ||x' - x||_2 and of max
+ *     |x' - x| ({@link #MEDIAN_L2}, {@link #MEDIAN_LINF}), which a mean of per-image measurements
+ *     cannot give
  */
 public record Metrics(
     int images,
@@ -38,10 +38,14 @@ public record Metrics(
     java.util.Map<String, Double> extra) {
   /** The key in {@link #extra} of the median over images of ||x' - x||_2. */
   public static final String MEDIAN_L2 = "median-l2";
+
   /** The key in {@link #extra} of the median over images of max |x' - x|. */
   public static final String MEDIAN_LINF = "median-linf";
 
   public Metrics {
-    extra = extra == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(extra));
+    extra =
+        extra == null
+            ? java.util.Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(extra));
   }
 }

@@ -9,8 +9,8 @@ import java.util.BitSet;
  * Per-image top-1 outcomes of one case: image i was classified right when bit i is set. The
  * report's paired tests (McNemar) compare two models on these, image by image.
  *
- * <p>In results.json it is one base64 string of the bit set's bytes, image i in bit (i % 8) of
- * byte i / 8, trailing zero bytes dropped ({@link BitSet#toByteArray()}): 10,000 images take 1.7 KB
+ * <p>In results.json it is one base64 string of the bit set's bytes, image i in bit (i % 8) of byte
+ * i / 8, trailing zero bytes dropped ({@link BitSet#toByteArray()}): 10,000 images take 1.7 KB
  * instead of a 10,000-element list, and the format is the same in schema /1 and /2.
  */
 public final class Outcomes {

@@ -21,7 +21,8 @@ public record QuantizationSummary(List<Layer> layers) {
    * @param bitsPerWeight storage bits per weight, 32 for full precision
    * @param zeroFraction fraction of weights that are exactly zero after quantization
    * @param relativeError ||W - Q(W)||^2 / ||W||^2, 0 for full precision
-   * @param packedBytes bytes in packed storage: codes plus scales (4 per weight when full precision)
+   * @param packedBytes bytes in packed storage: codes plus scales (4 per weight when full
+   *     precision)
    */
   public record Layer(
       String name,
@@ -50,7 +51,9 @@ public record QuantizationSummary(List<Layer> layers) {
   /** Fraction of all kernel weights that are exactly zero. */
   public double zeroFraction() {
     long n = parameters();
-    return n == 0 ? 0 : layers.stream().mapToDouble(l -> l.zeroFraction() * l.parameters()).sum() / n;
+    return n == 0
+        ? 0
+        : layers.stream().mapToDouble(l -> l.zeroFraction() * l.parameters()).sum() / n;
   }
 
   /** Weighted mean storage bits per weight over all layers. */

@@ -16,7 +16,8 @@ import java.util.List;
  * @param cases one entry per finished case, in run order
  * @param checks the suite's checks as evaluated at the end of the run (empty while running)
  * @param speed the suite's speed measurements (empty when it has no {@code speed:} section)
- * @param sessions the run and each resume of it, in order (empty in results written before they were recorded)
+ * @param sessions the run and each resume of it, in order (empty in results written before they
+ *     were recorded)
  */
 public record RunResult(
     String schema,
@@ -32,9 +33,9 @@ public record RunResult(
     List<SpeedResult> speed,
     List<Session> sessions) {
   /**
-   * The results format. {@code /2} (typed levels: {@code level} is an object with the label and
-   * the swept values) replaced {@code /1} (the label only); readers upgrade {@code /1} files and
-   * refuse other versions.
+   * The results format. {@code /2} (typed levels: {@code level} is an object with the label and the
+   * swept values) replaced {@code /1} (the label only); readers upgrade {@code /1} files and refuse
+   * other versions.
    */
   public static final String SCHEMA = "qrbench-results/2";
 
@@ -47,10 +48,30 @@ public record RunResult(
   }
 
   /** A run without a record of its sessions. */
-  public RunResult(String schema, SuiteInfo suite, EnvironmentInfo environment, RunStatus status, String startedAt,
-      String finishedAt, double wallSeconds, List<ModelResult> models, List<CaseResult> cases,
-      List<CheckResult> checks, List<SpeedResult> speed) {
-    this(schema, suite, environment, status, startedAt, finishedAt, wallSeconds, models, cases, checks, speed,
+  public RunResult(
+      String schema,
+      SuiteInfo suite,
+      EnvironmentInfo environment,
+      RunStatus status,
+      String startedAt,
+      String finishedAt,
+      double wallSeconds,
+      List<ModelResult> models,
+      List<CaseResult> cases,
+      List<CheckResult> checks,
+      List<SpeedResult> speed) {
+    this(
+        schema,
+        suite,
+        environment,
+        status,
+        startedAt,
+        finishedAt,
+        wallSeconds,
+        models,
+        cases,
+        checks,
+        speed,
         List.of());
   }
 
@@ -61,14 +82,36 @@ public record RunResult(
 
   /** The same run with these checks. */
   public RunResult withChecks(List<CheckResult> newChecks) {
-    return new RunResult(schema, suite, environment, status, startedAt, finishedAt, wallSeconds, models, cases,
-        newChecks, speed, sessions);
+    return new RunResult(
+        schema,
+        suite,
+        environment,
+        status,
+        startedAt,
+        finishedAt,
+        wallSeconds,
+        models,
+        cases,
+        newChecks,
+        speed,
+        sessions);
   }
 
   /** The same run with these speed measurements. */
   public RunResult withSpeed(List<SpeedResult> newSpeed) {
-    return new RunResult(schema, suite, environment, status, startedAt, finishedAt, wallSeconds, models, cases,
-        checks, newSpeed, sessions);
+    return new RunResult(
+        schema,
+        suite,
+        environment,
+        status,
+        startedAt,
+        finishedAt,
+        wallSeconds,
+        models,
+        cases,
+        checks,
+        newSpeed,
+        sessions);
   }
 
   /** True when every case finished without error. */

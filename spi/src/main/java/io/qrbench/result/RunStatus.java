@@ -24,7 +24,9 @@ public enum RunStatus {
   /** The status named {@code id} in results.json. */
   @JsonCreator
   public static RunStatus of(String id) {
-    return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst()
+    return Arrays.stream(values())
+        .filter(s -> s.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("'" + id + "' is none of " + ids()));
   }
 

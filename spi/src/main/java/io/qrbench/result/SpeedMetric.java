@@ -6,8 +6,8 @@ import java.util.function.Function;
  * The measurements of one {@link SpeedResult}, each named once for the CSV rows, the HTML speed
  * table and the results.json validation, as {@link Metric} names a case's.
  *
- * <p>The camelCase {@link #jsonName()} is the {@link SpeedResult} component; the snake-case
- * {@link #key()} names CSV rows ({@code p50_ms}).
+ * <p>The camelCase {@link #jsonName()} is the {@link SpeedResult} component; the snake-case {@link
+ * #key()} names CSV rows ({@code p50_ms}).
  */
 public enum SpeedMetric {
   BATCH_SIZE("batchSize", "Batch", "images", 0, s -> (double) s.batchSize()),
@@ -20,7 +20,8 @@ public enum SpeedMetric {
   P90_MS("p90Ms", "p90 (ms)", "ms", 2, SpeedResult::p90Ms),
   P99_MS("p99Ms", "p99 (ms)", "ms", 2, SpeedResult::p99Ms),
   IMAGES_PER_SECOND("imagesPerSecond", "Images / s", "images/s", 1, SpeedResult::imagesPerSecond),
-  IMAGES_PER_SECOND_STD("imagesPerSecondStd", "Images / s std", "images/s", 1, SpeedResult::imagesPerSecondStd),
+  IMAGES_PER_SECOND_STD(
+      "imagesPerSecondStd", "Images / s std", "images/s", 1, SpeedResult::imagesPerSecondStd),
   PEAK_RSS_BYTES("peakRssBytes", "Peak memory", "bytes", 0, s -> (double) s.peakRssBytes()),
   LOAD_SECONDS("loadSeconds", "Load (s)", "s", 2, SpeedResult::loadSeconds);
 
@@ -30,7 +31,12 @@ public enum SpeedMetric {
   private final int decimals;
   private final Function<SpeedResult, Double> value;
 
-  SpeedMetric(String jsonName, String label, String unit, int decimals, Function<SpeedResult, Double> value) {
+  SpeedMetric(
+      String jsonName,
+      String label,
+      String unit,
+      int decimals,
+      Function<SpeedResult, Double> value) {
     this.jsonName = jsonName;
     this.label = label;
     this.unit = unit;

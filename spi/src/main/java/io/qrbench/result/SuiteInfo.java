@@ -13,13 +13,14 @@ import java.util.Map;
  * @param dataset the dataset's id
  * @param split the split evaluated
  * @param images images evaluated per case
- * @param fingerprint identifies suite text, seed, limit and weights; resuming in full requires the same
+ * @param fingerprint identifies suite text, seed, limit and weights; resuming in full requires the
+ *     same
  * @param yaml the suite's text
  * @param definition identifies what decides the numbers, weights aside: the suite's content less
  *     comments, description, checks and reports, with seed and limit; null in results written
  *     before it was recorded
- * @param weights the SHA-256 of each model's weights file, by model name (models trained in the
- *     run have none); a resumed run whose definition matches runs again the cases of models whose
+ * @param weights the SHA-256 of each model's weights file, by model name (models trained in the run
+ *     have none); a resumed run whose definition matches runs again the cases of models whose
  *     weights changed
  */
 public record SuiteInfo(
@@ -37,6 +38,9 @@ public record SuiteInfo(
     Map<String, String> weights) {
 
   public SuiteInfo {
-    weights = weights == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(weights));
+    weights =
+        weights == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(weights));
   }
 }

@@ -9,10 +9,10 @@ import java.lang.annotation.Target;
 /**
  * The range a numeric configuration key accepts, checked when a suite or spec is validated, before
  * the record is built: a value outside it is reported at its own line and column with the range and
- * {@link #why()}. On a list-valued component it bounds every element; on a component of type
- * {@code Object} it applies when the value is a number. Integer components are also held to their
- * Java type's range. Every numeric key should carry one: a value without an upper bound is a run
- * that fails after minutes, or never ends.
+ * {@link #why()}. On a list-valued component it bounds every element; on a component of type {@code
+ * Object} it applies when the value is a number. Integer components are also held to their Java
+ * type's range. Every numeric key should carry one: a value without an upper bound is a run that
+ * fails after minutes, or never ends.
  *
  * <pre>{@code
  * record Config(@Bound(min = 1, max = 100_000, why = "each step is a forward and a backward pass") Integer steps) {}

@@ -23,8 +23,8 @@ public interface ModelProvider<C extends Record> extends Plugin<C> {
   Block build(C config, ModelContext context);
 
   /**
-   * True when the provider reads the suite's {@code weights} file itself, in {@link #build}
-   * (an imported TorchScript file, say): the runner then neither initialises the block nor loads
+   * True when the provider reads the suite's {@code weights} file itself, in {@link #build} (an
+   * imported TorchScript file, say): the runner then neither initialises the block nor loads
    * weights into it, and a suite must name the file.
    */
   default boolean readsOwnWeights() {

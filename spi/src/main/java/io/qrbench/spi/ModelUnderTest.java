@@ -7,8 +7,8 @@ import java.util.Arrays;
 
 /**
  * The handle a perturbation gets on the model being benchmarked. It always runs the model in
- * inference mode (BatchNorm uses its running statistics) and never changes the model: gradients
- * are taken with respect to the input only, and nothing is accumulated on the model's parameters.
+ * inference mode (BatchNorm uses its running statistics) and never changes the model: gradients are
+ * taken with respect to the input only, and nothing is accumulated on the model's parameters.
  *
  * <p>Arrays passed in are read, not modified; arrays returned belong to the manager of the input,
  * so they are freed with the batch.
@@ -34,10 +34,10 @@ public interface ModelUnderTest {
    * to the images, and the direction of that gradient in a form that cannot underflow. Each image's
    * gradient is the gradient of its own loss (losses are summed, not averaged, over the batch).
    *
-   * <p>Attacks should step along {@link LossGradient#direction()} and compare images by
-   * {@link LossGradient#logOdds()}: for an image the model is sure of, the float32 softmax is
-   * exactly one-hot, so the cross-entropy rounds to a constant and its gradient to zero or to
-   * denormals whose signs change with the summation order (another thread count, another machine).
+   * <p>Attacks should step along {@link LossGradient#direction()} and compare images by {@link
+   * LossGradient#logOdds()}: for an image the model is sure of, the float32 softmax is exactly
+   * one-hot, so the cross-entropy rounds to a constant and its gradient to zero or to denormals
+   * whose signs change with the summation order (another thread count, another machine).
    *
    * @param images (N, C, H, W) float32 in [0,1]
    * @param labels (N) integer labels
@@ -58,7 +58,9 @@ public interface ModelUnderTest {
    */
   ObjectiveGradient objectiveGradient(NDArray images, LogitObjective objective);
 
-  /** A function of each image's logits whose gradient with respect to the images an attack wants. */
+  /**
+   * A function of each image's logits whose gradient with respect to the images an attack wants.
+   */
   @FunctionalInterface
   interface LogitObjective {
     /**
@@ -85,7 +87,8 @@ public interface ModelUnderTest {
    * log(1 + e^logOdds), increasing in it, and its gradient is (1 - p_y) times the direction, image
    * by image.
    *
-   * @param loss (N) float32 cross-entropy of each image, computed from the logits in double precision
+   * @param loss (N) float32 cross-entropy of each image, computed from the logits in double
+   *     precision
    * @param logits (N, classes) logits of the forward pass that produced the loss
    * @param logOdds (N) float64 log-odds against the true label: orders images as the loss does, and
    *     unlike the loss never rounds to a constant for confident images
@@ -106,7 +109,8 @@ public interface ModelUnderTest {
       column[0] = direction.getShape().get(0);
       try (NDScope scope = new NDScope()) {
         // 1 - p_y = 1 / (1 + e^-logOdds): neither cancels nor loses range in double precision
-        NDArray errorProbability = logOdds.neg().exp().add(1).pow(-1).toType(direction.getDataType(), false);
+        NDArray errorProbability =
+            logOdds.neg().exp().add(1).pow(-1).toType(direction.getDataType(), false);
         NDArray out = direction.mul(errorProbability.reshape(new Shape(column)));
         NDScope.unregister(out);
         return out;

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * Changes a batch of images: random noises, adversarial attacks, or nothing at all. A list value
- * for a key in a suite ({@code epsilon: [0.01, 0.03]}) is expanded by the framework into one
- * level per value, so {@link #apply} always sees a single configuration.
+ * for a key in a suite ({@code epsilon: [0.01, 0.03]}) is expanded by the framework into one level
+ * per value, so {@link #apply} always sees a single configuration.
  *
  * @param <C> the perturbation's configuration record
  */
@@ -16,8 +16,8 @@ public interface Perturbation<C extends Record> extends Plugin<C> {
    *
    * @param config the bound configuration of one level
    * @param context the batch, its per-image random sources and the model handle
-   * @return the perturbed batch, same shape, float32, clipped to [0,1], in the batch's manager;
-   *     it may be {@code context.images()} itself when nothing changes
+   * @return the perturbed batch, same shape, float32, clipped to [0,1], in the batch's manager; it
+   *     may be {@code context.images()} itself when nothing changes
    */
   NDArray apply(C config, PerturbationContext context);
 }

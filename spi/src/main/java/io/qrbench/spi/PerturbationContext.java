@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
  * One batch handed to a perturbation: the clean images, their labels, a seeded random source for
  * each image, and a handle on the model under test for perturbations that need gradients.
  *
- * <p>The random source of an image depends only on the suite seed, the perturbation and its
- * level, and the image's index in the dataset: every model sees the same noisy image, whatever
- * the batch size.
+ * <p>The random source of an image depends only on the suite seed, the perturbation and its level,
+ * and the image's index in the dataset: every model sees the same noisy image, whatever the batch
+ * size.
  */
 public interface PerturbationContext {
 
@@ -29,8 +29,8 @@ public interface PerturbationContext {
   int firstIndex();
 
   /**
-   * The seed of image {@code i} of this batch (0-based within the batch). Use it through
-   * {@link #random(int)} unless a plugin needs the raw number.
+   * The seed of image {@code i} of this batch (0-based within the batch). Use it through {@link
+   * #random(int)} unless a plugin needs the raw number.
    */
   long seed(int i);
 

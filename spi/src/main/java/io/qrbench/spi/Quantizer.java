@@ -1,8 +1,8 @@
 package io.qrbench.spi;
 
-import io.qrbench.result.QuantizationSummary;
-import io.qrbench.nn.QuantizableLayer;
 import io.qrbench.nn.LayerHook;
+import io.qrbench.nn.QuantizableLayer;
+import io.qrbench.result.QuantizationSummary;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,19 +28,19 @@ public interface Quantizer<C extends Record> extends Plugin<C> {
 
   /**
    * The packed form of one layer's kernel, once {@link #quantize} has run: its codes with the
-   * {@link io.qrbench.spi.packed.Decoding} that turns them into floats (see
-   * {@link io.qrbench.spi.packed.PackedTensor#of}), or empty for a layer kept in full precision.
-   * {@code qrbench quantize} stores it and a suite reads it back without knowing the quantizer, so
-   * its decoded values must be, bit for bit, the ones {@link #quantize} set. The default keeps
-   * every layer in full precision.
+   * {@link io.qrbench.spi.packed.Decoding} that turns them into floats (see {@link
+   * io.qrbench.spi.packed.PackedTensor#of}), or empty for a layer kept in full precision. {@code
+   * qrbench quantize} stores it and a suite reads it back without knowing the quantizer, so its
+   * decoded values must be, bit for bit, the ones {@link #quantize} set. The default keeps every
+   * layer in full precision.
    */
   default Optional<io.qrbench.spi.packed.PackedTensor> pack(C config, QuantizableLayer layer) {
     return Optional.empty();
   }
 
   /**
-   * For quantization-aware training: the transform each layer's kernel goes through, applied by
-   * the model's {@link io.qrbench.nn.Layers}. Empty (the default) trains in full precision.
+   * For quantization-aware training: the transform each layer's kernel goes through, applied by the
+   * model's {@link io.qrbench.nn.Layers}. Empty (the default) trains in full precision.
    */
   default Optional<LayerHook> trainingHook(C config) {
     return Optional.empty();

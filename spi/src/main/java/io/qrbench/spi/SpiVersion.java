@@ -8,11 +8,11 @@ import java.util.regex.Pattern;
  *
  * <p>A plugin jar declares the SPI version it was compiled against in its manifest, as the
  * attribute {@value #MANIFEST_ATTRIBUTE} (one line in the plugin's {@code pom.xml}; see the
- * README's "Writing a plugin"). The registry accepts a plugin whose major version equals this
- * one's and whose minor version is at most this one's: minor versions only add (a new default
- * method, a new record component with a default), major versions may remove or change. A plugin
- * built for another major version, or for a newer minor one, is refused before any of its code
- * runs, with a message naming the plugin, its jar and both versions.
+ * README's "Writing a plugin"). The registry accepts a plugin whose major version equals this one's
+ * and whose minor version is at most this one's: minor versions only add (a new default method, a
+ * new record component with a default), major versions may remove or change. A plugin built for
+ * another major version, or for a newer minor one, is refused before any of its code runs, with a
+ * message naming the plugin, its jar and both versions.
  *
  * <p>Classes loaded from a directory (a plugin's own build or tests, an IDE) carry no manifest and
  * are accepted as they are: they were compiled against whatever SPI is on the class path.
@@ -42,26 +42,48 @@ public final class SpiVersion {
    */
   public static String incompatibility(String declared) {
     if (declared == null) {
-      return "its jar's manifest declares no " + MANIFEST_ATTRIBUTE + " (qrbench's SPI is "
-          + CURRENT + "); rebuild it with the manifest entry '" + MANIFEST_ATTRIBUTE + ": "
-          + CURRENT + "' (README, \"Writing a plugin\")";
+      return "its jar's manifest declares no "
+          + MANIFEST_ATTRIBUTE
+          + " (qrbench's SPI is "
+          + CURRENT
+          + "); rebuild it with the manifest entry '"
+          + MANIFEST_ATTRIBUTE
+          + ": "
+          + CURRENT
+          + "' (README, \"Writing a plugin\")";
     }
     Matcher m = FORM.matcher(declared.trim());
     if (!m.matches()) {
-      return "its jar's manifest declares " + MANIFEST_ATTRIBUTE + " '" + declared
-          + "', which is not MAJOR.MINOR (qrbench's SPI is " + CURRENT + ")";
+      return "its jar's manifest declares "
+          + MANIFEST_ATTRIBUTE
+          + " '"
+          + declared
+          + "', which is not MAJOR.MINOR (qrbench's SPI is "
+          + CURRENT
+          + ")";
     }
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
     if (major != MAJOR) {
-      return "it was built for SPI " + major + "." + minor + " but this qrbench has SPI " + CURRENT
+      return "it was built for SPI "
+          + major
+          + "."
+          + minor
+          + " but this qrbench has SPI "
+          + CURRENT
           + (major < MAJOR
               ? "; rebuild the plugin against qrbench-spi " + CURRENT
               : "; use a qrbench release with SPI " + major + ".x");
     }
     if (minor > MINOR) {
-      return "it was built for SPI " + major + "." + minor + ", newer than this qrbench's SPI "
-          + CURRENT + "; upgrade qrbench or rebuild the plugin against qrbench-spi " + CURRENT;
+      return "it was built for SPI "
+          + major
+          + "."
+          + minor
+          + ", newer than this qrbench's SPI "
+          + CURRENT
+          + "; upgrade qrbench or rebuild the plugin against qrbench-spi "
+          + CURRENT;
     }
     return null;
   }

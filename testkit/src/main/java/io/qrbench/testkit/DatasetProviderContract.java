@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
  * provider, a configuration and the size of each split, and each test opens the splits and checks
  * them.
  *
- * <p>The promises: each split has its declared size; images have one shape, that of
- * {@link DatasetProvider#input} when the provider declares one, and values in [0,1] written where
- * asked and nowhere else; labels index the class names; opening a split again gives the same
- * labels and pixels (a benchmark's images are the same in every run); reads from several threads
- * give what one thread reads (the runner loads batches in parallel).
+ * <p>The promises: each split has its declared size; images have one shape, that of {@link
+ * DatasetProvider#input} when the provider declares one, and values in [0,1] written where asked
+ * and nowhere else; labels index the class names; opening a split again gives the same labels and
+ * pixels (a benchmark's images are the same in every run); reads from several threads give what one
+ * thread reads (the runner loads batches in parallel).
  *
  * <p>Pixels are compared on {@link #sampleSize()} images spread over each split (its first and last
  * included), labels on every image.
@@ -71,11 +71,16 @@ public abstract class DatasetProviderContract<C extends Record> {
     Optional<ModelInput> declared = provider().input(config());
     for (Split split : splits()) {
       ImageDataset d = open(split);
-      assertTrue(d.channels() >= 1 && d.height() >= 1 && d.width() >= 1,
+      assertTrue(
+          d.channels() >= 1 && d.height() >= 1 && d.width() >= 1,
           split + ": shape " + d.channels() + "x" + d.height() + "x" + d.width());
       assertEquals(d.channels() * d.height() * d.width(), d.imageSize(), split + ": imageSize()");
-      declared.ifPresent(in -> assertEquals(in, new ModelInput(d.channels(), d.height(), d.width(),
-          d.classNames().size()), split + ": the input() the provider declares without opening the data"));
+      declared.ifPresent(
+          in ->
+              assertEquals(
+                  in,
+                  new ModelInput(d.channels(), d.height(), d.width(), d.classNames().size()),
+                  split + ": the input() the provider declares without opening the data"));
       int per = d.imageSize();
       int offset = 7;
       for (int index : sample(d.size())) {
@@ -85,10 +90,24 @@ public abstract class DatasetProviderContract<C extends Record> {
         for (int j = 0; j < dst.length; j++) {
           boolean inside = j >= offset && j < offset + per;
           if (!inside && dst[j] != -2f) {
-            fail(split + " image " + index + ": readImage wrote at " + j + ", outside [offset, offset + imageSize())");
+            fail(
+                split
+                    + " image "
+                    + index
+                    + ": readImage wrote at "
+                    + j
+                    + ", outside [offset, offset + imageSize())");
           }
           if (inside && !(dst[j] >= 0f && dst[j] <= 1f)) {
-            fail(split + " image " + index + ": value " + (j - offset) + " is " + dst[j] + ", not in [0,1]");
+            fail(
+                split
+                    + " image "
+                    + index
+                    + ": value "
+                    + (j - offset)
+                    + " is "
+                    + dst[j]
+                    + ", not in [0,1]");
           }
         }
       }
@@ -102,8 +121,12 @@ public abstract class DatasetProviderContract<C extends Record> {
       List<String> names = d.classNames();
       assertNotNull(names, split + ": classNames()");
       assertTrue(names.size() >= 2, split + ": at least 2 classes, got " + names);
-      assertEquals(names.size(), new HashSet<>(names).size(), split + ": class names are distinct: " + names);
-      names.forEach(n -> assertFalse(n == null || n.isBlank(), split + ": a class name is blank: " + names));
+      assertEquals(
+          names.size(),
+          new HashSet<>(names).size(),
+          split + ": class names are distinct: " + names);
+      names.forEach(
+          n -> assertFalse(n == null || n.isBlank(), split + ": a class name is blank: " + names));
       HashSet<Integer> seen = new HashSet<>();
       for (int i = 0; i < d.size(); i++) {
         int y = d.label(i);
@@ -112,18 +135,21 @@ public abstract class DatasetProviderContract<C extends Record> {
         }
         seen.add(y);
       }
-      assertTrue(d.size() < 2 * names.size() || seen.size() >= 2, split + ": more than one class appears");
+      assertTrue(
+          d.size() < 2 * names.size() || seen.size() >= 2, split + ": more than one class appears");
     }
   }
 
   @Test
   public void openingASplitAgainGivesTheSameImages() {
     for (Split split : splits()) {
-      // again from the same provider (a registry keeps one instance) and from a new one (another run)
+      // again from the same provider (a registry keeps one instance) and from a new one (another
+      // run)
       DatasetProvider<C> provider = provider();
       ImageDataset a = provider.open(config(), split);
       assertNotNull(a, split + ": open() returned null");
-      assertSameImages(split, a, provider.open(config(), split), "opened again by the same provider");
+      assertSameImages(
+          split, a, provider.open(config(), split), "opened again by the same provider");
       assertSameImages(split, a, open(split), "opened by a new provider");
     }
   }
@@ -140,7 +166,9 @@ public abstract class DatasetProviderContract<C extends Record> {
       float[][] many = new float[indices.length][];
       IntStream.range(0, indices.length).parallel().forEach(k -> many[k] = read(d, indices[k]));
       for (int k = 0; k < indices.length; k++) {
-        assertTrue(Arrays.equals(one[k], many[k]), split + " image " + indices[k] + " read from another thread");
+        assertTrue(
+            Arrays.equals(one[k], many[k]),
+            split + " image " + indices[k] + " read from another thread");
       }
     }
   }
@@ -150,7 +178,16 @@ public abstract class DatasetProviderContract<C extends Record> {
     assertEquals(a.size(), b.size(), split + ": size when " + how);
     for (int i = 0; i < a.size(); i++) {
       if (a.label(i) != b.label(i)) {
-        fail(split + " image " + i + ": label " + a.label(i) + ", then " + b.label(i) + " when " + how);
+        fail(
+            split
+                + " image "
+                + i
+                + ": label "
+                + a.label(i)
+                + ", then "
+                + b.label(i)
+                + " when "
+                + how);
       }
     }
     for (int index : sample(a.size())) {
@@ -172,12 +209,18 @@ public abstract class DatasetProviderContract<C extends Record> {
     return v;
   }
 
-  /** Up to {@link #sampleSize()} indices spread evenly over {@code size}, the first and last included. */
+  /**
+   * Up to {@link #sampleSize()} indices spread evenly over {@code size}, the first and last
+   * included.
+   */
   private int[] sample(int size) {
     int n = Math.min(size, Math.max(2, sampleSize()));
     if (n <= 1) {
       return size == 0 ? new int[0] : new int[] {0};
     }
-    return IntStream.range(0, n).map(k -> (int) ((long) k * (size - 1) / (n - 1))).distinct().toArray();
+    return IntStream.range(0, n)
+        .map(k -> (int) ((long) k * (size - 1) / (n - 1)))
+        .distinct()
+        .toArray();
   }
 }

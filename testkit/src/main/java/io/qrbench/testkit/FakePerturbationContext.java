@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * A {@link PerturbationContext} over given images, for testing a perturbation without the runner.
  * As in a real run, the seed of an image depends only on a run seed and the image's index in the
- * dataset ({@code firstIndex + i}), never on the batch it is in; the batch's manager is the
- * images' manager; measurements recorded by the perturbation are kept for the test to read.
+ * dataset ({@code firstIndex + i}), never on the batch it is in; the batch's manager is the images'
+ * manager; measurements recorded by the perturbation are kept for the test to read.
  */
 public final class FakePerturbationContext implements PerturbationContext {
   private final NDArray images;
@@ -29,11 +29,16 @@ public final class FakePerturbationContext implements PerturbationContext {
    * @param runSeed the seed of the run (the suite seed, perturbation and level, in a real run)
    * @param model the model attacks take gradients through; null for perturbations that ignore it
    */
-  public FakePerturbationContext(NDArray images, NDArray labels, int firstIndex, long runSeed, ModelUnderTest model) {
-    if (images.getShape().dimension() != 4 || labels.getShape().dimension() != 1
+  public FakePerturbationContext(
+      NDArray images, NDArray labels, int firstIndex, long runSeed, ModelUnderTest model) {
+    if (images.getShape().dimension() != 4
+        || labels.getShape().dimension() != 1
         || labels.getShape().get(0) != images.getShape().get(0)) {
-      throw new IllegalArgumentException("images must be (N, C, H, W) and labels (N), got " + images.getShape()
-          + " and " + labels.getShape());
+      throw new IllegalArgumentException(
+          "images must be (N, C, H, W) and labels (N), got "
+              + images.getShape()
+              + " and "
+              + labels.getShape());
     }
     this.images = images;
     this.labels = labels;
@@ -79,7 +84,8 @@ public final class FakePerturbationContext implements PerturbationContext {
   @Override
   public ModelUnderTest model() {
     if (model == null) {
-      throw new IllegalStateException("this test gave the perturbation no model; pass one to the context");
+      throw new IllegalStateException(
+          "this test gave the perturbation no model; pass one to the context");
     }
     return model;
   }
@@ -93,8 +99,8 @@ public final class FakePerturbationContext implements PerturbationContext {
   @Override
   public void record(String metric, float[] perImage) {
     if (perImage.length != batchSize()) {
-      throw new IllegalArgumentException("'" + metric + "': " + perImage.length + " values for " + batchSize()
-          + " images");
+      throw new IllegalArgumentException(
+          "'" + metric + "': " + perImage.length + " values for " + batchSize() + " images");
     }
     if (recorded.putIfAbsent(metric, perImage.clone()) != null) {
       throw new IllegalStateException("'" + metric + "' recorded twice for one batch");

@@ -10,15 +10,17 @@ import java.util.SplittableRandom;
 /**
  * A differentiable {@link ModelUnderTest} for attack tests: a linear classifier z = W x + b on the
  * flattened image, with seeded weights, computed in Java in double precision. Its input gradient is
- * known in closed form (d objective / d x = W^T d objective / d z), and each image is computed on its
- * own, so its results do not depend on the batch, the thread count or the engine.
+ * known in closed form (d objective / d x = W^T d objective / d z), and each image is computed on
+ * its own, so its results do not depend on the batch, the thread count or the engine.
  */
 public final class LinearModelUnderTest implements ModelUnderTest {
   private final Shape imageShape;
   private final int classes;
   private final int inputs;
+
   /** (classes x inputs) row-major. */
   private final float[] weight;
+
   private final float[] bias;
 
   /**
@@ -28,8 +30,11 @@ public final class LinearModelUnderTest implements ModelUnderTest {
    */
   public LinearModelUnderTest(Shape imageShape, int classes, long seed) {
     if (imageShape.dimension() != 3 || classes < 2) {
-      throw new IllegalArgumentException("want an image shape (C, H, W) and 2 classes or more, got " + imageShape
-          + " and " + classes);
+      throw new IllegalArgumentException(
+          "want an image shape (C, H, W) and 2 classes or more, got "
+              + imageShape
+              + " and "
+              + classes);
     }
     this.imageShape = imageShape;
     this.classes = classes;
@@ -70,27 +75,32 @@ public final class LinearModelUnderTest implements ModelUnderTest {
     }
     float[] loss = new float[n];
     double[] logOdds = new double[n];
-    ObjectiveGradient g = objectiveGradient(images, (z, c, dz) -> {
-      for (int i = 0; i < n; i++) {
-        // log-odds against y: logsumexp over the other classes minus z_y; its gradient is the
-        // softmax over the other classes, and -1 at y
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < c; k++) {
-          max = k == y[i] ? max : Math.max(max, z[i * c + k]);
-        }
-        double sum = 0;
-        for (int k = 0; k < c; k++) {
-          sum += k == y[i] ? 0 : Math.exp(z[i * c + k] - max);
-        }
-        for (int k = 0; k < c; k++) {
-          dz[i * c + k] = k == y[i] ? -1f : (float) (Math.exp(z[i * c + k] - max) / sum);
-        }
-        logOdds[i] = max + Math.log(sum) - z[i * c + y[i]];
-        // cross-entropy = log(1 + e^logOdds), without overflow
-        loss[i] = (float) (Math.max(logOdds[i], 0) + Math.log1p(Math.exp(-Math.abs(logOdds[i]))));
-      }
-      return logOdds.clone();
-    });
+    ObjectiveGradient g =
+        objectiveGradient(
+            images,
+            (z, c, dz) -> {
+              for (int i = 0; i < n; i++) {
+                // log-odds against y: logsumexp over the other classes minus z_y; its gradient is
+                // the
+                // softmax over the other classes, and -1 at y
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < c; k++) {
+                  max = k == y[i] ? max : Math.max(max, z[i * c + k]);
+                }
+                double sum = 0;
+                for (int k = 0; k < c; k++) {
+                  sum += k == y[i] ? 0 : Math.exp(z[i * c + k] - max);
+                }
+                for (int k = 0; k < c; k++) {
+                  dz[i * c + k] = k == y[i] ? -1f : (float) (Math.exp(z[i * c + k] - max) / sum);
+                }
+                logOdds[i] = max + Math.log(sum) - z[i * c + y[i]];
+                // cross-entropy = log(1 + e^logOdds), without overflow
+                loss[i] =
+                    (float) (Math.max(logOdds[i], 0) + Math.log1p(Math.exp(-Math.abs(logOdds[i]))));
+              }
+              return logOdds.clone();
+            });
     NDManager m = images.getManager();
     return new LossGradient(m.create(loss), g.logits(), m.create(logOdds), g.gradient());
   }
@@ -102,7 +112,8 @@ public final class LinearModelUnderTest implements ModelUnderTest {
     float[] dz = new float[z.length];
     double[] values = objective.evaluate(z.clone(), classes, dz);
     if (values.length != n) {
-      throw new IllegalStateException("the objective returned " + values.length + " values for " + n + " images");
+      throw new IllegalStateException(
+          "the objective returned " + values.length + " values for " + n + " images");
     }
     float[] grad = new float[n * inputs];
     double[] row = new double[inputs];
@@ -119,7 +130,8 @@ public final class LinearModelUnderTest implements ModelUnderTest {
       }
     }
     NDManager m = images.getManager();
-    return new ObjectiveGradient(m.create(z, new Shape(n, classes)), values, m.create(grad, images.getShape()));
+    return new ObjectiveGradient(
+        m.create(z, new Shape(n, classes)), values, m.create(grad, images.getShape()));
   }
 
   /** The logits of flat images, (N x classes) row-major, each image on its own. */
@@ -140,9 +152,16 @@ public final class LinearModelUnderTest implements ModelUnderTest {
 
   private float[] pixels(NDArray images) {
     Shape s = images.getShape();
-    if (s.dimension() != 4 || !s.slice(1).equals(imageShape) || images.getDataType() != DataType.FLOAT32) {
-      throw new IllegalArgumentException("this model takes (N, " + imageShape + ") float32, got " + s + " "
-          + images.getDataType());
+    if (s.dimension() != 4
+        || !s.slice(1).equals(imageShape)
+        || images.getDataType() != DataType.FLOAT32) {
+      throw new IllegalArgumentException(
+          "this model takes (N, "
+              + imageShape
+              + ") float32, got "
+              + s
+              + " "
+              + images.getDataType());
     }
     return images.toFloatArray();
   }

@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link ModelProvider} promises, as JUnit 5 tests: extend this class, name the provider
- * and a configuration, and each test builds the model as the runner does (initialised on one
- * image when the provider does not read its own weights) and checks it.
+ * and a configuration, and each test builds the model as the runner does (initialised on one image
+ * when the provider does not read its own weights) and checks it.
  *
- * <p>The promises: a batch (N, C, H, W) of images in [0,1] gives (N, classes) finite float32 logits;
- * the same images give the same logits; an image's logits do not depend on the rest of its batch
- * (inference mode: BatchNorm uses its running statistics); and every kernel comes from the
+ * <p>The promises: a batch (N, C, H, W) of images in [0,1] gives (N, classes) finite float32
+ * logits; the same images give the same logits; an image's logits do not depend on the rest of its
+ * batch (inference mode: BatchNorm uses its running statistics); and every kernel comes from the
  * context's {@link Layers}, where a quantizer finds it.
  *
  * @param <C> the provider's configuration record
@@ -51,7 +51,9 @@ public abstract class ModelProviderContract<C extends Record> {
     return new ModelInput(3, 32, 32, 10);
   }
 
-  /** The weights file for a provider that reads its own ({@link ModelProvider#readsOwnWeights()}). */
+  /**
+   * The weights file for a provider that reads its own ({@link ModelProvider#readsOwnWeights()}).
+   */
   protected Optional<Path> weights() {
     return Optional.empty();
   }
@@ -72,7 +74,8 @@ public abstract class ModelProviderContract<C extends Record> {
     block = provider().build(config(), new ModelContext(in, layers, manager, weights()));
     assertNotNull(block, "build() returned null");
     if (!provider().readsOwnWeights()) {
-      block.initialize(manager, DataType.FLOAT32, new Shape(1, in.channels(), in.height(), in.width()));
+      block.initialize(
+          manager, DataType.FLOAT32, new Shape(1, in.channels(), in.height(), in.width()));
     }
   }
 
@@ -96,7 +99,13 @@ public abstract class ModelProviderContract<C extends Record> {
         float[] v = z.toFloatArray();
         for (int j = 0; j < v.length; j++) {
           if (!Float.isFinite(v[j])) {
-            fail("logit " + j % input().classes() + " of image " + j / input().classes() + " is " + v[j]);
+            fail(
+                "logit "
+                    + j % input().classes()
+                    + " of image "
+                    + j / input().classes()
+                    + " is "
+                    + v[j]);
           }
         }
       }
@@ -111,8 +120,15 @@ public abstract class ModelProviderContract<C extends Record> {
       float[] again = forward(x).toFloatArray();
       for (int j = 0; j < first.length; j++) {
         if (Float.floatToIntBits(first[j]) != Float.floatToIntBits(again[j])) {
-          fail("logit " + j + " is " + first[j] + " then " + again[j] + ": the forward pass must be deterministic"
-              + " (no dropout or noise at inference)");
+          fail(
+              "logit "
+                  + j
+                  + " is "
+                  + first[j]
+                  + " then "
+                  + again[j]
+                  + ": the forward pass must be deterministic"
+                  + " (no dropout or noise at inference)");
         }
       }
     }
@@ -127,8 +143,15 @@ public abstract class ModelProviderContract<C extends Record> {
       for (int j = 0; j < k; j++) {
         float t = together[2 * k + j];
         if (Math.abs(t - alone[j]) > batchTolerance() * (1 + Math.abs(t))) {
-          fail("logit " + j + " of an image is " + t + " in a batch of 4 and " + alone[j] + " alone: inference"
-              + " must not use batch statistics");
+          fail(
+              "logit "
+                  + j
+                  + " of an image is "
+                  + t
+                  + " in a batch of 4 and "
+                  + alone[j]
+                  + " alone: inference"
+                  + " must not use batch statistics");
         }
       }
     }
@@ -139,23 +162,30 @@ public abstract class ModelProviderContract<C extends Record> {
     if (provider().readsOwnWeights()) {
       // an imported model's layers are not qrbench's to make: the runner finds its kernels in the
       // block, but only when the provider made none through the layer factory
-      assertEquals(List.of(), layers.made(), "an imported model makes no layers through context.layers()");
+      assertEquals(
+          List.of(), layers.made(), "an imported model makes no layers through context.layers()");
       return;
     }
     // the kernels as the runner finds them: convolution and dense weights, never BatchNorm's
     long kernels = WeightTensors.of(block).size();
-    assertEquals(kernels, layers.made().size(), "kernels in the block and layers made by context.layers(): a"
-        + " quantizer reaches only the latter");
+    assertEquals(
+        kernels,
+        layers.made().size(),
+        "kernels in the block and layers made by context.layers(): a"
+            + " quantizer reaches only the latter");
     assertEquals(kernels, layers.quantizable().size(), "quantizable layers");
   }
 
   /** Seeded images, ids {@code from..from+n-1}, in {@code batch}. */
   private NDArray images(NDManager batch, int from, int n) {
     ModelInput in = input();
-    return TestImages.batch(batch, new Shape(in.channels(), in.height(), in.width()), TestImages.range(from, n));
+    return TestImages.batch(
+        batch, new Shape(in.channels(), in.height(), in.width()), TestImages.range(from, n));
   }
 
   private NDArray forward(NDArray x) {
-    return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), false).singletonOrThrow();
+    return block
+        .forward(new ParameterStore(x.getManager(), false), new NDList(x), false)
+        .singletonOrThrow();
   }
 }

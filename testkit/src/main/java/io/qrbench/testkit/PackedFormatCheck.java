@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.qrbench.spi.packed.PackedTensor;
-import io.qrbench.spi.packed.Packing;
 import io.qrbench.nn.QuantizableLayer;
 import io.qrbench.spi.Quantizer;
+import io.qrbench.spi.packed.PackedTensor;
+import io.qrbench.spi.packed.Packing;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,18 +38,29 @@ final class PackedFormatCheck {
     }
     PackedTensor t = packed.get();
     long[] shape = layer.weight().getArray().getShape().getShape();
-    assertArrayEquals(java.util.Arrays.stream(shape).mapToInt(Math::toIntExact).toArray(), t.shape(),
+    assertArrayEquals(
+        java.util.Arrays.stream(shape).mapToInt(Math::toIntExact).toArray(),
+        t.shape(),
         name + ": the packed tensor's shape");
     float[] kernel = layer.weight().getArray().toFloatArray();
     float[] decoded = t.values();
     assertEquals(kernel.length, decoded.length, name + ": decoded values");
     for (int j = 0; j < kernel.length; j++) {
       if (Float.floatToIntBits(kernel[j]) != Float.floatToIntBits(decoded[j])) {
-        fail(name + ": weight " + j + " decodes to " + decoded[j] + " but quantize() left " + kernel[j]
-            + " (pack must store exactly what quantize computes)");
+        fail(
+            name
+                + ": weight "
+                + j
+                + " decodes to "
+                + decoded[j]
+                + " but quantize() left "
+                + kernel[j]
+                + " (pack must store exactly what quantize computes)");
       }
     }
-    assertEquals(t, Packing.decode(Packing.encode(List.of(t))).get(0), name + ": the packed tensor read back from a"
-        + " packed file");
+    assertEquals(
+        t,
+        Packing.decode(Packing.encode(List.of(t))).get(0),
+        name + ": the packed tensor read back from a" + " packed file");
   }
 }

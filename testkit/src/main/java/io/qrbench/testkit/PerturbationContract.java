@@ -38,13 +38,20 @@ public abstract class PerturbationContract<C extends Record> {
 
   private NDManager manager;
   private ModelUnderTest model;
-  /** One instance for all batches of a test, as the registry keeps one: state it keeps must not leak. */
+
+  /**
+   * One instance for all batches of a test, as the registry keeps one: state it keeps must not
+   * leak.
+   */
   private Perturbation<C> plugin;
 
   /** The perturbation under test (a new instance, as the registry would make). */
   protected abstract Perturbation<C> perturbation();
 
-  /** A configuration that makes it change images; for a random perturbation, strong enough to show it. */
+  /**
+   * A configuration that makes it change images; for a random perturbation, strong enough to show
+   * it.
+   */
   protected abstract C config();
 
   /** The shape (C, H, W) of the test images. */
@@ -77,8 +84,8 @@ public abstract class PerturbationContract<C extends Record> {
 
   /**
    * The largest difference accepted where two computations must agree (batch of 8 against two of 4,
-   * an image with other neighbours). 0 by default: exact, as a perturbation that computes each image
-   * on its own gives with the default model.
+   * an image with other neighbours). 0 by default: exact, as a perturbation that computes each
+   * image on its own gives with the default model.
    */
   protected float tolerance() {
     return 0f;
@@ -106,10 +113,15 @@ public abstract class PerturbationContract<C extends Record> {
     int[] ids = TestImages.range(0, 8);
     float[] first = run(ids, 0, SEED);
     float[] again = run(ids, 0, SEED);
-    assertClose(first, again, 0f, "two runs with the same seed (a perturbation must draw only from"
-        + " context.random(i) or context.seed(i), never from a shared or unseeded generator)");
+    assertClose(
+        first,
+        again,
+        0f,
+        "two runs with the same seed (a perturbation must draw only from"
+            + " context.random(i) or context.seed(i), never from a shared or unseeded generator)");
     if (random()) {
-      assertFalse(Arrays.equals(first, run(ids, 0, SEED + 1)),
+      assertFalse(
+          Arrays.equals(first, run(ids, 0, SEED + 1)),
           "another run seed gives another output (or override random() to say it takes no randomness)");
     }
   }
@@ -121,8 +133,12 @@ public abstract class PerturbationContract<C extends Record> {
     float[] next = run(TestImages.range(4, 4), 44, SEED);
     float[] both = Arrays.copyOf(four, eight.length);
     System.arraycopy(next, 0, both, four.length, next.length);
-    assertClose(eight, both, tolerance(), "images 40..47 in one batch of 8 and in two batches of 4 (image i"
-        + " must draw from context.random(i) or context.seed(i), not from one generator for the batch)");
+    assertClose(
+        eight,
+        both,
+        tolerance(),
+        "images 40..47 in one batch of 8 and in two batches of 4 (image i"
+            + " must draw from context.random(i) or context.seed(i), not from one generator for the batch)");
   }
 
   @Test
@@ -135,9 +151,14 @@ public abstract class PerturbationContract<C extends Record> {
     float[] b = run(others, 0, SEED);
     int per = Math.toIntExact(imageShape().size());
     for (int i : new int[] {2, 5}) {
-      assertClose(Arrays.copyOfRange(a, i * per, (i + 1) * per), Arrays.copyOfRange(b, i * per, (i + 1) * per),
-          tolerance(), "image " + i + " among other neighbours (batch statistics must not reach one image's"
-          + " output)");
+      assertClose(
+          Arrays.copyOfRange(a, i * per, (i + 1) * per),
+          Arrays.copyOfRange(b, i * per, (i + 1) * per),
+          tolerance(),
+          "image "
+              + i
+              + " among other neighbours (batch statistics must not reach one image's"
+              + " output)");
     }
   }
 
@@ -153,12 +174,20 @@ public abstract class PerturbationContract<C extends Record> {
       float[] v = out.toFloatArray();
       for (int j = 0; j < v.length; j++) {
         if (!(v[j] >= 0f && v[j] <= 1f)) {
-          fail("value " + j + " (image " + j / (v.length / ids.length) + ") is " + v[j]
-              + ", not in [0,1]: clip the output");
+          fail(
+              "value "
+                  + j
+                  + " (image "
+                  + j / (v.length / ids.length)
+                  + ") is "
+                  + v[j]
+                  + ", not in [0,1]: clip the output");
         }
       }
       if (changesImages()) {
-        assertFalse(Arrays.equals(x.toFloatArray(), v), "config() changes the images (or override changesImages())");
+        assertFalse(
+            Arrays.equals(x.toFloatArray(), v),
+            "config() changes the images (or override changesImages())");
       }
     }
   }
@@ -172,8 +201,12 @@ public abstract class PerturbationContract<C extends Record> {
       float[] before = x.toFloatArray();
       int[] labels = y.toIntArray();
       plugin.apply(config(), new FakePerturbationContext(x, y, 0, SEED, model));
-      assertClose(before, x.toFloatArray(), 0f, "context.images() after apply (the runner evaluates the clean"
-          + " batch too: write into a copy, never in place)");
+      assertClose(
+          before,
+          x.toFloatArray(),
+          0f,
+          "context.images() after apply (the runner evaluates the clean"
+              + " batch too: write into a copy, never in place)");
       assertTrue(Arrays.equals(labels, y.toIntArray()), "context.labels() after apply");
     }
   }
@@ -183,17 +216,26 @@ public abstract class PerturbationContract<C extends Record> {
     NDArray out;
     try (NDManager batch = manager.newSubManager()) {
       int[] ids = TestImages.range(0, 2);
-      out = plugin.apply(config(), context(batch, TestImages.batch(batch, imageShape(), ids), ids, 0, SEED));
+      out =
+          plugin.apply(
+              config(), context(batch, TestImages.batch(batch, imageShape(), ids), ids, 0, SEED));
     }
-    assertTrue(out.isReleased(), "the output belongs to context.manager() (or an array it owns), so it is freed"
-        + " when the batch ends");
+    assertTrue(
+        out.isReleased(),
+        "the output belongs to context.manager() (or an array it owns), so it is freed"
+            + " when the batch ends");
   }
 
-  private FakePerturbationContext context(NDManager batch, NDArray x, int[] ids, int firstIndex, long seed) {
-    return new FakePerturbationContext(x, TestImages.labels(batch, classes(), ids), firstIndex, seed, model);
+  private FakePerturbationContext context(
+      NDManager batch, NDArray x, int[] ids, int firstIndex, long seed) {
+    return new FakePerturbationContext(
+        x, TestImages.labels(batch, classes(), ids), firstIndex, seed, model);
   }
 
-  /** The output of one batch of the images {@code ids}, the first at dataset index {@code firstIndex}. */
+  /**
+   * The output of one batch of the images {@code ids}, the first at dataset index {@code
+   * firstIndex}.
+   */
   private float[] run(int[] ids, int firstIndex, long seed) {
     try (NDManager batch = manager.newSubManager()) {
       NDArray x = TestImages.batch(batch, imageShape(), ids);
@@ -206,12 +248,22 @@ public abstract class PerturbationContract<C extends Record> {
     assertEquals(expected.length, actual.length, what + ": number of values");
     int per = Math.toIntExact(imageShape().size());
     for (int j = 0; j < expected.length; j++) {
-      boolean same = tolerance == 0f
-          ? Float.floatToIntBits(expected[j]) == Float.floatToIntBits(actual[j])
-          : Math.abs(expected[j] - actual[j]) <= tolerance;
+      boolean same =
+          tolerance == 0f
+              ? Float.floatToIntBits(expected[j]) == Float.floatToIntBits(actual[j])
+              : Math.abs(expected[j] - actual[j]) <= tolerance;
       if (!same) {
-        fail(what + ": value " + j % per + " of image " + j / per + " is " + actual[j] + ", expected " + expected[j]
-            + (tolerance == 0f ? "" : " +- " + tolerance));
+        fail(
+            what
+                + ": value "
+                + j % per
+                + " of image "
+                + j / per
+                + " is "
+                + actual[j]
+                + ", expected "
+                + expected[j]
+                + (tolerance == 0f ? "" : " +- " + tolerance));
       }
     }
   }

@@ -32,8 +32,8 @@ public abstract class QuantizerContract<C extends Record> {
 
   /**
    * The configurations to test (per layer and per channel, say). Each must keep at least one layer
-   * of the {@link TestNetwork} (stem: input, conv1 and conv2: hidden, fc: output) in full precision,
-   * unless {@link #skipsSomeLayer()} says otherwise.
+   * of the {@link TestNetwork} (stem: input, conv1 and conv2: hidden, fc: output) in full
+   * precision, unless {@link #skipsSomeLayer()} says otherwise.
    */
   protected abstract List<C> configs();
 
@@ -42,14 +42,17 @@ public abstract class QuantizerContract<C extends Record> {
     return true;
   }
 
-  /** Whether each configuration keeps some layer in full precision (the usual input and output rule). */
+  /**
+   * Whether each configuration keeps some layer in full precision (the usual input and output
+   * rule).
+   */
   protected boolean skipsSomeLayer() {
     return true;
   }
 
   /**
-   * Whether quantizing an already quantized kernel leaves it as it is (up to
-   * {@link #idempotenceTolerance()}): true for schemes whose scales are recomputed from the levels
+   * Whether quantizing an already quantized kernel leaves it as it is (up to {@link
+   * #idempotenceTolerance()}): true for schemes whose scales are recomputed from the levels
    * (ternary, binary, uniform); false for those that are not.
    */
   protected boolean idempotent() {
@@ -86,7 +89,8 @@ public abstract class QuantizerContract<C extends Record> {
         List<QuantizableLayer> layers = net.quantizable();
         QuantizationSummary summary = quantizer.quantize(config, layers);
         assertNotNull(summary, "quantize() returned null");
-        assertEquals(layers.size(), summary.layers().size(), config + ": one summary entry per layer");
+        assertEquals(
+            layers.size(), summary.layers().size(), config + ": one summary entry per layer");
         int quantized = 0;
         for (int i = 0; i < layers.size(); i++) {
           QuantizableLayer layer = layers.get(i);
@@ -99,26 +103,45 @@ public abstract class QuantizerContract<C extends Record> {
           for (float v : w) {
             zeros += v == 0f ? 1 : 0;
           }
-          assertEquals((double) zeros / w.length, s.zeroFraction(), 1e-12, name + ": zero fraction of the result");
-          assertTrue(s.bitsPerWeight() > 0 && s.bitsPerWeight() <= 32, name + ": bits per weight " + s.bitsPerWeight());
+          assertEquals(
+              (double) zeros / w.length,
+              s.zeroFraction(),
+              1e-12,
+              name + ": zero fraction of the result");
+          assertTrue(
+              s.bitsPerWeight() > 0 && s.bitsPerWeight() <= 32,
+              name + ": bits per weight " + s.bitsPerWeight());
           long channels = layer.weight().getArray().getShape().get(0);
-          // codes take at most 32 bits each; scales, zero points or a small codebook a few per channel
-          assertTrue(s.packedBytes() > 0 && s.packedBytes() <= 4L * w.length + 16L * channels + 1024,
+          // codes take at most 32 bits each; scales, zero points or a small codebook a few per
+          // channel
+          assertTrue(
+              s.packedBytes() > 0 && s.packedBytes() <= 4L * w.length + 16L * channels + 1024,
               name + ": packed bytes " + s.packedBytes());
-          assertTrue(s.relativeError() >= 0 && Double.isFinite(s.relativeError()), name + ": relative error");
+          assertTrue(
+              s.relativeError() >= 0 && Double.isFinite(s.relativeError()),
+              name + ": relative error");
           if (!s.quantized()) {
-            assertEquals(32, s.bitsPerWeight(), name + ": a layer kept in full precision takes 32 bits");
-            assertEquals(0, s.relativeError(), name + ": a layer kept in full precision has no error");
-            assertEquals(4L * w.length, s.packedBytes(), name + ": a layer kept in full precision takes 4 bytes a weight");
+            assertEquals(
+                32, s.bitsPerWeight(), name + ": a layer kept in full precision takes 32 bits");
+            assertEquals(
+                0, s.relativeError(), name + ": a layer kept in full precision has no error");
+            assertEquals(
+                4L * w.length,
+                s.packedBytes(),
+                name + ": a layer kept in full precision takes 4 bytes a weight");
           }
           quantized += s.quantized() ? 1 : 0;
         }
         if (quantizesSomeLayer()) {
-          assertTrue(quantized > 0, config + " quantizes some layer (or override quantizesSomeLayer())");
+          assertTrue(
+              quantized > 0, config + " quantizes some layer (or override quantizesSomeLayer())");
         }
         if (skipsSomeLayer()) {
-          assertTrue(quantized < layers.size(), config + " keeps some layer in full precision, so that the test"
-              + " of skipped layers tests something (or override skipsSomeLayer())");
+          assertTrue(
+              quantized < layers.size(),
+              config
+                  + " keeps some layer in full precision, so that the test"
+                  + " of skipped layers tests something (or override skipsSomeLayer())");
         }
       }
     }
@@ -132,8 +155,8 @@ public abstract class QuantizerContract<C extends Record> {
         List<QuantizableLayer> layers = net.quantizable();
         QuantizationSummary summary = quantizer.quantize(config, layers);
         for (int i = 0; i < layers.size(); i++) {
-          PackedFormatCheck.assertPackDecodesToTheKernel(quantizer, config, layers.get(i),
-              summary.layers().get(i).quantized());
+          PackedFormatCheck.assertPackDecodesToTheKernel(
+              quantizer, config, layers.get(i), summary.layers().get(i).quantized());
         }
       }
     }
@@ -156,8 +179,13 @@ public abstract class QuantizerContract<C extends Record> {
         }
         for (Map.Entry<String, float[]> e : before.entrySet()) {
           if (!mayChange.contains(e.getKey())) {
-            assertBitsEqual(e.getValue(), after.get(e.getKey()), config + ": " + e.getKey()
-                + " is not quantized (a skipped layer's kernel, a bias), so it is left as it was");
+            assertBitsEqual(
+                e.getValue(),
+                after.get(e.getKey()),
+                config
+                    + ": "
+                    + e.getKey()
+                    + " is not quantized (a skipped layer's kernel, a bias), so it is left as it was");
           }
         }
       }
@@ -186,8 +214,17 @@ public abstract class QuantizerContract<C extends Record> {
           }
           for (int j = 0; j < a.length; j++) {
             if (Math.abs(a[j] - b[j]) > idempotenceTolerance() * max) {
-              fail(config + ": " + e.getKey() + " weight " + j + " was " + a[j] + " after one pass and " + b[j]
-                  + " after two (or override idempotent())");
+              fail(
+                  config
+                      + ": "
+                      + e.getKey()
+                      + " weight "
+                      + j
+                      + " was "
+                      + a[j]
+                      + " after one pass and "
+                      + b[j]
+                      + " after two (or override idempotent())");
             }
           }
         }
@@ -199,13 +236,17 @@ public abstract class QuantizerContract<C extends Record> {
   public void theSameWeightsQuantizeTheSameWay() {
     Quantizer<C> quantizer = quantizer(); // one instance, as the registry keeps
     for (C config : configs()) {
-      try (TestNetwork a = network(5); TestNetwork b = network(5)) {
+      try (TestNetwork a = network(5);
+          TestNetwork b = network(5)) {
         QuantizationSummary sa = quantizer.quantize(config, a.quantizable());
         QuantizationSummary sb = quantizer.quantize(config, b.quantizable());
         assertEquals(sa, sb, config + ": the summaries of two identical networks");
         Map<String, float[]> wb = b.snapshot();
-        a.snapshot().forEach((name, w) -> assertBitsEqual(w, wb.get(name), config + ": " + name
-            + " of two identical networks"));
+        a.snapshot()
+            .forEach(
+                (name, w) ->
+                    assertBitsEqual(
+                        w, wb.get(name), config + ": " + name + " of two identical networks"));
       }
     }
   }
@@ -223,20 +264,33 @@ public abstract class QuantizerContract<C extends Record> {
         hook.get().prepare(layers, net.manager());
         List<float[]> evaluated = new java.util.ArrayList<>();
         for (QuantizableLayer layer : layers) {
-          evaluated.add(layer.transform()
-              .map(t -> t.apply(layer.weight().getArray(), false).toFloatArray())
-              .orElse(null));
+          evaluated.add(
+              layer
+                  .transform()
+                  .map(t -> t.apply(layer.weight().getArray(), false).toFloatArray())
+                  .orElse(null));
         }
         QuantizationSummary summary = quantizer.quantize(config, layers);
         for (int i = 0; i < layers.size(); i++) {
           String name = layers.get(i).info().name();
           boolean quantized = summary.layers().get(i).quantized();
-          assertEquals(evaluated.get(i) != null, quantized, config + ": " + name + " has a transform exactly when"
-              + " quantize() quantizes it (the hook and quantize() skip the same layers)");
+          assertEquals(
+              evaluated.get(i) != null,
+              quantized,
+              config
+                  + ": "
+                  + name
+                  + " has a transform exactly when"
+                  + " quantize() quantizes it (the hook and quantize() skip the same layers)");
           if (quantized) {
-            assertBitsEqual(evaluated.get(i), layers.get(i).weight().getArray().toFloatArray(), config + ": " + name
-                + " after quantize(), against its transform's evaluation kernel (quantization-aware training must"
-                + " evaluate what post-training quantization stores)");
+            assertBitsEqual(
+                evaluated.get(i),
+                layers.get(i).weight().getArray().toFloatArray(),
+                config
+                    + ": "
+                    + name
+                    + " after quantize(), against its transform's evaluation kernel (quantization-aware training must"
+                    + " evaluate what post-training quantization stores)");
           }
         }
       }

@@ -34,22 +34,24 @@ public final class TestNetwork implements AutoCloseable {
   private final SequentialBlock block;
 
   /**
-   * @param layers where the layers come from: {@link Layers#plain()}, or a quantizer's training hook
+   * @param layers where the layers come from: {@link Layers#plain()}, or a quantizer's training
+   *     hook
    * @param seed the seed of every parameter's values
    */
   public TestNetwork(Layers layers, long seed) {
     this.manager = NDManager.newBaseManager();
     this.layers = layers;
     // channel counts that are multiples of 16 take the same convolution kernels on every CPU
-    this.block = new SequentialBlock()
-        .add(layers.conv2d("stem", LayerInfo.Role.INPUT, 16, 3, 1, 1, true))
-        .add(Activation.reluBlock())
-        .add(layers.conv2d("conv1", LayerInfo.Role.HIDDEN, 16, 3, 1, 1, false))
-        .add(Activation.reluBlock())
-        .add(layers.conv2d("conv2", LayerInfo.Role.HIDDEN, 32, 3, 2, 1, true))
-        .add(Activation.reluBlock())
-        .add(Blocks.batchFlattenBlock())
-        .add(layers.linear("fc", LayerInfo.Role.OUTPUT, 10, true));
+    this.block =
+        new SequentialBlock()
+            .add(layers.conv2d("stem", LayerInfo.Role.INPUT, 16, 3, 1, 1, true))
+            .add(Activation.reluBlock())
+            .add(layers.conv2d("conv1", LayerInfo.Role.HIDDEN, 16, 3, 1, 1, false))
+            .add(Activation.reluBlock())
+            .add(layers.conv2d("conv2", LayerInfo.Role.HIDDEN, 32, 3, 2, 1, true))
+            .add(Activation.reluBlock())
+            .add(Blocks.batchFlattenBlock())
+            .add(layers.linear("fc", LayerInfo.Role.OUTPUT, 10, true));
     try {
       block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 8, 8));
       SplittableRandom r = new SplittableRandom(seed);
@@ -96,7 +98,9 @@ public final class TestNetwork implements AutoCloseable {
 
   /** The logits of {@code images}, in inference mode. */
   public NDArray forward(NDArray images) {
-    return block.forward(new ParameterStore(manager, false), new NDList(images), false).singletonOrThrow();
+    return block
+        .forward(new ParameterStore(manager, false), new NDList(images), false)
+        .singletonOrThrow();
   }
 
   /** The manager that owns the network's arrays. */

@@ -22,7 +22,12 @@ final class BrokenDatasets {
 
   /** How each variant goes wrong. */
   enum Fault {
-    NONE, OTHER_IMAGES_EACH_OPEN, LABEL_OUT_OF_RANGE, WRITES_PAST_THE_IMAGE, ONE_IMAGE_SHORT, DECLARES_ANOTHER_SHAPE
+    NONE,
+    OTHER_IMAGES_EACH_OPEN,
+    LABEL_OUT_OF_RANGE,
+    WRITES_PAST_THE_IMAGE,
+    ONE_IMAGE_SHORT,
+    DECLARES_ANOTHER_SHAPE
   }
 
   static final class Generated implements DatasetProvider<Config> {
@@ -57,7 +62,9 @@ final class BrokenDatasets {
     @Override
     public ImageDataset open(Config config, Split split) {
       int size = (split == Split.TRAIN ? 30 : 12) - (fault == Fault.ONE_IMAGE_SHORT ? 1 : 0);
-      int base = (split == Split.TRAIN ? 0 : 1000) + (fault == Fault.OTHER_IMAGES_EACH_OPEN ? 77 * opened.incrementAndGet() : 0);
+      int base =
+          (split == Split.TRAIN ? 0 : 1000)
+              + (fault == Fault.OTHER_IMAGES_EACH_OPEN ? 77 * opened.incrementAndGet() : 0);
       return new ImageDataset() {
         @Override
         public int size() {

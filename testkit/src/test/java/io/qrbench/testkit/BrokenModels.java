@@ -14,8 +14,8 @@ import io.qrbench.spi.ModelProvider;
 
 /**
  * A correct linear classifier and variants of it that each break one promise, with the contract
- * tests that run them (nested classes: the build runs them only through
- * {@link ModelProviderContractTest}).
+ * tests that run them (nested classes: the build runs them only through {@link
+ * ModelProviderContractTest}).
  */
 final class BrokenModels {
   private BrokenModels() {}
@@ -25,7 +25,11 @@ final class BrokenModels {
 
   /** How each variant goes wrong. */
   enum Fault {
-    NONE, BATCH_STATISTICS, NOISE_AT_INFERENCE, OWN_LAYER, ONE_LOGIT_TOO_MANY
+    NONE,
+    BATCH_STATISTICS,
+    NOISE_AT_INFERENCE,
+    OWN_LAYER,
+    ONE_LOGIT_TOO_MANY
   }
 
   static final class LinearModel implements ModelProvider<Config> {
@@ -55,17 +59,24 @@ final class BrokenModels {
       int classes = context.input().classes() + (fault == Fault.ONE_LOGIT_TOO_MANY ? 1 : 0);
       SequentialBlock b = new SequentialBlock();
       if (fault == Fault.BATCH_STATISTICS) {
-        b.add(new LambdaBlock(x -> new NDList(x.singletonOrThrow().sub(x.singletonOrThrow().mean(new int[] {0}, true)))));
+        b.add(
+            new LambdaBlock(
+                x ->
+                    new NDList(
+                        x.singletonOrThrow().sub(x.singletonOrThrow().mean(new int[] {0}, true)))));
       } else if (fault == Fault.NOISE_AT_INFERENCE) {
-        b.add(new LambdaBlock(x -> {
-          NDArray a = x.singletonOrThrow();
-          return new NDList(a.add(a.getManager().randomUniform(0f, 0.1f, a.getShape())));
-        }));
+        b.add(
+            new LambdaBlock(
+                x -> {
+                  NDArray a = x.singletonOrThrow();
+                  return new NDList(a.add(a.getManager().randomUniform(0f, 0.1f, a.getShape())));
+                }));
       }
       b.add(Blocks.batchFlattenBlock());
-      return b.add(fault == Fault.OWN_LAYER
-          ? Linear.builder().setUnits(classes).build()
-          : context.layers().linear("fc", LayerInfo.Role.OUTPUT, classes, true));
+      return b.add(
+          fault == Fault.OWN_LAYER
+              ? Linear.builder().setUnits(classes).build()
+              : context.layers().linear("fc", LayerInfo.Role.OUTPUT, classes, true));
     }
   }
 

@@ -9,26 +9,38 @@ import java.util.SplittableRandom;
 
 /**
  * A correct uniform noise and variants of it that each break one promise, with the contract tests
- * that run them (nested classes: the build runs them only through {@link PerturbationContractTest}).
+ * that run them (nested classes: the build runs them only through {@link
+ * PerturbationContractTest}).
  */
 final class BrokenPerturbations {
   private BrokenPerturbations() {}
 
-  /** @param amplitude half-width of the uniform noise */
+  /**
+   * @param amplitude half-width of the uniform noise
+   */
   record Config(double amplitude) {}
 
   /** How each variant goes wrong. */
   enum Fault {
-    NONE, GLOBAL_RANDOM, INSTANCE_RANDOM, ONE_GENERATOR_PER_BATCH, BATCH_STATISTICS, IN_PLACE, UNCLIPPED, OUTSIDE_THE_BATCH
+    NONE,
+    GLOBAL_RANDOM,
+    INSTANCE_RANDOM,
+    ONE_GENERATOR_PER_BATCH,
+    BATCH_STATISTICS,
+    IN_PLACE,
+    UNCLIPPED,
+    OUTSIDE_THE_BATCH
   }
 
   /** x + U(-a, a), clipped, each image from its own generator; or one of the faults. */
   static final class UniformNoise implements Perturbation<Config> {
     /** Shared and unseeded by the image: the classic mistake. */
     private static final Random GLOBAL = new Random(1);
+
     private static final NDManager ELSEWHERE = NDManager.newBaseManager();
 
     private final Fault fault;
+
     /** Seeded, but once per instance: the second batch draws on where the first left off. */
     private final Random own = new Random(1);
 
@@ -64,9 +76,12 @@ final class BrokenPerturbations {
       for (int i = 0; i < n; i++) {
         SplittableRandom r = fault == Fault.ONE_GENERATOR_PER_BATCH ? batch : ctx.random(i);
         for (int j = i * per; j < (i + 1) * per; j++) {
-          double u = fault == Fault.GLOBAL_RANDOM ? GLOBAL.nextDouble()
-              : fault == Fault.INSTANCE_RANDOM ? own.nextDouble() : r.nextDouble();
-          double a = fault == Fault.BATCH_STATISTICS ? config.amplitude() * 2 * mean : config.amplitude();
+          double u =
+              fault == Fault.GLOBAL_RANDOM
+                  ? GLOBAL.nextDouble()
+                  : fault == Fault.INSTANCE_RANDOM ? own.nextDouble() : r.nextDouble();
+          double a =
+              fault == Fault.BATCH_STATISTICS ? config.amplitude() * 2 * mean : config.amplitude();
           float v = x[j] + (float) ((2 * u - 1) * a);
           x[j] = fault == Fault.UNCLIPPED ? v : Math.min(1f, Math.max(0f, v));
         }

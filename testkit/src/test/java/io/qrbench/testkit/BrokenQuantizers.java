@@ -3,12 +3,12 @@ package io.qrbench.testkit;
 import ai.djl.ndarray.NDArray;
 import io.qrbench.nn.LayerHook;
 import io.qrbench.nn.LayerInfo;
-import io.qrbench.nn.WeightTransform;
-import io.qrbench.spi.packed.Decoding;
-import io.qrbench.spi.packed.PackedTensor;
 import io.qrbench.nn.QuantizableLayer;
+import io.qrbench.nn.WeightTransform;
 import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.Quantizer;
+import io.qrbench.spi.packed.Decoding;
+import io.qrbench.spi.packed.PackedTensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +26,12 @@ final class BrokenQuantizers {
 
   /** How each variant goes wrong. */
   enum Fault {
-    NONE, TOUCHES_A_SKIPPED_LAYER, PACKS_ANOTHER_SCALE, SHRINKS_EACH_PASS, MISNAMES_A_LAYER, HOOK_QUANTIZES_ANOTHER_WAY,
+    NONE,
+    TOUCHES_A_SKIPPED_LAYER,
+    PACKS_ANOTHER_SCALE,
+    SHRINKS_EACH_PASS,
+    MISNAMES_A_LAYER,
+    HOOK_QUANTIZES_ANOTHER_WAY,
     HOOK_ON_A_SKIPPED_LAYER
   }
 
@@ -62,9 +67,11 @@ final class BrokenQuantizers {
       for (QuantizableLayer layer : layers) {
         NDArray array = layer.weight().getArray();
         float[] w = array.toFloatArray();
-        String name = fault == Fault.MISNAMES_A_LAYER && out.isEmpty() ? "first" : layer.info().name();
+        String name =
+            fault == Fault.MISNAMES_A_LAYER && out.isEmpty() ? "first" : layer.info().name();
         if (skips(layer)) {
-          if (fault == Fault.TOUCHES_A_SKIPPED_LAYER && layer.info().role() == LayerInfo.Role.INPUT) {
+          if (fault == Fault.TOUCHES_A_SKIPPED_LAYER
+              && layer.info().role() == LayerInfo.Role.INPUT) {
             w[0] += 1f;
             array.set(w);
           }
@@ -79,7 +86,9 @@ final class BrokenQuantizers {
           norm += w[j] * w[j];
         }
         array.set(q);
-        out.add(new QuantizationSummary.Layer(name, w.length, true, 1, 0, err / norm, (w.length + 7) / 8 + 4));
+        out.add(
+            new QuantizationSummary.Layer(
+                name, w.length, true, 1, 0, err / norm, (w.length + 7) / 8 + 4));
       }
       return new QuantizationSummary(out);
     }
@@ -98,16 +107,28 @@ final class BrokenQuantizers {
       return q;
     }
 
-    /** The same function, straight-through (this quantizer keeps no state, so quantize() need not ask it). */
+    /**
+     * The same function, straight-through (this quantizer keeps no state, so quantize() need not
+     * ask it).
+     */
     @Override
     public Optional<LayerHook> trainingHook(Config config) {
-      float factor = fault == Fault.HOOK_QUANTIZES_ANOTHER_WAY ? 0.9f : fault == Fault.SHRINKS_EACH_PASS ? 0.5f : 1f;
-      return Optional.of(layer -> layer.role() != LayerInfo.Role.HIDDEN && fault != Fault.HOOK_ON_A_SKIPPED_LAYER
-          ? Optional.empty()
-          : Optional.of((latent, training) -> {
-            NDArray hard = latent.getManager().create(signOf(latent.toFloatArray(), factor), latent.getShape());
-            return training ? WeightTransform.straightThrough(latent, hard) : hard;
-          }));
+      float factor =
+          fault == Fault.HOOK_QUANTIZES_ANOTHER_WAY
+              ? 0.9f
+              : fault == Fault.SHRINKS_EACH_PASS ? 0.5f : 1f;
+      return Optional.of(
+          layer ->
+              layer.role() != LayerInfo.Role.HIDDEN && fault != Fault.HOOK_ON_A_SKIPPED_LAYER
+                  ? Optional.empty()
+                  : Optional.of(
+                      (latent, training) -> {
+                        NDArray hard =
+                            latent
+                                .getManager()
+                                .create(signOf(latent.toFloatArray(), factor), latent.getShape());
+                        return training ? WeightTransform.straightThrough(latent, hard) : hard;
+                      }));
     }
 
     @Override
@@ -121,10 +142,13 @@ final class BrokenQuantizers {
       for (int j = 0; j < w.length; j++) {
         codes[j] = w[j] > 0 ? (byte) 1 : (byte) 0;
       }
-      int[] shape = java.util.Arrays.stream(layer.weight().getArray().getShape().getShape())
-          .mapToInt(Math::toIntExact).toArray();
-      return Optional.of(PackedTensor.of(layer.info().name(), shape, "sign", codes,
-          Decoding.codebook(-alpha, alpha)));
+      int[] shape =
+          java.util.Arrays.stream(layer.weight().getArray().getShape().getShape())
+              .mapToInt(Math::toIntExact)
+              .toArray();
+      return Optional.of(
+          PackedTensor.of(
+              layer.info().name(), shape, "sign", codes, Decoding.codebook(-alpha, alpha)));
     }
   }
 

@@ -1,9 +1,8 @@
 package io.qrbench.testkit;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -22,24 +21,36 @@ import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Runs a contract test class through the JUnit Platform, as a build would, and says how each of its
- * tests ended. Listeners found on the class path (Allure's) are left out: the deliberate failures of
- * broken plugins are not results of this build.
+ * tests ended. Listeners found on the class path (Allure's) are left out: the deliberate failures
+ * of broken plugins are not results of this build.
  */
 final class ContractRun {
   private ContractRun() {}
 
-  /** The outcome of each test method of {@code testClass}, by method name; skipped tests are "SKIPPED". */
+  /**
+   * The outcome of each test method of {@code testClass}, by method name; skipped tests are
+   * "SKIPPED".
+   */
   static Map<String, String> outcomes(Class<?> testClass) {
-    Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
-        .enableTestExecutionListenerAutoRegistration(false)
-        .build());
+    Launcher launcher =
+        LauncherFactory.create(
+            LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build());
     Map<String, String> out = new TreeMap<>();
-    launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(),
+    launcher.execute(
+        LauncherDiscoveryRequestBuilder.request().selectors(selectClass(testClass)).build(),
         new TestExecutionListener() {
           @Override
           public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-            method(id).ifPresent(m -> out.put(m, result.getStatus().name()
-                + result.getThrowable().map(t -> ": " + t.getMessage()).orElse("")));
+            method(id)
+                .ifPresent(
+                    m ->
+                        out.put(
+                            m,
+                            result.getStatus().name()
+                                + result
+                                    .getThrowable()
+                                    .map(t -> ": " + t.getMessage())
+                                    .orElse("")));
           }
 
           @Override
@@ -68,16 +79,19 @@ final class ContractRun {
     Map<String, String> outcomes = outcomes(testClass);
     assertEquals(declared, outcomes.keySet(), "every contract test ran: " + outcomes);
     Set<String> failed = new TreeSet<>();
-    outcomes.forEach((test, outcome) -> {
-      if (!outcome.equals("SUCCESSFUL")) {
-        assertTrue(outcome.startsWith("FAILED"), test + " " + outcome);
-        failed.add(test);
-      }
-    });
+    outcomes.forEach(
+        (test, outcome) -> {
+          if (!outcome.equals("SUCCESSFUL")) {
+            assertTrue(outcome.startsWith("FAILED"), test + " " + outcome);
+            failed.add(test);
+          }
+        });
     return failed;
   }
 
   private static java.util.Optional<String> method(TestIdentifier id) {
-    return id.getSource().filter(MethodSource.class::isInstance).map(s -> ((MethodSource) s).getMethodName());
+    return id.getSource()
+        .filter(MethodSource.class::isInstance)
+        .map(s -> ((MethodSource) s).getMethodName());
   }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The dataset contract passes a correct generated dataset and fails each broken variant on its fault. */
+/**
+ * The dataset contract passes a correct generated dataset and fails each broken variant on its
+ * fault.
+ */
 class DatasetProviderContractTest {
 
   @Test
@@ -16,12 +19,16 @@ class DatasetProviderContractTest {
 
   @Test
   void aDatasetWithOtherImagesEachTimeItIsOpenedFails() {
-    assertEquals(Set.of("openingASplitAgainGivesTheSameImages"), ContractRun.failed(BrokenDatasets.OtherImagesEachOpen.class));
+    assertEquals(
+        Set.of("openingASplitAgainGivesTheSameImages"),
+        ContractRun.failed(BrokenDatasets.OtherImagesEachOpen.class));
   }
 
   @Test
   void aLabelOutsideTheClassesFails() {
-    assertEquals(Set.of("labelsIndexTheClassNames"), ContractRun.failed(BrokenDatasets.LabelOutOfRange.class));
+    assertEquals(
+        Set.of("labelsIndexTheClassNames"),
+        ContractRun.failed(BrokenDatasets.LabelOutOfRange.class));
   }
 
   @Test
@@ -33,12 +40,15 @@ class DatasetProviderContractTest {
 
   @Test
   void aSplitOfAnotherSizeFails() {
-    assertEquals(Set.of("eachSplitHasItsDeclaredSize"), ContractRun.failed(BrokenDatasets.OneImageShort.class));
+    assertEquals(
+        Set.of("eachSplitHasItsDeclaredSize"),
+        ContractRun.failed(BrokenDatasets.OneImageShort.class));
   }
 
   @Test
   void aDeclaredShapeOtherThanTheDataFails() {
-    assertEquals(Set.of("imagesHaveOneShapeAndValuesInTheUnitInterval"),
+    assertEquals(
+        Set.of("imagesHaveOneShapeAndValuesInTheUnitInterval"),
         ContractRun.failed(BrokenDatasets.DeclaresAnotherShape.class));
   }
 }

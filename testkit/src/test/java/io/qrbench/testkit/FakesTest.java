@@ -20,13 +20,21 @@ class FakesTest {
   @Test
   void anImagesSeedDependsOnItsIndexAndTheRunSeedOnly() {
     try (NDManager m = NDManager.newBaseManager()) {
-      FakePerturbationContext a = new FakePerturbationContext(TestImages.batch(m, IMAGE, 0, 1, 2),
-          TestImages.labels(m, CLASSES, 0, 1, 2), 10, 99, null);
-      FakePerturbationContext b = new FakePerturbationContext(TestImages.batch(m, IMAGE, 7),
-          TestImages.labels(m, CLASSES, 7), 12, 99, null);
+      FakePerturbationContext a =
+          new FakePerturbationContext(
+              TestImages.batch(m, IMAGE, 0, 1, 2),
+              TestImages.labels(m, CLASSES, 0, 1, 2),
+              10,
+              99,
+              null);
+      FakePerturbationContext b =
+          new FakePerturbationContext(
+              TestImages.batch(m, IMAGE, 7), TestImages.labels(m, CLASSES, 7), 12, 99, null);
       assertEquals(a.seed(2), b.seed(0), "dataset index 12, in two batches");
       assertNotEquals(a.seed(0), a.seed(1), "neighbours");
-      assertNotEquals(a.seed(2), new FakePerturbationContext(b.images(), b.labels(), 12, 100, null).seed(0),
+      assertNotEquals(
+          a.seed(2),
+          new FakePerturbationContext(b.images(), b.labels(), 12, 100, null).seed(0),
           "another run seed");
       assertEquals(a.random(1).nextLong(), new java.util.SplittableRandom(a.seed(1)).nextLong());
       assertThrows(IndexOutOfBoundsException.class, () -> a.seed(3));
@@ -38,8 +46,9 @@ class FakesTest {
   @Test
   void aMetricIsRecordedOncePerBatchWithOneValuePerImage() {
     try (NDManager m = NDManager.newBaseManager()) {
-      FakePerturbationContext c = new FakePerturbationContext(TestImages.batch(m, IMAGE, 0, 1),
-          TestImages.labels(m, CLASSES, 0, 1), 0, 1, null);
+      FakePerturbationContext c =
+          new FakePerturbationContext(
+              TestImages.batch(m, IMAGE, 0, 1), TestImages.labels(m, CLASSES, 0, 1), 0, 1, null);
       float[] v = {1, 0};
       c.record("fooled", v);
       v[0] = 5;
@@ -58,7 +67,8 @@ class FakesTest {
     }
     try (NDManager m = NDManager.newBaseManager()) {
       float[] batch = TestImages.batch(m, IMAGE, 2, 3).toFloatArray();
-      assertArrayEquals(a, java.util.Arrays.copyOfRange(batch, 48, 96), "image 3 is the second of the batch");
+      assertArrayEquals(
+          a, java.util.Arrays.copyOfRange(batch, 48, 96), "image 3 is the second of the batch");
     }
   }
 
@@ -68,14 +78,17 @@ class FakesTest {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray x = TestImages.batch(m, IMAGE, 0, 1);
       int k = 3;
-      ModelUnderTest.ObjectiveGradient g = model.objectiveGradient(x, (z, c, dz) -> {
-        double[] out = new double[z.length / c];
-        for (int i = 0; i < out.length; i++) {
-          dz[i * c + k] = 1;
-          out[i] = z[i * c + k];
-        }
-        return out;
-      });
+      ModelUnderTest.ObjectiveGradient g =
+          model.objectiveGradient(
+              x,
+              (z, c, dz) -> {
+                double[] out = new double[z.length / c];
+                for (int i = 0; i < out.length; i++) {
+                  dz[i * c + k] = 1;
+                  out[i] = z[i * c + k];
+                }
+                return out;
+              });
       float[] z0 = model.logits(x).toFloatArray();
       assertArrayEquals(z0, g.logits().toFloatArray(), "the logits of the same pass");
       float[] grad = g.gradient().toFloatArray();
@@ -111,7 +124,8 @@ class FakesTest {
         assertEquals(-Math.log(p), loss[i], 1e-5, "cross-entropy of image " + i);
         assertEquals(Math.log((1 - p) / p), logOdds[i], 1e-5, "log-odds of image " + i);
       }
-      // d loss / d x by central differences (the loss is smooth; the step is small against its curvature)
+      // d loss / d x by central differences (the loss is smooth; the step is small against its
+      // curvature)
       float[] grad = lg.gradient().toFloatArray();
       float[] base = x.toFloatArray();
       for (int j : new int[] {1, 50, 100, 143}) {
@@ -120,8 +134,13 @@ class FakesTest {
         float[] down = base.clone();
         up[j] += (float) h;
         down[j] -= (float) h;
-        double fd = (model.lossGradient(m.create(up, x.getShape()), y).loss().toFloatArray()[j / 48]
-            - model.lossGradient(m.create(down, x.getShape()), y).loss().toFloatArray()[j / 48]) / (2 * h);
+        double fd =
+            (model.lossGradient(m.create(up, x.getShape()), y).loss().toFloatArray()[j / 48]
+                    - model
+                        .lossGradient(m.create(down, x.getShape()), y)
+                        .loss()
+                        .toFloatArray()[j / 48])
+                / (2 * h);
         assertEquals(fd, grad[j], 1e-4 + 1e-2 * Math.abs(fd), "d loss / d pixel " + j);
       }
     }
@@ -131,10 +150,17 @@ class FakesTest {
   void eachImageIsComputedOnItsOwn() {
     ModelUnderTest model = new LinearModelUnderTest(IMAGE, CLASSES, 7);
     try (NDManager m = NDManager.newBaseManager()) {
-      float[] batch = model.lossGradient(TestImages.batch(m, IMAGE, 0, 1, 2), TestImages.labels(m, CLASSES, 0, 1, 2))
-          .direction().toFloatArray();
-      float[] alone = model.lossGradient(TestImages.batch(m, IMAGE, 1), TestImages.labels(m, CLASSES, 1))
-          .direction().toFloatArray();
+      float[] batch =
+          model
+              .lossGradient(
+                  TestImages.batch(m, IMAGE, 0, 1, 2), TestImages.labels(m, CLASSES, 0, 1, 2))
+              .direction()
+              .toFloatArray();
+      float[] alone =
+          model
+              .lossGradient(TestImages.batch(m, IMAGE, 1), TestImages.labels(m, CLASSES, 1))
+              .direction()
+              .toFloatArray();
       assertArrayEquals(alone, java.util.Arrays.copyOfRange(batch, 48, 96));
     }
   }

@@ -16,7 +16,9 @@ class ModelProviderContractTest {
 
   @Test
   void aModelUsingBatchStatisticsFails() {
-    assertEquals(Set.of("anImagesLogitsDoNotDependOnItsBatch"), ContractRun.failed(BrokenModels.BatchStatistics.class));
+    assertEquals(
+        Set.of("anImagesLogitsDoNotDependOnItsBatch"),
+        ContractRun.failed(BrokenModels.BatchStatistics.class));
   }
 
   @Test
@@ -27,7 +29,9 @@ class ModelProviderContractTest {
 
   @Test
   void aModelWithALayerAQuantizerCannotReachFails() {
-    assertEquals(Set.of("everyKernelComesFromTheContextsLayers"), ContractRun.failed(BrokenModels.OwnLayer.class));
+    assertEquals(
+        Set.of("everyKernelComesFromTheContextsLayers"),
+        ContractRun.failed(BrokenModels.OwnLayer.class));
   }
 
   @Test

@@ -35,7 +35,9 @@ class PerturbationContractTest {
 
   @Test
   void aNoiseWithOneGeneratorForTheBatchFailsBatchSizeInvariance() {
-    assertEquals(Set.of("aBatchOfEightEqualsTwoBatchesOfFour"), failed(BrokenPerturbations.OneGeneratorPerBatch.class));
+    assertEquals(
+        Set.of("aBatchOfEightEqualsTwoBatchesOfFour"),
+        failed(BrokenPerturbations.OneGeneratorPerBatch.class));
   }
 
   @Test
@@ -51,12 +53,14 @@ class PerturbationContractTest {
 
   @Test
   void anUnclippedNoiseFailsTheRange() {
-    assertEquals(Set.of("outputIsFloat32InTheUnitIntervalOfTheInputsShape"),
+    assertEquals(
+        Set.of("outputIsFloat32InTheUnitIntervalOfTheInputsShape"),
         failed(BrokenPerturbations.Unclipped.class));
   }
 
   @Test
   void aNoiseWhoseOutputOutlivesTheBatchFails() {
-    assertEquals(Set.of("theOutputIsFreedWithTheBatch"), failed(BrokenPerturbations.OutsideTheBatch.class));
+    assertEquals(
+        Set.of("theOutputIsFreedWithTheBatch"), failed(BrokenPerturbations.OutsideTheBatch.class));
   }
 }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The quantizer contract passes a correct sign quantizer and fails each broken variant on its fault. */
+/**
+ * The quantizer contract passes a correct sign quantizer and fails each broken variant on its
+ * fault.
+ */
 class QuantizerContractTest {
 
   @Test
@@ -16,34 +19,43 @@ class QuantizerContractTest {
   @Test
   void aQuantizerThatChangesASkippedLayerFails() {
     // it changes the layer again on each pass, so it is not idempotent either
-    assertEquals(Set.of("skippedLayersAndNonKernelsAreUntouched", "quantizingTwiceChangesNothingMore"),
+    assertEquals(
+        Set.of("skippedLayersAndNonKernelsAreUntouched", "quantizingTwiceChangesNothingMore"),
         ContractRun.failed(BrokenQuantizers.TouchesASkippedLayer.class));
   }
 
   @Test
   void aQuantizerWhosePackedFormDecodesToOtherWeightsFails() {
-    assertEquals(Set.of("packThenDecodeEqualsQuantize"), ContractRun.failed(BrokenQuantizers.PacksAnotherScale.class));
+    assertEquals(
+        Set.of("packThenDecodeEqualsQuantize"),
+        ContractRun.failed(BrokenQuantizers.PacksAnotherScale.class));
   }
 
   @Test
   void aQuantizerThatChangesWeightsAgainOnASecondPassFails() {
-    assertEquals(Set.of("quantizingTwiceChangesNothingMore"), ContractRun.failed(BrokenQuantizers.ShrinksEachPass.class));
+    assertEquals(
+        Set.of("quantizingTwiceChangesNothingMore"),
+        ContractRun.failed(BrokenQuantizers.ShrinksEachPass.class));
   }
 
   @Test
   void aTrainingHookThatEvaluatesOtherKernelsFails() {
-    assertEquals(Set.of("aHookedLayerIsQuantizedToWhatItsTransformEvaluates"),
+    assertEquals(
+        Set.of("aHookedLayerIsQuantizedToWhatItsTransformEvaluates"),
         ContractRun.failed(BrokenQuantizers.HookQuantizesAnotherWay.class));
   }
 
   @Test
   void aTrainingHookOnALayerQuantizeSkipsFails() {
-    assertEquals(Set.of("aHookedLayerIsQuantizedToWhatItsTransformEvaluates"),
+    assertEquals(
+        Set.of("aHookedLayerIsQuantizedToWhatItsTransformEvaluates"),
         ContractRun.failed(BrokenQuantizers.HookOnASkippedLayer.class));
   }
 
   @Test
   void aSummaryThatMisnamesALayerFails() {
-    assertEquals(Set.of("theSummaryDescribesEveryLayerInOrder"), ContractRun.failed(BrokenQuantizers.MisnamesALayer.class));
+    assertEquals(
+        Set.of("theSummaryDescribesEveryLayerInOrder"),
+        ContractRun.failed(BrokenQuantizers.MisnamesALayer.class));
   }
 }

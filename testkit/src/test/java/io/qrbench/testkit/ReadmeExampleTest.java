@@ -39,20 +39,39 @@ class ReadmeExampleTest {
     String readme = Files.readString(README);
     Path pkg = Files.createDirectories(dir.resolve("src/com/example/qrbench"));
     Path plugin = Files.writeString(pkg.resolve("Brightness.java"), block(readme, "java"));
-    Path test = Files.writeString(pkg.resolve("BrightnessTest.java"), block(readme, "testkit-java"));
+    Path test =
+        Files.writeString(pkg.resolve("BrightnessTest.java"), block(readme, "testkit-java"));
     Path classes = Files.createDirectories(dir.resolve("classes"));
 
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertNotNull(javac, "tests need a JDK, not a JRE");
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-    int rc = javac.run(null, diagnostics, diagnostics, "--release", "17", "-classpath", cp, "-d", classes.toString(),
-        plugin.toString(), test.toString());
-    assertEquals(0, rc, () -> "the README examples do not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+    int rc =
+        javac.run(
+            null,
+            diagnostics,
+            diagnostics,
+            "--release",
+            "17",
+            "-classpath",
+            cp,
+            "-d",
+            classes.toString(),
+            plugin.toString(),
+            test.toString());
+    assertEquals(
+        0,
+        rc,
+        () ->
+            "the README examples do not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
 
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
       Class<?> contract = loader.loadClass("com.example.qrbench.BrightnessTest");
-      assertEquals(Set.of(), ContractRun.failed(contract), "the README's plugin fails its contract");
+      assertEquals(
+          Set.of(), ContractRun.failed(contract), "the README's plugin fails its contract");
     }
   }
 }

@@ -22,10 +22,10 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * Headless Chromium for browser tests, driven through the system's ChromeDriver. Only the
- * Debian binaries are used, named explicitly, so Selenium Manager never looks for (or downloads)
- * a browser or a driver. Missing binaries skip the browser tests with the reason shown (Java and
- * Maven suffice for {@code mvn -B verify}); in CI, where {@code .ci/run} installs them, they fail.
+ * Headless Chromium for browser tests, driven through the system's ChromeDriver. Only the Debian
+ * binaries are used, named explicitly, so Selenium Manager never looks for (or downloads) a browser
+ * or a driver. Missing binaries skip the browser tests with the reason shown (Java and Maven
+ * suffice for {@code mvn -B verify}); in CI, where {@code .ci/run} installs them, they fail.
  */
 public final class Chromium implements AutoCloseable {
   static final Path BROWSER = Path.of("/usr/bin/chromium");
@@ -33,7 +33,8 @@ public final class Chromium implements AutoCloseable {
 
   // Selenium warns that it has no CDP bindings for this Chromium version; only the raw
   // screenshot commands are used, which need none. Held here so the setting is not collected.
-  private static final Logger CDP_WARNING = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+  private static final Logger CDP_WARNING =
+      Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
   private final ChromeDriver driver;
   private final List<LogEntry> console = new ArrayList<>();
@@ -50,7 +51,8 @@ public final class Chromium implements AutoCloseable {
   /** Skips the calling test (fails it in CI) unless the browser and its driver are installed. */
   public static void requireInstalled() {
     for (Path p : List.of(BROWSER, DRIVER)) {
-      MachineRequirement.require(Files.isExecutable(p),
+      MachineRequirement.require(
+          Files.isExecutable(p),
           p + " is missing: the browser tests need Debian's Chromium and ChromeDriver",
           "apt-get install chromium chromium-driver (or run .ci/run) to run them");
     }
@@ -62,16 +64,21 @@ public final class Chromium implements AutoCloseable {
     CDP_WARNING.setLevel(Level.SEVERE);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(BROWSER.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
         "--window-size=1400,1000");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability(ChromeOptions.LOGGING_PREFS, logs); // goog:loggingPrefs
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(DRIVER.toFile())
-        .usingAnyFreePort()
-        .withLogFile(Path.of("target", "chromedriver.log").toFile())
-        .build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(DRIVER.toFile())
+            .usingAnyFreePort()
+            .withLogFile(Path.of("target", "chromedriver.log").toFile())
+            .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
     return new Chromium(driver);
@@ -82,14 +89,18 @@ public final class Chromium implements AutoCloseable {
     return driver;
   }
 
-  /** Opens a local file through {@code file://} and waits for it to load; the console starts afresh. */
+  /**
+   * Opens a local file through {@code file://} and waits for it to load; the console starts afresh.
+   */
   public void open(Path file) {
     driver.manage().logs().get(LogType.BROWSER); // drop what earlier pages logged
     console.clear();
     driver.get(file.toAbsolutePath().toUri().toString());
   }
 
-  /** Every console entry since the last {@link #open} (the browser hands each one over only once). */
+  /**
+   * Every console entry since the last {@link #open} (the browser hands each one over only once).
+   */
   public List<LogEntry> console() {
     console.addAll(driver.manage().logs().get(LogType.BROWSER).getAll());
     return List.copyOf(console);
@@ -97,7 +108,9 @@ public final class Chromium implements AutoCloseable {
 
   /** The console entries at level SEVERE: {@code console.error} and uncaught errors. */
   public List<LogEntry> consoleErrors() {
-    return console().stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+    return console().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+        .toList();
   }
 
   /** The text of an open alert, confirm or prompt dialog, if there is one. */
@@ -113,11 +126,24 @@ public final class Chromium implements AutoCloseable {
   public Path screenshot(Path png) throws IOException {
     Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
     @SuppressWarnings("unchecked")
-    Map<String, Object> size = (Map<String, Object>) metrics.getOrDefault("cssContentSize", metrics.get("contentSize"));
-    Map<String, Object> clip = Map.of("x", 0, "y", 0, "scale", 1,
-        "width", ((Number) size.get("width")).doubleValue(), "height", ((Number) size.get("height")).doubleValue());
-    Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
-        Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+    Map<String, Object> size =
+        (Map<String, Object>) metrics.getOrDefault("cssContentSize", metrics.get("contentSize"));
+    Map<String, Object> clip =
+        Map.of(
+            "x",
+            0,
+            "y",
+            0,
+            "scale",
+            1,
+            "width",
+            ((Number) size.get("width")).doubleValue(),
+            "height",
+            ((Number) size.get("height")).doubleValue());
+    Map<String, Object> shot =
+        driver.executeCdpCommand(
+            "Page.captureScreenshot",
+            Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
     Files.createDirectories(png.toAbsolutePath().getParent());
     Files.write(png, Base64.getDecoder().decode((String) shot.get("data")));
     return png;

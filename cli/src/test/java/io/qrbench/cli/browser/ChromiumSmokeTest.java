@@ -51,7 +51,8 @@ class ChromiumSmokeTest {
           </svg>
           <script>%s</script>
         </body></html>
-        """.formatted(script);
+        """
+        .formatted(script);
   }
 
   @Test
@@ -62,7 +63,9 @@ class ChromiumSmokeTest {
     WebElement svg = browser.driver().findElement(By.cssSelector("svg.chart[data-chart=demo]"));
     assertEquals(1, svg.findElements(By.cssSelector(".series")).size());
     List<LogEntry> console = browser.console();
-    assertTrue(console.stream().anyMatch(e -> e.getMessage().contains("qrbench smoke: hello")), console::toString);
+    assertTrue(
+        console.stream().anyMatch(e -> e.getMessage().contains("qrbench smoke: hello")),
+        console::toString);
     assertEquals(List.of(), browser.consoleErrors());
     assertTrue(browser.alert().isEmpty());
     Path png = browser.screenshot(Path.of("target", "screenshots", "smoke.png"));

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.cli.Main;
-import io.qrbench.store.ResultsJson;
 import io.qrbench.result.RunResult;
+import io.qrbench.store.ResultsJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -24,7 +24,16 @@ class HtmlReportBrowserTest {
   private static final Path SUITE = Path.of("src/test/resources/suites/html-report.yaml");
   private static final String MARKUP = "<script>alert(1)</script>";
   private static final List<String> SECTIONS =
-      List.of("summary", "study", "curves", "minimal", "models", "speed", "checks", "comparisons", "manifest");
+      List.of(
+          "summary",
+          "study",
+          "curves",
+          "minimal",
+          "models",
+          "speed",
+          "checks",
+          "comparisons",
+          "manifest");
 
   @TempDir Path dir;
 
@@ -33,10 +42,18 @@ class HtmlReportBrowserTest {
     Chromium.requireInstalled(); // before the run, which a skipped test would waste
     Path out = dir.resolve("run");
     StringWriter log = new StringWriter();
-    int code = Main.execute(new PrintWriter(log), new PrintWriter(log), "run", SUITE.toString(), "--out", out.toString());
+    int code =
+        Main.execute(
+            new PrintWriter(log),
+            new PrintWriter(log),
+            "run",
+            SUITE.toString(),
+            "--out",
+            out.toString());
     assertEquals(Main.CHECK_FAILED, code, log::toString); // one of the two checks fails on purpose
     RunResult run = ResultsJson.read(out.resolve("results.json"));
-    long perturbationLevels = run.cases().stream().map(c -> c.perturbation() + "\0" + c.level()).distinct().count();
+    long perturbationLevels =
+        run.cases().stream().map(c -> c.perturbation() + "\0" + c.level()).distinct().count();
     assertEquals(5, perturbationLevels, "none, gaussian x 2, fgsm x 2");
     assertEquals(2, run.models().size());
     Path index = out.resolve("index.html");
@@ -45,18 +62,29 @@ class HtmlReportBrowserTest {
     try (Chromium browser = Chromium.start()) {
       browser.open(index);
       assertEquals(Optional.empty(), browser.alert(), "the suite description ran as a script");
-      browser.screenshot(Path.of("target", "screenshots", "report.png")); // before the checks: it shows what failed
+      browser.screenshot(
+          Path.of(
+              "target", "screenshots", "report.png")); // before the checks: it shows what failed
       assertEquals(List.of(), browser.consoleErrors(), "console errors");
       WebDriver page = browser.driver();
-      assertEquals("html-report", page.findElement(By.id("suite-name")).getDomProperty("textContent").strip());
-      assertEquals(MARKUP, page.findElement(By.cssSelector("p.description")).getDomProperty("textContent").strip());
-      assertEquals(perturbationLevels, page.findElements(By.cssSelector("#study-table tr.case-row")).size());
+      assertEquals(
+          "html-report",
+          page.findElement(By.id("suite-name")).getDomProperty("textContent").strip());
+      assertEquals(
+          MARKUP,
+          page.findElement(By.cssSelector("p.description")).getDomProperty("textContent").strip());
+      assertEquals(
+          perturbationLevels, page.findElements(By.cssSelector("#study-table tr.case-row")).size());
       for (String perturbation : List.of("gaussian", "fgsm")) {
-        List<WebElement> charts = page.findElements(By.cssSelector("svg.chart[data-chart='" + perturbation + "']"));
+        List<WebElement> charts =
+            page.findElements(By.cssSelector("svg.chart[data-chart='" + perturbation + "']"));
         assertFalse(charts.isEmpty(), "no svg.chart[data-chart=" + perturbation + "]");
         WebElement chart = charts.get(0);
-        List<WebElement> series = chart.findElements(By.cssSelector("g.series[data-model] path.line"));
-        assertEquals(run.models().size(), series.size(),
+        List<WebElement> series =
+            chart.findElements(By.cssSelector("g.series[data-model] path.line"));
+        assertEquals(
+            run.models().size(),
+            series.size(),
             perturbation + ": one line per model expected, found " + series.size());
       }
       List<WebElement> pass = page.findElements(By.cssSelector("#checks-table tr.check-pass"));
@@ -68,10 +96,15 @@ class HtmlReportBrowserTest {
       String green = pass.get(0).findElement(By.cssSelector("td.verdict")).getCssValue("color");
       assertTrue(reddish(red), "a failed check is shown red, was " + red);
       assertFalse(reddish(green), "a passed check is not red, was " + green);
-      assertEquals(1, page.findElements(By.cssSelector("table.comparison-table[data-a='FP'][data-b='TWN']")).size(),
+      assertEquals(
+          1,
+          page.findElements(By.cssSelector("table.comparison-table[data-a='FP'][data-b='TWN']"))
+              .size(),
           "FP and TWN compared");
-      assertEquals(perturbationLevels,
-          page.findElements(By.cssSelector("table.comparison-table tr.comparison-row")).size(), "one row per case");
+      assertEquals(
+          perturbationLevels,
+          page.findElements(By.cssSelector("table.comparison-table tr.comparison-row")).size(),
+          "one row per case");
       for (String id : SECTIONS) {
         assertFalse(page.findElements(By.id(id)).isEmpty(), "no section #" + id);
       }
@@ -80,7 +113,8 @@ class HtmlReportBrowserTest {
 
   /** An rgb()/rgba() colour whose red channel clearly dominates. */
   private static boolean reddish(String css) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+),\\s*(\\d+),\\s*(\\d+)").matcher(css);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+),\\s*(\\d+),\\s*(\\d+)").matcher(css);
     if (!m.find()) {
       throw new AssertionError("not an rgb colour: " + css);
     }

@@ -7,7 +7,9 @@ import io.qrbench.spi.PerturbationContext;
 
 /** A test plugin that fails once it reaches a given image, to exercise failure handling. */
 public final class FailAfter implements Perturbation<FailAfter.Config> {
-  /** @param image the first image index at which to fail */
+  /**
+   * @param image the first image index at which to fail
+   */
   public record Config(Integer image) {
     public Config {
       image = image == null ? 0 : image;

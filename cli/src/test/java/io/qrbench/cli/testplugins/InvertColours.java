@@ -5,11 +5,13 @@ import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 
 /**
- * A third-party plugin that lives only in test code, registered by its own
- * {@code META-INF/services} file: proves discovery needs no change to the framework.
+ * A third-party plugin that lives only in test code, registered by its own {@code
+ * META-INF/services} file: proves discovery needs no change to the framework.
  */
 public final class InvertColours implements Perturbation<InvertColours.Config> {
-  /** @param amount 0 keeps the image, 1 inverts it fully */
+  /**
+   * @param amount 0 keeps the image, 1 inverts it fully
+   */
   public record Config(Double amount) {
     public Config {
       amount = amount == null ? 1.0 : amount;

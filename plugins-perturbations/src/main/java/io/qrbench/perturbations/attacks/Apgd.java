@@ -20,19 +20,19 @@ import java.util.Locale;
  * Auto-PGD (Croce and Hein 2020, "Reliable evaluation of adversarial robustness with an ensemble of
  * diverse parameter-free attacks", Algorithm 1): PGD with momentum whose step size needs no tuning.
  * The step starts at 2 epsilon and is halved, per image, at checkpoints w_j = ceil(p_j N) (p_0 = 0,
- * p_1 = 0.22, p_{j+1} = p_j + max(p_j - p_{j-1} - 0.03, 0.06)) when the loss rose in fewer than
- * rho of the steps since the last checkpoint, or when neither the step nor the best loss changed
- * since it; a halving restarts the image from its best point. The loss is the cross-entropy or
- * the targeted DLR loss, computed from the logits in double precision ({@link LogitLosses}).
+ * p_1 = 0.22, p_{j+1} = p_j + max(p_j - p_{j-1} - 0.03, 0.06)) when the loss rose in fewer than rho
+ * of the steps since the last checkpoint, or when neither the step nor the best loss changed since
+ * it; a halving restarts the image from its best point. The loss is the cross-entropy or the
+ * targeted DLR loss, computed from the logits in double precision ({@link LogitLosses}).
  *
  * <p>Each step is one forward and one backward pass: the loss and the misclassification check come
  * from the logits of the pass that gives the gradient (the last point needs only a forward pass).
  * Images the model gets wrong clean are left as they are and count as fooled; restarts and targets
  * run only on the images still classified right. Each image gets the first misclassifying point
  * found for it, or else its point of highest loss over all runs (a later run's only when it is
- * higher by more than rounding, {@link #higher}), and the case records
- * {@code fooled}, 1 for the images returned misclassified. An image's result depends only on its
- * own pixels and seed, never on the rest of its batch.
+ * higher by more than rounding, {@link #higher}), and the case records {@code fooled}, 1 for the
+ * images returned misclassified. An image's result depends only on its own pixels and seed, never
+ * on the rest of its batch.
  */
 public final class Apgd implements Perturbation<Apgd.Config> {
 
@@ -40,7 +40,8 @@ public final class Apgd implements Perturbation<Apgd.Config> {
    * @param norm linf or l2
    * @param epsilon the ball's radius (linf default 8/255; l2 default 0.5)
    * @param loss ce or dlr-targeted
-   * @param targets for dlr-targeted: the classes of largest clean logit other than the label, one run each
+   * @param targets for dlr-targeted: the classes of largest clean logit other than the label, one
+   *     run each
    * @param steps steps per run (N in the paper)
    * @param restarts runs per target, each from its own random start
    * @param rho the fraction of steps that must raise the loss for the step size to stay
@@ -49,18 +50,35 @@ public final class Apgd implements Perturbation<Apgd.Config> {
   public record Config(
       @JsonPropertyDescription("linf or l2") String norm,
       @JsonPropertyDescription("radius of the ball, [0,1] units (linf: 8/255, l2: 0.5)")
-      @Bound(min = 0, max = 64, why = "pixel units: linf at most 1, the whole pixel range; l2 at most 64"
-          + " (a 3x32x32 image's diagonal is 55)") Double epsilon,
-      @JsonPropertyDescription("ce (cross-entropy) or dlr-targeted (targeted difference of logits ratio)") String loss,
-      @JsonPropertyDescription("dlr-targeted: runs, one per class of largest clean logit other than the label")
-      @Bound(min = 1, max = 1000, why = "one run of all the steps per target") Integer targets,
-      @JsonPropertyDescription("steps per run") @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY) Integer steps,
-      @JsonPropertyDescription("runs (per target) from different random starts, on the images not yet broken")
-      @Bound(min = 1, max = 1000, why = Steps.WHY) Integer restarts,
-      @JsonPropertyDescription("the step size halves when the loss rose in fewer than this fraction of steps")
-      @Bound(min = 0, max = 1) Double rho,
-      @JsonPropertyDescription("alpha: weight of the new step against the last one (1: no momentum)")
-      @Bound(min = 0, max = 1) Double momentum) {
+          @Bound(
+              min = 0,
+              max = 64,
+              why =
+                  "pixel units: linf at most 1, the whole pixel range; l2 at most 64"
+                      + " (a 3x32x32 image's diagonal is 55)")
+          Double epsilon,
+      @JsonPropertyDescription(
+              "ce (cross-entropy) or dlr-targeted (targeted difference of logits ratio)")
+          String loss,
+      @JsonPropertyDescription(
+              "dlr-targeted: runs, one per class of largest clean logit other than the label")
+          @Bound(min = 1, max = 1000, why = "one run of all the steps per target")
+          Integer targets,
+      @JsonPropertyDescription("steps per run")
+          @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY)
+          Integer steps,
+      @JsonPropertyDescription(
+              "runs (per target) from different random starts, on the images not yet broken")
+          @Bound(min = 1, max = 1000, why = Steps.WHY)
+          Integer restarts,
+      @JsonPropertyDescription(
+              "the step size halves when the loss rose in fewer than this fraction of steps")
+          @Bound(min = 0, max = 1)
+          Double rho,
+      @JsonPropertyDescription(
+              "alpha: weight of the new step against the last one (1: no momentum)")
+          @Bound(min = 0, max = 1)
+          Double momentum) {
     public Config {
       norm = norm == null ? "linf" : norm.toLowerCase(Locale.ROOT);
       if (!norm.equals("linf") && !norm.equals("l2")) {
@@ -69,7 +87,8 @@ public final class Apgd implements Perturbation<Apgd.Config> {
       epsilon = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
       Steps.checkEpsilon(epsilon);
       if (norm.equals("linf") && epsilon > 1) {
-        throw new IllegalArgumentException("epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
+        throw new IllegalArgumentException(
+            "epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
       }
       loss = loss == null ? "ce" : loss.toLowerCase(Locale.ROOT);
       if (!loss.equals("ce") && !loss.equals("dlr-targeted")) {
@@ -84,7 +103,8 @@ public final class Apgd implements Perturbation<Apgd.Config> {
         throw new IllegalArgumentException("targets, steps and restarts must be at least 1");
       }
       if (!(rho >= 0 && rho <= 1) || !(momentum >= 0 && momentum <= 1)) {
-        throw new IllegalArgumentException("rho and momentum must be in [0, 1], were " + rho + " and " + momentum);
+        throw new IllegalArgumentException(
+            "rho and momentum must be in [0, 1], were " + rho + " and " + momentum);
       }
     }
 
@@ -139,11 +159,16 @@ public final class Apgd implements Perturbation<Apgd.Config> {
     if (config.epsilon() == 0) {
       return new Outcome(x0, fooled);
     }
-    int[][] targets = config.targeted() ? LogitLosses.targets(clean, y, classes, config.targets()) : null;
+    int[][] targets =
+        config.targeted() ? LogitLosses.targets(clean, y, classes, config.targets()) : null;
     if (config.targeted() && classes < 4) {
-      throw new IllegalArgumentException("apgd's dlr-targeted loss needs at least 4 classes (its denominator"
-          + " reads the 3rd and 4th largest logits); the model " + ctx.model().name() + " has " + classes
-          + ": use loss: ce");
+      throw new IllegalArgumentException(
+          "apgd's dlr-targeted loss needs at least 4 classes (its denominator"
+              + " reads the 3rd and 4th largest logits); the model "
+              + ctx.model().name()
+              + " has "
+              + classes
+              + ": use loss: ce");
     }
     int runsPerRestart = config.targeted() ? Math.min(config.targets(), classes - 1) : 1;
     NDArray result = x0;
@@ -165,7 +190,8 @@ public final class Apgd implements Perturbation<Apgd.Config> {
           ys[k] = y[sub.index()[k]];
           ts[k] = targets == null ? 0 : targets[sub.index()[k]][t];
         }
-        LogitObjective objective = config.targeted() ? LogitLosses.dlrTargeted(ys, ts) : LogitLosses.crossEntropy(ys);
+        LogitObjective objective =
+            config.targeted() ? LogitLosses.dlrTargeted(ys, ts) : LogitLosses.crossEntropy(ys);
         Run run = run(config, sub, objective, ys, classes, t * config.restarts() + r);
         boolean[] take = new boolean[n];
         for (int k = 0; k < ys.length; k++) {
@@ -195,7 +221,8 @@ public final class Apgd implements Perturbation<Apgd.Config> {
    * would depend on the batch it came in.
    */
   static boolean higher(double later, double earlier) {
-    return earlier == Double.NEGATIVE_INFINITY || later > earlier + LOSS_NOISE * (1 + Math.abs(earlier));
+    return earlier == Double.NEGATIVE_INFINITY
+        || later > earlier + LOSS_NOISE * (1 + Math.abs(earlier));
   }
 
   /** Relative differences of losses below this are taken as rounding: some 100 float32 ulps. */
@@ -208,9 +235,9 @@ public final class Apgd implements Perturbation<Apgd.Config> {
   private record Run(NDArray images, boolean[] broken, double[] best) {}
 
   /**
-   * The checkpoints w_0 = 0 < w_1 < ... < N of a run of {@code steps} steps, w_j = ceil(p_j N).
-   * The p_j are exact in hundredths (0.22, 0.41, 0.57, ...), so they are kept as integers: in
-   * floating point 0.22 + 0.19 is 0.41000000000000003, whose ceil(100 p) would be 42.
+   * The checkpoints w_0 = 0 < w_1 < ... < N of a run of {@code steps} steps, w_j = ceil(p_j N). The
+   * p_j are exact in hundredths (0.22, 0.41, 0.57, ...), so they are kept as integers: in floating
+   * point 0.22 + 0.19 is 0.41000000000000003, whose ceil(100 p) would be 42.
    */
   static int[] checkpoints(int steps) {
     List<Integer> w = new ArrayList<>(List.of(0));
@@ -231,12 +258,12 @@ public final class Apgd implements Perturbation<Apgd.Config> {
   /** The per-image state of a run, its arrays in one manager that each step replaces. */
   private static final class State {
     NDManager held;
-    NDArray x;      // the current point
-    NDArray xPrev;  // the point before it (momentum)
-    NDArray g;      // the loss gradient at x
-    NDArray xBest;  // the point of highest loss
-    NDArray gBest;  // the gradient there
-    NDArray xOut;   // per image: the first misclassifying point, or xBest while there is none
+    NDArray x; // the current point
+    NDArray xPrev; // the point before it (momentum)
+    NDArray g; // the loss gradient at x
+    NDArray xBest; // the point of highest loss
+    NDArray gBest; // the gradient there
+    NDArray xOut; // per image: the first misclassifying point, or xBest while there is none
 
     /** Moves what the state holds into a fresh manager and frees everything else of the step. */
     void keep(NDManager next) {
@@ -249,7 +276,8 @@ public final class Apgd implements Perturbation<Apgd.Config> {
     }
   }
 
-  private static Run run(Config config, Subset ctx, LogitObjective objective, int[] y, int classes, int draw) {
+  private static Run run(
+      Config config, Subset ctx, LogitObjective objective, int[] y, int classes, int draw) {
     int n = ctx.size();
     float eps = config.epsilon().floatValue();
     boolean linf = config.linf();
@@ -290,8 +318,10 @@ public final class Apgd implements Perturbation<Apgd.Config> {
         NDManager next = ctx.manager().newSubManager();
         try (NDScope scope = new NDScope()) {
           NDArray etaColumn = next.create(eta).reshape(Steps.column(x0.getShape()));
-          NDArray z = linf ? Steps.projectLinf(Steps.linfStep(s.x, s.g, etaColumn), x0, eps)
-              : Steps.projectL2(Steps.l2Step(s.x, s.g, etaColumn), x0, eps);
+          NDArray z =
+              linf
+                  ? Steps.projectLinf(Steps.linfStep(s.x, s.g, etaColumn), x0, eps)
+                  : Steps.projectL2(Steps.l2Step(s.x, s.g, etaColumn), x0, eps);
           NDArray xNew = z;
           if (k > 0) {
             NDArray mixed = s.x.add(z.sub(s.x).mul(alpha)).add(s.x.sub(s.xPrev).mul(1 - alpha));
@@ -374,7 +404,8 @@ public final class Apgd implements Perturbation<Apgd.Config> {
     for (int i = 0; i < v.length; i++) {
       v[i] = mask[i] ? 1f : 0f;
     }
-    NDArray c = m.create(v).reshape(Steps.column(ifTrue.getShape())).broadcast(ifTrue.getShape()).gt(0.5f);
+    NDArray c =
+        m.create(v).reshape(Steps.column(ifTrue.getShape())).broadcast(ifTrue.getShape()).gt(0.5f);
     return NDArrays.where(c, ifTrue, ifFalse);
   }
 

@@ -29,7 +29,8 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
   @FunctionalInterface
   interface Component {
     /**
-     * @param survivors a batch of the images still classified right, their seeds those of the whole batch
+     * @param survivors a batch of the images still classified right, their seeds those of the whole
+     *     batch
      * @return the perturbed survivors, in the ball
      */
     NDArray attack(PerturbationContext survivors, String norm, double epsilon);
@@ -44,13 +45,19 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
   private static Map<String, Component> available() {
     Map<String, Component> m = new LinkedHashMap<>();
     // the paper's settings: APGD-CE 100 steps, 1 restart; APGD-T 9 targets of 100 steps each
-    m.put("apgd-ce", (c, norm, eps) ->
-        new Apgd().apply(new Apgd.Config(norm, eps, "ce", null, 100, 1, null, null), c));
-    m.put("apgd-t", (c, norm, eps) ->
-        new Apgd().apply(new Apgd.Config(norm, eps, "dlr-targeted", 9, 100, 1, null, null), c));
+    m.put(
+        "apgd-ce",
+        (c, norm, eps) ->
+            new Apgd().apply(new Apgd.Config(norm, eps, "ce", null, 100, 1, null, null), c));
+    m.put(
+        "apgd-t",
+        (c, norm, eps) ->
+            new Apgd().apply(new Apgd.Config(norm, eps, "dlr-targeted", 9, 100, 1, null, null), c));
     // Square with the paper's 5,000 queries and p-init 0.8: the black-box component, which a
     // masked gradient cannot fool
-    m.put("square", (c, norm, eps) -> new Square().apply(new Square.Config(norm, eps, null, null), c));
+    m.put(
+        "square",
+        (c, norm, eps) -> new Square().apply(new Square.Config(norm, eps, null, null), c));
     return Collections.unmodifiableMap(m);
   }
 
@@ -61,12 +68,18 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
    * @param version standard, the only one
    */
   public record Config(
-      @JsonPropertyDescription("attacks in order, each on what the earlier ones left: apgd-ce, apgd-t, square")
-      List<String> components,
+      @JsonPropertyDescription(
+              "attacks in order, each on what the earlier ones left: apgd-ce, apgd-t, square")
+          List<String> components,
       @JsonPropertyDescription("linf or l2") String norm,
       @JsonPropertyDescription("radius of the ball, [0,1] units (linf: 8/255, l2: 0.5)")
-      @Bound(min = 0, max = 64, why = "pixel units: linf at most 1, the whole pixel range; l2 at most 64"
-          + " (a 3x32x32 image's diagonal is 55)") Double epsilon,
+          @Bound(
+              min = 0,
+              max = 64,
+              why =
+                  "pixel units: linf at most 1, the whole pixel range; l2 at most 64"
+                      + " (a 3x32x32 image's diagonal is 55)")
+          Double epsilon,
       @JsonPropertyDescription("standard (the only version)") String version) {
     public Config {
       version = version == null ? "standard" : version.toLowerCase(Locale.ROOT);
@@ -78,13 +91,14 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
       }
       components = List.copyOf(components);
       if (components.isEmpty()) {
-        throw new IllegalArgumentException("components must name at least one attack; known: " + AVAILABLE.keySet());
+        throw new IllegalArgumentException(
+            "components must name at least one attack; known: " + AVAILABLE.keySet());
       }
       Set<String> seen = new HashSet<>();
       for (String c : components) {
         if (!AVAILABLE.containsKey(c)) {
-          throw new IllegalArgumentException("unknown component '" + c + "'; known: "
-              + String.join(", ", AVAILABLE.keySet()));
+          throw new IllegalArgumentException(
+              "unknown component '" + c + "'; known: " + String.join(", ", AVAILABLE.keySet()));
         }
         if (!seen.add(c)) {
           throw new IllegalArgumentException("component '" + c + "' is listed twice");
@@ -97,7 +111,8 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
       epsilon = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
       Steps.checkEpsilon(epsilon);
       if (norm.equals("linf") && epsilon > 1) {
-        throw new IllegalArgumentException("epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
+        throw new IllegalArgumentException(
+            "epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
       }
     }
   }

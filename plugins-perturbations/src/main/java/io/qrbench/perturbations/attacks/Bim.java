@@ -7,8 +7,8 @@ import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 
 /**
- * The basic iterative method, or iterative FGSM (Kurakin et al. 2017): FGSM steps of size
- * {@code step} from the clean image, each projected onto the L-infinity epsilon-ball and [0,1].
+ * The basic iterative method, or iterative FGSM (Kurakin et al. 2017): FGSM steps of size {@code
+ * step} from the clean image, each projected onto the L-infinity epsilon-ball and [0,1].
  */
 public final class Bim implements Perturbation<Bim.Config> {
 
@@ -19,9 +19,13 @@ public final class Bim implements Perturbation<Bim.Config> {
    */
   public record Config(
       @JsonPropertyDescription("L-infinity radius, [0,1] units (8/255 = 0.0314)")
-      @Bound(min = 0, max = 1, why = "pixel units: 8/255 = 0.0314; 1 is the whole pixel range") Double epsilon,
-      @JsonPropertyDescription("size of each step (default 1/255)") @Bound(min = 0, max = 1) Double step,
-      @JsonPropertyDescription("number of steps") @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY) Integer steps) {
+          @Bound(min = 0, max = 1, why = "pixel units: 8/255 = 0.0314; 1 is the whole pixel range")
+          Double epsilon,
+      @JsonPropertyDescription("size of each step (default 1/255)") @Bound(min = 0, max = 1)
+          Double step,
+      @JsonPropertyDescription("number of steps")
+          @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY)
+          Integer steps) {
     public Config {
       epsilon = epsilon == null ? 8 / 255.0 : epsilon;
       Steps.checkEpsilon(epsilon);
@@ -50,6 +54,13 @@ public final class Bim implements Perturbation<Bim.Config> {
 
   @Override
   public NDArray apply(Config config, PerturbationContext ctx) {
-    return Pgd.run(ctx, true, config.epsilon().floatValue(), config.step().floatValue(), config.steps(), false, 1);
+    return Pgd.run(
+        ctx,
+        true,
+        config.epsilon().floatValue(),
+        config.step().floatValue(),
+        config.steps(),
+        false,
+        1);
   }
 }

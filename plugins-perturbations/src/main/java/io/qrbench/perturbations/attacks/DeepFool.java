@@ -26,10 +26,10 @@ import java.util.stream.IntStream;
  *
  * <p>The label is the true one, so an image misclassified already needs no perturbation (as with
  * {@code minimal}). An image still right after {@code max-iterations} keeps its last iterate and
- * counts as not fooled. The case records {@code fooled}; the perturbation's size is measured by
- * the framework on the returned images (mean and median L2 and L-infinity), as for {@code minimal}.
- * The gradients come from {@code objectiveGradient} (the logits' difference, computed from the
- * logits in double precision, never saturates), one call per candidate per iteration.
+ * counts as not fooled. The case records {@code fooled}; the perturbation's size is measured by the
+ * framework on the returned images (mean and median L2 and L-infinity), as for {@code minimal}. The
+ * gradients come from {@code objectiveGradient} (the logits' difference, computed from the logits
+ * in double precision, never saturates), one call per candidate per iteration.
  */
 public final class DeepFool implements Perturbation<DeepFool.Config> {
 
@@ -41,12 +41,17 @@ public final class DeepFool implements Perturbation<DeepFool.Config> {
    */
   public record Config(
       @JsonPropertyDescription("l2 or linf") String norm,
-      @JsonPropertyDescription("push past the linearised boundary by this fraction of the step (paper: 0.02)")
-      @Bound(min = 0, max = 10) Double overshoot,
+      @JsonPropertyDescription(
+              "push past the linearised boundary by this fraction of the step (paper: 0.02)")
+          @Bound(min = 0, max = 10)
+          Double overshoot,
       @JsonPropertyDescription("most linearisations per image")
-      @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY) Integer maxIterations,
-      @JsonPropertyDescription("classes with the largest clean logits considered, the label among them")
-      @Bound(min = 2, max = 100_000, why = "each candidate is one backward pass per iteration") Integer candidates) {
+          @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY)
+          Integer maxIterations,
+      @JsonPropertyDescription(
+              "classes with the largest clean logits considered, the label among them")
+          @Bound(min = 2, max = 100_000, why = "each candidate is one backward pass per iteration")
+          Integer candidates) {
     public Config {
       norm = norm == null ? "l2" : norm.toLowerCase(Locale.ROOT);
       if (!norm.equals("linf") && !norm.equals("l2")) {
@@ -56,7 +61,8 @@ public final class DeepFool implements Perturbation<DeepFool.Config> {
       maxIterations = maxIterations == null ? 50 : maxIterations;
       candidates = candidates == null ? 10 : candidates;
       if (!(overshoot >= 0) || maxIterations < 1 || candidates < 2) {
-        throw new IllegalArgumentException("overshoot must be >= 0, max-iterations at least 1, candidates at least 2");
+        throw new IllegalArgumentException(
+            "overshoot must be >= 0, max-iterations at least 1, candidates at least 2");
       }
     }
 
@@ -105,20 +111,32 @@ public final class DeepFool implements Perturbation<DeepFool.Config> {
         if (candidates == null) {
           candidates = candidates(z, k, y, active, n, Math.min(config.candidates(), k));
         }
-        int[] still = IntStream.range(0, active.length)
-            .filter(a -> !(fooled[active[a]] = wrong(z, k, a, y[active[a]]))).toArray();
+        int[] still =
+            IntStream.range(0, active.length)
+                .filter(a -> !(fooled[active[a]] = wrong(z, k, a, y[active[a]])))
+                .toArray();
         if (still.length == 0 || it == config.maxIterations()) {
           break;
         }
         int[] rows = IntStream.of(still).map(a -> active[a]).toArray();
-        step(ctx, gather(sub, x, rows, per, shape), rows, candidates, y, per, config.linf(), total, stuck);
+        step(
+            ctx,
+            gather(sub, x, rows, per, shape),
+            rows,
+            candidates,
+            y,
+            per,
+            config.linf(),
+            total,
+            stuck);
       }
       for (int i : active) {
         if (fooled[i]) {
           continue;
         }
         for (int j = 0; j < per; j++) {
-          x[i * per + j] = (float) Math.min(1, Math.max(0, x0[i * per + j] + scale * total[i * per + j]));
+          x[i * per + j] =
+              (float) Math.min(1, Math.max(0, x0[i * per + j] + scale * total[i * per + j]));
         }
       }
     }
@@ -134,8 +152,16 @@ public final class DeepFool implements Perturbation<DeepFool.Config> {
    * One DeepFool step for each image in {@code rows}: the nearest linearised boundary among its
    * candidates, the step to it added to {@code total}. An image with no usable gradient is stuck.
    */
-  private static void step(PerturbationContext ctx, NDArray batch, int[] rows, int[][] candidates, int[] y, int per,
-      boolean linf, double[] total, boolean[] stuck) {
+  private static void step(
+      PerturbationContext ctx,
+      NDArray batch,
+      int[] rows,
+      int[][] candidates,
+      int[] y,
+      int per,
+      boolean linf,
+      double[] total,
+      boolean[] stuck) {
     int m = rows.length;
     double[] bestDistance = new double[m];
     java.util.Arrays.fill(bestDistance, Double.POSITIVE_INFINITY);
@@ -144,17 +170,21 @@ public final class DeepFool implements Perturbation<DeepFool.Config> {
     int ranks = candidates[rows[0]].length;
     for (int rank = 0; rank < ranks; rank++) {
       final int r = rank;
-      ObjectiveGradient g = ctx.model().objectiveGradient(batch, (z, classes, dz) -> {
-        double[] v = new double[m];
-        for (int a = 0; a < m; a++) {
-          int c = candidates[rows[a]][r];
-          int label = y[rows[a]];
-          v[a] = (double) z[a * classes + c] - z[a * classes + label];
-          dz[a * classes + c] = 1f;
-          dz[a * classes + label] = -1f;
-        }
-        return v;
-      });
+      ObjectiveGradient g =
+          ctx.model()
+              .objectiveGradient(
+                  batch,
+                  (z, classes, dz) -> {
+                    double[] v = new double[m];
+                    for (int a = 0; a < m; a++) {
+                      int c = candidates[rows[a]][r];
+                      int label = y[rows[a]];
+                      v[a] = (double) z[a * classes + c] - z[a * classes + label];
+                      dz[a * classes + c] = 1f;
+                      dz[a * classes + label] = -1f;
+                    }
+                    return v;
+                  });
       float[] grad = g.gradient().toFloatArray();
       for (int a = 0; a < m; a++) {
         double l1 = 0;
@@ -195,8 +225,12 @@ public final class DeepFool implements Perturbation<DeepFool.Config> {
     for (int a = 0; a < active.length; a++) {
       int i = active[a];
       final int row = a;
-      int[] order = IntStream.range(0, k).boxed()
-          .sorted((p, q) -> Float.compare(z[row * k + q], z[row * k + p])).mapToInt(Integer::intValue).toArray();
+      int[] order =
+          IntStream.range(0, k)
+              .boxed()
+              .sorted((p, q) -> Float.compare(z[row * k + q], z[row * k + p]))
+              .mapToInt(Integer::intValue)
+              .toArray();
       out[i] = IntStream.of(order).limit(count).filter(c -> c != y[i]).limit(count - 1).toArray();
     }
     return out;

@@ -14,9 +14,13 @@ import io.qrbench.spi.PerturbationContext;
  */
 public final class Fgsm implements Perturbation<Fgsm.Config> {
 
-  /** @param epsilon the L-infinity size of the step, in [0,1] pixel units */
-  public record Config(@JsonPropertyDescription("L-infinity step size in [0,1] units (8/255 = 0.0314)")
-      @Bound(min = 0, max = 1, why = "pixel units: 8/255 = 0.0314; 1 is the whole pixel range") Double epsilon) {
+  /**
+   * @param epsilon the L-infinity size of the step, in [0,1] pixel units
+   */
+  public record Config(
+      @JsonPropertyDescription("L-infinity step size in [0,1] units (8/255 = 0.0314)")
+          @Bound(min = 0, max = 1, why = "pixel units: 8/255 = 0.0314; 1 is the whole pixel range")
+          Double epsilon) {
     public Config {
       epsilon = epsilon == null ? 8 / 255.0 : epsilon;
       Steps.checkEpsilon(epsilon);

@@ -11,10 +11,10 @@ final class LogitLosses {
   private LogitLosses() {}
 
   /**
-   * The cross-entropy, as the log-odds against the true label m = logsumexp_{j != y} z_j - z_y:
-   * the cross-entropy is log(1 + e^m), strictly increasing in m, so m orders points exactly as the
-   * loss does (and, unlike log(1 + e^m) in double, never rounds to 0 once m is below -745). Its
-   * gradient q - onehot(y) (q the softmax over the other classes) is the cross-entropy's divided by
+   * The cross-entropy, as the log-odds against the true label m = logsumexp_{j != y} z_j - z_y: the
+   * cross-entropy is log(1 + e^m), strictly increasing in m, so m orders points exactly as the loss
+   * does (and, unlike log(1 + e^m) in double, never rounds to 0 once m is below -745). Its gradient
+   * q - onehot(y) (q the softmax over the other classes) is the cross-entropy's divided by
    * sigmoid(m) > 0, so sign and L2-normalised steps along it are the cross-entropy's steps.
    */
   static LogitObjective crossEntropy(int[] labels) {
@@ -47,11 +47,11 @@ final class LogitLosses {
   }
 
   /**
-   * The targeted difference-of-logits-ratio loss of Croce and Hein (2020, eq. 7):
-   * -(z_y - z_t) / (z_pi1 - (z_pi3 + z_pi4) / 2), pi the classes by decreasing logit. The
-   * denominator makes it invariant to shifting and scaling the logits, so a model's confidence
-   * cannot flatten it; it is positive once the target's logit exceeds the label's. The 1e-12 in the
-   * denominator is the reference implementation's guard against equal logits.
+   * The targeted difference-of-logits-ratio loss of Croce and Hein (2020, eq. 7): -(z_y - z_t) /
+   * (z_pi1 - (z_pi3 + z_pi4) / 2), pi the classes by decreasing logit. The denominator makes it
+   * invariant to shifting and scaling the logits, so a model's confidence cannot flatten it; it is
+   * positive once the target's logit exceeds the label's. The 1e-12 in the denominator is the
+   * reference implementation's guard against equal logits.
    *
    * @param labels the true class of each image
    * @param targets the target class of each image, never its label
@@ -60,8 +60,11 @@ final class LogitLosses {
     return (z, classes, dz) -> {
       check(z, labels.length, classes);
       if (classes < 4) {
-        throw new IllegalArgumentException("the targeted DLR loss needs at least 4 classes (its denominator"
-            + " reads the 3rd and 4th largest logits); the model has " + classes + ": use loss: ce");
+        throw new IllegalArgumentException(
+            "the targeted DLR loss needs at least 4 classes (its denominator"
+                + " reads the 3rd and 4th largest logits); the model has "
+                + classes
+                + ": use loss: ce");
       }
       double[] out = new double[labels.length];
       int[] top = new int[4];
@@ -70,10 +73,12 @@ final class LogitLosses {
         int y = labels[i];
         int t = targets[i];
         topFour(z, row, classes, top);
-        double d = (double) z[row + top[0]] - 0.5 * ((double) z[row + top[2]] + z[row + top[3]]) + 1e-12;
+        double d =
+            (double) z[row + top[0]] - 0.5 * ((double) z[row + top[2]] + z[row + top[3]]) + 1e-12;
         double num = (double) z[row + y] - z[row + t];
         out[i] = -num / d;
-        // d out / d z_k = -(1[k=y] - 1[k=t]) / d + num / d^2 * (1[k=pi1] - (1[k=pi3] + 1[k=pi4]) / 2)
+        // d out / d z_k = -(1[k=y] - 1[k=t]) / d + num / d^2 * (1[k=pi1] - (1[k=pi3] + 1[k=pi4]) /
+        // 2)
         double[] g = new double[classes];
         g[y] -= 1 / d;
         g[t] += 1 / d;
@@ -148,7 +153,8 @@ final class LogitLosses {
 
   private static void check(float[] z, int n, int classes) {
     if (z.length != n * classes) {
-      throw new IllegalArgumentException(z.length + " logits for " + n + " images of " + classes + " classes");
+      throw new IllegalArgumentException(
+          z.length + " logits for " + n + " images of " + classes + " classes");
     }
   }
 }

@@ -26,18 +26,24 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
    * @param bisection halvings of the last step's segment
    */
   public record Config(
-      @JsonPropertyDescription("growth of the L-infinity ball per iteration ([0,1] units; 1/255 = 0.0039)")
-      @Bound(min = 0, minExclusive = true, max = 1) Double step,
-      @JsonPropertyDescription("budget in steps: the largest perturbation tried is max-steps * step")
-      @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY) Integer maxSteps,
+      @JsonPropertyDescription(
+              "growth of the L-infinity ball per iteration ([0,1] units; 1/255 = 0.0039)")
+          @Bound(min = 0, minExclusive = true, max = 1)
+          Double step,
+      @JsonPropertyDescription(
+              "budget in steps: the largest perturbation tried is max-steps * step")
+          @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY)
+          Integer maxSteps,
       @JsonPropertyDescription("halvings of the last step's segment")
-      @Bound(min = 0, max = 52, why = "a double has 52 bits of fraction") Integer bisection) {
+          @Bound(min = 0, max = 52, why = "a double has 52 bits of fraction")
+          Integer bisection) {
     public Config {
       step = step == null ? 1 / 255.0 : step;
       maxSteps = maxSteps == null ? 64 : maxSteps;
       bisection = bisection == null ? 8 : bisection;
       if (!(step > 0) || maxSteps < 1 || bisection < 0) {
-        throw new IllegalArgumentException("step must be > 0, max-steps at least 1, bisection >= 0");
+        throw new IllegalArgumentException(
+            "step must be > 0, max-steps at least 1, bisection >= 0");
       }
     }
   }
@@ -64,7 +70,7 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
     float step = config.step().floatValue();
     boolean[] fooled = wrong(ctx, x0);
     NDArray before = x0; // per image: the last iterate still classified right
-    NDArray after = x0;  // per image: the first iterate misclassified (or the last one tried)
+    NDArray after = x0; // per image: the first iterate misclassified (or the last one tried)
     NDArray x = x0;
     for (int k = 1; k <= config.maxSteps() && !all(fooled); k++) {
       NDArray g = ctx.model().lossGradient(x, ctx.labels()).direction();
@@ -91,8 +97,11 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
     return result;
   }
 
-  /** Narrows each fooled image's segment [before, after] to its misclassified end nearest before. */
-  private static NDArray bisect(PerturbationContext ctx, NDArray before, NDArray after, boolean[] fooled, int rounds) {
+  /**
+   * Narrows each fooled image's segment [before, after] to its misclassified end nearest before.
+   */
+  private static NDArray bisect(
+      PerturbationContext ctx, NDArray before, NDArray after, boolean[] fooled, int rounds) {
     int n = ctx.batchSize();
     float[] lo = new float[n];
     float[] hi = new float[n];
@@ -129,7 +138,8 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
   }
 
   /** Per image: {@code ifTrue} where mask, else {@code ifFalse}. */
-  private static NDArray pick(PerturbationContext ctx, boolean[] mask, NDArray ifTrue, NDArray ifFalse) {
+  private static NDArray pick(
+      PerturbationContext ctx, boolean[] mask, NDArray ifTrue, NDArray ifFalse) {
     float[] m = new float[mask.length];
     for (int i = 0; i < m.length; i++) {
       m[i] = mask[i] ? 1f : 0f;

@@ -29,13 +29,22 @@ public final class Pgd implements Perturbation<Pgd.Config> {
   public record Config(
       @JsonPropertyDescription("linf or l2") String norm,
       @JsonPropertyDescription("radius of the ball, [0,1] units (linf: 8/255, l2: 0.5)")
-      @Bound(min = 0, max = 64, why = "pixel units: linf at most 1, the whole pixel range; l2 at most 64"
-          + " (a 3x32x32 image's diagonal is 55)") Double epsilon,
-      @JsonPropertyDescription("step size (default epsilon/4)") @Bound(min = 0, max = 64) Double step,
-      @JsonPropertyDescription("number of steps") @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY) Integer steps,
+          @Bound(
+              min = 0,
+              max = 64,
+              why =
+                  "pixel units: linf at most 1, the whole pixel range; l2 at most 64"
+                      + " (a 3x32x32 image's diagonal is 55)")
+          Double epsilon,
+      @JsonPropertyDescription("step size (default epsilon/4)") @Bound(min = 0, max = 64)
+          Double step,
+      @JsonPropertyDescription("number of steps")
+          @Bound(min = 1, max = Steps.MAX_STEPS, why = Steps.WHY)
+          Integer steps,
       @JsonPropertyDescription("start from a uniform point in the ball") Boolean randomStart,
       @JsonPropertyDescription("independent runs; each image keeps the one with the highest loss")
-      @Bound(min = 1, max = 1000, why = Steps.WHY) Integer restarts) {
+          @Bound(min = 1, max = 1000, why = Steps.WHY)
+          Integer restarts) {
     public Config {
       norm = norm == null ? "linf" : norm.toLowerCase(Locale.ROOT);
       if (!norm.equals("linf") && !norm.equals("l2")) {
@@ -44,7 +53,8 @@ public final class Pgd implements Perturbation<Pgd.Config> {
       epsilon = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
       Steps.checkEpsilon(epsilon);
       if (norm.equals("linf") && epsilon > 1) {
-        throw new IllegalArgumentException("epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
+        throw new IllegalArgumentException(
+            "epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
       }
       step = step == null ? epsilon / 4 : step;
       steps = steps == null ? 10 : steps;
@@ -77,12 +87,24 @@ public final class Pgd implements Perturbation<Pgd.Config> {
 
   @Override
   public NDArray apply(Config config, PerturbationContext ctx) {
-    return run(ctx, config.linf(), config.epsilon().floatValue(), config.step().floatValue(), config.steps(),
-        config.randomStart(), config.restarts());
+    return run(
+        ctx,
+        config.linf(),
+        config.epsilon().floatValue(),
+        config.step().floatValue(),
+        config.steps(),
+        config.randomStart(),
+        config.restarts());
   }
 
   /** The attack, shared with {@link Bim}. */
-  static NDArray run(PerturbationContext ctx, boolean linf, float eps, float step, int steps, boolean randomStart,
+  static NDArray run(
+      PerturbationContext ctx,
+      boolean linf,
+      float eps,
+      float step,
+      int steps,
+      boolean randomStart,
       int restarts) {
     NDArray x0 = ctx.images();
     if (eps == 0) {
@@ -94,8 +116,10 @@ public final class Pgd implements Perturbation<Pgd.Config> {
       NDArray x = randomStart ? Steps.randomStart(ctx, eps, linf, r) : x0;
       for (int s = 0; s < steps; s++) {
         NDArray g = ctx.model().lossGradient(x, ctx.labels()).direction();
-        x = linf ? Steps.projectLinf(Steps.linfStep(x, g, step), x0, eps)
-            : Steps.projectL2(Steps.l2Step(x, g, step), x0, eps);
+        x =
+            linf
+                ? Steps.projectLinf(Steps.linfStep(x, g, step), x0, eps)
+                : Steps.projectL2(Steps.l2Step(x, g, step), x0, eps);
       }
       if (restarts == 1) {
         return x;
@@ -107,7 +131,9 @@ public final class Pgd implements Perturbation<Pgd.Config> {
         bestLoss = lg.logOdds();
       } else {
         NDArray better = lg.logOdds().gt(bestLoss);
-        best = NDArrays.where(better.reshape(Steps.column(x.getShape())).broadcast(x.getShape()), x, best);
+        best =
+            NDArrays.where(
+                better.reshape(Steps.column(x.getShape())).broadcast(x.getShape()), x, best);
         bestLoss = NDArrays.where(better, lg.logOdds(), bestLoss);
       }
     }

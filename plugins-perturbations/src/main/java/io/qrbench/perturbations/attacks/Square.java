@@ -17,11 +17,11 @@ import java.util.SplittableRandom;
  * from it. Each iteration changes one random square window of the current best image (L-infinity:
  * to a corner of the ball, one sign per channel; L2: a pseudo-Gaussian bump that moves mass from a
  * second window, keeping the perturbation on the sphere) and keeps the change if it lowers the
- * margin z_y - max_{j != y} z_j (in double precision, so confident models don't round it away).
- * The window's share of the image, p, starts at {@code p-init} and halves on the paper's schedule.
+ * margin z_y - max_{j != y} z_j (in double precision, so confident models don't round it away). The
+ * window's share of the image, p, starts at {@code p-init} and halves on the paper's schedule.
  *
- * <p>Every image draws its windows and signs from its own generator and is queried only while it
- * is still classified right, so the result does not depend on the batch. The case records {@code
+ * <p>Every image draws its windows and signs from its own generator and is queried only while it is
+ * still classified right, so the result does not depend on the batch. The case records {@code
  * fooled} and {@code queries}: the forward passes that included the image, the first one (on the
  * clean image, to skip those already wrong) counted, so the paper's count is one less.
  */
@@ -36,13 +36,23 @@ public final class Square implements Perturbation<Square.Config> {
   public record Config(
       @JsonPropertyDescription("linf or l2") String norm,
       @JsonPropertyDescription("radius of the ball, [0,1] units (linf: 8/255, l2: 0.5)")
-      @Bound(min = 0, max = 64, why = "pixel units: linf at most 1, the whole pixel range; l2 at most 64"
-          + " (a 3x32x32 image's diagonal is 55)") Double epsilon,
-      @JsonPropertyDescription("forward passes per image at most, the one on the clean image included")
-      @Bound(min = 2, max = 1_000_000, why = "each query is a forward pass over every image not yet fooled")
-      Integer queries,
+          @Bound(
+              min = 0,
+              max = 64,
+              why =
+                  "pixel units: linf at most 1, the whole pixel range; l2 at most 64"
+                      + " (a 3x32x32 image's diagonal is 55)")
+          Double epsilon,
+      @JsonPropertyDescription(
+              "forward passes per image at most, the one on the clean image included")
+          @Bound(
+              min = 2,
+              max = 1_000_000,
+              why = "each query is a forward pass over every image not yet fooled")
+          Integer queries,
       @JsonPropertyDescription("share of the image the first square windows cover (the paper's p)")
-      @Bound(min = 0, minExclusive = true, max = 1) Double pInit) {
+          @Bound(min = 0, minExclusive = true, max = 1)
+          Double pInit) {
     public Config {
       norm = norm == null ? "linf" : norm.toLowerCase(Locale.ROOT);
       if (!norm.equals("linf") && !norm.equals("l2")) {
@@ -51,7 +61,8 @@ public final class Square implements Perturbation<Square.Config> {
       epsilon = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
       Steps.checkEpsilon(epsilon);
       if (norm.equals("linf") && epsilon > 1) {
-        throw new IllegalArgumentException("epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
+        throw new IllegalArgumentException(
+            "epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
       }
       queries = queries == null ? 5000 : queries;
       pInit = pInit == null ? 0.8 : pInit;
@@ -289,8 +300,8 @@ public final class Square implements Perturbation<Square.Config> {
     }
 
     /**
-     * The paper's L2 start: a grid of pseudo-Gaussian bumps of side h/5, each with a random sign per
-     * channel, scaled to the sphere of radius epsilon.
+     * The paper's L2 start: a grid of pseudo-Gaussian bumps of side h/5, each with a random sign
+     * per channel, scaled to the sphere of radius epsilon.
      */
     private float[] l2Init(int i) {
       SplittableRandom r = random[i];
@@ -432,7 +443,9 @@ public final class Square implements Perturbation<Square.Config> {
     return d;
   }
 
-  /** Nested rectangles around the centre of rows [from, from + rows) x columns [0, cols), unit norm. */
+  /**
+   * Nested rectangles around the centre of rows [from, from + rows) x columns [0, cols), unit norm.
+   */
   private static void rectangles(double[][] d, int from, int rows, int cols, int sign) {
     if (rows == 0) {
       return;

@@ -13,6 +13,7 @@ final class Steps {
 
   /** The most steps an attack may take. */
   static final int MAX_STEPS = 100_000;
+
   static final String WHY = "each step is a forward and a backward pass over every image";
 
   static void checkEpsilon(double epsilon) {
@@ -79,8 +80,8 @@ final class Steps {
   }
 
   /**
-   * An L2 step: x + step * g / ||g||_2, each image on its own, components within the rounding
-   * noise of {@link #sign} dropped first (a zero gradient gives no step).
+   * An L2 step: x + step * g / ||g||_2, each image on its own, components within the rounding noise
+   * of {@link #sign} dropped first (a zero gradient gives no step).
    */
   static NDArray l2Step(NDArray x, NDArray g, float step) {
     try (NDScope scope = new NDScope()) {

@@ -11,17 +11,20 @@ import io.qrbench.spi.PerturbationContext;
  * Some images of a batch as a batch of their own, for attacks that go on only with the images not
  * broken yet (APGD's restarts and targets, AutoAttack's components). Image i of the subset is image
  * {@code index[i]} of the parent and keeps its seed, so its random draws are those it would get in
- * any batch. What a perturbation records on the subset is dropped: the caller records for the
- * whole batch. A single image is taken twice (see {@link #of}); the caller reads each back once.
+ * any batch. What a perturbation records on the subset is dropped: the caller records for the whole
+ * batch. A single image is taken twice (see {@link #of}); the caller reads each back once.
  *
  * @param parent the whole batch
  * @param index the parent's images taken, increasing (or one image twice)
  * @param images those images
  * @param labels their labels
  */
-record Subset(PerturbationContext parent, int[] index, NDArray images, NDArray labels) implements PerturbationContext {
+record Subset(PerturbationContext parent, int[] index, NDArray images, NDArray labels)
+    implements PerturbationContext {
 
-  /** The images of {@code parent} where {@code take} is true; arrays made in the parent's manager. */
+  /**
+   * The images of {@code parent} where {@code take} is true; arrays made in the parent's manager.
+   */
   static Subset of(PerturbationContext parent, boolean[] take) {
     int count = 0;
     for (boolean t : take) {
@@ -36,7 +39,8 @@ record Subset(PerturbationContext parent, int[] index, NDArray images, NDArray l
     if (count == 1) {
       // PyTorch's CPU convolution takes another path for a batch of one, whose gradients differ in
       // the last bits (94 of 768 components on ConfidentNet; none between batches of 2 and 8), and
-      // the image's attack with them: a lone image goes as two copies of itself, which compute alike
+      // the image's attack with them: a lone image goes as two copies of itself, which compute
+      // alike
       index = new int[] {index[0], index[0]};
     } else if (count == take.length) {
       return new Subset(parent, index, parent.images(), parent.labels());
@@ -69,8 +73,10 @@ record Subset(PerturbationContext parent, int[] index, NDArray images, NDArray l
       }
     }
     NDManager m = parent.manager();
-    NDArray spread = index.length == n && isIdentity() ? fromSubset : gather(fromSubset, m.create(source));
-    NDArray where = m.create(mask).reshape(Steps.column(into.getShape())).broadcast(into.getShape()).gt(0.5f);
+    NDArray spread =
+        index.length == n && isIdentity() ? fromSubset : gather(fromSubset, m.create(source));
+    NDArray where =
+        m.create(mask).reshape(Steps.column(into.getShape())).broadcast(into.getShape()).gt(0.5f);
     return NDArrays.where(where, spread, into);
   }
 

@@ -8,12 +8,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.qrbench.model.Batches;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
-import io.qrbench.model.Batches;
-import io.qrbench.model.LoadedModel;
 import io.qrbench.runner.RunListener;
 import io.qrbench.runner.Runner;
 import io.qrbench.spi.ImageDataset;
@@ -95,7 +95,9 @@ class AttacksTest {
       }
       assertTrue(checked > 1000);
       for (Pair<String, Parameter> p : m.block().getParameters()) {
-        assertFalse(p.getValue().getArray().hasGradient(), p.getKey() + " kept a gradient after the attack");
+        assertFalse(
+            p.getValue().getArray().hasGradient(),
+            p.getKey() + " kept a gradient after the attack");
       }
     }
   }
@@ -111,15 +113,19 @@ class AttacksTest {
         NDArray one = new Pgd().apply(new Pgd.Config(norm, (double) eps, null, 5, true, 1), ctx);
         NDArray three = new Pgd().apply(new Pgd.Config(norm, (double) eps, null, 5, true, 3), ctx);
         NDArray d = three.sub(ctx.images()).reshape(12, -1);
-        float[] size = norm.equals("linf") ? d.abs().max(new int[] {1}).toFloatArray()
-            : d.square().sum(new int[] {1}).sqrt().toFloatArray();
+        float[] size =
+            norm.equals("linf")
+                ? d.abs().max(new int[] {1}).toFloatArray()
+                : d.square().sum(new int[] {1}).sqrt().toFloatArray();
         for (float s : size) {
           assertTrue(s <= eps + 1e-5, norm + ": perturbation " + s + " outside the ball " + eps);
         }
         float[] l1 = m.lossGradient(one, ctx.labels()).loss().toFloatArray();
         float[] l3 = m.lossGradient(three, ctx.labels()).loss().toFloatArray();
         for (int i = 0; i < 12; i++) {
-          assertTrue(l3[i] >= l1[i] - 1e-5, norm + ": best of 3 restarts has the highest loss, image " + i);
+          assertTrue(
+              l3[i] >= l1[i] - 1e-5,
+              norm + ": best of 3 restarts has the highest loss, image " + i);
         }
       }
     }
@@ -127,13 +133,16 @@ class AttacksTest {
 
   @Test
   void onATrainedModelAccuracyFallsWithEpsilonAndPgdBeatsFgsm() {
-    Map<PluginKind, List<Plugin<?>>> plugins = Map.of(
-        PluginKind.MODEL, List.of(new TinyLinearModel()),
-        PluginKind.DATASET, List.of(new TinyDataset()),
-        PluginKind.QUANTIZER, List.of(new FakePlugins.Identity()),
-        PluginKind.PERTURBATION, List.of(new FakePlugins.Clean(), new Fgsm(), new Bim(), new Pgd()),
-        PluginKind.REPORT, List.of(new FakePlugins.NoReport()));
-    String yaml = """
+    Map<PluginKind, List<Plugin<?>>> plugins =
+        Map.of(
+            PluginKind.MODEL, List.of(new TinyLinearModel()),
+            PluginKind.DATASET, List.of(new TinyDataset()),
+            PluginKind.QUANTIZER, List.of(new FakePlugins.Identity()),
+            PluginKind.PERTURBATION,
+                List.of(new FakePlugins.Clean(), new Fgsm(), new Bim(), new Pgd()),
+            PluginKind.REPORT, List.of(new FakePlugins.NoReport()));
+    String yaml =
+        """
         name: attacks
         seed: 3
         dataset: {id: tiny, size: 120}
@@ -147,12 +156,20 @@ class AttacksTest {
           - {id: pgd, name: pgd-l2, norm: l2, epsilon: [0.25, 1.0], steps: 10}
         batch-size: 40
         """;
-    RunResult r = new Runner(new RunListener() {}).run(
-        new SuiteLoader(PluginRegistry.of(plugins)).parse("attacks.yaml", yaml, dir), new Runner.Options(dir.resolve("out"), false, false));
-    Map<String, Metrics> c = r.cases().stream().collect(Collectors.toMap(CaseResult::id, CaseResult::metrics));
+    RunResult r =
+        new Runner(new RunListener() {})
+            .run(
+                new SuiteLoader(PluginRegistry.of(plugins)).parse("attacks.yaml", yaml, dir),
+                new Runner.Options(dir.resolve("out"), false, false));
+    Map<String, Metrics> c =
+        r.cases().stream().collect(Collectors.toMap(CaseResult::id, CaseResult::metrics));
     double clean = c.get("m/none").top1();
     assertTrue(clean > 80, "trained: " + clean);
-    assertEquals(clean, c.get("m/fgsm[epsilon=0.0]").top1(), 0.0, "epsilon 0 is the clean accuracy, exactly");
+    assertEquals(
+        clean,
+        c.get("m/fgsm[epsilon=0.0]").top1(),
+        0.0,
+        "epsilon 0 is the clean accuracy, exactly");
     assertEquals(c.get("m/none").outcomes(), c.get("m/fgsm[epsilon=0.0]").outcomes());
     double[] eps = {0.08, 0.12, 0.16, 0.25};
     double prevFgsm = clean;
@@ -162,17 +179,23 @@ class AttacksTest {
       double pgd = c.get("m/pgd[epsilon=" + e + "]").top1();
       double bim = c.get("m/bim[epsilon=" + e + "]").top1();
       assertTrue(fgsm <= prevFgsm && pgd <= prevPgd, "accuracy does not rise with epsilon at " + e);
-      assertTrue(pgd <= fgsm, "PGD at least as strong as FGSM at " + e + ": " + pgd + " vs " + fgsm);
-      assertTrue(bim <= fgsm, "BIM at least as strong as FGSM at " + e + ": " + bim + " vs " + fgsm);
-      assertEquals(e, c.get("m/pgd[epsilon=" + e + "]").meanLinf(), e * 0.05 + 1e-6, "PGD uses its budget");
+      assertTrue(
+          pgd <= fgsm, "PGD at least as strong as FGSM at " + e + ": " + pgd + " vs " + fgsm);
+      assertTrue(
+          bim <= fgsm, "BIM at least as strong as FGSM at " + e + ": " + bim + " vs " + fgsm);
+      assertEquals(
+          e, c.get("m/pgd[epsilon=" + e + "]").meanLinf(), e * 0.05 + 1e-6, "PGD uses its budget");
       assertTrue(c.get("m/pgd[epsilon=" + e + "]").meanLinf() <= e + 1e-6);
       prevFgsm = fgsm;
       prevPgd = pgd;
     }
     assertTrue(c.get("m/pgd-l2[epsilon=1.0]").meanL2() <= 1.0 + 1e-5);
     assertTrue(c.get("m/pgd-l2[epsilon=1.0]").top1() <= c.get("m/pgd-l2[epsilon=0.25]").top1());
-    assertTrue(c.get("m/pgd[epsilon=0.25]").top1() < clean / 2, "a strong attack breaks an undefended model");
-    assertTrue(c.get("m/pgd[epsilon=0.16]").top1() < c.get("m/fgsm[epsilon=0.16]").top1(),
+    assertTrue(
+        c.get("m/pgd[epsilon=0.25]").top1() < clean / 2,
+        "a strong attack breaks an undefended model");
+    assertTrue(
+        c.get("m/pgd[epsilon=0.16]").top1() < c.get("m/fgsm[epsilon=0.16]").top1(),
         "where FGSM leaves images correct, PGD finds more");
   }
 }

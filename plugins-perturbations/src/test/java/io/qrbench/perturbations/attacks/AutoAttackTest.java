@@ -30,31 +30,43 @@ class AutoAttackTest {
   }
 
   private static boolean[] wrong(ModelUnderTest m, NDArray x, NDArray labels) {
-    return LogitLosses.wrong(m.logits(x).toFloatArray(), labels.toType(DataType.INT32, false).toIntArray(), m.classes());
+    return LogitLosses.wrong(
+        m.logits(x).toFloatArray(), labels.toType(DataType.INT32, false).toIntArray(), m.classes());
   }
 
   @Test
   void autoAttackBreaksEveryImageThatAnyOfItsComponentsBreaks() {
-    try (LoadedModel m = ApgdTest.confident(1); NDManager bm = m.manager().newSubManager()) {
+    try (LoadedModel m = ApgdTest.confident(1);
+        NDManager bm = m.manager().newSubManager()) {
       double eps = 0.04;
       SimpleContext ce = ApgdTest.context(m, bm, 0, N);
       new Apgd().apply(new Apgd.Config("linf", eps, "ce", null, 100, 1, null, null), ce);
       SimpleContext t = ApgdTest.context(m, bm, 0, N);
       new Apgd().apply(new Apgd.Config("linf", eps, "dlr-targeted", 9, 100, 1, null, null), t);
       SimpleContext aa = ApgdTest.context(m, bm, 0, N);
-      NDArray adv = new AutoAttack().apply(new AutoAttack.Config(List.of("apgd-ce", "apgd-t"), "linf", eps, null), aa);
+      NDArray adv =
+          new AutoAttack()
+              .apply(new AutoAttack.Config(List.of("apgd-ce", "apgd-t"), "linf", eps, null), aa);
       boolean[] byAa = fooled(aa);
-      assertArrayEquals(byAa, wrong(m, adv, aa.labels()), "fooled is what the model says of the returned images");
+      assertArrayEquals(
+          byAa, wrong(m, adv, aa.labels()), "fooled is what the model says of the returned images");
       int broken = 0;
       for (int i = 0; i < N; i++) {
-        assertTrue(byAa[i] || !fooled(ce)[i], "APGD-CE alone broke image " + i + ", AutoAttack did not");
-        assertTrue(byAa[i] || !fooled(t)[i], "APGD-T alone broke image " + i + ", AutoAttack did not");
-        float by = aa.recorded().get("broken-by-clean")[i] + aa.recorded().get("broken-by-apgd-ce")[i]
-            + aa.recorded().get("broken-by-apgd-t")[i];
-        assertEquals(byAa[i] ? 1f : 0f, by, "image " + i + " is broken by exactly one attack, or none");
+        assertTrue(
+            byAa[i] || !fooled(ce)[i], "APGD-CE alone broke image " + i + ", AutoAttack did not");
+        assertTrue(
+            byAa[i] || !fooled(t)[i], "APGD-T alone broke image " + i + ", AutoAttack did not");
+        float by =
+            aa.recorded().get("broken-by-clean")[i]
+                + aa.recorded().get("broken-by-apgd-ce")[i]
+                + aa.recorded().get("broken-by-apgd-t")[i];
+        assertEquals(
+            byAa[i] ? 1f : 0f, by, "image " + i + " is broken by exactly one attack, or none");
         broken += byAa[i] ? 1 : 0;
       }
-      assertTrue(broken > 0 && broken < N, "a test where some images survive: " + broken + " of " + N + " broken");
+      assertTrue(
+          broken > 0 && broken < N,
+          "a test where some images survive: " + broken + " of " + N + " broken");
       float[] d = adv.sub(aa.images()).abs().reshape(N, -1).max(new int[] {1}).toFloatArray();
       for (int i = 0; i < N; i++) {
         assertTrue(d[i] <= eps + 1e-6, "image " + i + " left the ball: " + d[i]);
@@ -92,7 +104,8 @@ class AutoAttackTest {
 
   @Test
   void eachComponentRunsOnlyOnTheImagesTheEarlierOnesLeft() {
-    try (LoadedModel m = ApgdTest.confident(1); NDManager bm = m.manager().newSubManager()) {
+    try (LoadedModel m = ApgdTest.confident(1);
+        NDManager bm = m.manager().newSubManager()) {
       SimpleContext base = ApgdTest.context(m, bm, 0, N);
       int[] y = base.labels().toType(DataType.INT32, false).toIntArray();
       y[3] = (y[3] + 1) % 3; // image 3 is now misclassified clean
@@ -101,8 +114,9 @@ class AutoAttackTest {
       assertTrue(clean[3]);
       Fake first = new Fake(true);
       Fake second = new Fake(false);
-      NDArray out = new AutoAttack(Map.of("apgd-ce", first, "apgd-t", second))
-          .apply(new AutoAttack.Config(List.of("apgd-ce", "apgd-t"), null, null, null), ctx);
+      NDArray out =
+          new AutoAttack(Map.of("apgd-ce", first, "apgd-t", second))
+              .apply(new AutoAttack.Config(List.of("apgd-ce", "apgd-t"), null, null, null), ctx);
       List<Long> expectFirst = new ArrayList<>();
       List<Long> expectSecond = new ArrayList<>();
       for (int i = 0; i < N; i++) {
@@ -113,7 +127,8 @@ class AutoAttackTest {
           }
         }
       }
-      assertEquals(expectFirst, first.seen, "the first component gets the images classified right clean");
+      assertEquals(
+          expectFirst, first.seen, "the first component gets the images classified right clean");
       assertEquals(expectSecond, second.seen, "the second gets what the first left");
       float[] x = ctx.images().toFloatArray();
       float[] o = out.toFloatArray();
@@ -125,7 +140,9 @@ class AutoAttackTest {
         assertEquals(0f, ctx.recorded().get("broken-by-apgd-t")[i], "image " + i);
         assertEquals(clean[i] || byFirst ? 1f : 0f, ctx.recorded().get("fooled")[i], "image " + i);
         // a broken image comes back as the component made it; the others as they were
-        assertEquals(byFirst, x[i * per + 70] != o[i * per + 70] || x[i * per + 140] != o[i * per + 140],
+        assertEquals(
+            byFirst,
+            x[i * per + 70] != o[i * per + 70] || x[i * per + 140] != o[i * per + 140],
             "image " + i + " changed");
       }
     }
@@ -134,14 +151,23 @@ class AutoAttackTest {
   @Test
   void theConfigurationSaysWhatIsWrong() {
     AutoAttack.Config d = new AutoAttack.Config(null, null, null, null);
-    assertEquals(List.of("apgd-ce", "apgd-t", "square"), d.components(), "the standard version, in order");
+    assertEquals(
+        List.of("apgd-ce", "apgd-t", "square"), d.components(), "the standard version, in order");
     assertEquals(8 / 255.0, d.epsilon());
     assertEquals(0.5, new AutoAttack.Config(null, "l2", null, null).epsilon());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new AutoAttack.Config(List.of("apgd-ce", "fab"), null, null, null));
-    assertTrue(e.getMessage().contains("unknown component 'fab'") && e.getMessage().contains("apgd-t"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new AutoAttack.Config(List.of("apgd-ce", "apgd-ce"), null, null, null));
-    assertThrows(IllegalArgumentException.class, () -> new AutoAttack.Config(List.of(), null, null, null));
-    assertThrows(IllegalArgumentException.class, () -> new AutoAttack.Config(null, null, null, "rand"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new AutoAttack.Config(List.of("apgd-ce", "fab"), null, null, null));
+    assertTrue(
+        e.getMessage().contains("unknown component 'fab'") && e.getMessage().contains("apgd-t"),
+        e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new AutoAttack.Config(List.of("apgd-ce", "apgd-ce"), null, null, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new AutoAttack.Config(List.of(), null, null, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new AutoAttack.Config(null, null, null, "rand"));
   }
 }

@@ -9,7 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.training.initializer.Initializer;
 import io.qrbench.nn.LayerInfo;
 import io.qrbench.spi.ModelContext;
 import io.qrbench.spi.ModelProvider;
@@ -17,8 +16,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A test model built to be sure of itself on {@code TinyDataset} (class c has a brighter channel c):
- * a 3x3 convolution whose first filters average channel c, ReLU, global average pooling and a
+ * A test model built to be sure of itself on {@code TinyDataset} (class c has a brighter channel
+ * c): a 3x3 convolution whose first filters average channel c, ReLU, global average pooling and a
  * dense layer reading filter c for class c, its logits multiplied by {@code scale}. At the default
  * 1000 the logit margins are in the hundreds, so the float32 softmax is exactly one-hot. Its
  * weights are fixed (seeded by shape, not by the engine), and it ignores the outer ring of pixels,
@@ -28,7 +27,9 @@ import java.util.SplittableRandom;
  */
 public final class ConfidentNet implements ModelProvider<ConfidentNet.Config> {
 
-  /** @param scale what the logits are multiplied by */
+  /**
+   * @param scale what the logits are multiplied by
+   */
   public record Config(Double scale) {
     public Config {
       scale = scale == null ? 1000.0 : scale;
@@ -60,15 +61,20 @@ public final class ConfidentNet implements ModelProvider<ConfidentNet.Config> {
     float scale = config.scale().floatValue();
     int h = context.input().height();
     int w = context.input().width();
-    SequentialBlock b = new SequentialBlock()
-        .add(LambdaBlock.singleton(x -> x.mul(innerMask(x.getManager(), x.getShape()))))
-        .add(context.layers().conv2d("conv", LayerInfo.Role.INPUT, 6, 3, 1, 1, true))
-        .add(Activation.reluBlock())
-        .add(Pool.globalAvgPool2dBlock())
-        .add(context.layers().linear("dense", LayerInfo.Role.OUTPUT, context.input().classes(), true))
-        .add(LambdaBlock.singleton(z -> z.mul(scale)));
+    SequentialBlock b =
+        new SequentialBlock()
+            .add(LambdaBlock.singleton(x -> x.mul(innerMask(x.getManager(), x.getShape()))))
+            .add(context.layers().conv2d("conv", LayerInfo.Role.INPUT, 6, 3, 1, 1, true))
+            .add(Activation.reluBlock())
+            .add(Pool.globalAvgPool2dBlock())
+            .add(
+                context
+                    .layers()
+                    .linear("dense", LayerInfo.Role.OUTPUT, context.input().classes(), true))
+            .add(LambdaBlock.singleton(z -> z.mul(scale)));
     b.setInitializer(ConfidentNet::weights, p -> true);
-    b.initialize(context.manager(), DataType.FLOAT32, new Shape(1, context.input().channels(), h, w));
+    b.initialize(
+        context.manager(), DataType.FLOAT32, new Shape(1, context.input().channels(), h, w));
     return b;
   }
 
@@ -83,7 +89,10 @@ public final class ConfidentNet implements ModelProvider<ConfidentNet.Config> {
     return manager.create(m, new Shape(1, 1, h, w));
   }
 
-  /** Fixed weights by shape: filters 0-2 average their own channel, class c reads filter c; plus seeded noise. */
+  /**
+   * Fixed weights by shape: filters 0-2 average their own channel, class c reads filter c; plus
+   * seeded noise.
+   */
   private static NDArray weights(NDManager manager, Shape shape, DataType type) {
     SplittableRandom r = new SplittableRandom(Arrays.hashCode(shape.getShape()));
     float[] v = new float[Math.toIntExact(shape.size())];
@@ -91,7 +100,8 @@ public final class ConfidentNet implements ModelProvider<ConfidentNet.Config> {
       for (int o = 0; o < shape.get(0); o++) {
         for (int i = 0; i < shape.get(1); i++) {
           for (int k = 0; k < 9; k++) {
-            v[(o * (int) shape.get(1) + i) * 9 + k] = (o == i ? 1 / 9f : 0f) + (float) (0.05 * r.nextGaussian());
+            v[(o * (int) shape.get(1) + i) * 9 + k] =
+                (o == i ? 1 / 9f : 0f) + (float) (0.05 * r.nextGaussian());
           }
         }
       }

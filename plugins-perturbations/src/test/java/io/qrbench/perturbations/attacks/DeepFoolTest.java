@@ -54,8 +54,8 @@ class DeepFoolTest {
 
   /**
    * Two classes, z_1 - z_0 = w.x + b, images of class 0: DeepFool's one step reaches the boundary
-   * exactly, and the overshoot scales it, so the perturbation is (1 + overshoot) |w.x + b| / ||w||_2
-   * for L2 and (1 + overshoot) |w.x + b| / ||w||_1 for L-infinity.
+   * exactly, and the overshoot scales it, so the perturbation is (1 + overshoot) |w.x + b| /
+   * ||w||_2 for L2 and (1 + overshoot) |w.x + b| / ||w||_1 for L-infinity.
    */
   @Test
   void onALinearClassifierTheStepIsTheDistanceToTheBoundaryTimesTheOvershoot() {
@@ -66,8 +66,10 @@ class DeepFoolTest {
     for (int j = 0; j < PER; j++) {
       wx0 += w[j] * x[j];
     }
-    double b = -wx0 - 0.3; // image 0 sits 0.3 below the boundary; the others near it, all of class 0
-    JavaLinearModel model = new JavaLinearModel(new double[][] {new double[PER], w}, new double[] {0, b}, true);
+    double b =
+        -wx0 - 0.3; // image 0 sits 0.3 below the boundary; the others near it, all of class 0
+    JavaLinearModel model =
+        new JavaLinearModel(new double[][] {new double[PER], w}, new double[] {0, b}, true);
     int[] y = new int[N];
     double l1 = 0;
     double l2 = 0;
@@ -81,13 +83,17 @@ class DeepFoolTest {
         try (NDManager m = NDManager.newBaseManager()) {
           SimpleContext ctx = context(m, model, x, y);
           float[] z = model.logits(x, N);
-          float[] out = new DeepFool().apply(new DeepFool.Config(norm, overshoot, null, null), ctx).toFloatArray();
+          float[] out =
+              new DeepFool()
+                  .apply(new DeepFool.Config(norm, overshoot, null, null), ctx)
+                  .toFloatArray();
           double[] size = sizes(out, x, norm.equals("linf"));
           for (int i = 0; i < N; i++) {
             double f = z[2 * i + 1] - z[2 * i];
             assertTrue(f < 0, "image " + i + " starts in class 0");
             double expected = (1 + overshoot) * Math.abs(f) / (norm.equals("linf") ? l1 : l2);
-            assertEquals(expected, size[i], 1e-4, norm + " overshoot " + overshoot + ", image " + i);
+            assertEquals(
+                expected, size[i], 1e-4, norm + " overshoot " + overshoot + ", image " + i);
             assertEquals(1f, ctx.recorded().get("fooled")[i], norm + ": image " + i + " fooled");
           }
         }
@@ -122,7 +128,10 @@ class DeepFoolTest {
     for (int candidates : new int[] {4, 2}) {
       try (NDManager m = NDManager.newBaseManager()) {
         SimpleContext ctx = context(m, model, x, y);
-        float[] out = new DeepFool().apply(new DeepFool.Config("l2", 0.02, 50, candidates), ctx).toFloatArray();
+        float[] out =
+            new DeepFool()
+                .apply(new DeepFool.Config("l2", 0.02, 50, candidates), ctx)
+                .toFloatArray();
         double[] size = sizes(out, x, false);
         for (int i = 0; i < N; i++) {
           double nearest = Double.POSITIVE_INFINITY;
@@ -153,7 +162,8 @@ class DeepFoolTest {
   void anImageWrongAlreadyIsNotMovedAndAModelWithoutGradientsIsNotUsed() {
     SplittableRandom r = new SplittableRandom(6);
     double[] w = gaussian(r, PER, 0.1);
-    JavaLinearModel model = new JavaLinearModel(new double[][] {new double[PER], w}, new double[] {0, 0}, true);
+    JavaLinearModel model =
+        new JavaLinearModel(new double[][] {new double[PER], w}, new double[] {0, 0}, true);
     float[] x = images(r);
     float[] z = model.logits(x, N);
     int[] wrong = new int[N];
@@ -162,7 +172,8 @@ class DeepFoolTest {
     }
     try (NDManager m = NDManager.newBaseManager()) {
       SimpleContext ctx = context(m, model, x, wrong);
-      float[] out = new DeepFool().apply(new DeepFool.Config(null, null, null, null), ctx).toFloatArray();
+      float[] out =
+          new DeepFool().apply(new DeepFool.Config(null, null, null, null), ctx).toFloatArray();
       assertEquals(0.0, java.util.Arrays.stream(sizes(out, x, true)).max().orElseThrow(), 0.0);
       assertEquals(N, model.imagesQueried, "one forward pass");
       assertEquals(0, model.gradientCalls, "no gradient asked for");

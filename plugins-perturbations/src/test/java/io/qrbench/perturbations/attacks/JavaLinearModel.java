@@ -14,10 +14,13 @@ final class JavaLinearModel implements ModelUnderTest {
   final double[][] weights;
   final double[] bias;
   private final boolean gradients;
+
   /** Images passed to {@link #logits} so far, over all calls. */
   long imagesQueried;
+
   /** Calls of {@link #logits} so far. */
   int calls;
+
   /** Calls of {@link #objectiveGradient} so far. */
   int gradientCalls;
 
@@ -42,7 +45,9 @@ final class JavaLinearModel implements ModelUnderTest {
     calls++;
     int n = Math.toIntExact(images.getShape().get(0));
     imagesQueried += n;
-    return images.getManager().create(FloatBuffer.wrap(logits(images.toFloatArray(), n)), new Shape(n, classes()));
+    return images
+        .getManager()
+        .create(FloatBuffer.wrap(logits(images.toFloatArray(), n)), new Shape(n, classes()));
   }
 
   float[] logits(float[] x, int n) {
@@ -88,7 +93,9 @@ final class JavaLinearModel implements ModelUnderTest {
         g[i * d + j] = (float) s;
       }
     }
-    return new ObjectiveGradient(images.getManager().create(FloatBuffer.wrap(z), new Shape(n, k)), values,
+    return new ObjectiveGradient(
+        images.getManager().create(FloatBuffer.wrap(z), new Shape(n, k)),
+        values,
         images.getManager().create(FloatBuffer.wrap(g), images.getShape()));
   }
 }

@@ -31,14 +31,16 @@ class MinimalAttackTest {
       m.freeze(true);
       ImageDataset data = new TinyDataset().open(new TinyDataset.Config(N), Split.TEST);
       NDArray[] xy = new Batches(data, N).load(bm, null, 0, N);
-      boolean[] wrongAtStart = m.logits(xy[0]).argMax(1).toType(DataType.INT32, false).neq(xy[1]).toBooleanArray();
+      boolean[] wrongAtStart =
+          m.logits(xy[0]).argMax(1).toType(DataType.INT32, false).neq(xy[1]).toBooleanArray();
 
       for (int budget : new int[] {200, 2}) {
         SimpleContext ctx = new SimpleContext(xy[0], xy[1], 0, 5, m, bm);
         MinimalAttack.Config c = new MinimalAttack.Config(0.005, budget, 10);
         NDArray adv = new MinimalAttack().apply(c, ctx);
         float[] fooled = ctx.recorded().get("fooled");
-        boolean[] wrong = m.logits(adv).argMax(1).toType(DataType.INT32, false).neq(xy[1]).toBooleanArray();
+        boolean[] wrong =
+            m.logits(adv).argMax(1).toType(DataType.INT32, false).neq(xy[1]).toBooleanArray();
         float[] size = linf(adv, xy[0]);
         int count = 0;
         for (int i = 0; i < N; i++) {
@@ -56,7 +58,9 @@ class MinimalAttackTest {
         if (budget == 200) {
           assertEquals(N, count, "a linear model on [0,1] images is fooled within 1.0");
         } else {
-          assertTrue(count < N, "a budget of 0.01 cannot fool every image: the rest are counted, not dropped");
+          assertTrue(
+              count < N,
+              "a budget of 0.01 cannot fool every image: the rest are counted, not dropped");
         }
       }
     }
@@ -69,8 +73,16 @@ class MinimalAttackTest {
       m.freeze(true);
       ImageDataset data = new TinyDataset().open(new TinyDataset.Config(N), Split.TEST);
       NDArray[] xy = new Batches(data, N).load(bm, null, 0, N);
-      NDArray coarse = new MinimalAttack().apply(new MinimalAttack.Config(0.05, 40, 0), new SimpleContext(xy[0], xy[1], 0, 5, m, bm));
-      NDArray fine = new MinimalAttack().apply(new MinimalAttack.Config(0.05, 40, 12), new SimpleContext(xy[0], xy[1], 0, 5, m, bm));
+      NDArray coarse =
+          new MinimalAttack()
+              .apply(
+                  new MinimalAttack.Config(0.05, 40, 0),
+                  new SimpleContext(xy[0], xy[1], 0, 5, m, bm));
+      NDArray fine =
+          new MinimalAttack()
+              .apply(
+                  new MinimalAttack.Config(0.05, 40, 12),
+                  new SimpleContext(xy[0], xy[1], 0, 5, m, bm));
       double c = 0;
       double f = 0;
       for (int i = 0; i < N; i++) {

@@ -12,13 +12,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.qrbench.model.Batches;
+import io.qrbench.model.LoadedModel;
 import io.qrbench.nn.Layers;
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.RunResult;
-import io.qrbench.model.Batches;
-import io.qrbench.model.LoadedModel;
 import io.qrbench.runner.RunListener;
 import io.qrbench.runner.Runner;
 import io.qrbench.spi.ImageDataset;
@@ -55,8 +55,16 @@ class SaturatedLogitsTest {
 
   private static LoadedModel model(double scale) {
     Layers layers = Layers.plain();
-    LoadedModel m = new LoadedModel("confident", INPUT, layers, manager ->
-        new ConfidentNet().build(new ConfidentNet.Config(scale), new ModelContext(INPUT, layers, manager, Optional.empty())));
+    LoadedModel m =
+        new LoadedModel(
+            "confident",
+            INPUT,
+            layers,
+            manager ->
+                new ConfidentNet()
+                    .build(
+                        new ConfidentNet.Config(scale),
+                        new ModelContext(INPUT, layers, manager, Optional.empty())));
     m.freeze(true);
     return m;
   }
@@ -67,12 +75,17 @@ class SaturatedLogitsTest {
     return new SimpleContext(xy[0], xy[1], 0, 23, m, bm);
   }
 
-  /** The gradient as qrbench took it before: log-softmax of the float32 logits, through autograd. */
+  /**
+   * The gradient as qrbench took it before: log-softmax of the float32 logits, through autograd.
+   */
   private static float[] float32Gradient(LoadedModel m, NDArray images, NDArray labels) {
     try (GradientCollector gc = images.getManager().getEngine().newGradientCollector()) {
       NDArray x = images.duplicate();
       x.setRequiresGradient(true);
-      NDArray logits = m.block().forward(new ParameterStore(m.manager(), false), new NDList(x), false).singletonOrThrow();
+      NDArray logits =
+          m.block()
+              .forward(new ParameterStore(m.manager(), false), new NDList(x), false)
+              .singletonOrThrow();
       gc.backward(logits.logSoftmax(1).mul(labels.oneHot(INPUT.classes())).sum().neg());
       return x.getGradient().toFloatArray();
     }
@@ -87,7 +100,11 @@ class SaturatedLogitsTest {
   }
 
   private static boolean[] correct(ModelUnderTest m, NDArray x, NDArray labels) {
-    return m.logits(x).argMax(1).toType(DataType.INT32, false).eq(labels.toType(DataType.INT32, false)).toBooleanArray();
+    return m.logits(x)
+        .argMax(1)
+        .toType(DataType.INT32, false)
+        .eq(labels.toType(DataType.INT32, false))
+        .toBooleanArray();
   }
 
   private static int count(boolean[] b) {
@@ -100,9 +117,12 @@ class SaturatedLogitsTest {
 
   @Test
   void theFloat32LossGradientVanishesOnConfidentImagesAndTheDirectionDoesNot() {
-    try (LoadedModel m = model(1000); NDManager bm = m.manager().newSubManager()) {
+    try (LoadedModel m = model(1000);
+        NDManager bm = m.manager().newSubManager()) {
       SimpleContext ctx = context(m, bm);
-      assertTrue(count(correct(m, ctx.images(), ctx.labels())) >= N * 0.9, "the model is built to classify the data");
+      assertTrue(
+          count(correct(m, ctx.images(), ctx.labels())) >= N * 0.9,
+          "the model is built to classify the data");
       float[] old = float32Gradient(m, ctx.images(), ctx.labels());
       ModelUnderTest.LossGradient lg = m.lossGradient(ctx.images(), ctx.labels());
       float[] dir = lg.direction().toFloatArray();
@@ -110,7 +130,9 @@ class SaturatedLogitsTest {
       int per = old.length / N;
       int vanished = 0;
       for (int i = 0; i < N; i++) {
-        assertTrue(maxAbs(dir, i * per, (i + 1) * per) > 0, "image " + i + " has no direction to step along");
+        assertTrue(
+            maxAbs(dir, i * per, (i + 1) * per) > 0,
+            "image " + i + " has no direction to step along");
         assertTrue(Double.isFinite(logOdds[i]), "log-odds of image " + i + ": " + logOdds[i]);
         // below e^-104 the other classes' float32 probabilities are 0, and the softmax one-hot
         if (logOdds[i] < -110) {
@@ -118,13 +140,16 @@ class SaturatedLogitsTest {
           vanished++;
         }
       }
-      assertTrue(vanished >= N / 2, "the float32 cross-entropy's gradient is exactly zero for " + vanished + " of " + N);
+      assertTrue(
+          vanished >= N / 2,
+          "the float32 cross-entropy's gradient is exactly zero for " + vanished + " of " + N);
     }
   }
 
   @Test
   void onAnUnsaturatedModelTheGradientIsTheCrossEntropysAndTheDirectionPointsItsWay() {
-    try (LoadedModel m = model(3); NDManager bm = m.manager().newSubManager()) {
+    try (LoadedModel m = model(3);
+        NDManager bm = m.manager().newSubManager()) {
       SimpleContext ctx = context(m, bm);
       float[] old = float32Gradient(m, ctx.images(), ctx.labels());
       ModelUnderTest.LossGradient lg = m.lossGradient(ctx.images(), ctx.labels());
@@ -136,9 +161,13 @@ class SaturatedLogitsTest {
         float max = maxAbs(old, i * per, (i + 1) * per);
         assertTrue(max > 0, "scale 3 leaves the softmax below one");
         for (int j = i * per; j < (i + 1) * per; j++) {
-          assertEquals(old[j], grad[j], 1e-4 * max, "d loss / d x, image " + i + ", component " + j);
+          assertEquals(
+              old[j], grad[j], 1e-4 * max, "d loss / d x, image " + i + ", component " + j);
           if (Math.abs(old[j]) > 1e-4 * max) {
-            assertEquals(Math.signum(old[j]), Math.signum(dir[j]), "direction of image " + i + ", component " + j);
+            assertEquals(
+                Math.signum(old[j]),
+                Math.signum(dir[j]),
+                "direction of image " + i + ", component " + j);
             compared++;
           }
         }
@@ -149,7 +178,8 @@ class SaturatedLogitsTest {
 
   @Test
   void fgsmMovesEveryConfidentImageByEpsilonAndFoolsMost() {
-    try (LoadedModel m = model(1000); NDManager bm = m.manager().newSubManager()) {
+    try (LoadedModel m = model(1000);
+        NDManager bm = m.manager().newSubManager()) {
       SimpleContext ctx = context(m, bm);
       int clean = count(correct(m, ctx.images(), ctx.labels()));
       NDArray adv = new Fgsm().apply(new Fgsm.Config(0.25), ctx);
@@ -201,13 +231,15 @@ class SaturatedLogitsTest {
           d[j] += (r.nextBoolean() ? 1 : -1) * (2 * Math.ulp(d[j]) + 4 * Math.ulp(max));
         }
       }
-      return new LossGradient(lg.loss(), lg.logits(), lg.logOdds(), images.getManager().create(d, images.getShape()));
+      return new LossGradient(
+          lg.loss(), lg.logits(), lg.logOdds(), images.getManager().create(d, images.getShape()));
     }
   }
 
   @Test
   void roundingNoiseInTheGradientMovesNoPixel() {
-    try (LoadedModel m = model(1000); NDManager bm = m.manager().newSubManager()) {
+    try (LoadedModel m = model(1000);
+        NDManager bm = m.manager().newSubManager()) {
       Map<String, Perturbation<?>> attacks = new LinkedHashMap<>();
       Map<String, Record> configs = new LinkedHashMap<>();
       attacks.put("fgsm", new Fgsm());
@@ -220,10 +252,13 @@ class SaturatedLogitsTest {
       configs.put("minimal", new MinimalAttack.Config(0.02, 16, 4));
       for (String a : attacks.keySet()) {
         float[] exact = apply(attacks.get(a), configs.get(a), context(m, bm)).toFloatArray();
-        float[] noisy = apply(attacks.get(a), configs.get(a), context(new Jittered(m), bm)).toFloatArray();
+        float[] noisy =
+            apply(attacks.get(a), configs.get(a), context(new Jittered(m), bm)).toFloatArray();
         assertArrayEquals(exact, noisy, 0f, a + ": a last-bit change in the gradient moved pixels");
         float[] x = context(m, bm).images().toFloatArray();
-        for (int j = 0; j < x.length && !a.equals("pgd"); j++) { // PGD's random start moves every pixel
+        for (int j = 0;
+            j < x.length && !a.equals("pgd");
+            j++) { // PGD's random start moves every pixel
           int row = j / 8 % 8;
           int col = j % 8;
           if (row == 0 || row == 7 || col == 0 || col == 7) {
@@ -241,7 +276,8 @@ class SaturatedLogitsTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static <C extends Record> NDArray apply(Perturbation<C> p, Record config, SimpleContext ctx) {
+  private static <C extends Record> NDArray apply(
+      Perturbation<C> p, Record config, SimpleContext ctx) {
     return p.apply((C) config, ctx);
   }
 
@@ -250,22 +286,40 @@ class SaturatedLogitsTest {
     Map<String, List<Object>> out = new LinkedHashMap<>();
     for (CaseResult c : r.cases()) {
       Metrics x = c.metrics();
-      out.put(c.id(), List.of(c.status(), x.top1(), x.top5(), x.meanAbs(), x.meanL2(), x.meanLinf(), x.outcomes(),
-          x.extra()));
+      out.put(
+          c.id(),
+          List.of(
+              c.status(),
+              x.top1(),
+              x.top5(),
+              x.meanAbs(),
+              x.meanL2(),
+              x.meanLinf(),
+              x.outcomes(),
+              x.extra()));
     }
     return out;
   }
 
   private RunResult run(String name, int threads) throws Exception {
-    Map<PluginKind, List<Plugin<?>>> plugins = Map.of(
-        PluginKind.MODEL, List.of(new ConfidentNet()),
-        PluginKind.DATASET, List.of(new TinyDataset()),
-        PluginKind.QUANTIZER, List.of(new FakePlugins.Identity()),
-        PluginKind.PERTURBATION, List.of(new FakePlugins.Clean(), new Fgsm(), new Bim(), new Pgd(), new MinimalAttack(),
-            new Apgd(), new AutoAttack()),
-        PluginKind.REPORT, List.of(new FakePlugins.NoReport()));
+    Map<PluginKind, List<Plugin<?>>> plugins =
+        Map.of(
+            PluginKind.MODEL, List.of(new ConfidentNet()),
+            PluginKind.DATASET, List.of(new TinyDataset()),
+            PluginKind.QUANTIZER, List.of(new FakePlugins.Identity()),
+            PluginKind.PERTURBATION,
+                List.of(
+                    new FakePlugins.Clean(),
+                    new Fgsm(),
+                    new Bim(),
+                    new Pgd(),
+                    new MinimalAttack(),
+                    new Apgd(),
+                    new AutoAttack()),
+            PluginKind.REPORT, List.of(new FakePlugins.NoReport()));
     Files.writeString(dir.resolve("confident.bin"), "the model makes its own weights");
-    String yaml = """
+    String yaml =
+        """
         name: saturated
         seed: 5
         dataset: {id: tiny, size: 90}
@@ -287,8 +341,10 @@ class SaturatedLogitsTest {
     JniUtils.setNumThreads(threads);
     try {
       assertEquals(threads, JniUtils.getNumThreads(), "PyTorch's intra-op threads");
-      return new Runner(new RunListener() {}).run(new SuiteLoader(PluginRegistry.of(plugins)).parse("saturated.yaml", yaml, dir),
-          new Runner.Options(dir.resolve(name), false, false));
+      return new Runner(new RunListener() {})
+          .run(
+              new SuiteLoader(PluginRegistry.of(plugins)).parse("saturated.yaml", yaml, dir),
+              new Runner.Options(dir.resolve(name), false, false));
     } finally {
       JniUtils.setNumThreads(before);
     }
@@ -303,10 +359,20 @@ class SaturatedLogitsTest {
     assertEquals(one, two, "one thread against two");
     double clean = (double) one.get("m/none").get(1);
     assertTrue(clean > 90, "the model is built to classify the data: " + clean);
-    for (String id : List.of("m/fgsm[epsilon=0.25]", "m/bim", "m/pgd", "m/pgd-l2", "m/minimal", "m/apgd", "m/apgd-l2",
-        "m/autoattack")) {
+    for (String id :
+        List.of(
+            "m/fgsm[epsilon=0.25]",
+            "m/bim",
+            "m/pgd",
+            "m/pgd-l2",
+            "m/minimal",
+            "m/apgd",
+            "m/apgd-l2",
+            "m/autoattack")) {
       assertEquals(io.qrbench.result.CaseStatus.OK, one.get(id).get(0), id);
-      assertTrue((double) one.get(id).get(1) < clean / 2, id + " fooled the confident model: " + one.get(id));
+      assertTrue(
+          (double) one.get(id).get(1) < clean / 2,
+          id + " fooled the confident model: " + one.get(id));
     }
   }
 }

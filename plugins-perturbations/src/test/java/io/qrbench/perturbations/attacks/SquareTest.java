@@ -45,7 +45,8 @@ class SquareTest {
     return x;
   }
 
-  private static SimpleContext context(NDManager m, JavaLinearModel model, float[] x, int[] labels, int first) {
+  private static SimpleContext context(
+      NDManager m, JavaLinearModel model, float[] x, int[] labels, int first) {
     int n = labels.length;
     NDArray images = m.create(FloatBuffer.wrap(x), new Shape(n, C, H, W));
     return new SimpleContext(images, m.create(labels), first, 41, model, m);
@@ -75,7 +76,8 @@ class SquareTest {
       double eps = norm.equals("linf") ? 4 / 255.0 : 0.3;
       try (NDManager m = NDManager.newBaseManager()) {
         SimpleContext ctx = context(m, model, x, y, 0);
-        float[] out = new Square().apply(new Square.Config(norm, eps, 300, null), ctx).toFloatArray();
+        float[] out =
+            new Square().apply(new Square.Config(norm, eps, 300, null), ctx).toFloatArray();
         float radius = (float) eps;
         for (int i = 0; i < 8; i++) {
           double linf = 0;
@@ -88,7 +90,9 @@ class SquareTest {
             l2 += d * d;
           }
           double size = norm.equals("linf") ? linf : Math.sqrt(l2);
-          assertTrue(size <= radius, norm + ": image " + i + " moved " + size + ", outside the ball " + radius);
+          assertTrue(
+              size <= radius,
+              norm + ": image " + i + " moved " + size + ", outside the ball " + radius);
           assertTrue(size > radius * 0.5, norm + ": image " + i + " uses its budget: " + size);
         }
         float[] queries = ctx.recorded().get("queries");
@@ -98,10 +102,15 @@ class SquareTest {
           total += queries[i];
           assertTrue(queries[i] >= 2 && queries[i] <= 300, norm + ": queries " + queries[i]);
           if (fooled[i] == 0) {
-            assertEquals(300f, queries[i], norm + ": an image never fooled spends the whole budget");
+            assertEquals(
+                300f, queries[i], norm + ": an image never fooled spends the whole budget");
           }
         }
-        assertEquals(model.imagesQueried, total, 0.0, norm + ": queries recorded = images the model was asked about");
+        assertEquals(
+            model.imagesQueried,
+            total,
+            0.0,
+            norm + ": queries recorded = images the model was asked about");
         // fooled as recorded is fooled as the model sees the returned images
         int[] now = predicted(model, out, 8);
         for (int i = 0; i < 8; i++) {
@@ -135,7 +144,8 @@ class SquareTest {
     }
     for (String norm : List.of("linf", "l2")) {
       double eps = norm.equals("linf") ? 0.05 : 0.5;
-      // one bias per image does not fit a linear model: shift each image instead, along w, to its margin
+      // one bias per image does not fit a linear model: shift each image instead, along w, to its
+      // margin
       float[] shifted = x.clone();
       double target = norm.equals("linf") ? 0.5 * eps * l1 : eps * l2 / 3;
       for (int i = 0; i < n; i++) {
@@ -151,10 +161,13 @@ class SquareTest {
       for (float v : shifted) {
         assertTrue(v > 0.1f && v < 0.9f, "test images stay inside (0,1): " + v);
       }
-      JavaLinearModel model = new JavaLinearModel(new double[][] {new double[PER], w}, new double[] {0, 0}, false);
+      JavaLinearModel model =
+          new JavaLinearModel(new double[][] {new double[PER], w}, new double[] {0, 0}, false);
       try (NDManager m = NDManager.newBaseManager()) {
         SimpleContext ctx = context(m, model, shifted, new int[n], 0);
-        assertThrows(UnsupportedOperationException.class, () -> model.lossGradient(ctx.images(), ctx.labels()));
+        assertThrows(
+            UnsupportedOperationException.class,
+            () -> model.lossGradient(ctx.images(), ctx.labels()));
         new Square().apply(new Square.Config(norm, eps, 3000, null), ctx);
         float[] fooled = ctx.recorded().get("fooled");
         float[] queries = ctx.recorded().get("queries");
@@ -166,7 +179,8 @@ class SquareTest {
         for (float q : queries) {
           total += q;
         }
-        assertEquals(model.imagesQueried, total, 0.0, norm + ": fooled images are not queried again");
+        assertEquals(
+            model.imagesQueried, total, 0.0, norm + ": fooled images are not queried again");
         assertEquals(0, model.gradientCalls, norm + ": never asks for a gradient");
       }
     }
@@ -178,7 +192,8 @@ class SquareTest {
       JavaLinearModel model = randomModel(10, 9);
       float[] x = images(6, 11);
       int[] y = predicted(model, x, 6);
-      Square.Config config = new Square.Config(norm, norm.equals("linf") ? 8 / 255.0 : 0.5, 200, null);
+      Square.Config config =
+          new Square.Config(norm, norm.equals("linf") ? 8 / 255.0 : 0.5, 200, null);
       try (NDManager m = NDManager.newBaseManager()) {
         SimpleContext whole = context(m, model, x, y, 0);
         float[] all = new Square().apply(config, whole).toFloatArray();
@@ -189,8 +204,10 @@ class SquareTest {
         for (int from = 0; from < 6; from += 4) {
           int count = Math.min(4, 6 - from);
           float[] part = java.util.Arrays.copyOfRange(x, from * PER, (from + count) * PER);
-          SimpleContext ctx = context(m, model, part, java.util.Arrays.copyOfRange(y, from, from + count), from);
-          System.arraycopy(new Square().apply(config, ctx).toFloatArray(), 0, parts, from * PER, count * PER);
+          SimpleContext ctx =
+              context(m, model, part, java.util.Arrays.copyOfRange(y, from, from + count), from);
+          System.arraycopy(
+              new Square().apply(config, ctx).toFloatArray(), 0, parts, from * PER, count * PER);
           System.arraycopy(ctx.recorded().get("queries"), 0, queries, from, count);
         }
         assertArrayEquals(all, parts, norm + ": batches of 4 and 2 give the batch of 6's images");
@@ -217,6 +234,8 @@ class SquareTest {
     assertThrows(IllegalArgumentException.class, () -> new Square.Config(null, null, 1, null));
     assertThrows(IllegalArgumentException.class, () -> new Square.Config(null, null, null, 0.0));
     Square.Config d = new Square.Config(null, null, null, null);
-    assertEquals(List.of("linf", 8 / 255.0, 5000, 0.8), List.of(d.norm(), d.epsilon(), d.queries(), d.pInit()));
+    assertEquals(
+        List.of("linf", 8 / 255.0, 5000, 0.8),
+        List.of(d.norm(), d.epsilon(), d.queries(), d.pInit()));
   }
 }

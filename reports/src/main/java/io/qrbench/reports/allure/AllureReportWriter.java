@@ -11,9 +11,9 @@ import io.qameta.allure.model.Parameter;
 import io.qameta.allure.model.Stage;
 import io.qameta.allure.model.Status;
 import io.qameta.allure.model.TestResult;
+import io.qrbench.io.AtomicFiles;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.ReportWriter;
-import io.qrbench.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,30 +27,37 @@ import java.util.stream.Stream;
 
 /**
  * Allure 2 results: one {@code <uuid>-result.json} per case and per suite check, plus the
- * environment, executor and categories files, for {@code allure generate} to render (docs/allure.md).
- * The folder is built beside its final place and then swapped in, so a render replaces an earlier
- * one whole rather than merging with it.
+ * environment, executor and categories files, for {@code allure generate} to render
+ * (docs/allure.md). The folder is built beside its final place and then swapped in, so a render
+ * replaces an earlier one whole rather than merging with it.
  */
 public final class AllureReportWriter implements ReportWriter<AllureReportWriter.Config> {
   /**
    * Allure's model classes carry no Jackson annotations: their enums are written as Allure writes
    * them (lower case, {@code "passed"}), and unset fields are left out rather than written as null.
    */
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
-      .addModule(new SimpleModule("allure-model")
-          .addSerializer(Status.class, new Lowercase<>(Status.class, Status::value))
-          .addSerializer(Stage.class, new Lowercase<>(Stage.class, Stage::value))
-          .addSerializer(Parameter.Mode.class, new Lowercase<>(Parameter.Mode.class, m -> m.name().toLowerCase(Locale.ROOT))))
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .addModule(
+              new SimpleModule("allure-model")
+                  .addSerializer(Status.class, new Lowercase<>(Status.class, Status::value))
+                  .addSerializer(Stage.class, new Lowercase<>(Stage.class, Stage::value))
+                  .addSerializer(
+                      Parameter.Mode.class,
+                      new Lowercase<>(
+                          Parameter.Mode.class, m -> m.name().toLowerCase(Locale.ROOT))))
+          .build();
 
   /**
    * Where to write.
    *
    * @param dir the folder name inside the output folder
    */
-  public record Config(@JsonPropertyDescription("folder name inside the output folder (default allure-results)") String dir) {
+  public record Config(
+      @JsonPropertyDescription("folder name inside the output folder (default allure-results)")
+          String dir) {
     public Config {
       dir = dir == null ? "allure-results" : dir;
       if (dir.isBlank() || dir.contains("/") || dir.contains("\\") || dir.startsWith(".")) {
@@ -85,10 +92,15 @@ public final class AllureReportWriter implements ReportWriter<AllureReportWriter
       for (TestResult r : AllureResults.of(result)) {
         names.add(write(tmp, r.getUuid() + "-result.json", MAPPER.writeValueAsBytes(r)));
       }
-      names.add(write(tmp, "environment.properties",
-          AllureRunFiles.environmentProperties(result).getBytes(StandardCharsets.ISO_8859_1)));
-      names.add(write(tmp, "executor.json", MAPPER.writeValueAsBytes(AllureRunFiles.executor(result))));
-      names.add(write(tmp, "categories.json", MAPPER.writeValueAsBytes(AllureRunFiles.categories())));
+      names.add(
+          write(
+              tmp,
+              "environment.properties",
+              AllureRunFiles.environmentProperties(result).getBytes(StandardCharsets.ISO_8859_1)));
+      names.add(
+          write(tmp, "executor.json", MAPPER.writeValueAsBytes(AllureRunFiles.executor(result))));
+      names.add(
+          write(tmp, "categories.json", MAPPER.writeValueAsBytes(AllureRunFiles.categories())));
       replace(tmp, target);
       return names.stream().map(target::resolve).toList();
     } finally {

@@ -41,7 +41,9 @@ final class AllureResults {
   private AllureResults(RunResult run) {
     this.run = run;
     this.suite = run.suite() == null ? "" : run.suite().name();
-    this.models = run.models().stream().collect(Collectors.toMap(ModelResult::name, Function.identity(), (a, b) -> a));
+    this.models =
+        run.models().stream()
+            .collect(Collectors.toMap(ModelResult::name, Function.identity(), (a, b) -> a));
     this.runStart = epochMillis(run.startedAt());
   }
 
@@ -107,8 +109,11 @@ final class AllureResults {
     labels.add(label("feature", "checks"));
     labels.add(label("tag", "check"));
     labels.add(label("thread", "checks"));
-    List<Parameter> params = new ArrayList<>(List.of(param("left", String.valueOf(check.left())),
-        param("right", String.valueOf(check.right()))));
+    List<Parameter> params =
+        new ArrayList<>(
+            List.of(
+                param("left", String.valueOf(check.left())),
+                param("right", String.valueOf(check.right()))));
     String key = "check\0" + check.expression();
     return new TestResult()
         .setUuid(uuid("check", index + "\0" + check.expression()))
@@ -184,25 +189,41 @@ final class AllureResults {
       return c.model() + " under " + c.perturbation() + " failed: " + c.error();
     }
     Metrics m = c.metrics();
-    return String.format(Locale.ROOT, "%s under %s%s: top-1 %.2f %%, top-5 %.2f %%, mean |δ| %.2f/255, %d images, %.1f images/s",
-        c.model(), c.perturbation(), c.level().isEmpty() ? "" : " (" + c.level().label() + ")",
-        m.top1(), m.top5(), m.meanAbs255(), m.images(), m.imagesPerSecond());
+    return String.format(
+        Locale.ROOT,
+        "%s under %s%s: top-1 %.2f %%, top-5 %.2f %%, mean |δ| %.2f/255, %d images, %.1f images/s",
+        c.model(),
+        c.perturbation(),
+        c.level().isEmpty() ? "" : " (" + c.level().label() + ")",
+        m.top1(),
+        m.top5(),
+        m.meanAbs255(),
+        m.images(),
+        m.imagesPerSecond());
   }
 
   private static String fmt(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v).replaceAll("\\.?0+$", "") : Double.toString(v);
+    return Double.isFinite(v)
+        ? String.format(Locale.ROOT, "%.4f", v).replaceAll("\\.?0+$", "")
+        : Double.toString(v);
   }
 
-  /** File names: fixed by the run (its start) and the result, so a re-render replaces rather than adds. */
+  /**
+   * File names: fixed by the run (its start) and the result, so a re-render replaces rather than
+   * adds.
+   */
   private String uuid(String kind, String id) {
-    return UUID.nameUUIDFromBytes(String.join("\0", "qrbench", kind, suite, String.valueOf(run.startedAt()), id)
-        .getBytes(StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes(
+            String.join("\0", "qrbench", kind, suite, String.valueOf(run.startedAt()), id)
+                .getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 
   /** History ids: fixed by suite and case only, so Allure links the same case across runs. */
   private static String hash(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("MD5 is part of every Java platform", e);
     }

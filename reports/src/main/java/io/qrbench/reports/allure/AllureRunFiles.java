@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The files beside the results that Allure shows on its overview: environment, executor, categories. */
+/**
+ * The files beside the results that Allure shows on its overview: environment, executor,
+ * categories.
+ */
 final class AllureRunFiles {
   private AllureRunFiles() {}
 
@@ -51,19 +54,26 @@ final class AllureRunFiles {
     return e;
   }
 
-  /** {@code categories.json}: failed cases are "broken" (they did not finish), failed checks "failed". */
+  /**
+   * {@code categories.json}: failed cases are "broken" (they did not finish), failed checks
+   * "failed".
+   */
   static List<Map<String, Object>> categories() {
-    return List.of(category("Robustness case failed", "broken"), category("Check failed", "failed"));
+    return List.of(
+        category("Robustness case failed", "broken"), category("Check failed", "failed"));
   }
 
   private static Map<String, Object> category(String name, String status) {
-    Map<String, Object> c = new LinkedHashMap<>(); // Map.of's order changes from one JVM to the next
+    Map<String, Object> c =
+        new LinkedHashMap<>(); // Map.of's order changes from one JVM to the next
     c.put("name", name);
     c.put("matchedStatuses", List.of(status));
     return c;
   }
 
-  /** A properties value: Allure reads the file as ISO-8859-1, so anything else is a unicode escape. */
+  /**
+   * A properties value: Allure reads the file as ISO-8859-1, so anything else is a unicode escape.
+   */
   static String escape(String v) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < v.length(); i++) {

@@ -16,8 +16,7 @@ import java.util.Set;
 /**
  * Reads a JMH result file ({@code -rf json}) and formats it as a table, one row per benchmark and
  * parameter combination (and per secondary metric, as JMH prints them), with a column per
- * {@code @Param}. For {@code qrbench report} and the
- * benchmarks' README.
+ * {@code @Param}. For {@code qrbench report} and the benchmarks' README.
  */
 public final class JmhResults {
   private static final ObjectMapper JSON = io.qrbench.io.JsonMappers.data();
@@ -27,15 +26,21 @@ public final class JmhResults {
   /**
    * One benchmark at one set of parameters.
    *
-   * @param benchmark the benchmark method's full name, e.g. {@code io.qrbench.benchmarks.ForwardBench.forward},
-   *     with {@code :counter} appended for a secondary metric
+   * @param benchmark the benchmark method's full name, e.g. {@code
+   *     io.qrbench.benchmarks.ForwardBench.forward}, with {@code :counter} appended for a secondary
+   *     metric
    * @param mode JMH's mode: {@code thrpt}, {@code avgt}, {@code sample}, {@code ss}
    * @param params the {@code @Param} values, in the order JMH wrote them
    * @param score the primary metric
    * @param scoreError its 99.9% confidence half-width, NaN when JMH had too few iterations for one
    * @param unit the score's unit, e.g. {@code ops/s} or {@code ms/op}
    */
-  public record Row(String benchmark, String mode, Map<String, String> params, double score, double scoreError,
+  public record Row(
+      String benchmark,
+      String mode,
+      Map<String, String> params,
+      double score,
+      double scoreError,
       String unit) {
     public Row {
       params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -59,11 +64,17 @@ public final class JmhResults {
     try {
       root = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw new ConfigException(file + ": not a readable JMH result file: "
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "; write one with '-rf json -rff FILE'", e);
+      throw new ConfigException(
+          file
+              + ": not a readable JMH result file: "
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+              + "; write one with '-rf json -rff FILE'",
+          e);
     }
     if (root == null || !root.isArray()) {
-      throw new ConfigException(file + ": a JMH JSON result is a list of benchmarks; write one with '-rf json -rff FILE'");
+      throw new ConfigException(
+          file
+              + ": a JMH JSON result is a list of benchmarks; write one with '-rf json -rff FILE'");
     }
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < root.size(); i++) {
@@ -72,24 +83,36 @@ public final class JmhResults {
     return rows;
   }
 
-  /** The primary metric, then each secondary one (an {@code @AuxCounters} field) as JMH lists them. */
+  /**
+   * The primary metric, then each secondary one (an {@code @AuxCounters} field) as JMH lists them.
+   */
   private static List<Row> rows(Path file, int i, JsonNode n) {
     JsonNode metric = n.path("primaryMetric");
     if (!n.path("benchmark").isTextual() || !metric.isObject()) {
-      throw new ConfigException(file + ": entry " + i + " has no 'benchmark' name or no 'primaryMetric'; is it JMH's JSON output?");
+      throw new ConfigException(
+          file
+              + ": entry "
+              + i
+              + " has no 'benchmark' name or no 'primaryMetric'; is it JMH's JSON output?");
     }
     String name = n.get("benchmark").asText();
     String mode = n.path("mode").asText("");
     Map<String, String> params = new LinkedHashMap<>();
     n.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
     List<Row> rows = new ArrayList<>(List.of(row(name, mode, params, metric)));
-    n.path("secondaryMetrics").fields()
+    n.path("secondaryMetrics")
+        .fields()
         .forEachRemaining(e -> rows.add(row(name + ":" + e.getKey(), mode, params, e.getValue())));
     return rows;
   }
 
   private static Row row(String name, String mode, Map<String, String> params, JsonNode metric) {
-    return new Row(name, mode, params, number(metric.path("score")), number(metric.path("scoreError")),
+    return new Row(
+        name,
+        mode,
+        params,
+        number(metric.path("score")),
+        number(metric.path("scoreError")),
         metric.path("scoreUnit").asText(""));
   }
 
@@ -121,7 +144,8 @@ public final class JmhResults {
         String v = line.get(c);
         String pad = " ".repeat(width[c] - v.length());
         // names and units read from the left, numbers line up on the right
-        l.append(c == 0 || c == line.size() - 1 ? v + pad : pad + v).append(c == line.size() - 1 ? "" : "  ");
+        l.append(c == 0 || c == line.size() - 1 ? v + pad : pad + v)
+            .append(c == line.size() - 1 ? "" : "  ");
       }
       sb.append(l.toString().stripTrailing()).append('\n');
     }
@@ -139,7 +163,9 @@ public final class JmhResults {
     }
     sb.append('\n');
     for (List<String> line : cells.subList(1, cells.size())) {
-      sb.append("| ").append(String.join(" | ", line.stream().map(JmhResults::escape).toList())).append(" |\n");
+      sb.append("| ")
+          .append(String.join(" | ", line.stream().map(JmhResults::escape).toList()))
+          .append(" |\n");
     }
     return sb.toString();
   }

@@ -5,14 +5,17 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Holm's step-down adjustment of p-values (Holm 1979): testing m cases at once, the k-th smallest
- * p is multiplied by (m - k + 1) and made monotone, so that rejecting where the adjusted p is below
+ * Holm's step-down adjustment of p-values (Holm 1979): testing m cases at once, the k-th smallest p
+ * is multiplied by (m - k + 1) and made monotone, so that rejecting where the adjusted p is below
  * alpha keeps the chance of any false finding at alpha. Uniformly more powerful than Bonferroni.
  */
 public final class Holm {
   private Holm() {}
 
-  /** The adjusted p-values, in the input's order; NaN entries (cases not tested) stay NaN and do not count. */
+  /**
+   * The adjusted p-values, in the input's order; NaN entries (cases not tested) stay NaN and do not
+   * count.
+   */
   public static double[] adjust(double[] p) {
     double[] out = p.clone();
     List<Integer> idx = new ArrayList<>();

@@ -10,14 +10,14 @@ import java.util.BitSet;
  *
  * <p>The interval is Newcombe's method 10 (Newcombe 1998, "Improved confidence intervals for the
  * difference between binomial proportions based on paired data", Stat Med 17:2635): Wilson score
- * intervals for the two accuracies combined with the observed correlation of the outcomes
- * (taken as 0 when a margin of the table is empty). Unlike the Wald interval it stays inside
- * [-100, 100], has non-zero width when both models score 0% or 100%, and needs no continuity
- * correction. For the table 36/12/2/0 it gives 0.0569 to 0.3404, as in the paper.
+ * intervals for the two accuracies combined with the observed correlation of the outcomes (taken as
+ * 0 when a margin of the table is empty). Unlike the Wald interval it stays inside [-100, 100], has
+ * non-zero width when both models score 0% or 100%, and needs no continuity correction. For the
+ * table 36/12/2/0 it gives 0.0569 to 0.3404, as in the paper.
  *
  * <p>McNemar's test is always the exact one: a two-sided binomial test of the discordant pairs
- * against p = 1/2 (twice the smaller tail, capped at 1). The tail is summed in log space, so it
- * is exact and finite for any count; for large counts it agrees with the chi-square test with
+ * against p = 1/2 (twice the smaller tail, capped at 1). The tail is summed in log space, so it is
+ * exact and finite for any count; for large counts it agrees with the chi-square test with
  * continuity correction, which is therefore never needed.
  *
  * @param n images compared
@@ -36,12 +36,28 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
 
   public PairedComparison {
     if (bothCorrect < 0 || onlyA < 0 || onlyB < 0 || neither < 0) {
-      throw new IllegalArgumentException("counts must not be negative: " + bothCorrect + ", " + onlyA + ", " + onlyB
-          + ", " + neither);
+      throw new IllegalArgumentException(
+          "counts must not be negative: "
+              + bothCorrect
+              + ", "
+              + onlyA
+              + ", "
+              + onlyB
+              + ", "
+              + neither);
     }
     if ((long) bothCorrect + onlyA + onlyB + neither != n) {
-      throw new IllegalArgumentException("counts " + bothCorrect + " + " + onlyA + " + " + onlyB + " + " + neither
-          + " do not add up to n = " + n);
+      throw new IllegalArgumentException(
+          "counts "
+              + bothCorrect
+              + " + "
+              + onlyA
+              + " + "
+              + onlyB
+              + " + "
+              + neither
+              + " do not add up to n = "
+              + n);
     }
     if (n == 0) {
       throw new IllegalArgumentException("no images to compare");
@@ -64,8 +80,12 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
    */
   public static PairedComparison of(BitSet a, BitSet b, int images) {
     if (a.length() > images || b.length() > images) {
-      throw new IllegalArgumentException("outcomes name image " + (Math.max(a.length(), b.length()) - 1)
-          + " but only " + images + " images were compared");
+      throw new IllegalArgumentException(
+          "outcomes name image "
+              + (Math.max(a.length(), b.length()) - 1)
+              + " but only "
+              + images
+              + " images were compared");
     }
     BitSet both = (BitSet) a.clone();
     both.and(b);
@@ -81,10 +101,15 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
    * @throws IllegalArgumentException when the image counts differ (naming both) or an outcome
    *     string is not valid
    */
-  public static PairedComparison ofOutcomes(String outcomesA, int imagesA, String outcomesB, int imagesB) {
+  public static PairedComparison ofOutcomes(
+      String outcomesA, int imagesA, String outcomesB, int imagesB) {
     if (imagesA != imagesB) {
-      throw new IllegalArgumentException("image counts differ: A has " + imagesA + " images, B has " + imagesB
-          + "; a paired comparison needs both models scored on the same images");
+      throw new IllegalArgumentException(
+          "image counts differ: A has "
+              + imagesA
+              + " images, B has "
+              + imagesB
+              + "; a paired comparison needs both models scored on the same images");
     }
     return of(decode(outcomesA, imagesA), decode(outcomesB, imagesB), imagesA);
   }
@@ -104,8 +129,16 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
     int na = a.metrics().images();
     int nb = b.metrics().images();
     if (na != nb) {
-      throw new IllegalArgumentException("image counts differ: case '" + a.id() + "' has " + na + " images, case '"
-          + b.id() + "' has " + nb + "; a paired comparison needs both scored on the same images");
+      throw new IllegalArgumentException(
+          "image counts differ: case '"
+              + a.id()
+              + "' has "
+              + na
+              + " images, case '"
+              + b.id()
+              + "' has "
+              + nb
+              + "; a paired comparison needs both scored on the same images");
     }
     return of(within(a.metrics().outcomes(), na), within(b.metrics().outcomes(), nb), na);
   }
@@ -113,18 +146,23 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
   /** The outcomes' bits, when they name no image past the last. */
   private static BitSet within(io.qrbench.result.Outcomes outcomes, int images) {
     if (outcomes.span() > images) {
-      throw new IllegalArgumentException("outcomes mark image " + (outcomes.span() - 1) + " correct but there are only "
-          + images + " images");
+      throw new IllegalArgumentException(
+          "outcomes mark image "
+              + (outcomes.span() - 1)
+              + " correct but there are only "
+              + images
+              + " images");
     }
     return outcomes.correct();
   }
 
   /**
-   * Decodes a base64 outcome bit set: image i is bit (i % 8) of byte i / 8. Trailing zero bytes
-   * may be missing (as {@link BitSet#toByteArray()} drops them), so the empty string means no
-   * image was right.
+   * Decodes a base64 outcome bit set: image i is bit (i % 8) of byte i / 8. Trailing zero bytes may
+   * be missing (as {@link BitSet#toByteArray()} drops them), so the empty string means no image was
+   * right.
    *
-   * @throws IllegalArgumentException when it is not base64 or sets a bit at or beyond {@code images}
+   * @throws IllegalArgumentException when it is not base64 or sets a bit at or beyond {@code
+   *     images}
    */
   public static BitSet decode(String base64, int images) {
     BitSet bits;
@@ -134,8 +172,12 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
       throw new IllegalArgumentException("outcomes are not valid base64: " + e.getMessage(), e);
     }
     if (bits.length() > images) {
-      throw new IllegalArgumentException("outcomes mark image " + (bits.length() - 1) + " correct but there are only "
-          + images + " images");
+      throw new IllegalArgumentException(
+          "outcomes mark image "
+              + (bits.length() - 1)
+              + " correct but there are only "
+              + images
+              + " images");
     }
     return bits;
   }
@@ -168,8 +210,12 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
     double[] wb = wilson(bothCorrect + onlyB, n);
     double[] wa = wilson(bothCorrect + onlyA, n);
     double phi = correlation();
-    double dLow = Math.sqrt(Math.max(0, sq(pb - wb[0]) - 2 * phi * (pb - wb[0]) * (wa[1] - pa) + sq(wa[1] - pa)));
-    double dHigh = Math.sqrt(Math.max(0, sq(wb[1] - pb) - 2 * phi * (wb[1] - pb) * (pa - wa[0]) + sq(pa - wa[0])));
+    double dLow =
+        Math.sqrt(
+            Math.max(0, sq(pb - wb[0]) - 2 * phi * (pb - wb[0]) * (wa[1] - pa) + sq(wa[1] - pa)));
+    double dHigh =
+        Math.sqrt(
+            Math.max(0, sq(wb[1] - pb) - 2 * phi * (wb[1] - pb) * (pa - wa[0]) + sq(pa - wa[0])));
     double theta = pb - pa;
     return new Interval(100 * Math.max(-1, theta - dLow), 100 * Math.min(1, theta + dHigh));
   }
@@ -223,7 +269,9 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
     double centre = p + z2 / (2 * n);
     double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
     double scale = 1 + z2 / n;
-    return new double[] {Math.max(0, (centre - half) / scale), Math.min(1, (centre + half) / scale)};
+    return new double[] {
+      Math.max(0, (centre - half) / scale), Math.min(1, (centre + half) / scale)
+    };
   }
 
   private static double logChoose(int m, int k) {

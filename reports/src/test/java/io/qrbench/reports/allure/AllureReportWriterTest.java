@@ -10,19 +10,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qrbench.registry.PluginRegistry;
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.CaseStatus;
 import io.qrbench.result.CheckResult;
 import io.qrbench.result.EnvironmentInfo;
+import io.qrbench.result.Level;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.ModelResult;
-import io.qrbench.store.ResultsJson;
+import io.qrbench.result.Outcomes;
+import io.qrbench.result.QuantizationSummary;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.RunStatus;
 import io.qrbench.result.SuiteInfo;
 import io.qrbench.spi.PluginKind;
-import io.qrbench.result.QuantizationSummary;
-import io.qrbench.result.CaseStatus;
-import io.qrbench.result.Level;
-import io.qrbench.result.Outcomes;
-import io.qrbench.result.RunStatus;
+import io.qrbench.store.ResultsJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,26 +43,113 @@ class AllureReportWriterTest {
   @TempDir Path dir;
 
   static RunResult sample() {
-    SuiteInfo suite = new SuiteInfo("robust", "d", "s.yaml", 7, null, "synthetic", "test", 2, "f", "name: robust\n", "d", java.util.Map.of());
-    EnvironmentInfo env = new EnvironmentInfo("0.1.0", "0.36.0", "PyTorch", "2.7.1", "17.0.15", "Debian", "Linux amd64",
-        "Xeon", 2, 2, "abc123");
-    Metrics clean = new Metrics(2, 100, 100, 2, 2, 0, 0, 0, 0, 1.5, 20, Outcomes.fromBase64("Aw=="), Map.of());
-    Metrics noisy = new Metrics(2, 50, 100, 1, 2, 0.02, 5.1, 0.3, 0.1, 0.5, 40, Outcomes.fromBase64("AQ=="), Map.of("fooled", 0.5));
+    SuiteInfo suite =
+        new SuiteInfo(
+            "robust",
+            "d",
+            "s.yaml",
+            7,
+            null,
+            "synthetic",
+            "test",
+            2,
+            "f",
+            "name: robust\n",
+            "d",
+            java.util.Map.of());
+    EnvironmentInfo env =
+        new EnvironmentInfo(
+            "0.1.0",
+            "0.36.0",
+            "PyTorch",
+            "2.7.1",
+            "17.0.15",
+            "Debian",
+            "Linux amd64",
+            "Xeon",
+            2,
+            2,
+            "abc123");
+    Metrics clean =
+        new Metrics(2, 100, 100, 2, 2, 0, 0, 0, 0, 1.5, 20, Outcomes.fromBase64("Aw=="), Map.of());
+    Metrics noisy =
+        new Metrics(
+            2,
+            50,
+            100,
+            1,
+            2,
+            0.02,
+            5.1,
+            0.3,
+            0.1,
+            0.5,
+            40,
+            Outcomes.fromBase64("AQ=="),
+            Map.of("fooled", 0.5));
     Map<String, Object> var = new LinkedHashMap<>();
     var.put("var", 0.05);
-    List<CaseResult> cases = List.of(
-        new CaseResult("FP/none", "FP", "none", "none", Level.NONE, Map.of(), CaseStatus.OK, null, clean),
-        new CaseResult("TWN/gaussian[var=0.05]", "TWN", "gaussian", "gaussian", Level.of(var), var, CaseStatus.OK, null, noisy),
-        new CaseResult("TWN/fgsm", "TWN", "fgsm", "fgsm", Level.NONE, Map.of(), CaseStatus.FAILED, "out of memory", null));
+    List<CaseResult> cases =
+        List.of(
+            new CaseResult(
+                "FP/none", "FP", "none", "none", Level.NONE, Map.of(), CaseStatus.OK, null, clean),
+            new CaseResult(
+                "TWN/gaussian[var=0.05]",
+                "TWN",
+                "gaussian",
+                "gaussian",
+                Level.of(var),
+                var,
+                CaseStatus.OK,
+                null,
+                noisy),
+            new CaseResult(
+                "TWN/fgsm",
+                "TWN",
+                "fgsm",
+                "fgsm",
+                Level.NONE,
+                Map.of(),
+                CaseStatus.FAILED,
+                "out of memory",
+                null));
     QuantizationSummary q = null;
-    List<ModelResult> models = List.of(
-        new ModelResult("FP", "small-cnn", Map.of(), "fp32", Map.of(), "trained in run", 10, q, null, null),
-        new ModelResult("TWN", "small-cnn", Map.of(), "twn", Map.of(), "trained in run", 10, q, null, null));
-    List<CheckResult> checks = List.of(
-        new CheckResult("TWN.clean.top1 >= FP.clean.top1 - 60", true, 100.0, 40.0, "100 >= 40"),
-        new CheckResult("TWN.gaussian.top1 >= FP.clean.top1", false, 50.0, 100.0, "50 >= 100 does not hold"));
-    return new RunResult(RunResult.SCHEMA, suite, env, RunStatus.COMPLETE, "2026-11-27T23:26:26.5Z", "2026-11-27T23:26:30Z",
-        2.0, models, cases, checks, List.of());
+    List<ModelResult> models =
+        List.of(
+            new ModelResult(
+                "FP", "small-cnn", Map.of(), "fp32", Map.of(), "trained in run", 10, q, null, null),
+            new ModelResult(
+                "TWN",
+                "small-cnn",
+                Map.of(),
+                "twn",
+                Map.of(),
+                "trained in run",
+                10,
+                q,
+                null,
+                null));
+    List<CheckResult> checks =
+        List.of(
+            new CheckResult("TWN.clean.top1 >= FP.clean.top1 - 60", true, 100.0, 40.0, "100 >= 40"),
+            new CheckResult(
+                "TWN.gaussian.top1 >= FP.clean.top1",
+                false,
+                50.0,
+                100.0,
+                "50 >= 100 does not hold"));
+    return new RunResult(
+        RunResult.SCHEMA,
+        suite,
+        env,
+        RunStatus.COMPLETE,
+        "2026-11-27T23:26:26.5Z",
+        "2026-11-27T23:26:30Z",
+        2.0,
+        models,
+        cases,
+        checks,
+        List.of());
   }
 
   private static Map<String, JsonNode> results(Path allure) throws IOException {
@@ -79,19 +166,23 @@ class AllureReportWriterTest {
 
   private static Map<String, String> pairs(JsonNode list) {
     Map<String, String> m = new LinkedHashMap<>();
-    list.forEach(l -> m.merge(l.get("name").asText(), l.get("value").asText(), (a, b) -> a + "," + b));
+    list.forEach(
+        l -> m.merge(l.get("name").asText(), l.get("value").asText(), (a, b) -> a + "," + b));
     return m;
   }
 
   private static Map<String, String> contents(Path folder) throws IOException {
     try (Stream<Path> s = Files.list(folder)) {
-      return s.collect(Collectors.toMap(p -> p.getFileName().toString(), p -> {
-        try {
-          return Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }));
+      return s.collect(
+          Collectors.toMap(
+              p -> p.getFileName().toString(),
+              p -> {
+                try {
+                  return Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }));
     }
   }
 
@@ -105,7 +196,8 @@ class AllureReportWriterTest {
     }
     assertEquals(5, results(allure).size());
     assertTrue(Files.isRegularFile(allure.resolve("environment.properties")));
-    assertEquals("qrbench", JSON.readTree(allure.resolve("executor.json").toFile()).get("name").asText());
+    assertEquals(
+        "qrbench", JSON.readTree(allure.resolve("executor.json").toFile()).get("name").asText());
     JsonNode categories = JSON.readTree(allure.resolve("categories.json").toFile());
     assertEquals("Robustness case failed", categories.get(0).get("name").asText());
     assertEquals("broken", categories.get(0).get("matchedStatuses").get(0).asText());
@@ -133,7 +225,8 @@ class AllureReportWriterTest {
     assertEquals("qrbench", labels.get("framework"));
     assertEquals("Linux amd64 / Xeon", labels.get("host"));
     Map<String, String> params = pairs(noisy.get("parameters"));
-    assertEquals(Map.of("model", "TWN", "quantizer", "twn", "var", "0.05", "level", "var=0.05"), params);
+    assertEquals(
+        Map.of("model", "TWN", "quantizer", "twn", "var", "0.05", "level", "var=0.05"), params);
     Map<String, String> metrics = new LinkedHashMap<>();
     noisy.get("steps").forEach(s -> metrics.putAll(pairs(s.get("parameters"))));
     assertEquals("50 %", metrics.get("top1"));
@@ -205,11 +298,23 @@ class AllureReportWriterTest {
     Map<String, String> first = contents(allure);
     Files.writeString(allure.resolve("stale-result.json"), "{}");
     w.write(DEFAULT, sample(), dir);
-    assertEquals(first, contents(allure), "same results, same files; an earlier file is gone, not merged");
+    assertEquals(
+        first, contents(allure), "same results, same files; an earlier file is gone, not merged");
 
     RunResult fewer = sample();
-    fewer = new RunResult(fewer.schema(), fewer.suite(), fewer.environment(), fewer.status(), fewer.startedAt(),
-        fewer.finishedAt(), fewer.wallSeconds(), fewer.models(), fewer.cases().subList(0, 1), List.of(), List.of());
+    fewer =
+        new RunResult(
+            fewer.schema(),
+            fewer.suite(),
+            fewer.environment(),
+            fewer.status(),
+            fewer.startedAt(),
+            fewer.finishedAt(),
+            fewer.wallSeconds(),
+            fewer.models(),
+            fewer.cases().subList(0, 1),
+            List.of(),
+            List.of());
     w.write(DEFAULT, fewer, dir);
     assertEquals(1, results(allure).size());
   }
@@ -217,8 +322,19 @@ class AllureReportWriterTest {
   @Test
   void historyIdsFollowSuiteAndCaseAcrossRuns() throws IOException {
     RunResult a = sample();
-    RunResult b = new RunResult(a.schema(), a.suite(), a.environment(), a.status(), "2026-12-01T10:00:00Z", null,
-        a.wallSeconds(), a.models(), a.cases(), a.checks(), a.speed());
+    RunResult b =
+        new RunResult(
+            a.schema(),
+            a.suite(),
+            a.environment(),
+            a.status(),
+            "2026-12-01T10:00:00Z",
+            null,
+            a.wallSeconds(),
+            a.models(),
+            a.cases(),
+            a.checks(),
+            a.speed());
     new AllureReportWriter().write(DEFAULT, a, Files.createDirectories(dir.resolve("a")));
     new AllureReportWriter().write(DEFAULT, b, Files.createDirectories(dir.resolve("b")));
     Map<String, JsonNode> ra = results(dir.resolve("a/allure-results"));
@@ -227,7 +343,10 @@ class AllureReportWriterTest {
     for (String name : ra.keySet()) {
       assertEquals(ra.get(name).get("historyId"), rb.get(name).get("historyId"), name);
       assertEquals(ra.get(name).get("testCaseId"), rb.get(name).get("testCaseId"), name);
-      assertNotEquals(ra.get(name).get("uuid"), rb.get(name).get("uuid"), "two runs' results can sit in one folder");
+      assertNotEquals(
+          ra.get(name).get("uuid"),
+          rb.get(name).get("uuid"),
+          "two runs' results can sit in one folder");
     }
     assertEquals(5, ra.values().stream().map(n -> n.get("historyId").asText()).distinct().count());
   }

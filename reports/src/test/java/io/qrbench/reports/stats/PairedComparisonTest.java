@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.result.CaseResult;
-import io.qrbench.result.Metrics;
 import io.qrbench.result.CaseStatus;
 import io.qrbench.result.Level;
+import io.qrbench.result.Metrics;
 import io.qrbench.result.Outcomes;
 import java.util.Base64;
 import java.util.BitSet;
@@ -42,7 +42,8 @@ class PairedComparisonTest {
     assertEquals(0.11547629006868594, p, 1e-9);
     assertEquals(0.11547673589401525, p, 1e-5);
     // 2 / 2^1000, far below what a naive product of binomial terms could hold
-    assertEquals(1.8665272370064378e-301, new PairedComparison(1000, 0, 1000, 0, 0).mcNemarP(), 1e-310);
+    assertEquals(
+        1.8665272370064378e-301, new PairedComparison(1000, 0, 1000, 0, 0).mcNemarP(), 1e-310);
   }
 
   @Test
@@ -64,8 +65,10 @@ class PairedComparisonTest {
 
   @Test
   void intervalBehavesAtZeroAndHundredPercent() {
-    for (PairedComparison c : new PairedComparison[] {
-        new PairedComparison(10, 10, 0, 0, 0), new PairedComparison(10, 0, 0, 0, 10)}) {
+    for (PairedComparison c :
+        new PairedComparison[] {
+          new PairedComparison(10, 10, 0, 0, 0), new PairedComparison(10, 0, 0, 0, 10)
+        }) {
       PairedComparison.Interval ci = c.differenceInterval();
       assertEquals(0.0, c.difference());
       assertEquals(-27.753279986288937, ci.low(), 1e-9);
@@ -92,7 +95,8 @@ class PairedComparisonTest {
     BitSet bits = new BitSet();
     bits.set(0);
     bits.set(9);
-    String encoded = Base64.getEncoder().encodeToString(bits.toByteArray()); // 2 bytes for 1000 images
+    String encoded =
+        Base64.getEncoder().encodeToString(bits.toByteArray()); // 2 bytes for 1000 images
     assertEquals(bits, PairedComparison.decode(encoded, 1000));
     assertEquals(new BitSet(), PairedComparison.decode("", 1000));
     PairedComparison c = PairedComparison.ofOutcomes(encoded, 1000, "", 1000);
@@ -103,15 +107,23 @@ class PairedComparisonTest {
 
   @Test
   void mismatchedImageCountsNameBoth() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PairedComparison.ofOutcomes("", 1000, "", 500));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> PairedComparison.ofOutcomes("", 1000, "", 500));
     assertTrue(e.getMessage().contains("1000") && e.getMessage().contains("500"), e.getMessage());
     CaseResult a = caseOf("FP/none", 1000, "");
     CaseResult b = caseOf("TWN/none", 999, "");
     e = assertThrows(IllegalArgumentException.class, () -> PairedComparison.of(a, b));
-    assertTrue(e.getMessage().contains("FP/none") && e.getMessage().contains("TWN/none")
-        && e.getMessage().contains("1000") && e.getMessage().contains("999"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> PairedComparison.of(a, caseOf("old", 1000, null)));
+    assertTrue(
+        e.getMessage().contains("FP/none")
+            && e.getMessage().contains("TWN/none")
+            && e.getMessage().contains("1000")
+            && e.getMessage().contains("999"),
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PairedComparison.of(a, caseOf("old", 1000, null)));
     assertTrue(e.getMessage().contains("no per-image outcomes"), e.getMessage());
   }
 
@@ -123,7 +135,22 @@ class PairedComparisonTest {
   }
 
   private static CaseResult caseOf(String id, int images, String outcomes) {
-    Metrics m = new Metrics(images, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, outcomes == null ? null : Outcomes.fromBase64(outcomes), Map.of());
-    return new CaseResult(id, id.split("/")[0], "none", "none", Level.NONE, Map.of(), CaseStatus.OK, null, m);
+    Metrics m =
+        new Metrics(
+            images,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            1,
+            1,
+            outcomes == null ? null : Outcomes.fromBase64(outcomes),
+            Map.of());
+    return new CaseResult(
+        id, id.split("/")[0], "none", "none", Level.NONE, Map.of(), CaseStatus.OK, null, m);
   }
 }

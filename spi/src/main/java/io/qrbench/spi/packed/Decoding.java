@@ -18,8 +18,8 @@ import java.util.Arrays;
  *                                     then, if there are zeros:   value = value + zeros[g]
  * </pre>
  *
- * <p>in float arithmetic, exactly in that order, so every reader gets the same bits. Each
- * built-in scheme is one choice of fields (n groups, per layer or per channel):
+ * <p>in float arithmetic, exactly in that order, so every reader gets the same bits. Each built-in
+ * scheme is one choice of fields (n groups, per layer or per channel):
  *
  * <ul>
  *   <li>symmetric uniform k-bit, {@code q * s}: levels {@code 2^k - 1}, offset {@code 2^(k-1) - 1},
@@ -33,14 +33,14 @@ import java.util.Arrays;
  *
  * <p>Full-precision tensors use {@link #raw()}: levels 0, the payload holds the floats themselves.
  *
- * <p>A quantizer should compute the values it hands the network with {@link #decode} (or
- * {@link #value}) on its own codes: then a packed file reads back bit for bit by construction.
- * Arrays are shared, not copied, and must be treated as immutable; equality compares contents.
+ * <p>A quantizer should compute the values it hands the network with {@link #decode} (or {@link
+ * #value}) on its own codes: then a packed file reads back bit for bit by construction. Arrays are
+ * shared, not copied, and must be treated as immutable; equality compares contents.
  *
  * @param levels number of distinct codes, 2 to 256 ({@link #raw()}: 0)
  * @param groups number of equal, contiguous groups of codes, at least 1
- * @param offset subtracted from a code to form the integer grid; 0 when there is a codebook, and
- *     at most 65535 in magnitude so that {@code c - offset} is exact in float
+ * @param offset subtracted from a code to form the integer grid; 0 when there is a codebook, and at
+ *     most 65535 in magnitude so that {@code c - offset} is exact in float
  * @param codebook empty, {@code levels} floats (shared) or {@code groups * levels} floats (per
  *     group, group after group)
  * @param scales empty (no scaling) or one float per group
@@ -63,7 +63,8 @@ public record Decoding(
   /** Checks that the fields fit together; see the class comment for the rules. */
   public Decoding {
     if (codebook == null || scales == null || zeros == null) {
-      throw new IllegalArgumentException("codebook, scales and zeros must not be null (use empty arrays)");
+      throw new IllegalArgumentException(
+          "codebook, scales and zeros must not be null (use empty arrays)");
     }
     if (levels == 0) {
       if (groups != 1 || offset != 0 || codebook.length + scales.length + zeros.length != 0) {
@@ -72,18 +73,25 @@ public record Decoding(
       }
     } else {
       if (levels < MIN_LEVELS || levels > MAX_LEVELS) {
-        throw new IllegalArgumentException("levels must be in [2, 256] (or 0 for raw floats), got " + levels);
+        throw new IllegalArgumentException(
+            "levels must be in [2, 256] (or 0 for raw floats), got " + levels);
       }
       if (groups < 1) {
         throw new IllegalArgumentException("groups must be >= 1, got " + groups);
       }
       if (Math.abs((long) offset) > MAX_OFFSET) {
-        throw new IllegalArgumentException("offset must be within +-" + MAX_OFFSET + ", got " + offset);
+        throw new IllegalArgumentException(
+            "offset must be within +-" + MAX_OFFSET + ", got " + offset);
       }
       if (codebook.length != 0) {
         if (codebook.length != levels && (long) codebook.length != (long) levels * groups) {
-          throw new IllegalArgumentException("a codebook holds " + levels + " (shared) or " + (long) levels * groups
-              + " (per group) values, got " + codebook.length);
+          throw new IllegalArgumentException(
+              "a codebook holds "
+                  + levels
+                  + " (shared) or "
+                  + (long) levels * groups
+                  + " (per group) values, got "
+                  + codebook.length);
         }
         if (offset != 0) {
           throw new IllegalArgumentException("offset must be 0 with a codebook, got " + offset);
@@ -101,9 +109,9 @@ public record Decoding(
   }
 
   /**
-   * The integer grid {@code (c - offset) * scales[g]}, one group per scale: symmetric uniform
-   * k-bit (offset {@code 2^(k-1) - 1}), TWN (levels 3, offset 1) or asymmetric uniform (offset =
-   * zero point).
+   * The integer grid {@code (c - offset) * scales[g]}, one group per scale: symmetric uniform k-bit
+   * (offset {@code 2^(k-1) - 1}), TWN (levels 3, offset 1) or asymmetric uniform (offset = zero
+   * point).
    */
   public static Decoding grid(int levels, int offset, float[] scales) {
     if (scales == null) {
@@ -112,7 +120,10 @@ public record Decoding(
     return new Decoding(levels, scales.length, offset, NONE, scales, NONE);
   }
 
-  /** One codebook of {@code levels} values shared by the whole tensor, no scales: {@code codebook[c]}. */
+  /**
+   * One codebook of {@code levels} values shared by the whole tensor, no scales: {@code
+   * codebook[c]}.
+   */
   public static Decoding codebook(float... codebook) {
     if (codebook == null) {
       throw new IllegalArgumentException("codebook must not be null");
@@ -121,13 +132,16 @@ public record Decoding(
   }
 
   /**
-   * One codebook per group, group after group: {@code codebook[g * levels + c]}; TTQ's
-   * {@code {-Wn, 0, Wp}} or binary's {@code {-a, a}} per channel.
+   * One codebook per group, group after group: {@code codebook[g * levels + c]}; TTQ's {@code {-Wn,
+   * 0, Wp}} or binary's {@code {-a, a}} per channel.
    */
   public static Decoding codebookPerGroup(int levels, float[] codebook) {
     if (codebook == null || levels < 1 || codebook.length % levels != 0) {
-      throw new IllegalArgumentException("a per-group codebook holds a multiple of " + levels + " values, got "
-          + (codebook == null ? "null" : codebook.length));
+      throw new IllegalArgumentException(
+          "a per-group codebook holds a multiple of "
+              + levels
+              + " values, got "
+              + (codebook == null ? "null" : codebook.length));
     }
     return new Decoding(levels, codebook.length / levels, 0, codebook, NONE, NONE);
   }
@@ -153,7 +167,15 @@ public record Decoding(
     }
     if (c < 0 || c >= levels || g < 0 || g >= groups) {
       throw new IllegalArgumentException(
-          "code " + c + " of group " + g + " is outside " + levels + " levels and " + groups + " groups");
+          "code "
+              + c
+              + " of group "
+              + g
+              + " is outside "
+              + levels
+              + " levels and "
+              + groups
+              + " groups");
     }
     float v;
     if (codebook.length == 0) {
@@ -185,7 +207,8 @@ public record Decoding(
     }
     int n = codes.length;
     if (n % groups != 0) {
-      throw new IllegalArgumentException(n + " codes do not split into " + groups + " equal groups");
+      throw new IllegalArgumentException(
+          n + " codes do not split into " + groups + " equal groups");
     }
     // one table per group: the formula once per level, then a lookup per code (same bits)
     float[] out = new float[n];
@@ -198,7 +221,8 @@ public record Decoding(
       for (int i = g * per; i < (g + 1) * per; i++) {
         int c = codes[i] & 0xFF;
         if (c >= levels) {
-          throw new IllegalArgumentException("code " + i + " is " + c + ", not below " + levels + " levels");
+          throw new IllegalArgumentException(
+              "code " + i + " is " + c + ", not below " + levels + " levels");
         }
         out[i] = table[c];
       }
@@ -208,7 +232,8 @@ public record Decoding(
 
   private static void checkPerGroup(String what, float[] a, int groups) {
     if (a.length != 0 && a.length != groups) {
-      throw new IllegalArgumentException(what + " hold one value per group (" + groups + ") or none, got " + a.length);
+      throw new IllegalArgumentException(
+          what + " hold one value per group (" + groups + ") or none, got " + a.length);
     }
     checkFinite(what, a);
   }
@@ -242,8 +267,20 @@ public record Decoding(
 
   @Override
   public String toString() {
-    return isRaw() ? "Decoding[raw]"
-        : "Decoding[levels=" + levels + ", groups=" + groups + ", offset=" + offset + ", codebook="
-            + Arrays.toString(codebook) + ", scales=" + scales.length + ", zeros=" + zeros.length + "]";
+    return isRaw()
+        ? "Decoding[raw]"
+        : "Decoding[levels="
+            + levels
+            + ", groups="
+            + groups
+            + ", offset="
+            + offset
+            + ", codebook="
+            + Arrays.toString(codebook)
+            + ", scales="
+            + scales.length
+            + ", zeros="
+            + zeros.length
+            + "]";
   }
 }

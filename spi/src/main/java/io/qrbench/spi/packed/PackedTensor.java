@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One tensor as a packed file stores it: its codes, packed densely ({@link Packing#pack}), and
- * the {@link Decoding} that turns them back into floats. Nothing here depends on which quantizer
- * made it, so any quantizer can pack and every packed tensor decodes the same way.
+ * One tensor as a packed file stores it: its codes, packed densely ({@link Packing#pack}), and the
+ * {@link Decoding} that turns them back into floats. Nothing here depends on which quantizer made
+ * it, so any quantizer can pack and every packed tensor decodes the same way.
  *
  * <p>Arrays are shared, not copied, and must be treated as immutable; equality compares contents.
  *
@@ -20,7 +20,8 @@ import java.util.Arrays;
  *     divide the element count
  * @param payload the packed codes, or for a raw decoding the floats as little-endian IEEE-754
  */
-public record PackedTensor(String name, int[] shape, String label, Decoding decoding, byte[] payload) {
+public record PackedTensor(
+    String name, int[] shape, String label, Decoding decoding, byte[] payload) {
 
   /** The label of full-precision tensors. */
   public static final String FP32 = "fp32";
@@ -34,7 +35,9 @@ public record PackedTensor(String name, int[] shape, String label, Decoding deco
   /** Largest label length, bounded by its 8-bit field in the file. */
   public static final int MAX_LABEL = 0xFF;
 
-  /** Checks that the fields fit together, so that a tensor that exists can be written and decoded. */
+  /**
+   * Checks that the fields fit together, so that a tensor that exists can be written and decoded.
+   */
   public PackedTensor {
     if (name == null) {
       throw new IllegalArgumentException("name must not be null");
@@ -43,11 +46,18 @@ public record PackedTensor(String name, int[] shape, String label, Decoding deco
       throw new IllegalArgumentException("name longer than " + MAX_NAME_BYTES + " UTF-8 bytes");
     }
     if (shape == null || label == null || decoding == null || payload == null) {
-      throw new IllegalArgumentException("'" + name + "': shape, label, decoding and payload must not be null");
+      throw new IllegalArgumentException(
+          "'" + name + "': shape, label, decoding and payload must not be null");
     }
     if (label.length() > MAX_LABEL || !label.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7F)) {
       throw new IllegalArgumentException(
-          "'" + name + "': label must be printable ASCII of at most " + MAX_LABEL + " characters: '" + label + "'");
+          "'"
+              + name
+              + "': label must be printable ASCII of at most "
+              + MAX_LABEL
+              + " characters: '"
+              + label
+              + "'");
     }
     if (shape.length > MAX_RANK) {
       throw new IllegalArgumentException("'" + name + "': rank " + shape.length + " > " + MAX_RANK);
@@ -71,13 +81,28 @@ public record PackedTensor(String name, int[] shape, String label, Decoding deco
       }
     } else {
       if (count % decoding.groups() != 0) {
-        throw new IllegalArgumentException("'" + name + "': " + decoding.groups()
-            + " groups do not split shape " + Arrays.toString(shape) + " evenly");
+        throw new IllegalArgumentException(
+            "'"
+                + name
+                + "': "
+                + decoding.groups()
+                + " groups do not split shape "
+                + Arrays.toString(shape)
+                + " evenly");
       }
       long bytes = Packing.payloadBytes(count, decoding.levels());
       if (payload.length != bytes) {
-        throw new IllegalArgumentException("'" + name + "': " + count + " codes of " + decoding.levels()
-            + " levels pack into " + bytes + " bytes, payload has " + payload.length);
+        throw new IllegalArgumentException(
+            "'"
+                + name
+                + "': "
+                + count
+                + " codes of "
+                + decoding.levels()
+                + " levels pack into "
+                + bytes
+                + " bytes, payload has "
+                + payload.length);
       }
     }
   }
@@ -97,10 +122,11 @@ public record PackedTensor(String name, int[] shape, String label, Decoding deco
   /**
    * A quantized tensor: packs one code per element (unsigned bytes below the decoding's levels).
    *
-   * @throws IllegalArgumentException for a raw decoding, codes that do not fit the shape, or a
-   *     code out of range
+   * @throws IllegalArgumentException for a raw decoding, codes that do not fit the shape, or a code
+   *     out of range
    */
-  public static PackedTensor of(String name, int[] shape, String label, byte[] codes, Decoding decoding) {
+  public static PackedTensor of(
+      String name, int[] shape, String label, byte[] codes, Decoding decoding) {
     if (codes == null || decoding == null) {
       throw new IllegalArgumentException("'" + name + "': codes and decoding must not be null");
     }
@@ -180,7 +206,16 @@ public record PackedTensor(String name, int[] shape, String label, Decoding deco
 
   @Override
   public String toString() {
-    return "PackedTensor[name=" + name + ", shape=" + Arrays.toString(shape) + ", label=" + label + ", "
-        + decoding + ", payload=" + payload.length + " bytes]";
+    return "PackedTensor[name="
+        + name
+        + ", shape="
+        + Arrays.toString(shape)
+        + ", label="
+        + label
+        + ", "
+        + decoding
+        + ", payload="
+        + payload.length
+        + " bytes]";
   }
 }

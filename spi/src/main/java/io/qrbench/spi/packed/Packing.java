@@ -17,13 +17,13 @@ import java.util.zip.CRC32;
  *
  * <h2>Codes</h2>
  *
- * Codes with 3 levels are packed as base-3 digits, five per byte ({@code 3^5 = 243 <= 256}):
- * byte {@code b} holds {@code c[5b] + 3 c[5b+1] + 9 c[5b+2] + 27 c[5b+3] + 81 c[5b+4]}, so 1.6
- * bits per weight instead of 2. Every other level count uses {@code ceil(log2(levels))} bits per
- * code, little-endian: code {@code i} occupies stream bits {@code [i*w, (i+1)*w)}, least
- * significant bit first, and stream bit {@code j} is bit {@code j % 8} of byte {@code j / 8}.
- * Unused trailing digits and bits are zero, and {@link #unpack} insists on it, so every valid
- * code sequence has exactly one packed form.
+ * Codes with 3 levels are packed as base-3 digits, five per byte ({@code 3^5 = 243 <= 256}): byte
+ * {@code b} holds {@code c[5b] + 3 c[5b+1] + 9 c[5b+2] + 27 c[5b+3] + 81 c[5b+4]}, so 1.6 bits per
+ * weight instead of 2. Every other level count uses {@code ceil(log2(levels))} bits per code,
+ * little-endian: code {@code i} occupies stream bits {@code [i*w, (i+1)*w)}, least significant bit
+ * first, and stream bit {@code j} is bit {@code j % 8} of byte {@code j / 8}. Unused trailing
+ * digits and bits are zero, and {@link #unpack} insists on it, so every valid code sequence has
+ * exactly one packed form.
  *
  * <h2>File format, version 2</h2>
  *
@@ -48,14 +48,14 @@ import java.util.zip.CRC32;
  *   crc32     u32      CRC-32 of every byte before it
  * </pre>
  *
- * The stored length tells a truncated file from a corrupt one, and the CRC catches any flipped
- * bit or byte burst up to 32 bits, which structural checks alone would miss inside a payload.
+ * The stored length tells a truncated file from a corrupt one, and the CRC catches any flipped bit
+ * or byte burst up to 32 bits, which structural checks alone would miss inside a payload.
  *
  * <h2>Version 1</h2>
  *
  * Files of version 1 (qrbench up to the SPI module, among them the shipped {@code .qrbq} models)
- * still read: each tensor named one of five schemes instead of a decoding, and the reader maps
- * each to the decoding that gives the same float bits ({@link #decode}). They are never written.
+ * still read: each tensor named one of five schemes instead of a decoding, and the reader maps each
+ * to the decoding that gives the same float bits ({@link #decode}). They are never written.
  */
 public final class Packing {
 
@@ -186,7 +186,12 @@ public final class Packing {
     long expected = payloadBytes(count, levels);
     if (packed.length != expected) {
       throw new IllegalArgumentException(
-          count + " codes of " + levels + " levels take " + expected + " bytes, got "
+          count
+              + " codes of "
+              + levels
+              + " levels take "
+              + expected
+              + " bytes, got "
               + packed.length);
     }
     byte[] out = new byte[count];
@@ -238,8 +243,8 @@ public final class Packing {
   /**
    * Writes tensors into one self-describing buffer (format in the class comment).
    *
-   * @throws IllegalArgumentException if the list or an element is null, or the result would
-   *     not fit a Java array
+   * @throws IllegalArgumentException if the list or an element is null, or the result would not fit
+   *     a Java array
    */
   public static byte[] encode(List<PackedTensor> tensors) {
     if (tensors == null) {
@@ -253,8 +258,13 @@ public final class Packing {
       }
       byte[] name = utf8(t.name());
       names.add(name);
-      size += MIN_TENSOR_BYTES + name.length + t.label().length() + 4L * t.shape().length
-          + 4L * t.decoding().floats() + t.payload().length;
+      size +=
+          MIN_TENSOR_BYTES
+              + name.length
+              + t.label().length()
+              + 4L * t.shape().length
+              + 4L * t.decoding().floats()
+              + t.payload().length;
     }
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("packed model of " + size + " bytes is too large");
@@ -288,9 +298,9 @@ public final class Packing {
   /**
    * Reads a buffer written by {@link #encode}.
    *
-   * @throws IllegalArgumentException with a message naming the problem for anything that is
-   *     not an intact version-2 or version-1 file: wrong magic, unknown version, truncation, trailing bytes,
-   *     checksum mismatch, or inconsistent tensor fields
+   * @throws IllegalArgumentException with a message naming the problem for anything that is not an
+   *     intact version-2 or version-1 file: wrong magic, unknown version, truncation, trailing
+   *     bytes, checksum mismatch, or inconsistent tensor fields
    */
   public static List<PackedTensor> decode(byte[] data) {
     if (data == null) {
@@ -307,7 +317,9 @@ public final class Packing {
     }
     if (data.length < HEADER_BYTES + CRC_BYTES) {
       throw new IllegalArgumentException(
-          "truncated packed file: " + data.length + " bytes, a header and checksum take "
+          "truncated packed file: "
+              + data.length
+              + " bytes, a header and checksum take "
               + (HEADER_BYTES + CRC_BYTES));
     }
     ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
@@ -315,8 +327,13 @@ public final class Packing {
     int version = Short.toUnsignedInt(b.getShort());
     if (version != VERSION && version != VERSION_1) {
       throw new IllegalArgumentException(
-          "unsupported packed file version " + version + " (this reader supports " + VERSION_1
-              + " and " + VERSION + ")");
+          "unsupported packed file version "
+              + version
+              + " (this reader supports "
+              + VERSION_1
+              + " and "
+              + VERSION
+              + ")");
     }
     int flags = Short.toUnsignedInt(b.getShort());
     if (flags != 0) {
@@ -326,13 +343,17 @@ public final class Packing {
     if (length != data.length) {
       throw new IllegalArgumentException(
           (Long.compareUnsigned(length, data.length) > 0 ? "truncated" : "corrupt")
-              + " packed file: header says " + Long.toUnsignedString(length)
-              + " bytes, got " + data.length);
+              + " packed file: header says "
+              + Long.toUnsignedString(length)
+              + " bytes, got "
+              + data.length);
     }
     CRC32 crc = new CRC32();
     crc.update(data, 0, data.length - CRC_BYTES);
-    int stored = ByteBuffer.wrap(data, data.length - CRC_BYTES, CRC_BYTES)
-        .order(ByteOrder.LITTLE_ENDIAN).getInt();
+    int stored =
+        ByteBuffer.wrap(data, data.length - CRC_BYTES, CRC_BYTES)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .getInt();
     if (stored != (int) crc.getValue()) {
       throw new IllegalArgumentException("corrupt packed file: checksum mismatch");
     }
@@ -357,8 +378,9 @@ public final class Packing {
       String name = name(b, where);
       where = "tensor " + k + " ('" + name + "')";
       need(b, 1, where + " label length");
-      String label = new String(bytes(b, Byte.toUnsignedInt(b.get()), where + " label"),
-          StandardCharsets.US_ASCII);
+      String label =
+          new String(
+              bytes(b, Byte.toUnsignedInt(b.get()), where + " label"), StandardCharsets.US_ASCII);
       int[] shape = shape(b, where);
       need(b, 2 + 4 + 4, where + " levels, groups and offset");
       int levels = Short.toUnsignedInt(b.getShort());
@@ -369,8 +391,13 @@ public final class Packing {
       float[] zeros = floats(b, where + " zeros");
       byte[] payload = payload(b, where);
       try {
-        out.add(new PackedTensor(name, shape, label,
-            new Decoding(levels, groups, offset, codebook, scales, zeros), payload));
+        out.add(
+            new PackedTensor(
+                name,
+                shape,
+                label,
+                new Decoding(levels, groups, offset, codebook, scales, zeros),
+                payload));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "corrupt packed file: " + where + ": " + e.getMessage(), e);
@@ -431,10 +458,12 @@ public final class Packing {
   /** Strict UTF-8: an unpaired surrogate would otherwise turn into '?' and not round-trip. */
   static byte[] utf8(String s) {
     try {
-      ByteBuffer e = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(s));
+      ByteBuffer e =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(s));
       byte[] out = new byte[e.remaining()];
       e.get(out);
       return out;
@@ -445,7 +474,8 @@ public final class Packing {
 
   private static String fromUtf8(byte[] bytes, String where) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))
@@ -459,8 +489,15 @@ public final class Packing {
   static void need(ByteBuffer b, long bytes, String what) {
     if (bytes > b.remaining()) {
       throw new IllegalArgumentException(
-          "corrupt packed file: " + what + " needs " + bytes + " bytes at offset "
-              + b.position() + ", only " + b.remaining() + " left");
+          "corrupt packed file: "
+              + what
+              + " needs "
+              + bytes
+              + " bytes at offset "
+              + b.position()
+              + ", only "
+              + b.remaining()
+              + " left");
     }
   }
 

@@ -8,17 +8,17 @@ import java.util.List;
 
 /**
  * The reader of packed files of version 1, which named a scheme per tensor instead of storing its
- * decoding. Each of the five schemes maps to the {@link Decoding} whose float expression is the
- * one version 1 used, so the values come out bit for bit as before:
+ * decoding. Each of the five schemes maps to the {@link Decoding} whose float expression is the one
+ * version 1 used, so the values come out bit for bit as before:
  *
  * <ul>
  *   <li>{@code fp32}: raw floats;
  *   <li>{@code ternary} (TWN, one {@code a} per group): per-group codebook {@code {0 - a, 0, a}};
- *   <li>{@code ttq} ({@code Wp, Wn} per group, interleaved): per-group codebook
- *       {@code {0 - Wn, 0, Wp}};
+ *   <li>{@code ttq} ({@code Wp, Wn} per group, interleaved): per-group codebook {@code {0 - Wn, 0,
+ *       Wp}};
  *   <li>{@code binary} (one {@code a} per group): per-group codebook {@code {0 - a, a}};
- *   <li>{@code uniform} (levels {@code 2^k - 1}, one {@code s} per group): the grid
- *       {@code (c - (2^(k-1) - 1)) * s}.
+ *   <li>{@code uniform} (levels {@code 2^k - 1}, one {@code s} per group): the grid {@code (c -
+ *       (2^(k-1) - 1)) * s}.
  * </ul>
  *
  * <p>Version 1 per tensor, after the name: scheme (u8 length + ASCII), rank (u8) and u32
@@ -44,8 +44,10 @@ final class PackingV1 {
       String name = Packing.name(b, where);
       where = "tensor " + k + " ('" + name + "')";
       Packing.need(b, 1, where + " scheme length");
-      String scheme = new String(Packing.bytes(b, Byte.toUnsignedInt(b.get()), where + " scheme"),
-          StandardCharsets.US_ASCII);
+      String scheme =
+          new String(
+              Packing.bytes(b, Byte.toUnsignedInt(b.get()), where + " scheme"),
+              StandardCharsets.US_ASCII);
       int[] shape = Packing.shape(b, where);
       Packing.need(b, 4 + 2, where + " count and levels");
       int count = Packing.nonNegative(b.getInt(), where + " count");
@@ -53,9 +55,12 @@ final class PackingV1 {
       float[] scales = Packing.floats(b, where + " scales");
       byte[] payload = Packing.payload(b, where);
       try {
-        out.add(new PackedTensor(name, shape, scheme, decoding(shape, count, scheme, levels, scales), payload));
+        out.add(
+            new PackedTensor(
+                name, shape, scheme, decoding(shape, count, scheme, levels, scales), payload));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("corrupt packed file: " + where + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "corrupt packed file: " + where + ": " + e.getMessage(), e);
       }
     }
     Packing.end(b);
@@ -72,26 +77,37 @@ final class PackingV1 {
       }
     }
     if (count != product) {
-      throw new IllegalArgumentException("count " + count + " != product of shape " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          "count " + count + " != product of shape " + Arrays.toString(shape));
     }
     if (scheme.equals("fp32")) {
       if (levels != 0 || scales.length != 0) {
-        throw new IllegalArgumentException("fp32 takes levels 0 and no scales, got levels " + levels + " and "
-            + scales.length + " scale(s)");
+        throw new IllegalArgumentException(
+            "fp32 takes levels 0 and no scales, got levels "
+                + levels
+                + " and "
+                + scales.length
+                + " scale(s)");
       }
       return Decoding.raw();
     }
-    int perGroup = switch (scheme) {
-      case "ternary", "binary", "uniform" -> 1;
-      case "ttq" -> 2;
-      default -> throw new IllegalArgumentException(
-          "unknown scheme '" + scheme + "', expected one of fp32, ternary, ttq, binary, uniform");
-    };
-    int expected = switch (scheme) {
-      case "ternary", "ttq" -> 3;
-      case "binary" -> 2;
-      default -> Integer.bitCount(levels + 1) == 1 && levels >= 3 && levels <= 255 ? levels : -1;
-    };
+    int perGroup =
+        switch (scheme) {
+          case "ternary", "binary", "uniform" -> 1;
+          case "ttq" -> 2;
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown scheme '"
+                      + scheme
+                      + "', expected one of fp32, ternary, ttq, binary, uniform");
+        };
+    int expected =
+        switch (scheme) {
+          case "ternary", "ttq" -> 3;
+          case "binary" -> 2;
+          default ->
+              Integer.bitCount(levels + 1) == 1 && levels >= 3 && levels <= 255 ? levels : -1;
+        };
     if (levels != expected) {
       throw new IllegalArgumentException("scheme " + scheme + " cannot have " + levels + " levels");
     }
@@ -101,8 +117,11 @@ final class PackingV1 {
     }
     int groups = scales.length / perGroup;
     if (groups != 1 && !(shape.length >= 1 && groups == shape[0])) {
-      throw new IllegalArgumentException(groups + " scale group(s) is neither 1 (per layer) nor shape[0]"
-          + " (per channel) for shape " + Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          groups
+              + " scale group(s) is neither 1 (per layer) nor shape[0]"
+              + " (per channel) for shape "
+              + Arrays.toString(shape));
     }
     for (int i = 0; i < scales.length; i++) {
       if (!Float.isFinite(scales[i])) {
