@@ -55,10 +55,14 @@ final class Resumption {
               + "that run, --overwrite to replace it, or --out to write elsewhere");
     }
     RunResult r = ResultsJson.read(resultsFile);
-    if (fingerprint.equals(r.suite().fingerprint())) {
+    // results written before fingerprints were taken from the bound suite carry the old ones
+    if (fingerprint.equals(r.suite().fingerprint())
+        || suite.legacyFingerprint(digests).equals(r.suite().fingerprint())) {
       return new Resumed(r, List.of());
     }
-    if (r.suite().definition() == null || !r.suite().definition().equals(definition)) {
+    if (r.suite().definition() == null
+        || !(r.suite().definition().equals(definition)
+            || r.suite().definition().equals(suite.legacyDefinition()))) {
       throw new ConfigException(
           resultsFile
               + " holds results of a different suite, seed, limit or weights ('"

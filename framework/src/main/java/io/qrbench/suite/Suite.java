@@ -168,6 +168,41 @@ public record Suite(
     return m;
   }
 
+  /**
+   * The fingerprint qrbench wrote before it took fingerprints from the bound suite (results of
+   * schema {@code /1}, and {@code /2} files of that time): the suite's text, seed, limit and
+   * weights. Kept so that a run started then still resumes; new results never carry it.
+   */
+  public String legacyFingerprint(Map<String, String> digests) {
+    MessageDigest md = Sha256.digest();
+    md.update((source + settings()).getBytes(StandardCharsets.UTF_8));
+    digests.forEach(
+        (model, sum) ->
+            md.update(("\nweights:" + model + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /**
+   * The definition qrbench wrote before it took definitions from the bound suite: the YAML as
+   * read (aliases resolved) less {@code description}, {@code checks} and {@code reports}, with the
+   * seed and limit. Kept, as {@link #legacyFingerprint} is, so that older runs still resume.
+   */
+  public String legacyDefinition() {
+    String content;
+    try {
+      com.fasterxml.jackson.databind.JsonNode tree =
+          YamlReader.parse(String.valueOf(file), source).root();
+      if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+        o.remove(List.of("description", "checks", "reports"));
+      }
+      content = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(tree);
+    } catch (java.io.IOException | SuiteException e) {
+      content = source;
+    }
+    return HexFormat.of()
+        .formatHex(Sha256.digest().digest((content + settings()).getBytes(StandardCharsets.UTF_8)));
+  }
+
   private String settings() {
     return "\nseed=" + seed + "\nlimit=" + dataset.limit();
   }
