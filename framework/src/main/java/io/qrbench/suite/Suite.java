@@ -183,9 +183,9 @@ public record Suite(
   }
 
   /**
-   * The definition qrbench wrote before it took definitions from the bound suite: the YAML as
-   * read (aliases resolved) less {@code description}, {@code checks} and {@code reports}, with the
-   * seed and limit. Kept, as {@link #legacyFingerprint} is, so that older runs still resume.
+   * The definition qrbench wrote before it took definitions from the bound suite: the YAML as read
+   * (aliases resolved) less {@code description}, {@code checks} and {@code reports}, with the seed
+   * and limit. Kept, as {@link #legacyFingerprint} is, so that older runs still resume.
    */
   public String legacyDefinition() {
     String content;
