@@ -119,8 +119,21 @@ final class Steps {
 
   /** ||v||_2 of each image, shaped (N, 1, 1, 1) to broadcast. */
   static NDArray perImageNorm(NDArray v) {
-    long n = v.getShape().get(0);
-    return v.reshape(n, -1).square().sum(new int[] {1}).sqrt().reshape(column(v.getShape()));
+    // summed in Java, in double and in index order: a native reduction's order (vector width,
+    // alignment of the buffer) may change its last bits from one call to the next, and L2 steps
+    // divide by this, so every later step would inherit the difference
+    int n = Math.toIntExact(v.getShape().get(0));
+    float[] values = v.toFloatArray();
+    int per = values.length / Math.max(n, 1);
+    float[] norms = new float[n];
+    for (int i = 0; i < n; i++) {
+      double sum = 0;
+      for (int j = i * per, end = j + per; j < end; j++) {
+        sum += (double) values[j] * values[j];
+      }
+      norms[i] = (float) Math.sqrt(sum);
+    }
+    return v.getManager().create(norms, column(v.getShape()));
   }
 
   /** (N, 1, 1, ...) for an array shaped {@code like}: one value per image that broadcasts. */
