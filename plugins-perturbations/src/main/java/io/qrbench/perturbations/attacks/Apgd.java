@@ -80,16 +80,8 @@ public final class Apgd implements Perturbation<Apgd.Config> {
           @Bound(min = 0, max = 1)
           Double momentum) {
     public Config {
-      norm = norm == null ? "linf" : norm.toLowerCase(Locale.ROOT);
-      if (!norm.equals("linf") && !norm.equals("l2")) {
-        throw new IllegalArgumentException("norm must be linf or l2, was '" + norm + "'");
-      }
-      epsilon = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
-      Steps.checkEpsilon(epsilon);
-      if (norm.equals("linf") && epsilon > 1) {
-        throw new IllegalArgumentException(
-            "epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
-      }
+      norm = Steps.norm(norm, "linf");
+      epsilon = Steps.epsilon(epsilon, norm);
       loss = loss == null ? "ce" : loss.toLowerCase(Locale.ROOT);
       if (!loss.equals("ce") && !loss.equals("dlr-targeted")) {
         throw new IllegalArgumentException("loss must be ce or dlr-targeted, was '" + loss + "'");

@@ -10,7 +10,6 @@ import io.qrbench.spi.ModelUnderTest.ObjectiveGradient;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 import java.nio.FloatBuffer;
-import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
@@ -53,10 +52,7 @@ public final class DeepFool implements Perturbation<DeepFool.Config> {
           @Bound(min = 2, max = 100_000, why = "each candidate is one backward pass per iteration")
           Integer candidates) {
     public Config {
-      norm = norm == null ? "l2" : norm.toLowerCase(Locale.ROOT);
-      if (!norm.equals("linf") && !norm.equals("l2")) {
-        throw new IllegalArgumentException("norm must be l2 or linf, was '" + norm + "'");
-      }
+      norm = Steps.norm(norm, "l2");
       overshoot = overshoot == null ? 0.02 : overshoot;
       maxIterations = maxIterations == null ? 50 : maxIterations;
       candidates = candidates == null ? 10 : candidates;

@@ -7,7 +7,6 @@ import io.qrbench.spi.Bound;
 import io.qrbench.spi.ModelUnderTest.LossGradient;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
-import java.util.Locale;
 
 /**
  * Projected gradient descent (Madry et al. 2018): from a uniform random start in the epsilon-ball,
@@ -46,16 +45,8 @@ public final class Pgd implements Perturbation<Pgd.Config> {
           @Bound(min = 1, max = 1000, why = Steps.WHY)
           Integer restarts) {
     public Config {
-      norm = norm == null ? "linf" : norm.toLowerCase(Locale.ROOT);
-      if (!norm.equals("linf") && !norm.equals("l2")) {
-        throw new IllegalArgumentException("norm must be linf or l2, was '" + norm + "'");
-      }
-      epsilon = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
-      Steps.checkEpsilon(epsilon);
-      if (norm.equals("linf") && epsilon > 1) {
-        throw new IllegalArgumentException(
-            "epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
-      }
+      norm = Steps.norm(norm, "linf");
+      epsilon = Steps.epsilon(epsilon, norm);
       step = step == null ? epsilon / 4 : step;
       steps = steps == null ? 10 : steps;
       randomStart = randomStart == null || randomStart;

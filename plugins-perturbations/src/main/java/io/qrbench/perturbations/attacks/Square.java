@@ -8,7 +8,6 @@ import io.qrbench.spi.Bound;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
 import java.nio.FloatBuffer;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -54,16 +53,8 @@ public final class Square implements Perturbation<Square.Config> {
           @Bound(min = 0, minExclusive = true, max = 1)
           Double pInit) {
     public Config {
-      norm = norm == null ? "linf" : norm.toLowerCase(Locale.ROOT);
-      if (!norm.equals("linf") && !norm.equals("l2")) {
-        throw new IllegalArgumentException("norm must be linf or l2, was '" + norm + "'");
-      }
-      epsilon = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
-      Steps.checkEpsilon(epsilon);
-      if (norm.equals("linf") && epsilon > 1) {
-        throw new IllegalArgumentException(
-            "epsilon of an linf ball must be at most 1, the whole pixel range, was " + epsilon);
-      }
+      norm = Steps.norm(norm, "linf");
+      epsilon = Steps.epsilon(epsilon, norm);
       queries = queries == null ? 5000 : queries;
       pInit = pInit == null ? 0.8 : pInit;
       if (queries < 2 || !(pInit > 0 && pInit <= 1)) {

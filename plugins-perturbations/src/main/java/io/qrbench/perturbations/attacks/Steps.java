@@ -16,6 +16,31 @@ final class Steps {
 
   static final String WHY = "each step is a forward and a backward pass over every image";
 
+  /**
+   * A config's {@code norm}, lower-cased: linf or l2, {@code fallback} when the suite left it out.
+   */
+  static String norm(String norm, String fallback) {
+    String n = norm == null ? fallback : norm.toLowerCase(java.util.Locale.ROOT);
+    if (!n.equals("linf") && !n.equals("l2")) {
+      throw new IllegalArgumentException("norm must be linf or l2, was '" + norm + "'");
+    }
+    return n;
+  }
+
+  /**
+   * A config's {@code epsilon} for a ball of {@code norm} (already checked): the usual default when
+   * left out (8/255 for linf, 0.5 for l2), a finite number >= 0, and at most 1 for linf.
+   */
+  static double epsilon(Double epsilon, String norm) {
+    double e = epsilon == null ? (norm.equals("linf") ? 8 / 255.0 : 0.5) : epsilon;
+    checkEpsilon(e);
+    if (norm.equals("linf") && e > 1) {
+      throw new IllegalArgumentException(
+          "epsilon of an linf ball must be at most 1, the whole pixel range, was " + e);
+    }
+    return e;
+  }
+
   static void checkEpsilon(double epsilon) {
     if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
       throw new IllegalArgumentException("epsilon must be a finite number >= 0, was " + epsilon);
