@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param level the level as written inside the brackets, empty without brackets
  * @param metric the metric's name as written
  */
-public record MetricRef(String model, String perturbation, String level, String metric) {
+record MetricRef(String model, String perturbation, String level, String metric) {
 
   /**
    * Splits a reference against the suite's model names (which may themselves contain dots).
