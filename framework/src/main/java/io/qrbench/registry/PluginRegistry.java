@@ -44,6 +44,8 @@ public final class PluginRegistry {
   /** Discovers the plugins visible to {@code loader}. */
   public static PluginRegistry discover(ClassLoader loader) {
     Map<PluginKind, List<Plugin<?>>> found = new EnumMap<>(PluginKind.class);
+    // a jar holds many plugins, of several kinds: its manifest is read once
+    Map<Path, java.util.Optional<String>> declared = new java.util.HashMap<>();
     for (PluginKind kind : PluginKind.values()) {
       List<Plugin<?>> plugins = new ArrayList<>();
       try {
@@ -54,7 +56,7 @@ public final class PluginRegistry {
           // the version is read from the class's jar before the plugin is instantiated, so that
           // a plugin built for another SPI fails here with both versions, not later with a
           // NoSuchMethodError from somewhere inside a run
-          checkSpiVersion(kind, provider.type());
+          checkSpiVersion(kind, provider.type(), declared);
           plugins.add((Plugin<?>) provider.get());
         }
       } catch (ServiceConfigurationError e) {
@@ -76,10 +78,33 @@ public final class PluginRegistry {
    * SpiVersion}). Classes from a directory (a build's {@code target/classes}, an IDE) are accepted.
    */
   static void checkSpiVersion(PluginKind kind, Class<?> type) {
+    checkSpiVersion(kind, type, new java.util.HashMap<>());
+  }
+
+  /**
+   * {@link #checkSpiVersion(PluginKind, Class)}, each jar's declared version read once into {@code
+   * seen}.
+   */
+  private static void checkSpiVersion(
+      PluginKind kind, Class<?> type, Map<Path, java.util.Optional<String>> seen) {
     Path jar = jarOf(type);
     if (jar == null) {
       return;
     }
+    java.util.Optional<String> known = seen.get(jar);
+    if (known == null) {
+      known = java.util.Optional.ofNullable(declaredVersion(kind, type, jar));
+      seen.put(jar, known);
+    }
+    String why = SpiVersion.incompatibility(known.orElse(null));
+    if (why != null) {
+      throw new PluginException(
+          "refusing " + kind.label() + " plugin " + type.getName() + " from " + jar + ": " + why);
+    }
+  }
+
+  /** The SPI version {@code jar}'s manifest declares, or null when it declares none. */
+  private static String declaredVersion(PluginKind kind, Class<?> type, Path jar) {
     String declared;
     try (JarFile file = new JarFile(jar.toFile())) {
       Manifest manifest = file.getManifest();
@@ -99,11 +124,7 @@ public final class PluginRegistry {
               + e.getMessage(),
           e);
     }
-    String why = SpiVersion.incompatibility(declared);
-    if (why != null) {
-      throw new PluginException(
-          "refusing " + kind.label() + " plugin " + type.getName() + " from " + jar + ": " + why);
-    }
+    return declared;
   }
 
   private static Path jarOf(Class<?> type) {

@@ -94,8 +94,13 @@ public record Suite(
 
   /** {@link #fingerprint()} from weights digests already taken (each file is read once per run). */
   public String fingerprint(Map<String, String> digests) {
+    return withWeights(definition(), digests);
+  }
+
+  /** SHA-256 of {@code base} followed by each model's weights digest, in suite order. */
+  private static String withWeights(String base, Map<String, String> digests) {
     MessageDigest md = Sha256.digest();
-    md.update(definition().getBytes(StandardCharsets.UTF_8));
+    md.update(base.getBytes(StandardCharsets.UTF_8));
     digests.forEach(
         (model, sum) ->
             md.update(("\nweights:" + model + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8)));
@@ -174,12 +179,7 @@ public record Suite(
    * weights. Kept so that a run started then still resumes; new results never carry it.
    */
   public String legacyFingerprint(Map<String, String> digests) {
-    MessageDigest md = Sha256.digest();
-    md.update((source + settings()).getBytes(StandardCharsets.UTF_8));
-    digests.forEach(
-        (model, sum) ->
-            md.update(("\nweights:" + model + "=sha256:" + sum).getBytes(StandardCharsets.UTF_8)));
-    return HexFormat.of().formatHex(md.digest());
+    return withWeights(source + settings(), digests);
   }
 
   /**

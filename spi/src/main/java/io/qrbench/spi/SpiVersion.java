@@ -41,15 +41,21 @@ public final class SpiVersion {
    *     null} when the jar has none
    */
   public static String incompatibility(String declared) {
+    return incompatibility(declared, MAJOR, MINOR);
+  }
+
+  /** {@link #incompatibility(String)} against an SPI of version {@code major.minor}. */
+  static String incompatibility(String declared, int runtimeMajor, int runtimeMinor) {
+    String current = runtimeMajor + "." + runtimeMinor;
     if (declared == null) {
       return "its jar's manifest declares no "
           + MANIFEST_ATTRIBUTE
           + " (qrbench's SPI is "
-          + CURRENT
+          + current
           + "); rebuild it with the manifest entry '"
           + MANIFEST_ATTRIBUTE
           + ": "
-          + CURRENT
+          + current
           + "' (README, \"Writing a plugin\")";
     }
     Matcher m = FORM.matcher(declared.trim());
@@ -59,31 +65,31 @@ public final class SpiVersion {
           + " '"
           + declared
           + "', which is not MAJOR.MINOR (qrbench's SPI is "
-          + CURRENT
+          + current
           + ")";
     }
     int major = Integer.parseInt(m.group(1));
     int minor = Integer.parseInt(m.group(2));
-    if (major != MAJOR) {
+    if (major != runtimeMajor) {
       return "it was built for SPI "
           + major
           + "."
           + minor
           + " but this qrbench has SPI "
-          + CURRENT
-          + (major < MAJOR
-              ? "; rebuild the plugin against qrbench-spi " + CURRENT
+          + current
+          + (major < runtimeMajor
+              ? "; rebuild the plugin against qrbench-spi " + current
               : "; use a qrbench release with SPI " + major + ".x");
     }
-    if (minor > MINOR) {
+    if (minor > runtimeMinor) {
       return "it was built for SPI "
           + major
           + "."
           + minor
           + ", newer than this qrbench's SPI "
-          + CURRENT
+          + current
           + "; upgrade qrbench or rebuild the plugin against qrbench-spi "
-          + CURRENT;
+          + current;
     }
     return null;
   }
