@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       CompareCommand.class,
       TrainCommand.class,
       QuantizeCommand.class,
+      ExportCommand.class,
       ValidateCommand.class,
       DataCommand.class,
       ListPluginsCommand.class,

@@ -13,6 +13,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.qrbench.nn.Layers;
+import io.qrbench.nn.OptionAShortcut;
 import org.junit.jupiter.api.Test;
 
 class OptionAShortcutTest {

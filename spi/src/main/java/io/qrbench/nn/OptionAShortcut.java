@@ -1,4 +1,4 @@
-package io.qrbench.models;
+package io.qrbench.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -15,15 +15,20 @@ import ai.djl.util.PairList;
  * extra one after, if odd), like the widely used PyTorch reproduction, so weights ported from it
  * line up channel for channel.
  */
-final class OptionAShortcut extends AbstractBlock {
+public final class OptionAShortcut extends AbstractBlock {
   private static final NDIndex EVERY_SECOND_PIXEL = new NDIndex(":, :, ::2, ::2");
   private final int channels;
 
   /**
    * @param channels the channels of the output; at least the input's
    */
-  OptionAShortcut(int channels) {
+  public OptionAShortcut(int channels) {
     this.channels = channels;
+  }
+
+  /** The channels of the output. */
+  public int channels() {
+    return channels;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.qrbench.models;
+package io.qrbench.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,13 +12,27 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /** {@code relu(main(x) + shortcut(x))}: the residual unit of a ResNet. */
-final class ResidualBlock extends AbstractBlock {
+public final class ResidualBlock extends AbstractBlock {
   private final Block main;
   private final Block shortcut;
 
-  ResidualBlock(Block main, Block shortcut) {
+  /**
+   * @param main the residual branch
+   * @param shortcut the identity or projection branch
+   */
+  public ResidualBlock(Block main, Block shortcut) {
     this.main = addChildBlock("main", main);
     this.shortcut = addChildBlock("shortcut", shortcut);
+  }
+
+  /** The residual branch. */
+  public Block main() {
+    return main;
+  }
+
+  /** The shortcut branch. */
+  public Block shortcut() {
+    return shortcut;
   }
 
   @Override

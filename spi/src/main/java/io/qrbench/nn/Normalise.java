@@ -1,4 +1,4 @@
-package io.qrbench.models;
+package io.qrbench.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,11 +12,15 @@ import ai.djl.util.PairList;
  * every caller (runner, attacks, exported weights) feeds plain [0,1] images. It has no parameters:
  * the statistics are constants of the configuration, not something training may change.
  */
-final class Normalise extends AbstractBlock {
+public final class Normalise extends AbstractBlock {
   private final float[] mean;
   private final float[] std;
 
-  Normalise(float[] mean, float[] std) {
+  /**
+   * @param mean per-channel mean
+   * @param std per-channel standard deviation
+   */
+  public Normalise(float[] mean, float[] std) {
     if (mean.length != std.length) {
       throw new IllegalArgumentException("mean has " + mean.length + " entries, std " + std.length);
     }
@@ -33,6 +37,16 @@ final class Normalise extends AbstractBlock {
     NDArray m = x.getManager().create(mean, perChannel).toType(x.getDataType(), false);
     NDArray s = x.getManager().create(std, perChannel).toType(x.getDataType(), false);
     return new NDList(x.sub(m).div(s));
+  }
+
+  /** The per-channel mean subtracted. */
+  public float[] mean() {
+    return mean.clone();
+  }
+
+  /** The per-channel standard deviation divided by. */
+  public float[] std() {
+    return std.clone();
   }
 
   @Override
