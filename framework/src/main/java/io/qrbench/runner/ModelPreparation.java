@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import io.qrbench.ConfigException;
 import io.qrbench.QrbenchException;
 import io.qrbench.eval.ImageSeeds;
+import io.qrbench.export.OnnxExport;
 import io.qrbench.io.AtomicFiles;
 import io.qrbench.io.IoErrors;
 import io.qrbench.model.Invoke;
@@ -19,6 +20,7 @@ import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.ModelProvider;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.AugmentSpec;
+import io.qrbench.suite.Deployment;
 import io.qrbench.suite.InRunTraining;
 import io.qrbench.suite.OptimizerSpec;
 import io.qrbench.suite.PluginConfig;
@@ -128,8 +130,64 @@ final class ModelPreparation {
         .setRandomSeed((int) ImageSeeds.derive(suite.seed(), "init:" + entry.name()));
     ModelProvider<?> provider = entry.model().plugin(ModelProvider.class);
     Optional<Path> weights =
-        provider.readsOwnWeights() ? Optional.ofNullable(entry.weights()) : Optional.empty();
+        entry.deploy() != null
+            ? Optional.of(deployment(entry, input))
+            : provider.readsOwnWeights() ? Optional.ofNullable(entry.weights()) : Optional.empty();
     return build(entry.name(), entry.model(), entry.quantizer(), input, weights);
+  }
+
+  /** Where a deployment's ONNX file goes: the run's {@code deployments/} folder. */
+  Path deploymentFile(ModelEntry entry) {
+    return outDir.resolve("deployments").resolve(safe(entry.name()) + ".onnx");
+  }
+
+  /**
+   * Exports a deployment's source model, prepared as the suite prepares it, to its ONNX file. It is
+   * exported in every run, resumed ones too: the source's weights may have changed, and an export
+   * takes seconds.
+   */
+  private Path deployment(ModelEntry entry, ModelInput input) {
+    Deployment d = entry.deploy();
+    ModelEntry from =
+        suite.models().stream().filter(m -> m.name().equals(d.from())).findFirst().orElseThrow();
+    Path file = deploymentFile(entry);
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new QrbenchException(
+          "cannot create " + file.getParent() + ": " + IoErrors.describe(e, file.getParent()), e);
+    }
+    OnnxExport.Precision precision =
+        d.precision().equals("fp32") ? OnnxExport.Precision.FP32 : OnnxExport.Precision.INT8;
+    try (LoadedModel source = load(from, input)) {
+      prepare(from, source, null);
+      OnnxExport.Result r =
+          OnnxExport.export(
+              source,
+              from.quantizer().id(),
+              "suite model '" + from.name() + "'",
+              new OnnxExport.Options(precision, d.calibration(), suite.batchSize()),
+              Invoke.open(suite.dataset().provider(), Split.TRAIN),
+              file);
+      listener.info(
+          "model '"
+              + entry.name()
+              + "': '"
+              + from.name()
+              + "' exported as an ONNX "
+              + precision.label()
+              + " graph ("
+              + r.nodes()
+              + " nodes, "
+              + r.bytes()
+              + " bytes"
+              + (precision == OnnxExport.Precision.INT8
+                  ? ", activations calibrated on " + r.calibrationImages() + " training images"
+                  : "")
+              + ") to "
+              + file);
+    }
+    return file;
   }
 
   /** {@link #prepared}, its failure said as the source's. */
@@ -174,7 +232,16 @@ final class ModelPreparation {
     long aside = 0;
     String source;
     Double trainAccuracy = null;
-    if (entry.model().plugin(ModelProvider.class).readsOwnWeights()) {
+    if (entry.deploy() != null) {
+      model.prepareHook(null, null);
+      source =
+          "'"
+              + entry.deploy().from()
+              + "' exported as ONNX "
+              + entry.deploy().precision()
+              + ": "
+              + outDir.relativize(deploymentFile(entry));
+    } else if (entry.model().plugin(ModelProvider.class).readsOwnWeights()) {
       model.prepareHook(null, null);
       source = entry.weights().toString();
     } else if (entry.weights() != null) {

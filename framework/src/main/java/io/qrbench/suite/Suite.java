@@ -150,6 +150,9 @@ public record Suite(
     m.put("weights", e.weights() != null);
     m.put("train", e.train() == null ? null : ConfigMaps.of(e.train()));
     m.put("recalibrate-bn", e.recalibrateBn());
+    if (e.deploy() != null) { // absent otherwise, so that earlier runs' definitions still match
+      m.put("deploy", ConfigMaps.of(e.deploy()));
+    }
     return m;
   }
 
@@ -237,6 +240,7 @@ public record Suite(
    * @param train how to train it in the run, or null when weights are given
    * @param recalibrateBn batches of training images to re-estimate BatchNorm's running statistics
    *     with after quantization; 0 to keep the trained statistics
+   * @param deploy for a model that is another suite model exported to ONNX, how; else null
    */
   public record ModelEntry(
       String name,
@@ -244,7 +248,19 @@ public record Suite(
       PluginConfig quantizer,
       Path weights,
       InRunTraining train,
-      int recalibrateBn) {}
+      int recalibrateBn,
+      Deployment deploy) {
+    /** A model with its own weights or training, not a deployment of another. */
+    public ModelEntry(
+        String name,
+        PluginConfig model,
+        PluginConfig quantizer,
+        Path weights,
+        InRunTraining train,
+        int recalibrateBn) {
+      this(name, model, quantizer, weights, train, recalibrateBn, null);
+    }
+  }
 
   /**
    * One perturbation with all its levels.

@@ -27,6 +27,7 @@ record SuiteDocument(
       JsonNode quantizer,
       String weights,
       InRunTraining train,
+      Deployment deploy,
       @Bound(
               min = 0,
               max = 10_000,

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -224,6 +225,11 @@ public final class SuiteLoader {
                   "two models are named '" + name + "'",
                   "give each model its own name"));
         }
+        Deployment deploy = md.deploy();
+        if (deploy != null) {
+          models.add(deployment(at, name, md));
+          continue;
+        }
         if (absent(md.model())) {
           problems.add(
               doc.problemAtKey(
@@ -298,7 +304,107 @@ public final class SuiteLoader {
         }
         models.add(new ModelEntry(name, model, quantizer, weights, md.train(), recalibrate));
       }
+      checkDeployments(nodes, models);
       return models;
+    }
+
+    /**
+     * A model deployed from another suite model: evaluated by the {@code onnx} model (or the one
+     * {@code model:} names) on the file the runner exports; it has no weights, training or
+     * quantizer of its own.
+     */
+    private ModelEntry deployment(String at, String name, SuiteDocument.ModelDocument md) {
+      JsonNode m = absent(md.model()) ? TextNode.valueOf("onnx") : md.model();
+      PluginConfig model = plugin(PluginKind.MODEL, at + "/model", m, Set.of());
+      if (model != null && !model.plugin(io.qrbench.spi.ModelProvider.class).readsOwnWeights()) {
+        problems.add(
+            doc.problemAtValue(
+                at + "/model",
+                "a deployed model is read from the exported file, and model '"
+                    + model.id()
+                    + "' does not read files",
+                "leave 'model' out (ONNX Runtime, model 'onnx') or name a model that reads an ONNX"
+                    + " file"));
+      }
+      for (String key : List.of("weights", "train", "quantizer", "recalibrate-bn")) {
+        boolean given =
+            switch (key) {
+              case "weights" -> md.weights() != null;
+              case "train" -> md.train() != null;
+              case "quantizer" -> !absent(md.quantizer());
+              default -> md.recalibrateBn() != null;
+            };
+        if (given) {
+          problems.add(
+              doc.problemAtKey(
+                  at + "/" + key,
+                  "model '"
+                      + name
+                      + "' is deployed from '"
+                      + md.deploy().from()
+                      + "' and has no '"
+                      + key
+                      + "' of its own",
+                  "remove '"
+                      + key
+                      + "': the deployment is exported from its source as the source was prepared"));
+        }
+      }
+      if (md.deploy().from() == null) {
+        problems.add(
+            doc.problemAtKey(
+                at + "/deploy",
+                "missing key 'from'",
+                "name the suite model to export, e.g. 'deploy: {from: TWN}'"));
+      }
+      PluginConfig fp32 = plugin(PluginKind.QUANTIZER, at, TextNode.valueOf("fp32"), Set.of());
+      return new ModelEntry(name, model, fp32, null, null, 0, md.deploy());
+    }
+
+    /** Each deployment's source is another suite model, itself not a deployment. */
+    private void checkDeployments(List<JsonNode> nodes, List<ModelEntry> models) {
+      Map<String, ModelEntry> byName = new java.util.HashMap<>();
+      models.forEach(e -> byName.put(e.name(), e));
+      for (int i = 0; i < models.size(); i++) {
+        ModelEntry e = models.get(i);
+        if (e.deploy() == null || e.deploy().from() == null) {
+          continue;
+        }
+        String at = YamlDocument.child("/models", indexOf(nodes, e.name(), i)) + "/deploy/from";
+        ModelEntry from = byName.get(e.deploy().from());
+        if (from == null) {
+          problems.add(
+              doc.problemAtValue(
+                  at,
+                  "no model named '"
+                      + e.deploy().from()
+                      + "' in the suite"
+                      + io.qrbench.registry.Suggestions.closest(
+                              e.deploy().from(), models.stream().map(ModelEntry::name).toList())
+                          .map(n -> "; did you mean '" + n + "'?")
+                          .orElse(""),
+                  "name one of the suite's models"));
+        } else if (from.deploy() != null || from == e) {
+          problems.add(
+              doc.problemAtValue(
+                  at,
+                  "'" + from.name() + "' is itself a deployment",
+                  "deploy from a model with weights or training"));
+        }
+      }
+    }
+
+    /**
+     * The index of the model named {@code name} among {@code nodes}; {@code fallback} if unsure.
+     */
+    private static int indexOf(List<JsonNode> nodes, String name, int fallback) {
+      for (int i = 0; i < nodes.size(); i++) {
+        JsonNode n = nodes.get(i).get("name");
+        if (n != null && name.equals(n.asText())) {
+          return i;
+        }
+      }
+      return fallback;
     }
 
     private List<PerturbationEntry> perturbations(List<JsonNode> nodes, List<String> modelNames) {
