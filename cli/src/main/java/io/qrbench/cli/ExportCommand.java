@@ -109,10 +109,9 @@ final class ExportCommand implements Callable<Integer> {
     if (calibration < 1) {
       throw new ConfigException("--calibration must be at least 1 image, was " + calibration);
     }
-    Export.Result r =
+    OnnxExport.Result x =
         Export.run(m, q, weights, d, new OnnxExport.Options(p, calibration, 128), out);
     PrintWriter o = spec.commandLine().getOut();
-    OnnxExport.Result x = r.onnx();
     o.printf("%-28s %8s %7s %10s%n", "layer", "codes", "levels", "rel.err");
     for (OnnxExport.Layer l : x.layers()) {
       o.printf(

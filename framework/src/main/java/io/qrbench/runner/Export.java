@@ -3,7 +3,6 @@ package io.qrbench.runner;
 import io.qrbench.export.OnnxExport;
 import io.qrbench.model.Invoke;
 import io.qrbench.model.LoadedModel;
-import io.qrbench.result.QuantizationSummary;
 import io.qrbench.spi.ModelInput;
 import io.qrbench.spi.Split;
 import io.qrbench.suite.PluginConfig;
@@ -21,24 +20,10 @@ public final class Export {
   private Export() {}
 
   /**
-   * What the export did.
-   *
-   * @param onnx the file and its layers
-   * @param quantization what the quantizer did before the export
+   * A model prepared as a suite prepares it (built, weights loaded, quantized, kernels final), for
+   * tools that time or export it; the caller closes it.
    */
-  public record Result(OnnxExport.Result onnx, QuantizationSummary quantization) {}
-
-  /**
-   * Exports {@code weights}, a model of {@code model}'s architecture, quantized with {@code
-   * quantizer}.
-   */
-  public static Result run(
-      PluginConfig model,
-      PluginConfig quantizer,
-      Path weights,
-      PluginConfig dataset,
-      OnnxExport.Options options,
-      Path out) {
+  public static LoadedModel prepare(PluginConfig model, PluginConfig quantizer, Path weights) {
     WeightsMetadata meta = WeightsFile.readMetadata(weights);
     ModelInput input =
         new ModelInput(
@@ -47,20 +32,39 @@ public final class Export {
             meta.inputShape().get(2),
             meta.classes());
     MetadataCheck.check(weights, meta, model, input);
-    try (LoadedModel m =
-        ModelPreparation.build("export", model, quantizer, input, Optional.empty())) {
+    LoadedModel m =
+        ModelPreparation.build(
+            weights.getFileName().toString(), model, quantizer, input, Optional.empty());
+    try {
       ModelPreparation.loadWeights(m, model, quantizer, weights);
-      QuantizationSummary q = ModelPreparation.quantize(m, quantizer);
+      ModelPreparation.quantize(m, quantizer);
       m.cacheKernels(true);
-      OnnxExport.Result r =
-          OnnxExport.export(
-              m,
-              quantizer.id(),
-              weights.getFileName().toString(),
-              options,
-              Invoke.open(dataset, Split.TRAIN),
-              out);
-      return new Result(r, q);
+      return m;
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Exports {@code weights}, a model of {@code model}'s architecture, quantized with {@code
+   * quantizer}.
+   */
+  public static OnnxExport.Result run(
+      PluginConfig model,
+      PluginConfig quantizer,
+      Path weights,
+      PluginConfig dataset,
+      OnnxExport.Options options,
+      Path out) {
+    try (LoadedModel m = prepare(model, quantizer, weights)) {
+      return OnnxExport.export(
+          m,
+          quantizer.id(),
+          weights.getFileName().toString(),
+          options,
+          Invoke.open(dataset, Split.TRAIN),
+          out);
     }
   }
 }

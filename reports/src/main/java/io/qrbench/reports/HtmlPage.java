@@ -32,6 +32,7 @@ final class HtmlPage {
     MinimalSection.render(h, r);
     DiagnosticsSection.render(h, r);
     ModelsSection.render(h, r);
+    DeploymentSection.render(h, r);
     SpeedSection.render(h, r);
     ChecksSection.render(h, r);
     ComparisonsSection.render(h, r);
