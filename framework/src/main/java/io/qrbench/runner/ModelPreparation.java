@@ -75,7 +75,11 @@ final class ModelPreparation {
         name,
         input,
         layers,
-        manager -> Invoke.build(model, new ModelContext(input, layers, manager, ownWeights)));
+        manager ->
+            Invoke.build(
+                model,
+                new ModelContext(
+                    input, layers, manager, ownWeights, EnvironmentProbe.engineThreads())));
   }
 
   /**
@@ -226,7 +230,8 @@ final class ModelPreparation {
             model.parameterCount(),
             q,
             trainAccuracy,
-            cost(entry, model, q)),
+            cost(entry, model, q),
+            model.backend()),
         loadNanos);
   }
 
