@@ -59,12 +59,7 @@ public final class DeploySpeed {
         for (OnnxExport.Precision p : OnnxExport.Precision.values()) {
           Path file = dir.resolve(s[0] + "-" + p.label() + ".onnx");
           OnnxExport.export(
-              pt,
-              q.id(),
-              s[1],
-              new OnnxExport.Options(p, 512, 128),
-              Harness.trainImages(),
-              file);
+              pt, q.id(), s[1], new OnnxExport.Options(p, 512, 128), Harness.trainImages(), file);
           LoadedModel m =
               new LoadedModel(
                   s[0] + " onnxruntime " + p.label(),

@@ -42,6 +42,20 @@ final class ConsoleListener extends Console implements RunListener {
   @Override
   public void modelReady(io.qrbench.result.ModelResult m) {
     io.qrbench.result.QuantizationSummary q = m.quantization();
+    if (m.backend() != null && !m.backend().startsWith("pytorch")) {
+      io.qrbench.result.ModelCost c = m.cost();
+      info(
+          String.format(
+              "%s: %s%s, file %s%s",
+              m.name(),
+              m.backend(),
+              m.deployedFrom() == null ? "" : ", deployed from " + m.deployedFrom(),
+              c == null || c.packedBytes() < 0 ? "size unknown" : size(c.packedBytes()),
+              c == null || c.macs() < 0
+                  ? ""
+                  : String.format(", %.2f M MACs per image", c.macs() / 1e6)));
+      return;
+    }
     long quantized =
         q.layers().stream().filter(io.qrbench.result.QuantizationSummary.Layer::quantized).count();
     info(

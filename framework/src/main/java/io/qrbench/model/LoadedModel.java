@@ -102,6 +102,12 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    * @throws IllegalStateException when they could not be counted
    */
   public java.util.Map<String, Long> macsPerImage() {
+    if (block() instanceof io.qrbench.spi.DeployedBlock d) {
+      // a deployed graph's layers are not qrbench's: its exporter may have recorded the total
+      return d.macsPerImage().isPresent()
+          ? java.util.Map.of(name, d.macsPerImage().getAsLong())
+          : java.util.Map.of();
+    }
     if (macs == null) {
       throw new IllegalStateException(
           "the layers' shapes were unknown when " + name + " was built");
@@ -189,6 +195,29 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
     return n;
   }
 
+  /**
+   * Where the model runs, for reports beside its speed: a deployed block's own backend ({@code
+   * onnxruntime int8}), else DJL's engine, in float32 whatever the quantizer (qrbench simulates
+   * quantized arithmetic with float kernels).
+   */
+  public String backend() {
+    return block() instanceof io.qrbench.spi.DeployedBlock d ? d.backend() : "pytorch fp32";
+  }
+
+  /** Refuses gradients from a deployed block, which has none. */
+  private void checkDifferentiable() {
+    if (block() instanceof io.qrbench.spi.DeployedBlock d) {
+      String runtime = d.backend().split(" ")[0];
+      throw new io.qrbench.QrbenchException(
+          "model '"
+              + name
+              + "' runs on "
+              + runtime
+              + ", which gives no gradients: craft the images on a differentiable twin in the same"
+              + " suite with `source: <model>`, or use a black-box attack (square)");
+    }
+  }
+
   /** The model's input shape and classes. */
   public ModelInput input() {
     return input;
@@ -223,6 +252,7 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    */
   @Override
   public LossGradient lossGradient(NDArray images, NDArray labels) {
+    checkDifferentiable();
     int[] y = labels.toType(DataType.INT32, false).toIntArray();
     LogOdds[] terms = new LogOdds[1];
     ObjectiveGradient g =
@@ -243,6 +273,7 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
 
   @Override
   public ObjectiveGradient objectiveGradient(NDArray images, LogitObjective objective) {
+    checkDifferentiable();
     try (NDScope scope = new NDScope();
         GradientCollector gc = images.getManager().getEngine().newGradientCollector()) {
       NDArray x = images.duplicate();

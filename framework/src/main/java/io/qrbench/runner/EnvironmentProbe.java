@@ -31,6 +31,21 @@ final class EnvironmentProbe {
   }
 
   /**
+   * The intra-op threads the engine computes with: what it was told at start-up ({@code
+   * ai.djl.pytorch.num_threads}, which the launcher sets from {@code QRBENCH_THREADS}), else
+   * PyTorch's default, one per processor. A model on another runtime uses as many.
+   */
+  static int engineThreads() {
+    String threads = System.getProperty("ai.djl.pytorch.num_threads");
+    try {
+      int t = threads == null ? 0 : Integer.parseInt(threads.trim());
+      return t > 0 ? t : Runtime.getRuntime().availableProcessors();
+    } catch (NumberFormatException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  /**
    * The launcher passes the checkout's commit as {@code qrbench.git.commit}; blank means unknown.
    */
   private static String gitCommit() {

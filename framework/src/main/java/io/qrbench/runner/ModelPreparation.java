@@ -77,7 +77,11 @@ final class ModelPreparation {
         name,
         input,
         layers,
-        manager -> Invoke.build(model, new ModelContext(input, layers, manager, ownWeights)));
+        manager ->
+            Invoke.build(
+                model,
+                new ModelContext(
+                    input, layers, manager, ownWeights, EnvironmentProbe.engineThreads())));
   }
 
   /**
@@ -293,12 +297,25 @@ final class ModelPreparation {
             model.parameterCount(),
             q,
             trainAccuracy,
-            cost(entry, model, q)),
+            cost(entry, model, q),
+            model.backend(),
+            entry.deploy() == null ? null : entry.deploy().from()),
         loadNanos);
   }
 
   /** The model's cost; a model whose layers cannot be measured is still evaluated, without one. */
   private ModelCost cost(ModelEntry entry, LoadedModel model, QuantizationSummary q) {
+    if (model.block() instanceof io.qrbench.spi.DeployedBlock d) {
+      // a deployed file: its size is what deployment stores; its parameters qrbench cannot see
+      Path file = entry.deploy() != null ? deploymentFile(entry) : entry.weights();
+      long bytes;
+      try {
+        bytes = file == null ? -1 : Files.size(file);
+      } catch (IOException e) {
+        bytes = -1;
+      }
+      return new ModelCost(0, bytes, bytes, 0, d.macsPerImage().orElse(-1), 0);
+    }
     try {
       return ModelCosts.of(model, q);
     } catch (RuntimeException e) {

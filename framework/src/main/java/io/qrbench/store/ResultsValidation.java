@@ -70,6 +70,7 @@ final class ResultsValidation {
         text(models.get(i), "name", at + ".name", true);
         text(models.get(i), "model", at + ".model", true);
         integer(models.get(i), "parameters", at + ".parameters", 0, Long.MAX_VALUE, false);
+        text(models.get(i), "backend", at + ".backend", false);
       }
     }
     JsonNode cases = array(root, "cases", "cases", true);

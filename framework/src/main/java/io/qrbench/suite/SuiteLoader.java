@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.qrbench.check.Check;
 import io.qrbench.registry.PluginRegistry;
+import io.qrbench.spi.ModelProvider;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PluginKind;
 import io.qrbench.spi.Split;
@@ -115,8 +116,7 @@ public final class SuiteLoader {
       }
       List<ModelEntry> models = models(d.models());
       DatasetRef dataset = dataset(d.dataset());
-      List<PerturbationEntry> perturbations =
-          perturbations(d.perturbations(), models.stream().map(ModelEntry::name).toList());
+      List<PerturbationEntry> perturbations = perturbations(d.perturbations(), models);
       List<PluginConfig> reports = reports(d.reports());
       List<Check> checks = checks(d.checks(), models, perturbations);
       int batchSize = d.batchSize() == null ? DEFAULT_BATCH_SIZE : d.batchSize();
@@ -302,6 +302,23 @@ public final class SuiteLoader {
                       + ") is imported as it is; its BatchNorm statistics cannot be re-estimated",
                   "remove 'recalibrate-bn'"));
         }
+        if (model != null
+            && quantizer != null
+            && !differentiable(model)
+            && !quantizer.id().equals("fp32")) {
+          problems.add(
+              doc.problemAtValue(
+                  at + "/quantizer",
+                  "model '"
+                      + name
+                      + "' ("
+                      + model.id()
+                      + ") cannot take quantizer '"
+                      + quantizer.id()
+                      + "': an ONNX model is already deployed: quantize it before export (qrbench"
+                      + " export --quantizer ...)",
+                  "remove 'quantizer' here (fp32, the default, evaluates the file as it is)"));
+        }
         models.add(new ModelEntry(name, model, quantizer, weights, md.train(), recalibrate));
       }
       checkDeployments(nodes, models);
@@ -407,7 +424,8 @@ public final class SuiteLoader {
       return fallback;
     }
 
-    private List<PerturbationEntry> perturbations(List<JsonNode> nodes, List<String> modelNames) {
+    private List<PerturbationEntry> perturbations(List<JsonNode> nodes, List<ModelEntry> models) {
+      List<String> modelNames = models.stream().map(ModelEntry::name).toList();
       if (nodes == null) {
         nodes = List.of(TextNode.valueOf("none"));
       }
@@ -475,9 +493,51 @@ public final class SuiteLoader {
               .bind(at, e.body(), plugin.configType())
               .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, params, values)));
         }
+        if (source == null) {
+          gradientsFromDeployedModels(at, name, plugin, levels, models);
+        }
         entries.add(new PerturbationEntry(name, plugin, levels, source));
       }
       return entries;
+    }
+
+    /**
+     * A white-box level without {@code source:} asks every model of the suite for gradients, which
+     * a deployed model (ONNX Runtime) cannot give: refused here rather than after the models load.
+     */
+    private void gradientsFromDeployedModels(
+        String at,
+        String name,
+        Perturbation<?> plugin,
+        List<Level> levels,
+        List<ModelEntry> models) {
+      List<ModelEntry> deployed =
+          models.stream().filter(m -> m.model() != null && !differentiable(m.model())).toList();
+      if (deployed.isEmpty() || levels.stream().noneMatch(l -> usesGradients(plugin, l.config()))) {
+        return;
+      }
+      List<String> twins =
+          models.stream()
+              .filter(m -> m.model() != null && differentiable(m.model()))
+              .map(ModelEntry::name)
+              .toList();
+      ModelEntry first = deployed.get(0);
+      problems.add(
+          doc.problemAtKey(
+              at,
+              "perturbation '"
+                  + name
+                  + "' ("
+                  + plugin.id()
+                  + ") is a white-box attack, which needs the model's gradients, and model '"
+                  + first.name()
+                  + "' ("
+                  + first.model().id()
+                  + ") runs on a runtime that gives none"
+                  + (deployed.size() > 1 ? " (so do " + (deployed.size() - 1) + " more)" : ""),
+              "craft the images on a differentiable model of the suite with 'source: "
+                  + (twins.isEmpty() ? "<model>" : twins.get(0))
+                  + "' (a transfer attack), or use a black-box attack such as 'square'"));
     }
 
     private List<PluginConfig> reports(List<JsonNode> nodes) {
@@ -554,6 +614,24 @@ public final class SuiteLoader {
         PluginKind kind, String at, JsonNode node, Set<String> frameworkKeys) {
       return resolver.plugin(kind, at, node, frameworkKeys);
     }
+  }
+
+  /** Whether the suite's model gives gradients ({@link ModelProvider#differentiable}). */
+  static boolean differentiable(PluginConfig model) {
+    return differentiable(model.plugin(ModelProvider.class), model.config());
+  }
+
+  private static <C extends Record> boolean differentiable(ModelProvider<C> p, Record config) {
+    return p.differentiable(p.configType().cast(config));
+  }
+
+  /** Whether a perturbation's level asks the model for gradients. */
+  static boolean usesGradients(Perturbation<?> plugin, Record config) {
+    return gradients(plugin, config);
+  }
+
+  private static <C extends Record> boolean gradients(Perturbation<C> p, Record config) {
+    return p.usesGradients(p.configType().cast(config));
   }
 
   static boolean absent(JsonNode n) {

@@ -29,7 +29,7 @@ public final class CsvReportWriter extends TextFileReportWriter {
   }
 
   static final List<String> HEADER =
-      List.of("case", "model", "perturbation", "level", "metric", "value");
+      List.of("case", "model", "backend", "perturbation", "level", "metric", "value");
 
   @Override
   public String id() {
@@ -44,45 +44,69 @@ public final class CsvReportWriter extends TextFileReportWriter {
   static String render(RunResult result) {
     StringBuilder out = new StringBuilder(1 << 16);
     line(out, HEADER.stream().map(CsvReportWriter::text).toList());
+    Map<String, String> backends = backends(result);
     for (CaseResult c : result.cases()) {
+      String backend = backends.getOrDefault(c.model(), "");
       if (!c.ok() || c.metrics() == null) {
-        row(out, c, "status", text(c.error() == null ? Fmt.or(c.status()) : c.error()));
+        row(out, c, backend, "status", text(c.error() == null ? Fmt.or(c.status()) : c.error()));
         continue;
       }
       Metrics m = c.metrics();
       for (Metric metric : Metric.standard()) {
-        row(out, c, metric.key(), Fmt.exact(metric.value(m).orElseThrow()));
+        row(out, c, backend, metric.key(), Fmt.exact(metric.value(m).orElseThrow()));
       }
       // the perturbation's own measurements (the minimal attack's fooled) under the names it gave
       // them
       for (Map.Entry<String, Double> e : m.extra().entrySet()) {
-        row(out, c, e.getKey(), e.getValue() == null ? "" : Fmt.exact(e.getValue()));
+        row(out, c, backend, e.getKey(), e.getValue() == null ? "" : Fmt.exact(e.getValue()));
       }
     }
     for (SpeedResult s : result.speed()) {
-      speed(out, s);
+      speed(out, s, backends.getOrDefault(s.model(), ""));
     }
     return out.toString();
   }
 
-  private static void speed(StringBuilder out, SpeedResult s) {
+  /**
+   * Each model's backend ({@code pytorch fp32}, {@code onnxruntime int8}), by name; a model of
+   * results older than the backend's recording has none, and an empty cell.
+   */
+  static Map<String, String> backends(RunResult result) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (io.qrbench.result.ModelResult m : result.models()) {
+      if (m.backend() != null) {
+        out.put(m.name(), m.backend());
+      }
+    }
+    return out;
+  }
+
+  private static void speed(StringBuilder out, SpeedResult s, String backend) {
     String id = "speed/" + s.model() + "/batch=" + s.batchSize();
     String level = "batch=" + s.batchSize();
     for (SpeedMetric m : SpeedMetric.values()) {
       line(
           out,
           List.of(
-              text(id), text(s.model()), "", text(level), text(m.key()), Fmt.exact(m.value(s))));
+              text(id),
+              text(s.model()),
+              text(backend),
+              "",
+              text(level),
+              text(m.key()),
+              Fmt.exact(m.value(s))));
     }
   }
 
   /** One row; {@code value} is already a cell: a number, or {@link #text} of one. */
-  private static void row(StringBuilder out, CaseResult c, String metric, String value) {
+  private static void row(
+      StringBuilder out, CaseResult c, String backend, String metric, String value) {
     line(
         out,
         List.of(
             text(c.id()),
             text(c.model()),
+            text(backend),
             text(c.perturbation()),
             text(c.level().label()),
             text(metric),

@@ -72,13 +72,9 @@ final class DeploymentSection {
               .el("td", Fmt.DASH, "class", "num")
               .el("td", Fmt.DASH, "class", "num");
         } else {
-          h.el("td", signed2(100 * s.difference()), "class", "num delta")
+          h.el("td", signed2(s.difference()), "class", "num delta")
               .el("td", Fmt.count(s.discordant()), "class", "num")
-              .el(
-                  "td",
-                  Fmt.p(s.mcNemarP()),
-                  "class",
-                  s.significant() ? "num significant" : "num");
+              .el("td", Fmt.p(s.mcNemarP()), "class", s.significant() ? "num significant" : "num");
         }
         h.close("tr").nl();
       }
@@ -99,7 +95,7 @@ final class DeploymentSection {
             .orElseThrow();
     long significant = tested.stream().filter(Comparisons.Entry::significant).count();
     return "Largest difference "
-        + signed2(100 * worst.stats().difference())
+        + signed2(worst.stats().difference())
         + " points ("
         + worst.row().perturbation()
         + (worst.row().level().label().isEmpty() ? "" : " " + worst.row().level().label())

@@ -37,10 +37,12 @@ final class SpeedSection {
     h.open("div", "class", "scroll").open("table", "id", "speed-table", "class", "data").nl();
     h.open("thead").open("tr");
     h.el("th", "Model", "scope", "col");
+    h.el("th", "Backend", "scope", "col");
     for (SpeedMetric col : COLUMNS) {
       h.el("th", col.label(), "class", "num", "scope", "col");
     }
     h.close("tr").close("thead").nl().open("tbody").nl();
+    java.util.Map<String, String> backends = CsvReportWriter.backends(r.result());
     for (SpeedResult s : r.result().speed()) {
       h.open(
           "tr",
@@ -53,6 +55,8 @@ final class SpeedSection {
       h.open("th", "scope", "row");
       HtmlPage.swatch(h, r, s.model());
       h.text(s.model()).close("th");
+      // where the numbers come from: PyTorch simulating quantization in float32, or a deployed int8
+      h.el("td", backends.getOrDefault(s.model(), Fmt.DASH), "class", "backend");
       num(h, Integer.toString(s.batchSize()), s.batchSize());
       num(h, Integer.toString(s.threads()), s.threads());
       h.el("td", s.iterations() + " (+" + s.warmup() + " warm-up)", "class", "num");

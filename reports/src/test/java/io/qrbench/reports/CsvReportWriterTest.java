@@ -31,13 +31,14 @@ class CsvReportWriterTest {
     // A: 9 finished cases x 11 metrics + its minimal "fooled"; B: 8 x 11 + fooled + 1 status; 2 x
     // 13 speed
     assertEquals(1 + 100 + 90 + 26, rows.size());
-    rows.forEach(r -> assertEquals(6, r.size(), r.toString()));
+    rows.forEach(r -> assertEquals(7, r.size(), r.toString()));
     List<String> status =
-        rows.stream().filter(r -> r.get(4).equals("status")).findFirst().orElseThrow();
+        rows.stream().filter(r -> r.get(5).equals("status")).findFirst().orElseThrow();
     assertEquals(
         List.of(
             Fixtures.B + "/sev-c[severity=2]",
             Fixtures.B,
+            "onnxruntime int8",
             "sev-c",
             "severity=2",
             "status",
@@ -45,16 +46,22 @@ class CsvReportWriterTest {
         status);
     List<String> fooled =
         rows.stream()
-            .filter(r -> r.get(4).equals("fooled") && r.get(1).equals(Fixtures.A))
+            .filter(r -> r.get(5).equals("fooled") && r.get(1).equals(Fixtures.A))
             .findFirst()
             .orElseThrow();
+    // A's results predate the backend's recording: its cell is empty
     assertEquals(
-        List.of(Fixtures.A + "/minimal", Fixtures.A, "minimal", "", "fooled", "0.75"), fooled);
+        List.of(Fixtures.A + "/minimal", Fixtures.A, "", "minimal", "", "fooled", "0.75"), fooled);
     List<String> speed =
         rows.stream()
             .filter(r -> r.get(0).equals("speed/" + Fixtures.A + "/batch=1"))
-            .map(r -> r.get(4) + "=" + r.get(5))
+            .map(r -> r.get(5) + "=" + r.get(6))
             .toList();
+    assertTrue(
+        rows.stream()
+            .filter(r -> r.get(0).startsWith("speed/" + Fixtures.B + "/"))
+            .allMatch(r -> r.get(2).equals("onnxruntime int8")),
+        "B's speed rows carry its backend");
     assertEquals(13, speed.size());
     assertTrue(
         speed.contains("p99_ms=2")
@@ -66,7 +73,7 @@ class CsvReportWriterTest {
   @Test
   void quotesOnlyWhatNeedsQuotingAndEndsLinesWithCrlf() {
     String csv = CsvReportWriter.render(Fixtures.hostile());
-    assertTrue(csv.startsWith("case,model,perturbation,level,metric,value\r\n"));
+    assertTrue(csv.startsWith("case,model,backend,perturbation,level,metric,value\r\n"));
     assertTrue(csv.contains("\"FP \"\"base\"\" & co\""));
     assertTrue(csv.contains("\"" + Fixtures.ERROR.replace("\"", "\"\"") + "\""));
     assertTrue(csv.contains(",images,8\r\n"));
@@ -90,7 +97,7 @@ class CsvReportWriterTest {
     assertEquals(1 + 80 * 11 + 2, rows.size()); // two minimal cases add "fooled"
     Map<String, Double> values = new HashMap<>();
     rows.subList(1, rows.size())
-        .forEach(r -> values.put(r.get(0) + " " + r.get(4), Double.parseDouble(r.get(5))));
+        .forEach(r -> values.put(r.get(0) + " " + r.get(5), Double.parseDouble(r.get(6))));
     for (CaseResult c : real.cases()) {
       Metrics m = c.metrics();
       assertEquals(m.top1(), values.get(c.id() + " top1"));
@@ -146,19 +153,19 @@ class CsvReportWriterTest {
                 + formula.replace("\"", "\"\"")
                 + "/+cmd|' /C calc'!A0[-2+3]\",\"'"
                 + formula.replace("\"", "\"\"")
-                + "\",\"'+cmd|' /C calc'!A0\",\"'-2+3\",top1,50\r\n"),
+                + "\",,\"'+cmd|' /C calc'!A0\",\"'-2+3\",top1,50\r\n"),
         csv);
     assertTrue(
         csv.contains(",\"'@SUM(A1:A9)\",-0.5\r\n"), "a negative number stays a number: " + csv);
     assertTrue(csv.contains(",margin,-0.0000001\r\n"), csv);
     assertTrue(
         csv.contains(
-            "\"'\tid\",\"'\rm\",\"'\npert\",\"'\uff1dlevel\",status,\"'=1+1 went wrong\"\r\n"),
+            "\"'\tid\",\"'\rm\",,\"'\npert\",\"'\uff1dlevel\",status,\"'=1+1 went wrong\"\r\n"),
         csv);
 
     List<List<String>> rows = parse(csv);
     for (List<String> row : rows) {
-      for (int i = 0; i < 5; i++) {
+      for (int i = 0; i < 6; i++) {
         String cell = row.get(i);
         assertTrue(
             cell.isEmpty() || "=+-@\t\r\n\uff1d".indexOf(cell.charAt(0)) < 0,
@@ -167,7 +174,7 @@ class CsvReportWriterTest {
     }
     Map<String, String> values =
         rows.stream()
-            .collect(java.util.stream.Collectors.toMap(x -> x.get(4), x -> x.get(5), (x, y) -> x));
+            .collect(java.util.stream.Collectors.toMap(x -> x.get(5), x -> x.get(6), (x, y) -> x));
     assertEquals(-0.5, Double.parseDouble(values.get("'@SUM(A1:A9)")));
     assertEquals(-1e-7, Double.parseDouble(values.get("margin")));
     assertEquals(50.0, Double.parseDouble(values.get("top1")));

@@ -137,7 +137,8 @@ final class Fixtures {
                 1100,
                 q,
                 null,
-                new ModelCost(1100, 4400, 650, 0.4, 40_600_000L, 0.97)));
+                new ModelCost(1100, 4400, 650, 0.4, 40_600_000L, 0.97),
+                "onnxruntime int8"));
     List<CheckResult> checks =
         List.of(
             new CheckResult("B.none.top1 >= A.none.top1 - 1", true, 50.0, 49.0, "50 >= 49"),

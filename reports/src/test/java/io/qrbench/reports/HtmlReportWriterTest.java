@@ -360,6 +360,9 @@ class HtmlReportWriterTest {
     assertEquals(1, count(html, "<tr class=\"check-fail\">"));
     assertTrue(html.contains("62.5 &gt; 90 &lt;fails&gt;"));
     assertEquals(2, count(html, "<tr class=\"speed-row\""));
+    String speedSection = between(html, "<section id=\"speed\"", "</section>");
+    assertTrue(speedSection.contains("<th scope=\"col\">Backend</th>"), speedSection);
+    assertTrue(speedSection.contains("<td class=\"backend\">onnxruntime int8</td>"), speedSection);
     assertTrue(html.contains("666.7 \u00b1 12.5"));
     assertTrue(html.contains("118 MiB"));
     assertTrue(html.contains("40.6 M"), "MACs");

@@ -30,4 +30,15 @@ public interface ModelProvider<C extends Record> extends Plugin<C> {
   default boolean readsOwnWeights() {
     return false;
   }
+
+  /**
+   * False when the models built from {@code config} give no gradients (a deployed runtime such as
+   * ONNX Runtime): the suite loader then refuses gradient attacks on them that do not craft on a
+   * differentiable {@code source:} model. Since SPI 1.1.
+   *
+   * @param config the bound configuration
+   */
+  default boolean differentiable(C config) {
+    return true;
+  }
 }

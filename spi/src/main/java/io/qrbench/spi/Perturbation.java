@@ -20,4 +20,16 @@ public interface Perturbation<C extends Record> extends Plugin<C> {
    *     may be {@code context.images()} itself when nothing changes
    */
   NDArray apply(C config, PerturbationContext context);
+
+  /**
+   * True when {@code config}'s level asks the model for gradients (a white-box attack): a suite may
+   * then run it on a model that gives none ({@link ModelProvider#differentiable}) only by crafting
+   * on another model ({@code source:}). Random noises and black-box attacks keep the default. Since
+   * SPI 1.1.
+   *
+   * @param config the bound configuration of one level
+   */
+  default boolean usesGradients(C config) {
+    return false;
+  }
 }

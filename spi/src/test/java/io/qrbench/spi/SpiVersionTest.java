@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The compatibility rule against SPI versions other than today's 1.0. */
+/** The compatibility rule against SPI versions other than today's 1.1. */
 class SpiVersionTest {
   @Test
   void anOlderMinorOfTheSameMajorRunsANewerOneDoesNot() {
@@ -21,5 +21,14 @@ class SpiVersionTest {
     assertTrue(older != null && older.contains("SPI 1.9") && older.contains("rebuild"), older);
     String later = SpiVersion.incompatibility("3.0", 2, 3);
     assertTrue(later != null && later.contains("use a qrbench release with SPI 3.x"), later);
+  }
+
+  /**
+   * 1.1 added ModelContext.threads, DeployedBlock and two default methods: 1.0 plugins still run.
+   */
+  @Test
+  void pluginsBuiltForSpi10RunOnToday() {
+    assertTrue(SpiVersion.CURRENT.equals("1.1"), SpiVersion.CURRENT);
+    assertNull(SpiVersion.incompatibility("1.0"), "built for 1.0");
   }
 }

@@ -119,6 +119,12 @@ public final class Apgd implements Perturbation<Apgd.Config> {
     return "auto-PGD: step size halved at checkpoints, momentum, CE or targeted DLR loss, L-infinity or L2 (Croce & Hein)";
   }
 
+  /** White-box: each step follows the objective's gradient. */
+  @Override
+  public boolean usesGradients(Config config) {
+    return true;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

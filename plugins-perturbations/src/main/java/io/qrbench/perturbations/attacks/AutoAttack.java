@@ -130,6 +130,12 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
     return "AutoAttack standard: apgd-ce, apgd-t, square, each on the images the earlier ones left (Croce & Hein)";
   }
 
+  /** White-box unless the components are Square alone, the black-box one. */
+  @Override
+  public boolean usesGradients(Config config) {
+    return config.components().stream().anyMatch(c -> c.startsWith("apgd"));
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

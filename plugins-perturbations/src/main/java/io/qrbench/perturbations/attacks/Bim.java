@@ -47,6 +47,12 @@ public final class Bim implements Perturbation<Bim.Config> {
     return "basic iterative method / iterative FGSM: projected sign steps from the clean image";
   }
 
+  /** White-box: each step follows the loss gradient. */
+  @Override
+  public boolean usesGradients(Config config) {
+    return true;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

@@ -77,6 +77,12 @@ public final class DeepFool implements Perturbation<DeepFool.Config> {
     return "DeepFool: minimal L2 or L-infinity perturbation by repeated linearisation (Moosavi-Dezfooli et al.)";
   }
 
+  /** White-box: each step linearises the logits by their gradients. */
+  @Override
+  public boolean usesGradients(Config config) {
+    return true;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

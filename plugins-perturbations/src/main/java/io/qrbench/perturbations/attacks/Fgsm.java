@@ -37,6 +37,12 @@ public final class Fgsm implements Perturbation<Fgsm.Config> {
     return "fast gradient sign method: x + epsilon*sign(grad), one step, L-infinity";
   }
 
+  /** White-box: the loss gradient's sign is the step. */
+  @Override
+  public boolean usesGradients(Config config) {
+    return true;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

@@ -58,6 +58,12 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
     return "smallest L-infinity perturbation that flips each prediction within a budget (steps + bisection)";
   }
 
+  /** White-box: each step follows the loss gradient. */
+  @Override
+  public boolean usesGradients(Config config) {
+    return true;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

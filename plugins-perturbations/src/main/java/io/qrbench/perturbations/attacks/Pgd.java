@@ -71,6 +71,12 @@ public final class Pgd implements Perturbation<Pgd.Config> {
     return "projected gradient descent, L-infinity or L2, random start, restarts (Madry et al.)";
   }
 
+  /** White-box: each step follows the loss gradient. */
+  @Override
+  public boolean usesGradients(Config config) {
+    return true;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

@@ -77,6 +77,12 @@ public final class Square implements Perturbation<Square.Config> {
     return "Square attack: score-based random search, L-infinity or L2, no gradients (Andriushchenko et al.)";
   }
 
+  /** Black-box: it asks the model for logits only, so it runs on a deployed model too. */
+  @Override
+  public boolean usesGradients(Config config) {
+    return false;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;
