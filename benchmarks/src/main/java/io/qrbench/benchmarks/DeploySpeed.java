@@ -57,6 +57,9 @@ public final class DeploySpeed {
         LoadedModel pt = Export.prepare(resnet, q, models.resolve(s[1]));
         variants.add(new Variant(s[0], "pytorch fp32", pt));
         for (OnnxExport.Precision p : OnnxExport.Precision.values()) {
+          if (Boolean.getBoolean("pytorchOnly")) {
+            break;
+          }
           Path file = dir.resolve(s[0] + "-" + p.label() + ".onnx");
           OnnxExport.export(
               pt, q.id(), s[1], new OnnxExport.Options(p, 512, 128), Harness.trainImages(), file);
@@ -97,7 +100,7 @@ public final class DeploySpeed {
           "batch-1 p50 ms",
           "/ pytorch fp32");
       for (int v = 0; v < n; v++) {
-        int base = v - v % 3; // the same model on PyTorch
+        int base = Boolean.getBoolean("pytorchOnly") ? v : v - v % 3; // the same model on PyTorch
         double[] up = new double[rounds];
         double[] down = new double[rounds];
         for (int r = 0; r < rounds; r++) {

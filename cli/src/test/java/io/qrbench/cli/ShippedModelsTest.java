@@ -99,7 +99,8 @@ class ShippedModelsTest {
    * Skips visibly (fails in CI) when CIFAR-10 is not in the data cache; fails when it is there but
    * corrupt.
    */
-  private static void requireCifar10() {
+  /** Goes on when CIFAR-10's test batch is cached and verified (see the class comment). */
+  static void requireCifar10() {
     DatasetProvider<?> cifar =
         PluginRegistry.discover().get(PluginKind.DATASET, "cifar10", DatasetProvider.class);
     Optional<DataFile> test =

@@ -92,12 +92,22 @@ public final class OnnxModelProvider implements ModelProvider<OnnxModelProvider.
       @JsonPropertyDescription(
               "ONNX Runtime's graph optimisation: all (default), extended, basic or none; int8 QDQ graphs"
                   + " run as integer kernels only from extended up")
-          Optimization optimization) {
+          Optimization optimization,
+      @JsonPropertyDescription(
+              "let ONNX Runtime's worker threads spin-wait for work between runs (default false: qrbench"
+                  + " runs PyTorch in the same process, and spinning threads take its cores)")
+          Boolean spinning) {
     public Config {
+      spinning = spinning != null && spinning;
       if (classes != null && classes < 2) {
         throw new IllegalArgumentException("classes must be at least 2, was " + classes);
       }
       optimization = optimization == null ? Optimization.ALL : optimization;
+    }
+
+    /** The defaults for spinning: off. */
+    public Config(Integer classes, Optimization optimization) {
+      this(classes, optimization, null);
     }
   }
 
@@ -194,6 +204,9 @@ public final class OnnxModelProvider implements ModelProvider<OnnxModelProvider.
       o.setInterOpNumThreads(1);
       o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       o.setOptimizationLevel(config.optimization().level);
+      // ONNX Runtime's workers spin after each run by default; measured in one process with PyTorch
+      // (README, "Deploying a quantized model"), that spinning slowed PyTorch's passes up to 20x
+      o.addConfigEntry("session.intra_op.allow_spinning", config.spinning() ? "1" : "0");
       return env.createSession(bytes, o);
     } catch (OrtException e) {
       throw new ConfigException(
