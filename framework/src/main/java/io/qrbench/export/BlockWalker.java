@@ -99,7 +99,7 @@ final class BlockWalker {
           break;
       }
     }
-    throw new QrbenchException(
+    throw new io.qrbench.ConfigException(
         "cannot export model '"
             + modelName
             + "' to ONNX: it has a "
@@ -199,7 +199,7 @@ final class BlockWalker {
           || shape.get(2) != shape.get(3)
           || conv.getStride().get(0) != conv.getStride().get(1)
           || conv.getPadding().get(0) != conv.getPadding().get(1)) {
-        throw new QrbenchException(
+        throw new io.qrbench.ConfigException(
             "cannot export layer "
                 + name
                 + " of model '"

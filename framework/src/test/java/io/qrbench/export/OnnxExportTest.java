@@ -16,7 +16,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import io.qrbench.QrbenchException;
 import io.qrbench.model.Batches;
 import io.qrbench.model.LoadedModel;
 import io.qrbench.nn.LayerInfo.Role;
@@ -210,9 +209,9 @@ class OnnxExportTest {
                 new SequentialBlock()
                     .add(Blocks.batchFlattenBlock())
                     .add(layers.linear("fc", Role.OUTPUT, 3, true)))) {
-      QrbenchException e =
+      io.qrbench.ConfigException e =
           assertThrows(
-              QrbenchException.class,
+              io.qrbench.ConfigException.class,
               () ->
                   OnnxExport.export(
                       m,
