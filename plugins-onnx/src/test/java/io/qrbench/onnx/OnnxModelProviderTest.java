@@ -253,6 +253,14 @@ class OnnxModelProviderTest {
       assertTrue(e.getMessage().contains("2-D float32 output"), e.getMessage());
       assertTrue(e.getMessage().contains("flattened to (N, classes)"), e.getMessage());
     }
+    OnnxModel two = TinyOnnx.classifier(false);
+    two.output("maps", OnnxModel.FLOAT, "N", 10, 32, 32);
+    Path twoFile = TinyOnnx.write(two, dir.resolve("two.onnx"));
+    try (NDManager owner = NDManager.newBaseManager()) {
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> build(DEFAULT, CIFAR, owner, twoFile));
+      assertTrue(e.getMessage().contains("returns 2 outputs [logits, maps]"), e.getMessage());
+    }
   }
 
   @Test
