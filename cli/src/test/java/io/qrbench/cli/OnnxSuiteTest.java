@@ -70,7 +70,11 @@ class OnnxSuiteTest {
 
   @Test
   void noisesAndSquareRunOnTheOnnxModelAndItsBackendIsRecorded() throws IOException {
-    CliRunner r = run(HEAD.formatted(""));
+    CliRunner r =
+        run(
+            HEAD.formatted("")
+                + "speed: {batch-sizes: [1, 4], warmup: 1, iterations: 3}\n"
+                + "reports: [json, html, csv]\n");
     assertEquals(0, r.exitCode(), r::toString);
     RunResult result = ResultsJson.read(dir.resolve("out/results.json"));
     Map<String, ModelResult> models =
@@ -86,6 +90,15 @@ class OnnxSuiteTest {
     for (CaseResult c : onnx) {
       assertEquals(CaseStatus.OK, c.status(), c::toString);
     }
+    assertEquals(
+        List.of("FP/1", "FP/4", "INT8/1", "INT8/4"),
+        result.speed().stream().map(s -> s.model() + "/" + s.batchSize()).toList());
+    assertTrue(result.speed().stream().allMatch(s -> s.imagesPerSecond() > 0), result::toString);
+    String csv = Files.readString(dir.resolve("out/results.csv"));
+    assertTrue(csv.contains("speed/INT8/batch=4,INT8,onnxruntime int8,,batch=4,p50_ms,"), csv);
+    assertTrue(csv.contains("speed/FP/batch=1,FP,pytorch fp32,,batch=1,p50_ms,"), csv);
+    String html = Files.readString(dir.resolve("out/index.html"));
+    assertTrue(html.contains("<td class=\"backend\">onnxruntime int8</td>"), "html speed table");
   }
 
   @Test

@@ -32,8 +32,9 @@ class Schema1ResultsTest {
     assertEquals(0, rep.exitCode(), rep::toString);
     String csv = Files.readString(out.resolve("results.csv"));
     assertTrue(
-        csv.contains("A/sweepable[strength=0.25],A,sweepable,strength=0.25,top1,97.5\r\n"), csv);
-    assertTrue(csv.contains("A/explode,A,explode,,status,boom at image 0\r\n"), csv);
+        csv.contains("A/sweepable[strength=0.25],A,,sweepable,strength=0.25,top1,97.5\r\n"), csv);
+    // a /1 file predates the backend column: its cells are empty
+    assertTrue(csv.contains("A/explode,A,,explode,,status,boom at image 0\r\n"), csv);
     String html = Files.readString(out.resolve("index.html"));
     assertTrue(
         html.contains("sweepable: top-1 accuracy by strength"),

@@ -74,7 +74,12 @@ public final class WeightsValidation {
               manager ->
                   Invoke.build(
                       entry.model(),
-                      new ModelContext(input, layers, manager, Optional.of(file))))) {
+                      new ModelContext(
+                          input,
+                          layers,
+                          manager,
+                          Optional.of(file),
+                          EnvironmentProbe.engineThreads())))) {
         return; // the provider checked the file while building
       }
     }

@@ -84,6 +84,33 @@ class RunnerTest {
     return r.cases().stream().collect(Collectors.toMap(CaseResult::id, Function.identity()));
   }
 
+  /**
+   * A provider that runs its own runtime (ONNX Runtime) gets the engine's intra-op threads, so that
+   * its speeds compare with PyTorch's; every model of the run is recorded on PyTorch in float32.
+   */
+  @Test
+  void providersGetTheEnginesThreadsAndModelsTheirBackend() {
+    String key = "ai.djl.pytorch.num_threads";
+    String before = System.getProperty(key);
+    System.setProperty(key, "3"); // as the launcher sets it from QRBENCH_THREADS
+    RunResult r;
+    try {
+      r =
+          new Runner(new RunListener() {})
+              .run(suite("  - none", 32), new Runner.Options(dir, false, false));
+    } finally {
+      if (before == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, before);
+      }
+    }
+    assertEquals(3, TinyLinearModel.THREADS.get());
+    assertEquals(
+        List.of("pytorch fp32", "pytorch fp32"),
+        r.models().stream().map(m -> m.backend()).toList());
+  }
+
   @Test
   void trainsEvaluatesAndWritesResultsJson() {
     RunResult r =

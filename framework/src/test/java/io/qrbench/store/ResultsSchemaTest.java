@@ -15,6 +15,7 @@ import io.qrbench.result.CaseStatus;
 import io.qrbench.result.CheckResult;
 import io.qrbench.result.CheckStatus;
 import io.qrbench.result.Level;
+import io.qrbench.result.ModelResult;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.RunStatus;
 import java.nio.file.Files;
@@ -97,6 +98,58 @@ class ResultsSchemaTest {
     assertTrue(level.get("values").get("strength").isNumber(), level.toString());
     assertFalse(level.has("empty"), "derived accessors are not written: " + level);
     assertEquals(r, ResultsJson.read(out));
+  }
+
+  /**
+   * A model's backend came after schema /2 without changing it: files written before read it as
+   * null, a recorded one round-trips, and one of the wrong type is named.
+   */
+  @Test
+  void aModelsBackendIsReadAsNullFromOlderFilesAndRoundTrips() throws Exception {
+    RunResult old = ResultsJson.read(v1());
+    assertTrue(old.models().stream().allMatch(m -> m.backend() == null), old.models().toString());
+    List<ModelResult> models = new java.util.ArrayList<>();
+    for (ModelResult m : old.models()) {
+      models.add(
+          new ModelResult(
+              m.name(),
+              m.model(),
+              m.modelParams(),
+              m.quantizer(),
+              m.quantizerParams(),
+              m.weights(),
+              m.parameters(),
+              m.quantization(),
+              m.trainAccuracy(),
+              m.cost(),
+              "onnxruntime int8"));
+    }
+    RunResult r =
+        new RunResult(
+            old.schema(),
+            old.suite(),
+            old.environment(),
+            old.status(),
+            old.startedAt(),
+            old.finishedAt(),
+            old.wallSeconds(),
+            models,
+            old.cases(),
+            old.checks(),
+            old.speed(),
+            old.sessions());
+    Path out = dir.resolve("results.json");
+    ResultsJson.write(r, out);
+    JsonNode written = JsonMappers.data().readTree(out.toFile());
+    assertEquals("qrbench-results/2", written.get("schema").asText(), "the schema stays /2");
+    assertEquals("onnxruntime int8", written.get("models").get(0).get("backend").asText());
+    assertEquals(r, ResultsJson.read(out));
+    Files.writeString(
+        out,
+        Files.readString(out)
+            .replaceFirst("\"backend\" : \"onnxruntime int8\"", "\"backend\" : 8"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ResultsJson.read(out));
+    assertTrue(e.getMessage().contains("models[0].backend: expected a string"), e.getMessage());
   }
 
   @Test

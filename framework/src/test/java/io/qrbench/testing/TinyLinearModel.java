@@ -19,6 +19,10 @@ public final class TinyLinearModel implements ModelProvider<TinyLinearModel.Conf
   public static final java.util.concurrent.atomic.AtomicInteger BUILDS =
       new java.util.concurrent.atomic.AtomicInteger();
 
+  /** The threads the last model was built with ({@link ModelContext#threads()}). */
+  public static final java.util.concurrent.atomic.AtomicInteger THREADS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /**
    * @param hidden units of a hidden layer; 0 for none
    */
@@ -46,6 +50,7 @@ public final class TinyLinearModel implements ModelProvider<TinyLinearModel.Conf
   @Override
   public Block build(Config config, ModelContext context) {
     BUILDS.incrementAndGet();
+    THREADS.set(context.threads());
     SequentialBlock b = new SequentialBlock().add(Blocks.batchFlattenBlock());
     if (config.hidden() > 0) {
       b.add(context.layers().linear("hidden", LayerInfo.Role.INPUT, config.hidden(), true))

@@ -270,7 +270,7 @@ public final class OnnxModelProvider implements ModelProvider<OnnxModelProvider.
   /** The logits per image: the output's fixed size, else the config's, else the dataset's. */
   private static int checkOutput(Path file, OrtSession session, Config config, ModelInput in) {
     Map<String, NodeInfo> outputs = info(file, session, false);
-    NodeInfo o = outputs.values().iterator().next();
+    NodeInfo o = outputs.isEmpty() ? null : outputs.values().iterator().next();
     if (outputs.size() != 1
         || !(o.getInfo() instanceof TensorInfo t)
         || t.type != OnnxJavaType.FLOAT

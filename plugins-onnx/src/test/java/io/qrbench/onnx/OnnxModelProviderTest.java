@@ -141,6 +141,57 @@ class OnnxModelProviderTest {
     }
   }
 
+  /**
+   * ONNX Runtime allocates each output natively: a result left open would keep it. With 98,304
+   * logits per image (the image tiled 32 times), 200 batches of 4 would hold 315 MB. The first 400
+   * batches let the native allocators grow to what a batch needs (they keep freed memory: measured,
+   * resident memory rises by ~90 MB over them, then stays within 3 MB); over the next 200 it must
+   * stay within a fifth of a leak.
+   */
+  @Test
+  void twoHundredLargeOutputsAreReleasedNatively() throws Exception {
+    int classes = 3 * 32 * 32 * 32;
+    OnnxModel m = new OnnxModel("tiled", 17);
+    m.input("x", OnnxModel.FLOAT, "N", 3, 32, 32).output("y", OnnxModel.FLOAT, "N", classes);
+    m.int64s("flat", new long[] {-1, 3 * 32 * 32}, 2).int64s("times", new long[] {1, 32}, 2);
+    m.node("Reshape", List.of("x", "flat"), List.of("f"));
+    m.node("Tile", List.of("f", "times"), List.of("y"));
+    Path file = TinyOnnx.write(m, dir.resolve("tiled.onnx"));
+    ModelInput in = new ModelInput(3, 32, 32, classes);
+    try (NDManager owner = NDManager.newBaseManager()) {
+      Block block = build(new OnnxModelProvider.Config(classes, null), in, owner, file);
+      float[] x = randomImages(4, 5);
+      for (int i = 0; i < 400; i++) {
+        pass(block, owner, x);
+      }
+      long before = residentBytes();
+      for (int i = 0; i < 200; i++) {
+        pass(block, owner, x);
+      }
+      long grown = residentBytes() - before;
+      assertTrue(grown < 64L << 20, "resident memory grew by " + (grown >> 20) + " MB");
+    }
+  }
+
+  private static void pass(Block block, NDManager owner, float[] x) {
+    try (NDManager batch = owner.newSubManager()) {
+      NDArray images = batch.create(x, new Shape(4, 3, 32, 32));
+      NDArray z = block.forward(new ParameterStore(batch, false), new NDList(images), false).head();
+      assertEquals(x[3 * 32 * 32 + 7], z.getFloat(1, 3 * 32 * 32 * 5 + 7), "a tiled pixel");
+    }
+  }
+
+  /** VmRSS from /proc/self/status (Linux, where the build runs). */
+  private static long residentBytes() throws java.io.IOException {
+    usedHeap();
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return 1024 * Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+
   private static long usedHeap() {
     for (int i = 0; i < 3; i++) {
       System.gc();
@@ -201,6 +252,14 @@ class OnnxModelProviderTest {
           assertThrows(ConfigException.class, () -> build(DEFAULT, CIFAR, owner, file));
       assertTrue(e.getMessage().contains("2-D float32 output"), e.getMessage());
       assertTrue(e.getMessage().contains("flattened to (N, classes)"), e.getMessage());
+    }
+    OnnxModel two = TinyOnnx.classifier(false);
+    two.output("maps", OnnxModel.FLOAT, "N", 10, 32, 32);
+    Path twoFile = TinyOnnx.write(two, dir.resolve("two.onnx"));
+    try (NDManager owner = NDManager.newBaseManager()) {
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> build(DEFAULT, CIFAR, owner, twoFile));
+      assertTrue(e.getMessage().contains("returns 2 outputs [logits, maps]"), e.getMessage());
     }
   }
 

@@ -211,6 +211,33 @@ public abstract class PerturbationContract<C extends Record> {
     }
   }
 
+  /**
+   * {@link Perturbation#usesGradients} tells the truth: the suite loader relies on it to refuse a
+   * white-box attack on a model without gradients (an ONNX one) before anything runs, so an attack
+   * that asks for gradients but says it does not would fail only at run time.
+   */
+  @Test
+  public void usesGradientsSaysWhetherItAsksTheModelForGradients() {
+    GradientCountingModel counting = model == null ? null : new GradientCountingModel(model);
+    try (NDManager batch = manager.newSubManager()) {
+      int[] ids = TestImages.range(0, 4);
+      NDArray x = TestImages.batch(batch, imageShape(), ids);
+      // labelled as the model predicts them, so that an attack skipping the images the model gets
+      // wrong still has every image to attack
+      NDArray y =
+          model == null ? TestImages.labels(batch, classes(), ids) : model.logits(x).argMax(1);
+      plugin.apply(config(), new FakePerturbationContext(x, y, 0, SEED, counting));
+    }
+    assertEquals(
+        plugin.usesGradients(config()),
+        counting != null && counting.gradients() > 0,
+        "usesGradients(config) is "
+            + plugin.usesGradients(config())
+            + " and the model was asked for gradients "
+            + (counting == null ? 0 : counting.gradients())
+            + " times on a batch of 4");
+  }
+
   @Test
   public void theOutputIsFreedWithTheBatch() {
     NDArray out;
