@@ -26,7 +26,7 @@ import java.util.Optional;
  * them alike; ratios are taken within a round and reported as median and range over rounds.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.qrbench.benchmarks.DeploySpeed [models folder (models)] [rounds (5)] [batch-128 passes per round (8)] [batch-1 calls per round (200)]
+ * java [-Dspinning=true] -cp benchmarks/target/benchmarks.jar io.qrbench.benchmarks.DeploySpeed [models folder (models)] [rounds (5)] [batch-128 passes per round (8)] [batch-1 calls per round (200)]
  * </pre>
  */
 public final class DeploySpeed {
@@ -49,7 +49,10 @@ public final class DeploySpeed {
     int threads = threads();
     Path dir = Files.createTempDirectory("qrbench-deploy");
     PluginConfig resnet = Harness.resnetConfig(20);
-    PluginConfig onnx = Harness.plugin(PluginKind.MODEL, "onnx");
+    // -Dspinning=true: ONNX Runtime's workers spin-wait between runs (the README measures both)
+    PluginConfig onnx =
+        Harness.plugin(
+            PluginKind.MODEL, "{id: onnx, spinning: " + Boolean.getBoolean("spinning") + "}");
     List<Variant> variants = new ArrayList<>();
     try {
       for (String[] s : SHIPPED) {

@@ -204,8 +204,9 @@ public final class OnnxModelProvider implements ModelProvider<OnnxModelProvider.
       o.setInterOpNumThreads(1);
       o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       o.setOptimizationLevel(config.optimization().level);
-      // ONNX Runtime's workers spin after each run by default; measured in one process with PyTorch
-      // (README, "Deploying a quantized model"), that spinning slowed PyTorch's passes up to 20x
+      // ONNX Runtime's workers spin after each run by default: half the batch-1 latency, but they
+      // take cores from whatever runs next in the process, which widened the spread of every
+      // PyTorch / ONNX Runtime ratio measured (README, "Deploying a quantized model")
       o.addConfigEntry("session.intra_op.allow_spinning", config.spinning() ? "1" : "0");
       return env.createSession(bytes, o);
     } catch (OrtException e) {
