@@ -50,10 +50,13 @@ class CiCachesTest {
       for (String p : paths) {
         assertFalse(p.startsWith("~"), wf + ": '" + p + "' means /github/home in a container");
       }
-      List<String> repo = all(Pattern.compile("-Dmaven\\.repo\\.local=(\\S+)"), text);
-      List<String> data = all(Pattern.compile("QRBENCH_DATA: (\\S+)"), text);
-      assertEquals(1, repo.size(), wf + ": Maven's repository named once in MAVEN_OPTS");
-      assertEquals(1, data.size(), wf + ": qrbench's data cache named once");
+      // every job that caches names the same two places
+      List<String> repo =
+          all(Pattern.compile("-Dmaven\\.repo\\.local=(\\S+)"), text).stream().distinct().toList();
+      List<String> data =
+          all(Pattern.compile("QRBENCH_DATA: (\\S+)"), text).stream().distinct().toList();
+      assertEquals(1, repo.size(), wf + ": one Maven repository in MAVEN_OPTS: " + repo);
+      assertEquals(1, data.size(), wf + ": one qrbench data cache: " + data);
       assertTrue(paths.contains(repo.get(0)), wf + ": the Maven cache saves " + repo.get(0));
       assertTrue(paths.contains(data.get(0)), wf + ": the data cache saves " + data.get(0));
     }
