@@ -24,7 +24,7 @@ final class HtmlPage {
     h.open("style").raw(asset("report.css")).close("style").nl();
     h.close("head").nl();
     h.open("body").nl();
-    nav(h, name);
+    nav(h, name, r.result().models().stream().anyMatch(m -> m.deployedFrom() != null));
     h.open("main").nl();
     SummarySection.render(h, r);
     StudySection.render(h, r);
@@ -64,7 +64,7 @@ final class HtmlPage {
         .close("span");
   }
 
-  private static void nav(Html h, String name) {
+  private static void nav(Html h, String name, boolean deployments) {
     h.open("header", "class", "top").open("nav", "aria-label", "sections");
     h.el("span", name, "class", "brand");
     String[][] links = {
@@ -81,6 +81,9 @@ final class HtmlPage {
     };
     for (String[] l : links) {
       h.el("a", l[1], "href", "#" + l[0]);
+      if (deployments && l[0].equals("models")) { // the section is there only when one is
+        h.el("a", "Deployment", "href", "#deployment");
+      }
     }
     h.close("nav").close("header").nl();
   }
