@@ -114,15 +114,55 @@ final class StudySection {
         h.el("td", "not run", "colspan", "3", "class", "missing", "data-model", m);
       } else if (!CaseGrid.ok(c)) {
         failed(h, c);
+      } else if (CaseGrid.isMinimal(row)) {
+        size(h, c);
       } else {
         metrics(h, c, row);
       }
     }
     List<String> models = r.grid().models();
     for (String m : models.subList(Math.min(1, models.size()), models.size())) {
-      delta(h, r, row, m);
+      if (CaseGrid.isMinimal(row)) {
+        h.el("td", "", "class", "num delta");
+      } else {
+        delta(h, r, row, m);
+      }
     }
     h.close("tr").nl();
+  }
+
+  /**
+   * A minimal-perturbation attack's row: its accuracy is about 0 by construction, so the cells say
+   * how large a change fooled the model (medians, L-infinity in 1/255) and how often it did.
+   */
+  private static void size(Html h, CaseResult c) {
+    Metrics m = c.metrics();
+    Double linf = Metric.MEDIAN_LINF.value(m).orElse(m.meanLinf());
+    Double l2 = Metric.MEDIAN_L2.value(m).orElse(m.meanL2());
+    boolean median = Metric.MEDIAN_LINF.value(m).isPresent();
+    Double fooled = Metric.FOOLED.value(m).orElse(null);
+    String text =
+        (median ? "median" : "mean")
+            + " L\u221e "
+            + Fmt.fixed(255 * linf, 2)
+            + "/255, L2 "
+            + Fmt.fixed(l2, 3)
+            + (fooled == null ? "" : ", fooled " + Fmt.pct(100 * fooled) + "%");
+    h.el(
+        "td",
+        text,
+        "colspan",
+        "3",
+        "class",
+        "num minimal-size",
+        "data-model",
+        c.model(),
+        "data-metric",
+        median ? Metric.MEDIAN_LINF.key() : Metric.MEAN_LINF.key(),
+        "data-value",
+        Fmt.exact(linf),
+        "title",
+        "a minimal-perturbation attack: accuracy is about 0 by construction, so its size is shown; see the Minimal section");
   }
 
   private static void failed(Html h, CaseResult c) {

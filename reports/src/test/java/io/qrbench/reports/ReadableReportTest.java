@@ -1,0 +1,154 @@
+package io.qrbench.reports;
+
+import static io.qrbench.reports.HtmlReportWriterTest.between;
+import static io.qrbench.reports.HtmlReportWriterTest.count;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qrbench.reports.stats.PairedComparison;
+import io.qrbench.result.CaseResult;
+import io.qrbench.result.RunResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The report read at a glance: epsilons in k/255, confidence bands, minimal attacks by size. */
+class ReadableReportTest {
+
+  @Test
+  void epsilonsThatAreWholeSteps255ReadAsFractions() {
+    assertEquals("2/255", Fmt.over255(2 / 255.0));
+    assertEquals("8/255", Fmt.over255(0.03137), "k/255 to four significant digits");
+    assertNull(Fmt.over255(0.0314), "0.0314 is not 8/255 (0.03137) to four digits");
+    assertNull(Fmt.over255(0.01));
+    assertNull(Fmt.over255(0));
+    assertEquals("epsilon=4/255", Fmt.level(Fixtures.level("epsilon=" + 4 / 255.0)));
+    assertEquals("epsilon=0.01", Fmt.level(Fixtures.level("epsilon=0.01")));
+    assertEquals("severity=2", Fmt.level(Fixtures.level("severity=2")), "not an epsilon");
+  }
+
+  @Test
+  void epsilonSweepsInK255ShowFractionsInTablesAndAxes() {
+    String html = HtmlReportWriter.render(run());
+    String study = between(html, "<table id=\"study-table\"", "</table>");
+    assertTrue(study.contains("<td class=\"level\">epsilon=2/255</td>"), study);
+    assertTrue(study.contains("<td class=\"level\">epsilon=8/255</td>"), study);
+    // the row key, a contract for scripts and browser tests, keeps the level as recorded
+    assertTrue(study.contains("data-case=\"pgd|epsilon=" + 2 / 255.0 + "\""), study);
+    String chart = between(html, "data-chart=\"pgd\"", "</svg>");
+    assertTrue(chart.contains(">epsilon (in 1/255)</text>"), chart);
+    List<String> ticks = new ArrayList<>();
+    Matcher m = Pattern.compile("class=\"tick\"[^>]*>([^<]*)</text>").matcher(chart);
+    while (m.find()) {
+      ticks.add(m.group(1));
+    }
+    assertTrue(ticks.containsAll(List.of("0", "2/255", "4/255", "8/255")), ticks.toString());
+    // a decimal sweep keeps decimal ticks
+    String other = between(html, "data-chart=\"fgsm\"", "</svg>");
+    assertFalse(other.contains("/255"), other);
+    assertTrue(other.contains(">0.01<") || other.contains(">0.010<"), other);
+  }
+
+  @Test
+  void curvesShadeTheWilsonIntervalOfEachPoint() {
+    String html = HtmlReportWriter.render(run());
+    String chart = between(html, "data-chart=\"pgd\"", "</svg>");
+    assertEquals(2, count(chart, "<path class=\"band m"), chart);
+    // A at 8/255: 2 of 8 right; the band's upper and lower edges there are Wilson's bounds
+    PairedComparison.Interval ci = PairedComparison.accuracyInterval(2, 8);
+    assertEquals(7.1, Math.round(ci.low() * 10) / 10.0, 0.15, "Wilson 2/8 lower bound");
+    assertEquals(59.1, Math.round(ci.high() * 10) / 10.0, 0.15, "Wilson 2/8 upper bound");
+    assertTrue(chart.contains("25.0% (95% CI " + Fmt.pct(ci.low()) + "\u2013" + Fmt.pct(ci.high())));
+    String band = between(chart, "<path class=\"band m0\"", "</path>");
+    Matcher d = Pattern.compile(" d=\"([^\"]+)\"").matcher(band);
+    assertTrue(d.find());
+    String[] corners = d.group(1).replace("M", "").replace("Z", "").split("L");
+    assertEquals(8, corners.length, "4 levels up along the upper bounds, 4 back along the lower");
+    double yHigh = Double.parseDouble(corners[3].split(",")[1]);
+    double yLow = Double.parseDouble(corners[4].split(",")[1]);
+    assertTrue(yLow > yHigh, "SVG y grows downwards: the lower bound is drawn below the upper");
+    assertEquals(ci.high() - ci.low(), (yLow - yHigh) / pixelsPerPoint(chart), 0.2);
+  }
+
+  @Test
+  void minimalAttacksShowTheirSizeInsteadOfAccuracy() {
+    String html = HtmlReportWriter.render(run());
+    String row = between(html, "data-case=\"deepfool|\"", "</tr>");
+    assertFalse(row.contains("data-metric=\"top1\""), row);
+    assertTrue(row.contains("class=\"num minimal-size\""), row);
+    assertTrue(row.contains("median L\u221e 2.55/255, L2 0.400, fooled 90.0%"), row);
+    String comparisons = between(html, "<section id=\"comparisons\"", "</section>");
+    assertFalse(comparisons.contains("data-case=\"deepfool|\""), "no McNemar test of ~0% vs ~0%");
+    assertFalse(html.contains("data-chart=\"deepfool\""));
+  }
+
+  /** Vertical pixels per accuracy point, from the 0 and 100 gridlines' labels. */
+  private static double pixelsPerPoint(String chart) {
+    Matcher m =
+        Pattern.compile("<text class=\"tick\" x=\"[^\"]+\" y=\"([^\"]+)\" text-anchor=\"end\">(0|100)<")
+            .matcher(chart);
+    double y0 = 0;
+    double y100 = 0;
+    while (m.find()) {
+      if (m.group(2).equals("0")) {
+        y0 = Double.parseDouble(m.group(1));
+      } else {
+        y100 = Double.parseDouble(m.group(1));
+      }
+    }
+    return (y0 - y100) / 100;
+  }
+
+  /**
+   * Two models on 8 images: clean, pgd at 0, 2, 4, 8 /255, fgsm at 0.01 and 0.02, and a deepfool
+   * case.
+   */
+  static RunResult run() {
+    RunResult base = Fixtures.hostile();
+    List<CaseResult> cases = new ArrayList<>();
+    for (String model : List.of(Fixtures.A, Fixtures.B)) {
+      boolean a = model.equals(Fixtures.A);
+      cases.add(Fixtures.ok(model, "none", "none", "", Fixtures.bits(8, Fixtures.range(a ? 7 : 6)), Map.of()));
+      int[] right = {6, 5, 4, 2};
+      double[] eps = {0, 2 / 255.0, 4 / 255.0, 8 / 255.0};
+      for (int i = 0; i < eps.length; i++) {
+        cases.add(
+            Fixtures.ok(
+                model,
+                "pgd",
+                "pgd",
+                "epsilon=" + eps[i],
+                Fixtures.bits(8, Fixtures.range(a ? right[i] : right[i] - 1)),
+                Map.of()));
+      }
+      for (String e : List.of("0.01", "0.02")) {
+        cases.add(Fixtures.ok(model, "fgsm", "fgsm", "epsilon=" + e, Fixtures.bits(8, Fixtures.range(3)), Map.of()));
+      }
+      cases.add(
+          Fixtures.ok(
+              model,
+              "deepfool",
+              "deepfool",
+              "",
+              Fixtures.bits(8, new int[0]),
+              Map.of("fooled", 0.9, "median-linf", 0.01, "median-l2", 0.4)));
+    }
+    return new RunResult(
+        base.schema(),
+        base.suite(),
+        base.environment(),
+        base.status(),
+        base.startedAt(),
+        base.finishedAt(),
+        base.wallSeconds(),
+        base.models(),
+        cases,
+        List.of(),
+        List.of());
+  }
+}
