@@ -27,6 +27,7 @@ final class HtmlPage {
     nav(h, name);
     h.open("main").nl();
     SummarySection.render(h, r);
+    ScoresSection.render(h, r);
     StudySection.render(h, r);
     CurvesSection.render(h, r);
     MinimalSection.render(h, r);
@@ -43,7 +44,7 @@ final class HtmlPage {
             "Written by qrbench "
                 + version(r)
                 + " from "
-                + (r.result().suite() == null ? "results" : Fmt.or(r.result().suite().file()))
+                + (r.result().suite() == null ? "results" : Fmt.or(r.relative(r.result().suite().file())))
                 + ".")
         .close("footer")
         .nl();
@@ -69,6 +70,7 @@ final class HtmlPage {
     h.el("span", name, "class", "brand");
     String[][] links = {
       {"summary", "Summary"},
+      {"scores", "Scores"},
       {"study", "Study"},
       {"curves", "Curves"},
       {"minimal", "Minimal"},

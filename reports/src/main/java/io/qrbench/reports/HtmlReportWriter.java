@@ -26,7 +26,7 @@ public final class HtmlReportWriter extends TextFileReportWriter {
   public static final String FILE = "index.html";
 
   public HtmlReportWriter() {
-    super(FILE, HtmlReportWriter::render);
+    super(FILE, (result, folder) -> render(result, folder));
   }
 
   @Override
@@ -39,8 +39,13 @@ public final class HtmlReportWriter extends TextFileReportWriter {
     return "one self-contained HTML page: study table, accuracy curves, paired significance tests, costs, manifest";
   }
 
-  /** The page's text. */
+  /** The page's text, paths as the results hold them. */
   static String render(RunResult result) {
-    return HtmlPage.render(ReportContext.of(result));
+    return render(result, null);
+  }
+
+  /** The page's text for a page in {@code folder}: absolute paths are shown relative to it. */
+  static String render(RunResult result, java.nio.file.Path folder) {
+    return HtmlPage.render(ReportContext.of(result, folder));
   }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qrbench.reports.stats.PairedComparison;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.RunResult;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,78 @@ class ReadableReportTest {
     assertFalse(html.contains("data-chart=\"deepfool\""));
   }
 
+  @Test
+  void scoresGiveMeanCorruptionErrorAgainstTheFirstModelAndAreaUnderEachAttackCurve() {
+    String html = HtmlReportWriter.render(run());
+    String scores = between(html, "<section id=\"scores\"", "</section>");
+    // noise: A right on 6, 4, 2 of 8 at severity 1-3, B on 5, 3, 1: errors 12 vs 15 images
+    double aErrors = (25 + 50 + 75);
+    double bErrors = (37.5 + 62.5 + 87.5);
+    assertTrue(
+        scores.contains("data-metric=\"mce\" data-value=\"100\""), "the baseline is 100%");
+    String bRow = between(scores, "data-model=\"" + Html.esc(Fixtures.B) + "\"", "</tr>");
+    assertTrue(bRow.contains(">" + Fmt.pct(100 * bErrors / aErrors) + "<"), bRow);
+    // pgd A: 75, 62.5, 50, 25 at 0, 2, 4, 8 /255; x rescaled: widths 1/4, 1/4, 1/2
+    double auc = 0.25 * (75 + 62.5) / 2 + 0.25 * (62.5 + 50) / 2 + 0.5 * (50 + 25) / 2;
+    String aRow = between(scores, "data-model=\"" + Html.esc(Fixtures.A) + "\"", "</tr>");
+    assertTrue(
+        aRow.contains("data-sweep=\"pgd\" data-value=\"" + Fmt.exact(auc) + "\""), aRow);
+    assertEquals("50.0", Fmt.pct(auc), "by hand: 17.19 + 14.06 + 18.75");
+    assertFalse(scores.contains("AUC deepfool"));
+    assertTrue(scores.contains("AUC fgsm"));
+  }
+
+  @Test
+  void eachModelFoldsItsPerLayerQuantizationTable() {
+    String html = HtmlReportWriter.render(run());
+    String models = between(html, "<section id=\"models\"", "</section>");
+    assertEquals(2, count(models, "<details class=\"layers\""));
+    String b = between(models, "<details class=\"layers\" data-model=\"" + Html.esc(Fixtures.B), "</details>");
+    assertTrue(b.contains("2 weight tensors, 1 quantized by twn"), b);
+    assertTrue(b.contains("<tr class=\"layer-row\"><th scope=\"row\" class=\"path\">conv</th>"), b);
+    assertTrue(b.contains("<tr class=\"layer-row full-precision\">"), b);
+    assertTrue(b.contains(">1,000<") && b.contains(">40.0%<") && b.contains(">0.1000<") && b.contains(">250 B<"), b);
+  }
+
+  @Test
+  void absolutePathsAreShownRelativeToTheReportFolder(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    Path out = tmp.resolve("runs/today");
+    java.nio.file.Files.createDirectories(out);
+    String weights = tmp.resolve("models/twn.params").toAbsolutePath().toString();
+    String suiteFile = tmp.resolve("suites/s.yaml").toAbsolutePath().toString();
+    RunResult base = run();
+    List<io.qrbench.result.ModelResult> models = new ArrayList<>();
+    for (var m : base.models()) {
+      models.add(
+          new io.qrbench.result.ModelResult(
+              m.name(), m.model(), m.modelParams(), m.quantizer(), m.quantizerParams(),
+              weights + "; BatchNorm re-estimated on 512 training images",
+              m.parameters(), m.quantization(), m.trainAccuracy(), m.cost(), m.backend(),
+              m.deployedFrom()));
+    }
+    var s = base.suite();
+    var suite =
+        new io.qrbench.result.SuiteInfo(
+            s.name(), s.description(), suiteFile, s.seed(), s.limit(), s.dataset(), s.split(),
+            s.images(), s.fingerprint(), s.yaml(), s.definition(), s.weights());
+    RunResult r =
+        new RunResult(
+            base.schema(), suite, base.environment(), base.status(), base.startedAt(),
+            base.finishedAt(), base.wallSeconds(), models, base.cases(), List.of(), List.of());
+    new HtmlReportWriter().write(new io.qrbench.spi.EmptyConfig(), r, out);
+    String html = java.nio.file.Files.readString(out.resolve(HtmlReportWriter.FILE));
+    assertFalse(html.contains(tmp.toAbsolutePath().toString()), "no absolute path on the page");
+    assertTrue(
+        html.contains(
+            "<td class=\"path\">../../models/twn.params; BatchNorm re-estimated on 512 training images</td>"),
+        between(html, "<table id=\"models-table\"", "</table>"));
+    assertTrue(html.contains("<dd data-key=\"suite-file\">../../suites/s.yaml</dd>"));
+    assertTrue(html.contains("from ../../suites/s.yaml."));
+    // without a folder (rendering for a test or a pipe) the paths stay as recorded
+    assertTrue(HtmlReportWriter.render(r).contains(weights));
+  }
+
   /** Vertical pixels per accuracy point, from the 0 and 100 gridlines' labels. */
   private static double pixelsPerPoint(String chart) {
     Matcher m =
@@ -114,6 +187,16 @@ class ReadableReportTest {
     for (String model : List.of(Fixtures.A, Fixtures.B)) {
       boolean a = model.equals(Fixtures.A);
       cases.add(Fixtures.ok(model, "none", "none", "", Fixtures.bits(8, Fixtures.range(a ? 7 : 6)), Map.of()));
+      for (int sev = 1; sev <= 3; sev++) {
+        cases.add(
+            Fixtures.ok(
+                model,
+                "noise-c",
+                "gaussian",
+                "severity=" + sev,
+                Fixtures.bits(8, Fixtures.range((a ? 8 : 7) - 2 * sev)),
+                Map.of()));
+      }
       int[] right = {6, 5, 4, 2};
       double[] eps = {0, 2 / 255.0, 4 / 255.0, 8 / 255.0};
       for (int i = 0; i < eps.length; i++) {
