@@ -31,6 +31,8 @@ final class HtmlPage {
     StudySection.render(h, r);
     CurvesSection.render(h, r);
     MinimalSection.render(h, r);
+    ClassesSection.render(h, r);
+    ExamplesSection.render(h, r);
     DiagnosticsSection.render(h, r);
     ModelsSection.render(h, r);
     DeploymentSection.render(h, r);
@@ -74,6 +76,8 @@ final class HtmlPage {
       {"study", "Study"},
       {"curves", "Curves"},
       {"minimal", "Minimal"},
+      {"classes", "Classes"},
+      {"examples", "Examples"},
       {"diagnostics", "Diagnostics"},
       {"models", "Models"},
       {"speed", "Speed"},

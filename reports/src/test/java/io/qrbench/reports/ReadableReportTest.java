@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.reports.stats.PairedComparison;
 import io.qrbench.result.CaseResult;
+import io.qrbench.result.Metrics;
+import io.qrbench.result.Predictions;
 import io.qrbench.result.RunResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -160,6 +162,74 @@ class ReadableReportTest {
     assertTrue(HtmlReportWriter.render(r).contains(weights));
   }
 
+  @Test
+  void perClassAccuracyAndConfusionMatricesComeFromTheCleanPredictions() {
+    String html = HtmlReportWriter.render(run());
+    String section = between(html, "<section id=\"classes\"", "</section>");
+    String table = between(section, "<table id=\"class-accuracy\"", "</table>");
+    assertEquals(3, count(table, "<tr class=\"class-row\""));
+    // labels 0 1 2 0 1 2 0 1; A wrong on image 7 (a 1), B on images 6 (a 0) and 7
+    String c0 = between(table, "data-class=\"0\"", "</tr>");
+    assertTrue(c0.contains(">3<"), "three images of class 0: " + c0);
+    assertTrue(c0.contains("data-value=\"100\""), c0);
+    assertTrue(c0.contains(">66.7<") && c0.contains("title=\"2 of 3\""), c0);
+    String c1 = between(table, "data-class=\"1\"", "</tr>");
+    assertEquals(2, count(c1, ">66.7<"), c1);
+    assertEquals(2, count(section, "<table class=\"data confusion-matrix\""));
+    String b = between(section, "confusion-matrix\" data-model=\"" + Html.esc(Fixtures.B), "</table>");
+    assertTrue(b.contains("data-true=\"0\" data-predicted=\"1\" style=\"--heat:33.3%\">1<"), b);
+    assertTrue(b.contains("data-true=\"1\" data-predicted=\"0\" style=\"--heat:33.3%\">1<"), b);
+    assertTrue(b.contains("class=\"num heat diagonal\" data-true=\"2\" data-predicted=\"2\" style=\"--heat:100.0%\">2<"), b);
+    // results without predictions say so
+    String old = HtmlReportWriter.render(Fixtures.hostile());
+    assertTrue(between(old, "<section id=\"classes\"", "</section>").contains("class=\"empty\""));
+  }
+
+  @Test
+  void examplesShowCleanAndEachPerturbationsStrongestLevelAndOnlyPngs() {
+    String html = HtmlReportWriter.render(run());
+    String table = between(html, "<table id=\"examples-table\"", "</table>");
+    List<String> rows = new ArrayList<>();
+    Matcher m = Pattern.compile("<tr class=\"example-row\" data-case=\"([^\"]*)\"").matcher(table);
+    while (m.find()) {
+      rows.add(m.group(1));
+    }
+    assertEquals(
+        List.of("none|", "noise-c|severity=3", "pgd|epsilon=" + 8 / 255.0, "fgsm|epsilon=0.02", "deepfool|"),
+        rows);
+    assertEquals(5 * 2, count(table, "<img src=\"" + PNG + "\""), "two good images per case");
+    assertEquals(5, count(table, "<td class=\"example missing\">not a PNG</td>"));
+    assertFalse(table.contains("javascript:"));
+    assertTrue(table.contains("<span class=\"level\">epsilon=8/255</span>"), table);
+  }
+
+  @Test
+  void theStudyTableKeepsItsFirstColumnInViewAndShortHeadersAtNarrowWidths() {
+    String html = HtmlReportWriter.render(run());
+    String css = between(html, "<style>", "</style>");
+    assertTrue(css.contains("#study-table td.perturbation, #study-table thead tr:first-child th:first-child {\n  position: sticky; left: 0;"), "sticky first column");
+    assertTrue(css.contains("@media (max-width: 900px)"));
+    String head = between(html, "<table id=\"study-table\"", "</thead>");
+    assertTrue(head.contains("<abbr title=\"mean |x\u2032 \u2212 x| in 0\u2013255 units\">|\u03b4|</abbr>"), head);
+    assertTrue(head.contains(">\u0394 " + Html.esc(Fixtures.B) + "</th>"), head);
+    assertTrue(head.contains("title=\"top-1 of " + Html.esc(Fixtures.B) + " \u2212 top-1 of " + Html.esc(Fixtures.A) + ", in points\""), head);
+  }
+
+  private static final String PNG = "data:image/png;base64,iVBORw0KGgo=";
+
+  /** {@code c} with predictions and example images, two valid and one that is not a PNG URI. */
+  private static CaseResult withExtras(CaseResult c, Predictions p) {
+    Metrics m = c.metrics();
+    Metrics more =
+        new Metrics(
+            m.images(), m.top1(), m.top5(), m.correct1(), m.correct5(), m.meanAbs(),
+            m.meanAbs255(), m.meanL2(), m.meanLinf(), m.seconds(), m.imagesPerSecond(),
+            m.outcomes(), m.extra(), p, List.of(PNG, "javascript:alert(1)", PNG));
+    return new CaseResult(
+        c.id(), c.model(), c.perturbation(), c.perturbationId(), c.level(), c.params(),
+        c.status(), c.error(), more);
+  }
+
   /** Vertical pixels per accuracy point, from the 0 and 100 gridlines' labels. */
   private static double pixelsPerPoint(String chart) {
     Matcher m =
@@ -221,6 +291,18 @@ class ReadableReportTest {
               Fixtures.bits(8, new int[0]),
               Map.of("fooled", 0.9, "median-linf", 0.01, "median-l2", 0.4)));
     }
+    int[] labels = {0, 1, 2, 0, 1, 2, 0, 1};
+    List<CaseResult> extras = new ArrayList<>();
+    for (CaseResult c : cases) {
+      boolean a = c.model().equals(Fixtures.A);
+      Predictions p =
+          c.perturbationId().equals("none")
+              ? Predictions.of(
+                  labels, a ? new int[] {0, 1, 2, 0, 1, 2, 0, 2} : new int[] {0, 1, 2, 0, 1, 2, 1, 0})
+              : null;
+      extras.add(withExtras(c, p));
+    }
+    cases = extras;
     return new RunResult(
         base.schema(),
         base.suite(),
