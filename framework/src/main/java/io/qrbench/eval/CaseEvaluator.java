@@ -80,7 +80,7 @@ public final class CaseEvaluator {
     boolean keepPredictions = model.classes() <= io.qrbench.result.Predictions.MAX_CLASSES;
     int[] labels = new int[keepPredictions ? n : 0];
     int[] predicted = new int[keepPredictions ? n : 0];
-    java.util.List<String> examples = new java.util.ArrayList<>(Metrics.MAX_EXAMPLES);
+    ExampleImages examples = new ExampleImages(Metrics.MAX_EXAMPLES); // the first, whatever the batch size
     java.util.Map<String, Double> extra = new java.util.TreeMap<>();
     long start = System.nanoTime();
     for (int from = 0; from < n; from += batchSize) {
@@ -123,9 +123,7 @@ public final class CaseEvaluator {
             labels[from + i] = (int) truth[i];
           }
         }
-        if (examples.size() < Metrics.MAX_EXAMPLES) { // the first images, whatever the batch size
-          examples.addAll(ExampleImages.of(perturbed, Metrics.MAX_EXAMPLES - examples.size()));
-        }
+        examples.add(perturbed);
         boolean[] any =
             hits.toType(DataType.INT32, false).sum(new int[] {1}).gt(0).toBooleanArray();
         for (int i = 0; i < count; i++) {
@@ -172,7 +170,7 @@ public final class CaseEvaluator {
         Outcomes.of(outcomes),
         measured,
         keepPredictions ? io.qrbench.result.Predictions.of(labels, predicted) : null,
-        examples);
+        examples.pngs());
   }
 
   /** The median, the mean of the middle two for an even count. */
