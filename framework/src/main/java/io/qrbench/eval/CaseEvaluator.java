@@ -76,6 +76,11 @@ public final class CaseEvaluator {
     float[] l2s = new float[n];
     float[] linfs = new float[n];
     boolean moved = false;
+    // labels and top-1 classes for per-class accuracy in the report, when a byte holds a class
+    boolean keepPredictions = model.classes() <= io.qrbench.result.Predictions.MAX_CLASSES;
+    int[] labels = new int[keepPredictions ? n : 0];
+    int[] predicted = new int[keepPredictions ? n : 0];
+    ExampleImages examples = new ExampleImages(Metrics.MAX_EXAMPLES); // the first, whatever the batch size
     java.util.Map<String, Double> extra = new java.util.TreeMap<>();
     long start = System.nanoTime();
     for (int from = 0; from < n; from += batchSize) {
@@ -110,6 +115,15 @@ public final class CaseEvaluator {
         NDArray topK = logits.argSort(1, false).get(":, :" + k);
         NDArray hits = topK.eq(xy[1].toType(DataType.INT64, false).expandDims(1));
         boolean[] first = hits.get(":, 0").toBooleanArray();
+        if (keepPredictions) {
+          long[] top = topK.get(":, 0").toLongArray();
+          long[] truth = xy[1].toType(DataType.INT64, false).toLongArray();
+          for (int i = 0; i < count; i++) {
+            predicted[from + i] = (int) top[i];
+            labels[from + i] = (int) truth[i];
+          }
+        }
+        examples.add(perturbed);
         boolean[] any =
             hits.toType(DataType.INT32, false).sum(new int[] {1}).gt(0).toBooleanArray();
         for (int i = 0; i < count; i++) {
@@ -154,7 +168,9 @@ public final class CaseEvaluator {
         seconds,
         n / seconds,
         Outcomes.of(outcomes),
-        measured);
+        measured,
+        keepPredictions ? io.qrbench.result.Predictions.of(labels, predicted) : null,
+        examples.pngs());
   }
 
   /** The median, the mean of the middle two for an even count. */

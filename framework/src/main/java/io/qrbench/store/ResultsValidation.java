@@ -168,6 +168,26 @@ final class ResultsValidation {
     if (outcomes != null && !outcomes.isNull()) {
       outcomes(outcomes, mt + ".outcomes", n, c1);
     }
+    JsonNode predictions = m.get("predictions");
+    if (predictions != null && !predictions.isNull()) {
+      predictions(predictions, mt + ".predictions", n);
+    }
+  }
+
+  /** Labels and top-1 classes: base64 of two bytes per image, one pair per image. */
+  private void predictions(JsonNode node, String at, long images) {
+    byte[] bytes;
+    try {
+      bytes = node.isTextual() ? Base64.getDecoder().decode(node.asText()) : null;
+    } catch (IllegalArgumentException e) {
+      bytes = null;
+    }
+    if (bytes == null) {
+      problems.add(at + ": not base64 text");
+    } else if (bytes.length != 2 * images) {
+      problems.add(
+          at + ": holds " + bytes.length + " bytes, not 2 for each of the " + images + " images");
+    }
   }
 
   /**

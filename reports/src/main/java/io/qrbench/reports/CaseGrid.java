@@ -25,9 +25,9 @@ final class CaseGrid {
       return perturbation + "|" + level.label();
     }
 
-    /** The level for display, empty when nothing is swept. */
+    /** The level for display, epsilons in k/255 where they are so; empty when nothing is swept. */
     String levelLabel() {
-      return level.label();
+      return Fmt.level(level);
     }
   }
 
@@ -78,9 +78,16 @@ final class CaseGrid {
 
   /** The rows of the minimal-perturbation attacks: {@code minimal} and {@code deepfool}. */
   List<Row> minimalRows() {
-    return rows.stream()
-        .filter(r -> "minimal".equals(r.perturbationId()) || "deepfool".equals(r.perturbationId()))
-        .toList();
+    return rows.stream().filter(CaseGrid::isMinimal).toList();
+  }
+
+  /**
+   * True for a minimal-perturbation attack ({@code minimal}, {@code deepfool}): it searches for the
+   * smallest change that fools each image, so its accuracy is about 0 by construction and says
+   * nothing; its size does.
+   */
+  static boolean isMinimal(Row row) {
+    return "minimal".equals(row.perturbationId()) || "deepfool".equals(row.perturbationId());
   }
 
   /** Rows grouped by perturbation name, groups in run order. */
@@ -93,7 +100,11 @@ final class CaseGrid {
   /** Perturbations whose levels sweep one numeric key over two or more values, in run order. */
   List<Sweep> sweeps() {
     List<Sweep> sweeps = new ArrayList<>();
-    byPerturbation().forEach((name, group) -> Sweep.of(name, group).ifPresent(sweeps::add));
+    byPerturbation()
+        .forEach(
+            (name, group) ->
+                Sweep.of(name, group.stream().filter(r -> !isMinimal(r)).toList())
+                    .ifPresent(sweeps::add));
     return sweeps;
   }
 

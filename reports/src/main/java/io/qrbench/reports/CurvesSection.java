@@ -1,5 +1,6 @@
 package io.qrbench.reports;
 
+import io.qrbench.reports.stats.PairedComparison;
 import io.qrbench.result.CaseResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,15 +49,23 @@ final class CurvesSection {
     for (Sweep s : sweeps) {
       h.open("figure", "class", "chart-box");
       h.el("figcaption", s.perturbation());
+      boolean over255 = over255(s);
       LineChart.render(
           h,
           s.perturbation(),
-          s.perturbation() + ": top-1 accuracy by " + s.key(),
-          s.key(),
-          series(r, s));
+          s.perturbation() + ": top-1 accuracy by " + s.key() + ", shaded: 95% Wilson interval",
+          over255 ? s.key() + " (in 1/255)" : s.key(),
+          series(r, s),
+          over255);
       h.close("figure").nl();
     }
     h.close("div").nl();
+  }
+
+  /** An epsilon sweep whose every level is 0 or k/255, which its axis then counts in 1/255. */
+  static boolean over255(Sweep s) {
+    return Fmt.isEpsilon(s.key())
+        && s.points().stream().allMatch(p -> p.x() == 0 || Fmt.over255(p.x()) != null);
   }
 
   private static List<LineChart.Series> series(ReportContext r, Sweep s) {
@@ -68,13 +77,24 @@ final class CurvesSection {
         CaseResult c = r.grid().cell(p.row(), m);
         any |= c != null;
         Double y = CaseGrid.ok(c) ? c.metrics().top1() : null;
+        PairedComparison.Interval ci =
+            y == null || c.metrics().images() <= 0
+                ? null
+                : PairedComparison.accuracyInterval(
+                    Math.max(0, Math.min(c.metrics().images(), c.metrics().correct1())),
+                    c.metrics().images());
         String label =
             m
                 + ", "
                 + p.row().levelLabel()
                 + ": "
-                + (y == null ? (c == null ? "not run" : "failed") : Fmt.pct(y) + "%");
-        points.add(new LineChart.Point(p.x(), y, label));
+                + (y == null ? (c == null ? "not run" : "failed") : Fmt.pct(y) + "%")
+                + (ci == null
+                    ? ""
+                    : " (95% CI " + Fmt.pct(ci.low()) + "\u2013" + Fmt.pct(ci.high()) + ")");
+        points.add(
+            new LineChart.Point(
+                p.x(), y, label, ci == null ? null : ci.low(), ci == null ? null : ci.high()));
       }
       if (any) {
         series.add(new LineChart.Series(m, r.grid().colour(m), points));

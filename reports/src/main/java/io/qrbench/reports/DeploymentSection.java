@@ -63,7 +63,7 @@ final class DeploymentSection {
       h.close("tr").close("thead").nl().open("tbody").nl();
       for (Comparisons.Entry e : p.entries()) {
         h.open("tr", "data-perturbation", e.row().perturbation());
-        h.el("td", e.row().perturbation()).el("td", e.row().level().label());
+        h.el("td", e.row().perturbation()).el("td", e.row().levelLabel());
         h.el("td", Fmt.pct(e.a().metrics().top1()), "class", "num")
             .el("td", Fmt.pct(e.b().metrics().top1()), "class", "num");
         PairedComparison s = e.stats();
@@ -98,7 +98,7 @@ final class DeploymentSection {
         + signed2(worst.stats().difference())
         + " points ("
         + worst.row().perturbation()
-        + (worst.row().level().label().isEmpty() ? "" : " " + worst.row().level().label())
+        + (worst.row().levelLabel().isEmpty() ? "" : " " + worst.row().levelLabel())
         + "); "
         + significant
         + " of "

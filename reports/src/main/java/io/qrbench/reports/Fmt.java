@@ -113,6 +113,54 @@ final class Fmt {
     return (s / 3600) + " h " + String.format(Locale.ROOT, "%02d", (s % 3600) / 60) + " min";
   }
 
+  /**
+   * An epsilon as adversarial-robustness papers write it, {@code 8/255}, when it is k/255 for a
+   * whole k in 1..255 to four significant digits (so a suite's {@code 0.03137} reads as {@code
+   * 8/255}); null otherwise, and the caller keeps the decimal.
+   */
+  static String over255(double v) {
+    if (!Double.isFinite(v) || v <= 0 || v > 1) {
+      return null;
+    }
+    long k = Math.round(v * 255);
+    if (k < 1 || k > 255) {
+      return null;
+    }
+    String given = String.format(Locale.ROOT, "%.4g", v);
+    String fraction = String.format(Locale.ROOT, "%.4g", k / 255.0);
+    return given.equals(fraction) ? k + "/255" : null;
+  }
+
+  /** True for a swept key that holds an epsilon ({@code epsilon}, {@code eps}, {@code l2-epsilon}). */
+  static boolean isEpsilon(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.equals("eps") || k.endsWith("epsilon") || k.endsWith("-eps");
+  }
+
+  /**
+   * A level for display: {@code key=value} pairs as swept, with an epsilon that is k/255 written so
+   * ({@code epsilon=8/255}); a level without typed values keeps its label.
+   */
+  static String level(io.qrbench.result.Level level) {
+    if (level.values().isEmpty()) {
+      return level.label();
+    }
+    StringBuilder b = new StringBuilder();
+    boolean changed = false;
+    for (java.util.Map.Entry<String, Object> e : level.values().entrySet()) {
+      String shown = null;
+      if (isEpsilon(e.getKey()) && e.getValue() instanceof Number n) {
+        shown = over255(n.doubleValue());
+      }
+      changed |= shown != null;
+      b.append(b.length() == 0 ? "" : ",")
+          .append(e.getKey())
+          .append('=')
+          .append(shown == null ? e.getValue() : shown);
+    }
+    return changed ? b.toString() : level.label(); // the suite's own spelling where nothing changed
+  }
+
   /** {@code s}, or a dash when null or blank. */
   static String or(Object s) {
     return s == null || s.toString().isBlank() ? DASH : s.toString();

@@ -27,9 +27,12 @@ final class HtmlPage {
     nav(h, name, r.result().models().stream().anyMatch(m -> m.deployedFrom() != null));
     h.open("main").nl();
     SummarySection.render(h, r);
+    ScoresSection.render(h, r);
     StudySection.render(h, r);
     CurvesSection.render(h, r);
     MinimalSection.render(h, r);
+    ClassesSection.render(h, r);
+    ExamplesSection.render(h, r);
     DiagnosticsSection.render(h, r);
     ModelsSection.render(h, r);
     DeploymentSection.render(h, r);
@@ -43,7 +46,7 @@ final class HtmlPage {
             "Written by qrbench "
                 + version(r)
                 + " from "
-                + (r.result().suite() == null ? "results" : Fmt.or(r.result().suite().file()))
+                + (r.result().suite() == null ? "results" : Fmt.or(r.relative(r.result().suite().file())))
                 + ".")
         .close("footer")
         .nl();
@@ -69,9 +72,12 @@ final class HtmlPage {
     h.el("span", name, "class", "brand");
     String[][] links = {
       {"summary", "Summary"},
+      {"scores", "Scores"},
       {"study", "Study"},
       {"curves", "Curves"},
       {"minimal", "Minimal"},
+      {"classes", "Classes"},
+      {"examples", "Examples"},
       {"diagnostics", "Diagnostics"},
       {"models", "Models"},
       {"speed", "Speed"},

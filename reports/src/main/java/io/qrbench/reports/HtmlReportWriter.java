@@ -3,9 +3,10 @@ package io.qrbench.reports;
 import io.qrbench.result.RunResult;
 
 /**
- * A single self-contained {@code index.html}: summary, the study table, accuracy curves, the
- * minimal-perturbation table, gradient-masking diagnostics, model costs, speed, checks, paired
- * comparisons and the manifest.
+ * A single self-contained {@code index.html}: summary, summary scores (mCE, AUC), the study table,
+ * accuracy curves with 95% bands, the minimal-perturbation table, per-class accuracy and confusion
+ * matrices, example images, gradient-masking diagnostics, model costs with per-layer quantization,
+ * speed, checks, paired comparisons and the manifest.
  *
  * <p>CSS and script are inlined and nothing is fetched, so the file works from {@code file://}, in
  * a CI artifact or an e-mail. Charts are SVG written by this code rather than drawn by a charting
@@ -14,7 +15,8 @@ import io.qrbench.result.RunResult;
  * Html}, so a hostile suite or model name stays text.
  *
  * <p>The page's ids and classes are a contract that browser tests rely on: sections {@code summary,
- * study, curves, minimal, diagnostics, models, speed, checks, comparisons, manifest}; {@code
+ * scores, study, curves, minimal, classes, examples, diagnostics, models, speed, checks,
+ * comparisons, manifest}; {@code
  * h1#suite-name}; {@code table#study-table tr.case-row[data-case="perturbation|level"]}; {@code
  * svg.chart[data-chart]} with one {@code path} per model; {@code tr.check-pass / tr.check-fail};
  * {@code tr.comparison-row}, with class {@code significant} when McNemar's p is below 0.05; {@code
@@ -26,7 +28,7 @@ public final class HtmlReportWriter extends TextFileReportWriter {
   public static final String FILE = "index.html";
 
   public HtmlReportWriter() {
-    super(FILE, HtmlReportWriter::render);
+    super(FILE, (result, folder) -> render(result, folder));
   }
 
   @Override
@@ -39,8 +41,13 @@ public final class HtmlReportWriter extends TextFileReportWriter {
     return "one self-contained HTML page: study table, accuracy curves, paired significance tests, costs, manifest";
   }
 
-  /** The page's text. */
+  /** The page's text, paths as the results hold them. */
   static String render(RunResult result) {
-    return HtmlPage.render(ReportContext.of(result));
+    return render(result, null);
+  }
+
+  /** The page's text for a page in {@code folder}: absolute paths are shown relative to it. */
+  static String render(RunResult result, java.nio.file.Path folder) {
+    return HtmlPage.render(ReportContext.of(result, folder));
   }
 }

@@ -21,8 +21,15 @@ final class LineChart {
   private static final int BOTTOM = HEIGHT - 46;
   private static final int INSET = 8;
 
-  /** One point; {@code y} null where the case failed or is missing, which breaks the line. */
-  record Point(double x, Double y, String label) {}
+  /**
+   * One point; {@code y} null where the case failed or is missing, which breaks the line; {@code
+   * low} and {@code high} its 95% confidence interval, null when unknown (no band there).
+   */
+  record Point(double x, Double y, String label, Double low, Double high) {
+    Point(double x, Double y, String label) {
+      this(x, y, label, null, null);
+    }
+  }
 
   /** One model's line. */
   record Series(String model, int colour, List<Point> points) {
@@ -41,10 +48,19 @@ final class LineChart {
    * @param xLabel the x axis label
    */
   static void render(Html h, String name, String title, String xLabel, List<Series> series) {
+    render(h, name, title, xLabel, series, false);
+  }
+
+  /**
+   * Appends the chart, its x ticks in units of 1/255 ({@code 4/255}) when {@code over255}: the
+   * scale adversarial papers quote epsilon in, so a reader can match the axis to a paper's table.
+   */
+  static void render(
+      Html h, String name, String title, String xLabel, List<Series> series, boolean over255) {
     double[] xs = series.stream().flatMap(s -> s.points().stream()).mapToDouble(Point::x).toArray();
     double min = xs.length == 0 ? 0 : java.util.Arrays.stream(xs).min().getAsDouble();
     double max = xs.length == 0 ? 1 : java.util.Arrays.stream(xs).max().getAsDouble();
-    Ticks xt = Ticks.nice(min, max, 5);
+    Ticks xt = over255 ? Ticks.over255(min, max, 5) : Ticks.nice(min, max, 5);
     int top = 18 + 16 * legendRows(series) + 8;
     Scale sx = new Scale(xt.low(), xt.high(), LEFT + INSET, RIGHT - INSET);
     Scale sy = new Scale(0, 100, BOTTOM, top);
@@ -67,6 +83,9 @@ final class LineChart {
     grid(h, sy, xt, sx, top);
     axisLabels(h, xLabel, top);
     legend(h, series);
+    for (Series s : series) { // bands first, so that no band hides another model's line
+      band(h, s, sx, sy);
+    }
     for (Series s : series) {
       line(h, s, sx, sy);
     }
@@ -251,6 +270,61 @@ final class LineChart {
     h.close("g").nl();
   }
 
+  /**
+   * The shaded 95% interval around a model's line: one closed path per unbroken run of points with
+   * an interval, along the upper bounds and back along the lower ones.
+   */
+  private static void band(Html h, Series s, Scale sx, Scale sy) {
+    StringBuilder d = new StringBuilder();
+    List<Point> run = new ArrayList<>();
+    for (Point p : s.points()) {
+      if (p.y() == null || p.low() == null || p.high() == null) {
+        closeBand(d, run, sx, sy);
+      } else {
+        run.add(p);
+      }
+    }
+    closeBand(d, run, sx, sy);
+    if (d.length() == 0) {
+      return;
+    }
+    h.open(
+            "path",
+            "class",
+            "band m" + s.colour(),
+            "data-model",
+            s.model(),
+            "d",
+            d.toString(),
+            "fill",
+            COLOURS[s.colour()],
+            "fill-opacity",
+            "0.15",
+            "stroke",
+            "none")
+        .el("title", s.model() + ": 95% Wilson interval of top-1")
+        .close("path")
+        .nl();
+  }
+
+  private static void closeBand(StringBuilder d, List<Point> run, Scale sx, Scale sy) {
+    if (run.size() >= 2) {
+      for (int i = 0; i < run.size(); i++) {
+        Point p = run.get(i);
+        d.append(i == 0 ? 'M' : 'L')
+            .append(c(sx.map(p.x())))
+            .append(',')
+            .append(c(sy.map(clamp(p.high()))));
+      }
+      for (int i = run.size() - 1; i >= 0; i--) {
+        Point p = run.get(i);
+        d.append('L').append(c(sx.map(p.x()))).append(',').append(c(sy.map(clamp(p.low()))));
+      }
+      d.append('Z');
+    }
+    run.clear();
+  }
+
   private static double clamp(double y) {
     return Math.max(0, Math.min(100, y));
   }
@@ -271,7 +345,20 @@ final class LineChart {
   }
 
   /** Round tick values covering [low, high] ("nice numbers", Heckbert 1990). */
-  record Ticks(double low, double high, double step) {
+  record Ticks(double low, double high, double step, boolean over255) {
+    Ticks(double low, double high, double step) {
+      this(low, high, step, false);
+    }
+
+    /** Nice ticks counted in 1/255 steps (at least one), labelled {@code k/255}. */
+    static Ticks over255(double min, double max, int count) {
+      Ticks k = nice(min * 255, max * 255, count);
+      double step = Math.max(1, k.step());
+      double low = Math.max(0, Math.floor(k.low() / step + 1e-9) * step);
+      double high = Math.ceil(k.high() / step - 1e-9) * step;
+      return new Ticks(low / 255, high / 255, step / 255, true);
+    }
+
     static Ticks nice(double min, double max, int count) {
       if (!(max > min)) {
         double pad = min == 0 ? 1 : Math.abs(min) / 2;
@@ -293,6 +380,10 @@ final class LineChart {
     }
 
     String label(double v) {
+      if (over255) {
+        long k = Math.round(v * 255);
+        return k == 0 ? "0" : k + "/255";
+      }
       int decimals = (int) Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
       return Fmt.fixed(Math.abs(v) < step * 1e-6 ? 0 : v, decimals);
     }

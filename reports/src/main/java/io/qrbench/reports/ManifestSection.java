@@ -34,7 +34,7 @@ final class ManifestSection {
           "git-commit");
     }
     if (suite != null) {
-      item(h, "Suite file", suite.file(), "suite-file");
+      item(h, "Suite file", r.relative(suite.file()), "suite-file");
       item(h, "Seed", Long.toString(suite.seed()), "seed");
       item(
           h,

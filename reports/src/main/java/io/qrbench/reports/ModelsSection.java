@@ -48,7 +48,83 @@ final class ModelsSection {
       row(h, r, m, costs);
     }
     h.close("tbody").close("table").close("div").nl();
+    for (ModelResult m : r.result().models()) {
+      layers(h, r, m);
+    }
     h.close("section").nl();
+  }
+
+  /**
+   * The quantizer's per-layer record, folded: which tensors it changed, at how many bits, how
+   * sparse and how far from the full-precision weights; where a model lost accuracy, the layer with
+   * the largest relative error is the first suspect.
+   */
+  private static void layers(Html h, ReportContext r, ModelResult m) {
+    QuantizationSummary q = m.quantization();
+    if (q == null || q.layers().isEmpty()) {
+      return;
+    }
+    long quantized = q.layers().stream().filter(QuantizationSummary.Layer::quantized).count();
+    h.open("details", "class", "layers", "data-model", m.name()).nl();
+    h.open("summary");
+    HtmlPage.swatch(h, r, m.name());
+    h.text(
+            m.name()
+                + ": "
+                + q.layers().size()
+                + " weight tensors, "
+                + quantized
+                + " quantized by "
+                + Fmt.or(m.quantizer()))
+        .close("summary")
+        .nl();
+    h.open("div", "class", "scroll").open("table", "class", "data layers-table").nl();
+    h.open("thead").open("tr");
+    h.el("th", "Layer", "scope", "col");
+    h.el("th", "Weights", "class", "num", "scope", "col");
+    h.el("th", "Bits", "class", "num", "scope", "col", "title", "storage bits per weight");
+    h.el("th", "Zeros", "class", "num", "scope", "col");
+    h.el(
+        "th",
+        "Rel. error",
+        "class",
+        "num",
+        "scope",
+        "col",
+        "title",
+        "||W \u2212 Q(W)||\u00b2 / ||W||\u00b2");
+    h.el("th", "Packed", "class", "num", "scope", "col");
+    h.close("tr").close("thead").nl().open("tbody").nl();
+    for (QuantizationSummary.Layer l : q.layers()) {
+      h.open("tr", "class", l.quantized() ? "layer-row" : "layer-row full-precision");
+      h.el("th", l.name(), "scope", "row", "class", "path");
+      h.el("td", Fmt.count(l.parameters()), "class", "num", "data-value", Long.toString(l.parameters()));
+      h.el("td", Fmt.fixed(l.bitsPerWeight(), 2), "class", "num", "data-value", Fmt.exact(l.bitsPerWeight()));
+      h.el(
+          "td",
+          Fmt.pct(100 * l.zeroFraction()) + "%",
+          "class",
+          "num",
+          "data-value",
+          Fmt.exact(l.zeroFraction()));
+      h.el(
+          "td",
+          Fmt.fixed(l.relativeError(), 4),
+          "class",
+          "num",
+          "data-value",
+          Fmt.exact(l.relativeError()));
+      h.el(
+          "td",
+          Fmt.bytes(l.packedBytes()),
+          "class",
+          "num",
+          "data-value",
+          Long.toString(l.packedBytes()));
+      h.close("tr").nl();
+    }
+    h.close("tbody").close("table").close("div").nl();
+    h.close("details").nl();
   }
 
   private static void row(Html h, ReportContext r, ModelResult m, boolean costs) {
@@ -58,7 +134,7 @@ final class ModelsSection {
     h.text(m.name()).close("th");
     h.el("td", Fmt.or(m.model()));
     h.el("td", Fmt.or(m.quantizer()));
-    h.el("td", Fmt.or(m.weights()), "class", "path");
+    h.el("td", Fmt.or(r.relative(m.weights())), "class", "path");
     h.el(
         "td",
         Fmt.count(m.parameters()),

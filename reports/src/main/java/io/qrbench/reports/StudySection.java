@@ -77,29 +77,26 @@ final class StudySection {
       h.text(m).close("th");
     }
     for (String m : models.subList(Math.min(1, models.size()), models.size())) {
+      // short at narrow widths: the baseline is named in the note above and in the title
       h.el(
           "th",
-          "\u0394 " + m + " \u2212 " + r.baseline(),
+          "\u0394 " + m,
           "rowspan",
           "2",
           "scope",
           "col",
           "class",
-          "num");
+          "num",
+          "title",
+          "top-1 of " + m + " \u2212 top-1 of " + r.baseline() + ", in points");
     }
     h.close("tr").nl().open("tr");
     for (int i = 0; i < models.size(); i++) {
       h.el("th", Metric.TOP1.label(), "class", "num", "scope", "col");
       h.el("th", Metric.TOP5.label(), "class", "num", "scope", "col");
-      h.el(
-          "th",
-          "mean |\u03b4|",
-          "class",
-          "num",
-          "scope",
-          "col",
-          "title",
-          "mean |x\u2032 \u2212 x| in 0\u2013255 units");
+      h.open("th", "class", "num", "scope", "col")
+          .el("abbr", "|\u03b4|", "title", "mean |x\u2032 \u2212 x| in 0\u2013255 units")
+          .close("th");
     }
     h.close("tr").close("thead").nl();
   }
@@ -114,15 +111,55 @@ final class StudySection {
         h.el("td", "not run", "colspan", "3", "class", "missing", "data-model", m);
       } else if (!CaseGrid.ok(c)) {
         failed(h, c);
+      } else if (CaseGrid.isMinimal(row)) {
+        size(h, c);
       } else {
         metrics(h, c, row);
       }
     }
     List<String> models = r.grid().models();
     for (String m : models.subList(Math.min(1, models.size()), models.size())) {
-      delta(h, r, row, m);
+      if (CaseGrid.isMinimal(row)) {
+        h.el("td", "", "class", "num delta");
+      } else {
+        delta(h, r, row, m);
+      }
     }
     h.close("tr").nl();
+  }
+
+  /**
+   * A minimal-perturbation attack's row: its accuracy is about 0 by construction, so the cells say
+   * how large a change fooled the model (medians, L-infinity in 1/255) and how often it did.
+   */
+  private static void size(Html h, CaseResult c) {
+    Metrics m = c.metrics();
+    Double linf = Metric.MEDIAN_LINF.value(m).orElse(m.meanLinf());
+    Double l2 = Metric.MEDIAN_L2.value(m).orElse(m.meanL2());
+    boolean median = Metric.MEDIAN_LINF.value(m).isPresent();
+    Double fooled = Metric.FOOLED.value(m).orElse(null);
+    String text =
+        (median ? "median" : "mean")
+            + " L\u221e "
+            + Fmt.fixed(255 * linf, 2)
+            + "/255, L2 "
+            + Fmt.fixed(l2, 3)
+            + (fooled == null ? "" : ", fooled " + Fmt.pct(100 * fooled) + "%");
+    h.el(
+        "td",
+        text,
+        "colspan",
+        "3",
+        "class",
+        "num minimal-size",
+        "data-model",
+        c.model(),
+        "data-metric",
+        median ? Metric.MEDIAN_LINF.key() : Metric.MEAN_LINF.key(),
+        "data-value",
+        Fmt.exact(linf),
+        "title",
+        "a minimal-perturbation attack: accuracy is about 0 by construction, so its size is shown; see the Minimal section");
   }
 
   private static void failed(Html h, CaseResult c) {

@@ -7,7 +7,7 @@
 
   // Hovering or focusing a legend entry highlights that model's lines in every chart.
   function focusModel(model) {
-    each('svg.chart .series', function (series) {
+    each('svg.chart .series, svg.chart .band', function (series) {
       var mine = series.getAttribute('data-model') === model;
       series.classList.toggle('dim', model !== null && !mine);
       series.classList.toggle('focus', model !== null && mine);
@@ -27,7 +27,10 @@
     filter.addEventListener('input', function () {
       var query = filter.value.trim().toLowerCase();
       each('#study-table tr.case-row', function (row) {
-        var key = (row.getAttribute('data-case') || '').toLowerCase();
+        var level = row.querySelector('td.level');
+        // the shown level too: a reader types 8/255 where the results hold 0.0313...
+        var key = ((row.getAttribute('data-case') || '') + ' ' +
+          (level ? level.textContent : '')).toLowerCase();
         row.hidden = query !== '' && key.indexOf(query) < 0;
       });
     });

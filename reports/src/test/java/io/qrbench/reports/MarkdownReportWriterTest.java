@@ -38,7 +38,7 @@ class MarkdownReportWriterTest {
         "5 single + 4 severity + 5 epsilon sweeps + minimal");
     assertTrue(
         md.contains(
-            "### Is TWN\u2019s accuracy different from FP\u2019s?\n\nYes in 18 of the 40 cases"));
+            "### Is TWN\u2019s accuracy different from FP\u2019s?\n\nYes in 18 of the 39 cases"));
     assertTrue(
         md.contains(
             "Clean images: +0.3 points (95% CI \u22121.3 to +1.9), McNemar p = 0.810, not significant."));

@@ -21,6 +21,11 @@ package io.qrbench.result;
  *     when the perturbation changed any image, the median over images of ||x' - x||_2 and of max
  *     |x' - x| ({@link #MEDIAN_L2}, {@link #MEDIAN_LINF}), which a mean of per-image measurements
  *     cannot give
+ * @param predictions each image's label and top-1 class, for per-class accuracy and confusion
+ *     matrices (null in results written before they were recorded, and for more than 256 classes)
+ * @param examples a few of the evaluated images (at most {@value #MAX_EXAMPLES}, the first of the
+ *     split) as the model saw them, each a {@code data:image/png;base64,...} URI, for the report to
+ *     show what a perturbation does to an image; empty in results written before they were recorded
  */
 public record Metrics(
     int images,
@@ -35,7 +40,12 @@ public record Metrics(
     double seconds,
     double imagesPerSecond,
     Outcomes outcomes,
-    java.util.Map<String, Double> extra) {
+    java.util.Map<String, Double> extra,
+    Predictions predictions,
+    java.util.List<String> examples) {
+  /** The most example images a case keeps: a few kilobytes for 32x32 images. */
+  public static final int MAX_EXAMPLES = 4;
+
   /** The key in {@link #extra} of the median over images of ||x' - x||_2. */
   public static final String MEDIAN_L2 = "median-l2";
 
@@ -47,5 +57,39 @@ public record Metrics(
         extra == null
             ? java.util.Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(extra));
+    examples = examples == null ? java.util.List.of() : java.util.List.copyOf(examples);
+  }
+
+  /** Metrics without per-image predictions or example images, as results before them held. */
+  public Metrics(
+      int images,
+      double top1,
+      double top5,
+      int correct1,
+      int correct5,
+      double meanAbs,
+      double meanAbs255,
+      double meanL2,
+      double meanLinf,
+      double seconds,
+      double imagesPerSecond,
+      Outcomes outcomes,
+      java.util.Map<String, Double> extra) {
+    this(
+        images,
+        top1,
+        top5,
+        correct1,
+        correct5,
+        meanAbs,
+        meanAbs255,
+        meanL2,
+        meanLinf,
+        seconds,
+        imagesPerSecond,
+        outcomes,
+        extra,
+        null,
+        null);
   }
 }

@@ -26,9 +26,12 @@ class HtmlReportBrowserTest {
   private static final List<String> SECTIONS =
       List.of(
           "summary",
+          "scores",
           "study",
           "curves",
           "minimal",
+          "classes",
+          "examples",
           "models",
           "speed",
           "checks",
@@ -108,7 +111,59 @@ class HtmlReportBrowserTest {
       for (String id : SECTIONS) {
         assertFalse(page.findElements(By.id(id)).isEmpty(), "no section #" + id);
       }
+      readableAt800(browser, run);
     }
+  }
+
+  /**
+   * The additions of issue 22 in a real browser: bands, the recorded predictions and images, and
+   * the study table at 800 px, where the page must not scroll sideways and the perturbation column
+   * stays in view while the table scrolls.
+   */
+  private static void readableAt800(Chromium browser, RunResult run) throws Exception {
+    WebDriver page = browser.driver();
+    org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) page;
+    assertEquals(
+        run.models().size(),
+        page.findElements(By.cssSelector("svg.chart[data-chart='fgsm'] path.band")).size(),
+        "one 95% band per model");
+    assertEquals(
+        run.models().size(),
+        page.findElements(By.cssSelector("table.confusion-matrix")).size(),
+        "a confusion matrix per model from the clean predictions");
+    List<WebElement> images = page.findElements(By.cssSelector("#examples-table img"));
+    assertFalse(images.isEmpty(), "example images");
+    for (WebElement img : images) {
+      Number w = (Number) js.executeScript("return arguments[0].naturalWidth", img);
+      assertTrue(w.intValue() > 0, "an example image that does not decode");
+    }
+    page.manage().window().setSize(new org.openqa.selenium.Dimension(800, 1000));
+    Number inner = (Number) js.executeScript("return window.innerWidth");
+    assertTrue(inner.intValue() <= 800, "the window did not narrow: " + inner);
+    browser.screenshot(Path.of("target", "screenshots", "report-800.png"));
+    Number overflow =
+        (Number)
+            js.executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    assertTrue(overflow.intValue() <= 0, "the page scrolls sideways by " + overflow + " px");
+    WebElement scroll = page.findElement(By.cssSelector("#study .scroll"));
+    WebElement first = page.findElement(By.cssSelector("#study-table td.perturbation"));
+    js.executeScript("arguments[0].scrollLeft = 10000", scroll);
+    Number scrolled = (Number) js.executeScript("return arguments[0].scrollLeft", scroll);
+    Number gap =
+        (Number)
+            js.executeScript(
+                "return arguments[0].getBoundingClientRect().left"
+                    + " - arguments[1].getBoundingClientRect().left",
+                first,
+                scroll);
+    assertTrue(
+        Math.abs(gap.doubleValue()) < 1.5,
+        "the perturbation column scrolled away (table scrolled by "
+            + scrolled
+            + " px, column "
+            + gap
+            + " px from the edge)");
   }
 
   /** An rgb()/rgba() colour whose red channel clearly dominates. */

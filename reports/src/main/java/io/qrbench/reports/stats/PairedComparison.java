@@ -262,6 +262,19 @@ public record PairedComparison(int n, int bothCorrect, int onlyA, int onlyB, int
     return ((double) bothCorrect * neither - (double) onlyA * onlyB) / Math.sqrt(denominator);
   }
 
+  /**
+   * The 95% Wilson score interval of one accuracy, {@code correct} of {@code n}, in percent (Wilson
+   * 1927): unlike the normal approximation it stays in [0, 100] and is not empty at 0% or 100%,
+   * where robust accuracy under strong attacks often lies. {@code n} must be positive.
+   */
+  public static Interval accuracyInterval(int correct, int n) {
+    if (n <= 0 || correct < 0 || correct > n) {
+      throw new IllegalArgumentException(correct + " correct of " + n + " images");
+    }
+    double[] w = wilson(correct, n);
+    return new Interval(100 * w[0], 100 * w[1]);
+  }
+
   /** Wilson's score interval for x successes in n, as proportions. */
   private static double[] wilson(int x, int n) {
     double p = (double) x / n;
