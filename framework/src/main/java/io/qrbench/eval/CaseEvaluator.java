@@ -80,7 +80,8 @@ public final class CaseEvaluator {
     boolean keepPredictions = model.classes() <= io.qrbench.result.Predictions.MAX_CLASSES;
     int[] labels = new int[keepPredictions ? n : 0];
     int[] predicted = new int[keepPredictions ? n : 0];
-    ExampleImages examples = new ExampleImages(Metrics.MAX_EXAMPLES); // the first, whatever the batch size
+    ExampleImages examples =
+        new ExampleImages(Metrics.MAX_EXAMPLES); // the first, whatever the batch size
     java.util.Map<String, Double> extra = new java.util.TreeMap<>();
     long start = System.nanoTime();
     for (int from = 0; from < n; from += batchSize) {

@@ -62,7 +62,9 @@ final class ExampleImages {
   private String png(float[] v) {
     BufferedImage img =
         new BufferedImage(
-            width, height, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+            width,
+            height,
+            channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
     int plane = height * width;
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {

@@ -38,9 +38,11 @@ class PredictionsAndExamplesTest {
       Predictions p = small.predictions();
       assertEquals(20, p.size());
       assertEquals(p, whole.predictions(), "the same whatever the batch size");
-      int[] labels = new Batches(data, 20).load(bm, null, 0, 20)[1].toType(
-              ai.djl.ndarray.types.DataType.INT32, false)
-          .toIntArray();
+      int[] labels =
+          new Batches(data, 20)
+              .load(bm, null, 0, 20)[1]
+              .toType(ai.djl.ndarray.types.DataType.INT32, false)
+              .toIntArray();
       Outcomes o = small.outcomes();
       int right = 0;
       java.util.Set<Integer> classes = new java.util.HashSet<>();

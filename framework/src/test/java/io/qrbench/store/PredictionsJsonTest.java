@@ -29,17 +29,44 @@ class PredictionsJsonTest {
     Metrics m = c.metrics();
     Metrics more =
         new Metrics(
-            m.images(), m.top1(), m.top5(), m.correct1(), m.correct5(), m.meanAbs(),
-            m.meanAbs255(), m.meanL2(), m.meanLinf(), m.seconds(), m.imagesPerSecond(),
-            m.outcomes(), m.extra(), Predictions.of(new int[] {0, 1}, new int[] {0, 0}),
+            m.images(),
+            m.top1(),
+            m.top5(),
+            m.correct1(),
+            m.correct5(),
+            m.meanAbs(),
+            m.meanAbs255(),
+            m.meanL2(),
+            m.meanLinf(),
+            m.seconds(),
+            m.imagesPerSecond(),
+            m.outcomes(),
+            m.extra(),
+            Predictions.of(new int[] {0, 1}, new int[] {0, 0}),
             List.of("data:image/png;base64,AAAA"));
     CaseResult c2 =
         new CaseResult(
-            c.id(), c.model(), c.perturbation(), c.perturbationId(), c.level(), c.params(),
-            c.status(), c.error(), more);
+            c.id(),
+            c.model(),
+            c.perturbation(),
+            c.perturbationId(),
+            c.level(),
+            c.params(),
+            c.status(),
+            c.error(),
+            more);
     return new RunResult(
-        r.schema(), r.suite(), r.environment(), r.status(), r.startedAt(), r.finishedAt(),
-        r.wallSeconds(), r.models(), List.of(c2), r.checks(), r.speed());
+        r.schema(),
+        r.suite(),
+        r.environment(),
+        r.status(),
+        r.startedAt(),
+        r.finishedAt(),
+        r.wallSeconds(),
+        r.models(),
+        List.of(c2),
+        r.checks(),
+        r.speed());
   }
 
   @Test
@@ -83,7 +110,9 @@ class PredictionsJsonTest {
     Files.writeString(f, Files.readString(f).replace("\"AAABAA==\"", "\"AAAB\""));
     ConfigException e = assertThrows(ConfigException.class, () -> ResultsJson.read(f));
     assertTrue(
-        e.getMessage().contains("cases[0].metrics.predictions: holds 3 bytes, not 2 for each of the 2 images"),
+        e.getMessage()
+            .contains(
+                "cases[0].metrics.predictions: holds 3 bytes, not 2 for each of the 2 images"),
         e.getMessage());
   }
 }

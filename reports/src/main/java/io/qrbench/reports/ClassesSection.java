@@ -117,7 +117,8 @@ final class ClassesSection {
     h.el("th", "Class", "scope", "col");
     h.el("th", "Images", "class", "num", "scope", "col");
     for (String m : clean.keySet()) {
-      h.open("th", "class", "num model-head m" + r.grid().colour(m), "scope", "col", "data-model", m);
+      h.open(
+          "th", "class", "num model-head m" + r.grid().colour(m), "scope", "col", "data-model", m);
       HtmlPage.swatch(h, r, m);
       h.text(m).close("th");
     }

@@ -131,7 +131,9 @@ final class Fmt {
     return given.equals(fraction) ? k + "/255" : null;
   }
 
-  /** True for a swept key that holds an epsilon ({@code epsilon}, {@code eps}, {@code l2-epsilon}). */
+  /**
+   * True for a swept key that holds an epsilon ({@code epsilon}, {@code eps}, {@code l2-epsilon}).
+   */
   static boolean isEpsilon(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return k.equals("eps") || k.endsWith("epsilon") || k.endsWith("-eps");

@@ -46,7 +46,9 @@ final class HtmlPage {
             "Written by qrbench "
                 + version(r)
                 + " from "
-                + (r.result().suite() == null ? "results" : Fmt.or(r.relative(r.result().suite().file())))
+                + (r.result().suite() == null
+                    ? "results"
+                    : Fmt.or(r.relative(r.result().suite().file())))
                 + ".")
         .close("footer")
         .nl();

@@ -16,12 +16,11 @@ import io.qrbench.result.RunResult;
  *
  * <p>The page's ids and classes are a contract that browser tests rely on: sections {@code summary,
  * scores, study, curves, minimal, classes, examples, diagnostics, models, speed, checks,
- * comparisons, manifest}; {@code
- * h1#suite-name}; {@code table#study-table tr.case-row[data-case="perturbation|level"]}; {@code
- * svg.chart[data-chart]} with one {@code path} per model; {@code tr.check-pass / tr.check-fail};
- * {@code tr.comparison-row}, with class {@code significant} when McNemar's p is below 0.05; {@code
- * div.diagnostics-model[data-model] li.diagnostic} with class {@code flag}, {@code pass} or {@code
- * unchecked} and {@code data-check}.
+ * comparisons, manifest}; {@code h1#suite-name}; {@code table#study-table
+ * tr.case-row[data-case="perturbation|level"]}; {@code svg.chart[data-chart]} with one {@code path}
+ * per model; {@code tr.check-pass / tr.check-fail}; {@code tr.comparison-row}, with class {@code
+ * significant} when McNemar's p is below 0.05; {@code div.diagnostics-model[data-model]
+ * li.diagnostic} with class {@code flag}, {@code pass} or {@code unchecked} and {@code data-check}.
  */
 public final class HtmlReportWriter extends TextFileReportWriter {
   /** The file written inside the output folder. */

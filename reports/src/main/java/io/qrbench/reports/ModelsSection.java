@@ -98,8 +98,20 @@ final class ModelsSection {
     for (QuantizationSummary.Layer l : q.layers()) {
       h.open("tr", "class", l.quantized() ? "layer-row" : "layer-row full-precision");
       h.el("th", l.name(), "scope", "row", "class", "path");
-      h.el("td", Fmt.count(l.parameters()), "class", "num", "data-value", Long.toString(l.parameters()));
-      h.el("td", Fmt.fixed(l.bitsPerWeight(), 2), "class", "num", "data-value", Fmt.exact(l.bitsPerWeight()));
+      h.el(
+          "td",
+          Fmt.count(l.parameters()),
+          "class",
+          "num",
+          "data-value",
+          Long.toString(l.parameters()));
+      h.el(
+          "td",
+          Fmt.fixed(l.bitsPerWeight(), 2),
+          "class",
+          "num",
+          "data-value",
+          Fmt.exact(l.bitsPerWeight()));
       h.el(
           "td",
           Fmt.pct(100 * l.zeroFraction()) + "%",

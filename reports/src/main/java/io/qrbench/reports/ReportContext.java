@@ -11,8 +11,7 @@ import java.util.List;
  * folder the report is written to (null when unknown), which paths on the page are shown relative
  * to.
  */
-record ReportContext(
-    RunResult result, CaseGrid grid, List<Comparisons.Pair> pairs, Path folder) {
+record ReportContext(RunResult result, CaseGrid grid, List<Comparisons.Pair> pairs, Path folder) {
   ReportContext {
     pairs = List.copyOf(pairs);
   }

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * The {@code scores} section: one number per model for the noise sweeps (mean corruption error)
- * and one per attack sweep (area under the accuracy curve), for readers who compare models at a
- * glance before they read the curves.
+ * The {@code scores} section: one number per model for the noise sweeps (mean corruption error) and
+ * one per attack sweep (area under the accuracy curve), for readers who compare models at a glance
+ * before they read the curves.
  */
 final class ScoresSection {
   private ScoresSection() {}
@@ -103,8 +103,8 @@ final class ScoresSection {
   /**
    * mCE of {@code model} against {@code baseline}, in percent (Hendrycks &amp; Dietterich 2019, eq.
    * 1): the mean over families of CE = sum over severities of the model's top-1 error / the same
-   * sum for the baseline. A family counts only when every severity finished for both models and
-   * the baseline erred somewhere; empty when no family counts.
+   * sum for the baseline. A family counts only when every severity finished for both models and the
+   * baseline erred somewhere; empty when no family counts.
    */
   static OptionalDouble meanCorruptionError(
       CaseGrid grid, List<Sweep> families, String model, String baseline) {

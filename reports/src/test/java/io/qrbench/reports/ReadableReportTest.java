@@ -66,7 +66,8 @@ class ReadableReportTest {
     PairedComparison.Interval ci = PairedComparison.accuracyInterval(2, 8);
     assertEquals(7.1, Math.round(ci.low() * 10) / 10.0, 0.15, "Wilson 2/8 lower bound");
     assertEquals(59.1, Math.round(ci.high() * 10) / 10.0, 0.15, "Wilson 2/8 upper bound");
-    assertTrue(chart.contains("25.0% (95% CI " + Fmt.pct(ci.low()) + "\u2013" + Fmt.pct(ci.high())));
+    assertTrue(
+        chart.contains("25.0% (95% CI " + Fmt.pct(ci.low()) + "\u2013" + Fmt.pct(ci.high())));
     String band = between(chart, "<path class=\"band m0\"", "</path>");
     Matcher d = Pattern.compile(" d=\"([^\"]+)\"").matcher(band);
     assertTrue(d.find());
@@ -97,15 +98,13 @@ class ReadableReportTest {
     // noise: A right on 6, 4, 2 of 8 at severity 1-3, B on 5, 3, 1: errors 12 vs 15 images
     double aErrors = (25 + 50 + 75);
     double bErrors = (37.5 + 62.5 + 87.5);
-    assertTrue(
-        scores.contains("data-metric=\"mce\" data-value=\"100\""), "the baseline is 100%");
+    assertTrue(scores.contains("data-metric=\"mce\" data-value=\"100\""), "the baseline is 100%");
     String bRow = between(scores, "data-model=\"" + Html.esc(Fixtures.B) + "\"", "</tr>");
     assertTrue(bRow.contains(">" + Fmt.pct(100 * bErrors / aErrors) + "<"), bRow);
     // pgd A: 75, 62.5, 50, 25 at 0, 2, 4, 8 /255; x rescaled: widths 1/4, 1/4, 1/2
     double auc = 0.25 * (75 + 62.5) / 2 + 0.25 * (62.5 + 50) / 2 + 0.5 * (50 + 25) / 2;
     String aRow = between(scores, "data-model=\"" + Html.esc(Fixtures.A) + "\"", "</tr>");
-    assertTrue(
-        aRow.contains("data-sweep=\"pgd\" data-value=\"" + Fmt.exact(auc) + "\""), aRow);
+    assertTrue(aRow.contains("data-sweep=\"pgd\" data-value=\"" + Fmt.exact(auc) + "\""), aRow);
     assertEquals("50.0", Fmt.pct(auc), "by hand: 17.19 + 14.06 + 18.75");
     assertFalse(scores.contains("AUC deepfool"));
     assertTrue(scores.contains("AUC fgsm"));
@@ -116,11 +115,18 @@ class ReadableReportTest {
     String html = HtmlReportWriter.render(run());
     String models = between(html, "<section id=\"models\"", "</section>");
     assertEquals(2, count(models, "<details class=\"layers\""));
-    String b = between(models, "<details class=\"layers\" data-model=\"" + Html.esc(Fixtures.B), "</details>");
+    String b =
+        between(
+            models, "<details class=\"layers\" data-model=\"" + Html.esc(Fixtures.B), "</details>");
     assertTrue(b.contains("2 weight tensors, 1 quantized by twn"), b);
     assertTrue(b.contains("<tr class=\"layer-row\"><th scope=\"row\" class=\"path\">conv</th>"), b);
     assertTrue(b.contains("<tr class=\"layer-row full-precision\">"), b);
-    assertTrue(b.contains(">1,000<") && b.contains(">40.0%<") && b.contains(">0.1000<") && b.contains(">250 B<"), b);
+    assertTrue(
+        b.contains(">1,000<")
+            && b.contains(">40.0%<")
+            && b.contains(">0.1000<")
+            && b.contains(">250 B<"),
+        b);
   }
 
   @Test
@@ -135,20 +141,47 @@ class ReadableReportTest {
     for (var m : base.models()) {
       models.add(
           new io.qrbench.result.ModelResult(
-              m.name(), m.model(), m.modelParams(), m.quantizer(), m.quantizerParams(),
+              m.name(),
+              m.model(),
+              m.modelParams(),
+              m.quantizer(),
+              m.quantizerParams(),
               weights + "; BatchNorm re-estimated on 512 training images",
-              m.parameters(), m.quantization(), m.trainAccuracy(), m.cost(), m.backend(),
+              m.parameters(),
+              m.quantization(),
+              m.trainAccuracy(),
+              m.cost(),
+              m.backend(),
               m.deployedFrom()));
     }
     var s = base.suite();
     var suite =
         new io.qrbench.result.SuiteInfo(
-            s.name(), s.description(), suiteFile, s.seed(), s.limit(), s.dataset(), s.split(),
-            s.images(), s.fingerprint(), s.yaml(), s.definition(), s.weights());
+            s.name(),
+            s.description(),
+            suiteFile,
+            s.seed(),
+            s.limit(),
+            s.dataset(),
+            s.split(),
+            s.images(),
+            s.fingerprint(),
+            s.yaml(),
+            s.definition(),
+            s.weights());
     RunResult r =
         new RunResult(
-            base.schema(), suite, base.environment(), base.status(), base.startedAt(),
-            base.finishedAt(), base.wallSeconds(), models, base.cases(), List.of(), List.of());
+            base.schema(),
+            suite,
+            base.environment(),
+            base.status(),
+            base.startedAt(),
+            base.finishedAt(),
+            base.wallSeconds(),
+            models,
+            base.cases(),
+            List.of(),
+            List.of());
     new HtmlReportWriter().write(new io.qrbench.spi.EmptyConfig(), r, out);
     String html = java.nio.file.Files.readString(out.resolve(HtmlReportWriter.FILE));
     assertFalse(html.contains(tmp.toAbsolutePath().toString()), "no absolute path on the page");
@@ -176,10 +209,14 @@ class ReadableReportTest {
     String c1 = between(table, "data-class=\"1\"", "</tr>");
     assertEquals(2, count(c1, ">66.7<"), c1);
     assertEquals(2, count(section, "<table class=\"data confusion-matrix\""));
-    String b = between(section, "confusion-matrix\" data-model=\"" + Html.esc(Fixtures.B), "</table>");
+    String b =
+        between(section, "confusion-matrix\" data-model=\"" + Html.esc(Fixtures.B), "</table>");
     assertTrue(b.contains("data-true=\"0\" data-predicted=\"1\" style=\"--heat:33.3%\">1<"), b);
     assertTrue(b.contains("data-true=\"1\" data-predicted=\"0\" style=\"--heat:33.3%\">1<"), b);
-    assertTrue(b.contains("class=\"num heat diagonal\" data-true=\"2\" data-predicted=\"2\" style=\"--heat:100.0%\">2<"), b);
+    assertTrue(
+        b.contains(
+            "class=\"num heat diagonal\" data-true=\"2\" data-predicted=\"2\" style=\"--heat:100.0%\">2<"),
+        b);
     // results without predictions say so
     String old = HtmlReportWriter.render(Fixtures.hostile());
     assertTrue(between(old, "<section id=\"classes\"", "</section>").contains("class=\"empty\""));
@@ -195,7 +232,12 @@ class ReadableReportTest {
       rows.add(m.group(1));
     }
     assertEquals(
-        List.of("none|", "noise-c|severity=3", "pgd|epsilon=" + 8 / 255.0, "fgsm|epsilon=0.02", "deepfool|"),
+        List.of(
+            "none|",
+            "noise-c|severity=3",
+            "pgd|epsilon=" + 8 / 255.0,
+            "fgsm|epsilon=0.02",
+            "deepfool|"),
         rows);
     assertEquals(5 * 2, count(table, "<img src=\"" + PNG + "\""), "two good images per case");
     assertEquals(5, count(table, "<td class=\"example missing\">not a PNG</td>"));
@@ -207,12 +249,25 @@ class ReadableReportTest {
   void theStudyTableKeepsItsFirstColumnInViewAndShortHeadersAtNarrowWidths() {
     String html = HtmlReportWriter.render(run());
     String css = between(html, "<style>", "</style>");
-    assertTrue(css.contains("#study-table td.perturbation, #study-table thead tr:first-child th:first-child {\n  position: sticky; left: 0;"), "sticky first column");
+    assertTrue(
+        css.contains(
+            "#study-table td.perturbation, #study-table thead tr:first-child th:first-child {\n  position: sticky; left: 0;"),
+        "sticky first column");
     assertTrue(css.contains("@media (max-width: 900px)"));
     String head = between(html, "<table id=\"study-table\"", "</thead>");
-    assertTrue(head.contains("<abbr title=\"mean |x\u2032 \u2212 x| in 0\u2013255 units\">|\u03b4|</abbr>"), head);
+    assertTrue(
+        head.contains(
+            "<abbr title=\"mean |x\u2032 \u2212 x| in 0\u2013255 units\">|\u03b4|</abbr>"),
+        head);
     assertTrue(head.contains(">\u0394 " + Html.esc(Fixtures.B) + "</th>"), head);
-    assertTrue(head.contains("title=\"top-1 of " + Html.esc(Fixtures.B) + " \u2212 top-1 of " + Html.esc(Fixtures.A) + ", in points\""), head);
+    assertTrue(
+        head.contains(
+            "title=\"top-1 of "
+                + Html.esc(Fixtures.B)
+                + " \u2212 top-1 of "
+                + Html.esc(Fixtures.A)
+                + ", in points\""),
+        head);
   }
 
   private static final String PNG = "data:image/png;base64,iVBORw0KGgo=";
@@ -222,18 +277,38 @@ class ReadableReportTest {
     Metrics m = c.metrics();
     Metrics more =
         new Metrics(
-            m.images(), m.top1(), m.top5(), m.correct1(), m.correct5(), m.meanAbs(),
-            m.meanAbs255(), m.meanL2(), m.meanLinf(), m.seconds(), m.imagesPerSecond(),
-            m.outcomes(), m.extra(), p, List.of(PNG, "javascript:alert(1)", PNG));
+            m.images(),
+            m.top1(),
+            m.top5(),
+            m.correct1(),
+            m.correct5(),
+            m.meanAbs(),
+            m.meanAbs255(),
+            m.meanL2(),
+            m.meanLinf(),
+            m.seconds(),
+            m.imagesPerSecond(),
+            m.outcomes(),
+            m.extra(),
+            p,
+            List.of(PNG, "javascript:alert(1)", PNG));
     return new CaseResult(
-        c.id(), c.model(), c.perturbation(), c.perturbationId(), c.level(), c.params(),
-        c.status(), c.error(), more);
+        c.id(),
+        c.model(),
+        c.perturbation(),
+        c.perturbationId(),
+        c.level(),
+        c.params(),
+        c.status(),
+        c.error(),
+        more);
   }
 
   /** Vertical pixels per accuracy point, from the 0 and 100 gridlines' labels. */
   private static double pixelsPerPoint(String chart) {
     Matcher m =
-        Pattern.compile("<text class=\"tick\" x=\"[^\"]+\" y=\"([^\"]+)\" text-anchor=\"end\">(0|100)<")
+        Pattern.compile(
+                "<text class=\"tick\" x=\"[^\"]+\" y=\"([^\"]+)\" text-anchor=\"end\">(0|100)<")
             .matcher(chart);
     double y0 = 0;
     double y100 = 0;
@@ -256,7 +331,9 @@ class ReadableReportTest {
     List<CaseResult> cases = new ArrayList<>();
     for (String model : List.of(Fixtures.A, Fixtures.B)) {
       boolean a = model.equals(Fixtures.A);
-      cases.add(Fixtures.ok(model, "none", "none", "", Fixtures.bits(8, Fixtures.range(a ? 7 : 6)), Map.of()));
+      cases.add(
+          Fixtures.ok(
+              model, "none", "none", "", Fixtures.bits(8, Fixtures.range(a ? 7 : 6)), Map.of()));
       for (int sev = 1; sev <= 3; sev++) {
         cases.add(
             Fixtures.ok(
@@ -280,7 +357,14 @@ class ReadableReportTest {
                 Map.of()));
       }
       for (String e : List.of("0.01", "0.02")) {
-        cases.add(Fixtures.ok(model, "fgsm", "fgsm", "epsilon=" + e, Fixtures.bits(8, Fixtures.range(3)), Map.of()));
+        cases.add(
+            Fixtures.ok(
+                model,
+                "fgsm",
+                "fgsm",
+                "epsilon=" + e,
+                Fixtures.bits(8, Fixtures.range(3)),
+                Map.of()));
       }
       cases.add(
           Fixtures.ok(
@@ -298,7 +382,8 @@ class ReadableReportTest {
       Predictions p =
           c.perturbationId().equals("none")
               ? Predictions.of(
-                  labels, a ? new int[] {0, 1, 2, 0, 1, 2, 0, 2} : new int[] {0, 1, 2, 0, 1, 2, 1, 0})
+                  labels,
+                  a ? new int[] {0, 1, 2, 0, 1, 2, 0, 2} : new int[] {0, 1, 2, 0, 1, 2, 1, 0})
               : null;
       extras.add(withExtras(c, p));
     }

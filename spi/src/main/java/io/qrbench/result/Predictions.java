@@ -8,10 +8,10 @@ import java.util.Base64;
  * Each image's true class and the class the model predicted (its top-1), for per-class accuracy and
  * confusion matrices in the report.
  *
- * <p>In results.json it is one base64 string of two bytes per image, image i's label in byte 2i
- * and its prediction in byte 2i + 1, each read unsigned: 10,000 images take 27 KB, and only
- * datasets of at most {@value #MAX_CLASSES} classes have it (the field is null otherwise, and in
- * results written before it was recorded; readers of either kind skip what they do not know).
+ * <p>In results.json it is one base64 string of two bytes per image, image i's label in byte 2i and
+ * its prediction in byte 2i + 1, each read unsigned: 10,000 images take 27 KB, and only datasets of
+ * at most {@value #MAX_CLASSES} classes have it (the field is null otherwise, and in results
+ * written before it was recorded; readers of either kind skip what they do not know).
  */
 public final class Predictions {
   /** The most classes one byte per image can hold. */
