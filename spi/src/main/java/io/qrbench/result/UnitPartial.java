@@ -87,6 +87,20 @@ public record UnitPartial(
       throw new IllegalArgumentException(
           "the ranges of a case end at image " + next + " of " + n + " images");
     }
+    return metrics(ordered, 0, n);
+  }
+
+  /**
+   * The metrics of this range alone, as if its images were all there were (outcomes keep their
+   * indices in the whole dataset): what a shard shows for its part of a case.
+   */
+  public Metrics rangeMetrics() {
+    return metrics(List.of(this), from, to);
+  }
+
+  /** Metrics of the ordered, contiguous parts covering {@code [first, end)}. */
+  private static Metrics metrics(List<UnitPartial> ordered, int first, int end) {
+    int n = end - first;
     int correct1 = 0;
     int correctK = 0;
     double sumAbs = 0;
@@ -94,7 +108,7 @@ public record UnitPartial(
     double sumLinf = 0;
     double seconds = 0;
     boolean moved = false;
-    BitSet outcomes = new BitSet(n);
+    BitSet outcomes = new BitSet(end);
     float[] l2s = new float[n];
     float[] linfs = new float[n];
     Map<String, Double> extra = new TreeMap<>();
@@ -111,8 +125,8 @@ public record UnitPartial(
         b.extra().forEach((key, v) -> extra.merge(key, v, Double::sum));
       }
       if (p.l2() != null) {
-        System.arraycopy(p.l2(), 0, l2s, p.from(), p.images());
-        System.arraycopy(p.linf(), 0, linfs, p.from(), p.images());
+        System.arraycopy(p.l2(), 0, l2s, p.from() - first, p.images());
+        System.arraycopy(p.linf(), 0, linfs, p.from() - first, p.images());
         moved = true;
       }
     }
