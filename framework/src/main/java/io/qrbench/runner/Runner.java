@@ -180,7 +180,9 @@ public final class Runner {
             System::nanoTime);
     ShardPlan shardPlan = null;
     if (options.shard() != null) {
-      shardPlan = ShardPlan.of(suite, evalData.size(), options.shard().count());
+      shardPlan =
+          ShardPlan.of(
+              suite, evalData.size(), options.shard().count(), ModelPreparation.macs(suite, input));
       journal.shard(
           new ShardInfo(
               options.shard().index(),

@@ -20,10 +20,10 @@ import java.util.List;
  * shard (the LPT rule of Graham, "Bounds on multiprocessing timing anomalies", 1969), ties to the
  * lowest shard.
  *
- * <p>A unit's cost is an estimate in image forward passes: images x {@link
- * Perturbation#passesPerImage} (one more for a transfer attack, which crafts on its source). Every
- * model counts as one: the plan must not need to build models, and a suite's models are mostly of
- * one architecture.
+ * <p>A unit's cost is an estimate: images x the model's multiply-accumulates per image x {@link
+ * Perturbation#passesPerImage} (for a transfer attack, its passes on the source's MACs plus one
+ * forward pass of the model evaluated). MACs are counted on models built without weights; a model
+ * whose MACs cannot be counted (imported, deployed) counts as the mean of the others.
  *
  * @param units every unit, in case order then image order, each naming its shard
  */
@@ -46,17 +46,29 @@ record ShardPlan(int count, List<UnitRef> units) {
    * @throws ConfigException when {@code shards} is below 1
    */
   static ShardPlan of(Suite suite, int images, int shards) {
+    return of(suite, images, shards, java.util.Map.of());
+  }
+
+  /**
+   * The plan with each model's multiply-accumulates per image ({@code macs}, by model name; a model
+   * missing counts as the mean of those given, or 1 when none is).
+   */
+  static ShardPlan of(Suite suite, int images, int shards, java.util.Map<String, Double> macs) {
     if (shards < 1) {
       throw new ConfigException("--shard K/N: N must be at least 1, was " + shards);
     }
     List<CasePlan> cases = CasePlan.of(suite);
-    double[] perImage = cases.stream().mapToDouble(ShardPlan::passesPerImage).toArray();
+    double known = macs.values().stream().mapToDouble(Double::doubleValue).average().orElse(1);
+    java.util.function.ToDoubleFunction<String> macsOf = m -> macs.getOrDefault(m, known);
+    double[] perImage = cases.stream().mapToDouble(c -> costPerImage(c, macsOf)).toArray();
     double total = 0;
     for (double p : perImage) {
       total += p * images;
     }
     List<ModelEntry> timed = suite.speed() == null ? List.of() : suite.models();
-    total += SPEED_COST * timed.size();
+    for (ModelEntry m : timed) {
+      total += SPEED_COST * macsOf.applyAsDouble(m.name());
+    }
     int batch = suite.batchSize();
     List<Costed> costed = new ArrayList<>();
     for (int c = 0; c < cases.size(); c++) {
@@ -73,7 +85,13 @@ record ShardPlan(int count, List<UnitRef> units) {
       }
     }
     for (ModelEntry m : timed) {
-      costed.add(new Costed(UnitRef.SPEED + m.name(), 0, 0, SPEED_COST, costed.size()));
+      costed.add(
+          new Costed(
+              UnitRef.SPEED + m.name(),
+              0,
+              0,
+              SPEED_COST * macsOf.applyAsDouble(m.name()),
+              costed.size()));
     }
     List<Costed> bySize = new ArrayList<>(costed);
     // stable: equal costs keep case order
@@ -97,23 +115,25 @@ record ShardPlan(int count, List<UnitRef> units) {
     return new ShardPlan(shards, units);
   }
 
-  /** The estimated cost of one image of {@code plan}, in forward passes. */
-  static double passesPerImage(CasePlan plan) {
+  /** The estimated cost of one image of {@code plan}: forward passes x MACs. */
+  static double costPerImage(CasePlan plan, java.util.function.ToDoubleFunction<String> macs) {
     double p = passes(plan.perturbation().plugin(), plan.level().config());
     if (!(p >= 1) || Double.isInfinite(p)) {
       p = 1; // a plugin's bad estimate must not break the plan
     }
-    return plan.perturbation().source() == null ? p : p + 1;
+    String source = plan.perturbation().source();
+    double self = macs.applyAsDouble(plan.model().name());
+    return source == null ? p * self : p * macs.applyAsDouble(source) + self;
   }
 
-  /** The estimated cost of unit {@code u} in {@code suite}. */
+  /** The estimated cost of unit {@code u} in {@code suite}, each model counting 1 MAC. */
   static double cost(Suite suite, int images, UnitRef u) {
     if (u.speed()) {
       return SPEED_COST;
     }
     for (CasePlan p : CasePlan.of(suite)) {
       if (p.id().equals(u.caseId())) {
-        return passesPerImage(p) * (u.to() - u.from());
+        return costPerImage(p, m -> 1) * (u.to() - u.from());
       }
     }
     throw new IllegalArgumentException("no case " + u.caseId());
