@@ -219,16 +219,16 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
   /** An APGD run's forward passes per image, as {@link Apgd#passesPerImage} counts them less 1. */
   static double apgdPasses(Apgd.Config c) {
     int runs = c.restarts() * ("dlr-targeted".equals(c.loss()) ? c.targets() : 1);
-    return runs * (3.0 * c.steps() + 1);
+    return runs * (3.0 * c.steps() + 3);
   }
 
   /** The forward passes per image of one standard component (see {@link #available()}). */
   static double componentPasses(String component) {
     return switch (component) {
-      case "apgd-ce" -> 3.0 * 100 + 1;
-      case "apgd-t" -> 9 * (3.0 * 100 + 1);
+      case "apgd-ce" -> 3.0 * 100 + 3;
+      case "apgd-t" -> 9 * (3.0 * 100 + 3);
       case "square" -> 5000;
-      default -> 3.0 * 100 + 1; // an APGD run: components are validated against AVAILABLE
+      default -> 3.0 * 100 + 3; // an APGD run: components are validated against AVAILABLE
     };
   }
 }

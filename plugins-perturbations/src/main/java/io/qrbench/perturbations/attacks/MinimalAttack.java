@@ -71,7 +71,7 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
    */
   @Override
   public double passesPerImage(Config config) {
-    return 1 + 4.0 * config.maxSteps() + config.bisection();
+    return 2 + 4.0 * config.maxSteps() + 2.0 * config.bisection();
   }
 
   @Override

@@ -79,12 +79,12 @@ public final class Pgd implements Perturbation<Pgd.Config> {
 
   /**
    * Cost estimate for balancing shards, in forward passes per image: per restart, a gradient (3
-   * forward passes' worth) per step and a forward pass to keep the best; and the evaluation's
-   * forward pass.
+   * forward passes' worth) per step and a few forward passes (start, checks, the best kept); and
+   * the evaluation's forward pass.
    */
   @Override
   public double passesPerImage(Config config) {
-    return 1 + config.restarts() * (3.0 * config.steps() + 1);
+    return 1 + config.restarts() * (3.0 * config.steps() + 3);
   }
 
   @Override
