@@ -254,6 +254,35 @@ class ShardTest {
   }
 
   @Test
+  void eachModelsSpeedIsMeasuredByOneShardAndMerged() {
+    String yaml =
+        """
+        name: shard-speed
+        seed: 7
+        dataset: {id: tiny, size: 20}
+        models:
+          - {name: A, model: tiny-linear, train: {epochs: 1, batch-size: 16}}
+          - {name: B, model: {id: tiny-linear, hidden: 4}, train: {epochs: 1, batch-size: 16}}
+        perturbations: [none]
+        speed: {batch-sizes: [1, 4], warmup: 1, iterations: 3}
+        """;
+    Suite s = new SuiteLoader(registry()).parse("shard-speed.yaml", yaml, dir);
+    RunResult one = shard(s, 1, 2);
+    RunResult two = shard(s, 2, 2);
+    List<String> timed = new ArrayList<>();
+    for (RunResult r : List.of(one, two)) {
+      r.speed().forEach(x -> timed.add(x.model() + "/" + x.batchSize()));
+    }
+    timed.sort(String::compareTo);
+    assertEquals(List.of("A/1", "A/4", "B/1", "B/4"), timed, "each model timed once, by one shard");
+    RunResult merged = merge(dir.resolve("m"), dir.resolve("s1"), dir.resolve("s2"));
+    assertEquals(
+        List.of("A/1", "A/4", "B/1", "B/4"),
+        merged.speed().stream().map(x -> x.model() + "/" + x.batchSize()).toList());
+    assertEquals(2, merged.cases().size());
+  }
+
+  @Test
   void aShardResumesKeepingItsFinishedUnits() {
     Suite s = suite("  - {id: salt-and-pepper, amount: 0.1}\n  - {id: costly, passes: 5}", 64, 16);
     RunResult first = shard(s, 2, 2);
