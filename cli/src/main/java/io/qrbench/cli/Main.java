@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         "Benchmarks how robust and how fast quantized neural networks are against their full-precision twins.",
     subcommands = {
       RunCommand.class,
+      MergeCommand.class,
       ReportCommand.class,
       CompareCommand.class,
       TrainCommand.class,

@@ -55,6 +55,13 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "replace results already in the output folder")
   boolean overwrite;
 
+  @Option(
+      names = "--shard",
+      paramLabel = "K/N",
+      description =
+          "run only the K-th of N shares of the work (cases, and expensive cases cut into ranges of images, balanced by estimated cost); put the N folders back together with 'qrbench merge'")
+  String shard;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -65,6 +72,7 @@ final class RunCommand implements Callable<Integer> {
     if (resume && overwrite) {
       throw new ConfigException("--resume and --overwrite contradict each other; pass one");
     }
+    Runner.Shard share = shard == null ? null : Runner.Shard.parse(shard);
     Suite suite = new SuiteLoader(PluginRegistry.discover()).load(suiteFile);
     if (seed != null) {
       suite = suite.withSeed(seed);
@@ -76,7 +84,9 @@ final class RunCommand implements Callable<Integer> {
         suite); // bad weights are bad input: exit 2 before anything is written
     Path outDir = out != null ? out : defaultOut(suite.name());
     PrintWriter console = spec.commandLine().getOut();
-    console.printf("qrbench: running suite '%s' -> %s%n", suite.name(), outDir);
+    console.printf(
+        "qrbench: running suite '%s'%s -> %s%n",
+        suite.name(), share == null ? "" : ", shard " + share, outDir);
     console.flush();
     RunResult result;
     // Ctrl-C or a kill ends the JVM; finished cases are already on disk, so say how to go on
@@ -84,13 +94,30 @@ final class RunCommand implements Callable<Integer> {
         new Thread(
             () ->
                 System.err.printf(
-                    "%nqrbench: interrupted; finished cases are saved in %s. Continue with:%n  qrbench run %s --out %s --resume%n",
-                    outDir.resolve(Runner.RESULTS_FILE), suiteFile, outDir));
+                    "%nqrbench: interrupted; finished cases are saved in %s. Continue with:%n  qrbench run %s --out %s%s --resume%n",
+                    outDir.resolve(Runner.RESULTS_FILE),
+                    suiteFile,
+                    outDir,
+                    share == null ? "" : " --shard " + share));
     Runtime.getRuntime().addShutdownHook(hint);
     try (ConsoleListener listener = new ConsoleListener(console)) {
-      result = new Runner(listener).run(suite, new Runner.Options(outDir, resume, overwrite));
+      result =
+          new Runner(listener).run(suite, new Runner.Options(outDir, resume, overwrite, share));
     } finally {
       Runtime.getRuntime().removeShutdownHook(hint);
+    }
+    if (share != null) {
+      long failedUnits = result.shard().units().stream().filter(u -> !u.ok()).count();
+      console.printf(
+          "%s: shard %s, %d unit(s), %d failed, %.1f s; results in %s%n",
+          result.status(),
+          share,
+          result.shard().units().size(),
+          failedUnits,
+          result.wallSeconds(),
+          outDir.resolve(Runner.RESULTS_FILE));
+      console.flush();
+      return failedUnits > 0 ? Main.FAILURE : Main.OK;
     }
     long failed = result.cases().stream().filter(c -> !c.ok()).count();
     console.printf(
@@ -114,6 +141,10 @@ final class RunCommand implements Callable<Integer> {
 
   private Path defaultOut(String suiteName) {
     Path base = Path.of("runs", suiteName.replaceAll("[^A-Za-z0-9._-]", "_"));
+    if (shard != null && !resume) {
+      throw new ConfigException(
+          "--shard: pass --out DIR too, a folder per shard, so that 'qrbench merge' can find them");
+    }
     if (resume) {
       return latest(base)
           .orElseThrow(

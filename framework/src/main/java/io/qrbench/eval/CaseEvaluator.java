@@ -8,11 +8,16 @@ import io.qrbench.model.Batches;
 import io.qrbench.model.LoadedModel;
 import io.qrbench.result.Metrics;
 import io.qrbench.result.Outcomes;
+import io.qrbench.result.UnitPartial;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelUnderTest;
 import io.qrbench.spi.Perturbation;
 import io.qrbench.spi.PerturbationContext;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.IntConsumer;
 
 /**
@@ -65,38 +70,74 @@ public final class CaseEvaluator {
       long levelSeed,
       CraftedImages crafted) {
     int n = data.size();
+    // one path for whole runs and shards: a whole run is one range of all images
+    return UnitPartial.metrics(
+        List.of(evaluate(model, attacked, perturbation, config, levelSeed, crafted, 0, n)), n);
+  }
+
+  /**
+   * Evaluates the images {@code [from, to)} only, keeping what {@link UnitPartial#metrics} needs to
+   * make the case's metrics from its ranges exactly. {@code from} must be a multiple of the batch
+   * size and {@code to} one too or the number of images: the batches, and so the images' seeds and
+   * the engine's arithmetic, are then those of a whole run.
+   *
+   * @throws IllegalArgumentException when the range is not batch-aligned
+   */
+  public UnitPartial evaluate(
+      LoadedModel model,
+      java.util.function.Supplier<LoadedModel> attacked,
+      Perturbation<?> perturbation,
+      Record config,
+      long levelSeed,
+      CraftedImages crafted,
+      int from,
+      int to) {
+    int n = data.size();
+    if (from < 0
+        || to > n
+        || from >= to
+        || from % batchSize != 0
+        || (to % batchSize != 0 && to != n)) {
+      throw new IllegalArgumentException(
+          "images ["
+              + from
+              + ", "
+              + to
+              + ") are not a batch-aligned range of "
+              + n
+              + " images in batches of "
+              + batchSize);
+    }
     int k = Math.min(5, model.classes());
     Batches batches = new Batches(data, batchSize);
     BitSet outcomes = new BitSet(n);
     int correct1 = 0;
     int correctK = 0;
-    double sumAbs = 0;
-    double sumL2 = 0;
-    double sumLinf = 0;
-    float[] l2s = new float[n];
-    float[] linfs = new float[n];
+    List<UnitPartial.BatchSums> sums = new ArrayList<>();
+    float[] l2s = new float[to - from];
+    float[] linfs = new float[to - from];
     boolean moved = false;
     // labels and top-1 classes for per-class accuracy in the report, when a byte holds a class
     boolean keepPredictions = model.classes() <= io.qrbench.result.Predictions.MAX_CLASSES;
-    int[] labels = new int[keepPredictions ? n : 0];
-    int[] predicted = new int[keepPredictions ? n : 0];
-    ExampleImages examples =
-        new ExampleImages(Metrics.MAX_EXAMPLES); // the first, whatever the batch size
-    java.util.Map<String, Double> extra = new java.util.TreeMap<>();
+    int[] labels = new int[keepPredictions ? to - from : 0];
+    int[] predicted = new int[keepPredictions ? to - from : 0];
+    // the case's first images, whatever the batch size: kept by the range that starts the case
+    ExampleImages examples = new ExampleImages(from == 0 ? Metrics.MAX_EXAMPLES : 0);
     long start = System.nanoTime();
-    for (int from = 0; from < n; from += batchSize) {
-      int count = Math.min(batchSize, n - from);
+    for (int first = from; first < to; first += batchSize) {
+      int count = Math.min(batchSize, to - first);
       try (NDManager bm = model.manager().newSubManager()) {
-        NDArray[] xy = batches.load(bm, null, from, count);
+        NDArray[] xy = batches.load(bm, null, first, count);
         CraftedImages.Batch stored =
-            crafted == null ? null : crafted.load(from, xy[0].getShape(), bm);
+            crafted == null ? null : crafted.load(first, xy[0].getShape(), bm);
         NDArray perturbed;
+        Map<String, Double> extra;
         if (stored != null) {
           perturbed = stored.images();
-          stored.sums().forEach((key, v) -> extra.merge(key, v, Double::sum));
+          extra = stored.sums();
         } else {
-          java.util.Map<String, Double> sums = new java.util.TreeMap<>();
-          Context ctx = new Context(xy[0], xy[1], from, levelSeed, attacked.get(), bm, sums);
+          extra = new TreeMap<>();
+          Context ctx = new Context(xy[0], xy[1], first, levelSeed, attacked.get(), bm, extra);
           perturbed = apply(perturbation, config, ctx);
           if (!perturbed.getShape().equals(xy[0].getShape())) {
             throw new QrbenchException(
@@ -107,85 +148,70 @@ public final class CaseEvaluator {
                     + " for a batch of shape "
                     + xy[0].getShape());
           }
-          sums.forEach((key, v) -> extra.merge(key, v, Double::sum));
           if (crafted != null) {
-            crafted.store(from, perturbed, sums);
+            crafted.store(first, perturbed, extra);
           }
         }
         NDArray logits = model.logits(perturbed);
         NDArray topK = logits.argSort(1, false).get(":, :" + k);
         NDArray hits = topK.eq(xy[1].toType(DataType.INT64, false).expandDims(1));
-        boolean[] first = hits.get(":, 0").toBooleanArray();
+        boolean[] top = hits.get(":, 0").toBooleanArray();
         if (keepPredictions) {
-          long[] top = topK.get(":, 0").toLongArray();
+          long[] classes = topK.get(":, 0").toLongArray();
           long[] truth = xy[1].toType(DataType.INT64, false).toLongArray();
           for (int i = 0; i < count; i++) {
-            predicted[from + i] = (int) top[i];
-            labels[from + i] = (int) truth[i];
+            predicted[first - from + i] = (int) classes[i];
+            labels[first - from + i] = (int) truth[i];
           }
         }
         examples.add(perturbed);
         boolean[] any =
             hits.toType(DataType.INT32, false).sum(new int[] {1}).gt(0).toBooleanArray();
         for (int i = 0; i < count; i++) {
-          if (first[i]) {
-            outcomes.set(from + i);
+          if (top[i]) {
+            outcomes.set(first + i);
             correct1++;
           }
           if (any[i]) {
             correctK++;
           }
         }
+        double abs = 0;
+        double l2sum = 0;
+        double linfSum = 0;
         if (perturbed != xy[0]) {
           NDArray d = perturbed.sub(xy[0]).abs().reshape(count, -1);
-          sumAbs += sum(d.mean(new int[] {1}).toFloatArray());
+          abs = sum(d.mean(new int[] {1}).toFloatArray());
           float[] l2 = d.square().sum(new int[] {1}).sqrt().toFloatArray();
           float[] linf = d.max(new int[] {1}).toFloatArray();
-          sumL2 += sum(l2);
-          sumLinf += sum(linf);
-          System.arraycopy(l2, 0, l2s, from, count);
-          System.arraycopy(linf, 0, linfs, from, count);
+          l2sum = sum(l2);
+          linfSum = sum(linf);
+          System.arraycopy(l2, 0, l2s, first - from, count);
+          System.arraycopy(linf, 0, linfs, first - from, count);
           moved = true;
         }
+        sums.add(new UnitPartial.BatchSums(abs, l2sum, linfSum, extra));
       }
       imagesDone.accept(count);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    java.util.Map<String, Double> measured = means(extra, n);
-    if (moved) { // minimal perturbations are skewed: the report shows their median beside the mean
-      measured.put(Metrics.MEDIAN_L2, median(l2s));
-      measured.put(Metrics.MEDIAN_LINF, median(linfs));
-    }
-    return new Metrics(
-        n,
-        100.0 * correct1 / n,
-        100.0 * correctK / n,
+    return new UnitPartial(
+        from,
+        to,
         correct1,
         correctK,
-        sumAbs / n,
-        255 * sumAbs / n,
-        sumL2 / n,
-        sumLinf / n,
-        seconds,
-        n / seconds,
         Outcomes.of(outcomes),
-        measured,
+        sums,
+        moved ? l2s : null,
+        moved ? linfs : null,
+        seconds, // PNGs are encoded after the timing: ImageIO's first use is slow
         keepPredictions ? io.qrbench.result.Predictions.of(labels, predicted) : null,
         examples.pngs());
   }
 
   /** The median, the mean of the middle two for an even count. */
   static double median(float[] v) {
-    float[] s = v.clone();
-    java.util.Arrays.sort(s);
-    int m = s.length / 2;
-    return s.length % 2 == 1 ? s[m] : ((double) s[m - 1] + s[m]) / 2;
-  }
-
-  private static java.util.Map<String, Double> means(java.util.Map<String, Double> sums, int n) {
-    java.util.Map<String, Double> out = new java.util.TreeMap<>();
-    sums.forEach((k, v) -> out.put(k, v / n));
-    return out;
+    return UnitPartial.median(v);
   }
 
   private static double sum(float[] v) {

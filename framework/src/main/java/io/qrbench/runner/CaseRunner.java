@@ -7,6 +7,8 @@ import io.qrbench.model.LoadedModel;
 import io.qrbench.result.CaseResult;
 import io.qrbench.result.CaseStatus;
 import io.qrbench.result.Metrics;
+import io.qrbench.result.ShardInfo;
+import io.qrbench.result.UnitPartial;
 import io.qrbench.suite.Suite;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -56,6 +58,47 @@ final class CaseRunner {
           m);
     } catch (RuntimeException e) {
       return failed(plan, Runner.describe(e));
+    }
+  }
+
+  /**
+   * Runs {@code plan} on the images of {@code unit} only, for one shard of a run: the batches, and
+   * so the images' seeds, are those of a whole run.
+   */
+  ShardInfo.UnitResult run(
+      LoadedModel model, Supplier<LoadedModel> attacked, CasePlan plan, ShardInfo.UnitRef unit) {
+    listener.caseStarted(unit.id(), unit.to() - unit.from());
+    try {
+      long seed =
+          ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().label());
+      CraftedImages crafted =
+          plan.perturbation().source() == null
+              ? null
+              : CraftedImages.of(outDir, plan.perturbation().name(), plan.level().label());
+      UnitPartial part =
+          evaluator.evaluate(
+              model,
+              attacked,
+              plan.perturbation().plugin(),
+              plan.level().config(),
+              seed,
+              crafted,
+              unit.from(),
+              unit.to());
+      CaseResult r =
+          new CaseResult(
+              plan.id(),
+              plan.model().name(),
+              plan.perturbation().name(),
+              plan.perturbation().plugin().id(),
+              plan.level().result(),
+              plan.level().params(),
+              CaseStatus.OK,
+              null,
+              part.rangeMetrics());
+      return new ShardInfo.UnitResult(unit, r, part);
+    } catch (RuntimeException e) {
+      return new ShardInfo.UnitResult(unit, failed(plan, Runner.describe(e)), null);
     }
   }
 

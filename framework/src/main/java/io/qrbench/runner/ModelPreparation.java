@@ -38,6 +38,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,31 @@ final class ModelPreparation {
   }
 
   // ---- the steps every command shares
+
+  /**
+   * Each model's multiply-accumulates per image, counted on the model built without weights, for
+   * balancing shards; a model whose MACs cannot be counted this way (deployed, reading its own
+   * weights, imported) is left out. The engine's seed is set again before each model is built for
+   * evaluation, so building here changes no result.
+   */
+  static Map<String, Double> macs(Suite suite, ModelInput input) {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (ModelEntry entry : suite.models()) {
+      if (entry.deploy() != null || entry.model().plugin(ModelProvider.class).readsOwnWeights()) {
+        continue;
+      }
+      try (LoadedModel m =
+          build(entry.name(), entry.model(), entry.quantizer(), input, Optional.empty())) {
+        long total = m.macsPerImage().values().stream().mapToLong(Long::longValue).sum();
+        if (total > 0) {
+          out.put(entry.name(), (double) total);
+        }
+      } catch (RuntimeException e) {
+        // unknown: the plan counts it as the mean of the others
+      }
+    }
+    return out;
+  }
 
   /**
    * Builds {@code model} without weights, its layers hooked to {@code quantizer}'s training

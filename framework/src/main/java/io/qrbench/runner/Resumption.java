@@ -55,6 +55,17 @@ final class Resumption {
               + "that run, --overwrite to replace it, or --out to write elsewhere");
     }
     RunResult r = ResultsJson.read(resultsFile);
+    Runner.Shard was =
+        r.shard() == null ? null : new Runner.Shard(r.shard().index(), r.shard().count());
+    if (!java.util.Objects.equals(was, options.shard())) {
+      throw new ConfigException(
+          resultsFile
+              + " holds "
+              + (was == null ? "a whole run" : "shard " + was + " of a run")
+              + ", not "
+              + (options.shard() == null ? "a whole run" : "shard " + options.shard())
+              + "; resume with the same --shard, or use another --out");
+    }
     // results written before fingerprints were taken from the bound suite carry the old ones
     if (fingerprint.equals(r.suite().fingerprint())
         || suite.legacyFingerprint(digests).equals(r.suite().fingerprint())) {

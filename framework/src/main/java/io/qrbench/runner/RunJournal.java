@@ -8,6 +8,7 @@ import io.qrbench.result.ModelResult;
 import io.qrbench.result.RunResult;
 import io.qrbench.result.RunStatus;
 import io.qrbench.result.Session;
+import io.qrbench.result.ShardInfo;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.result.SuiteInfo;
 import io.qrbench.store.ResultsJson;
@@ -40,6 +41,8 @@ final class RunJournal {
   private final Map<String, ModelResult> models = new LinkedHashMap<>();
   private final Map<String, CaseResult> cases = new LinkedHashMap<>();
   private final Map<String, List<SpeedResult>> speed = new LinkedHashMap<>();
+  private ShardInfo shard; // null for a whole run; its units are kept in {@link #units}
+  private final Map<String, ShardInfo.UnitResult> units = new LinkedHashMap<>();
 
   /**
    * @param previous the results of an interrupted attempt being resumed, or null: its models and
@@ -76,6 +79,53 @@ final class RunJournal {
           .speed()
           .forEach(s -> speed.computeIfAbsent(s.model(), m -> new java.util.ArrayList<>()).add(s));
     }
+  }
+
+  /**
+   * Makes this the journal of one shard, described by {@code header} (its units aside): the
+   * successful units of {@code previous}, an attempt of the same shard being resumed, are kept.
+   */
+  void shard(ShardInfo header, RunResult previous) {
+    this.shard = header;
+    if (previous != null && previous.shard() != null) {
+      java.util.Set<String> planned =
+          header.plan().stream()
+              .filter(u -> u.shard() == header.index())
+              .map(ShardInfo.UnitRef::id)
+              .collect(java.util.stream.Collectors.toSet());
+      previous.shard().units().stream()
+          .filter(ShardInfo.UnitResult::ok)
+          .filter(u -> planned.contains(u.unit().id()))
+          .filter(u -> u.unit().speed() || u.partial() != null)
+          .forEach(u -> units.put(u.unit().id(), u));
+    }
+  }
+
+  /** True when this is the journal of one shard of a run. */
+  boolean isShard() {
+    return shard != null;
+  }
+
+  /** The shard's index (K), 0 for a whole run. */
+  int shardIndex() {
+    return shard == null ? 0 : shard.index();
+  }
+
+  /** True when the shard's unit {@code unitId} finished (in this attempt or one resumed). */
+  boolean unitFinished(String unitId) {
+    return units.containsKey(unitId);
+  }
+
+  /** Units finished so far, of a shard. */
+  int finishedUnits() {
+    return units.size();
+  }
+
+  /** Keeps one finished unit of a shard. */
+  void put(ShardInfo.UnitResult unit) {
+    units.put(unit.unit().id(), unit);
+    casesThisSession++;
+    save(snapshot(RunStatus.RUNNING, null));
   }
 
   /** The sessions of earlier results; one written before sessions were recorded counts as one. */
@@ -126,7 +176,9 @@ final class RunJournal {
 
   /** Marks the run finished, saves it and returns it. */
   RunResult finish() {
-    boolean ok = cases.values().stream().allMatch(CaseResult::ok);
+    boolean ok =
+        cases.values().stream().allMatch(CaseResult::ok)
+            && units.values().stream().allMatch(ShardInfo.UnitResult::ok);
     RunResult r = snapshot(ok ? RunStatus.COMPLETE : RunStatus.FAILED, Instant.now().toString());
     save(r);
     return r;
@@ -148,7 +200,23 @@ final class RunJournal {
         caseOrder.stream().map(cases::get).filter(Objects::nonNull).toList(),
         List.of(),
         modelOrder.stream().filter(speed::containsKey).flatMap(m -> speed.get(m).stream()).toList(),
-        sessions);
+        sessions,
+        shard == null
+            ? null
+            : new ShardInfo(
+                shard.index(),
+                shard.count(),
+                shard.fingerprint(),
+                shard.seed(),
+                shard.limit(),
+                shard.version(),
+                shard.commit(),
+                shard.models(),
+                shard.plan(),
+                shard.plan().stream()
+                    .map(u -> units.get(u.id()))
+                    .filter(Objects::nonNull)
+                    .toList()));
   }
 
   /**

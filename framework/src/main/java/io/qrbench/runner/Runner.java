@@ -15,6 +15,7 @@ import io.qrbench.result.CaseResult;
 import io.qrbench.result.EnvironmentInfo;
 import io.qrbench.result.ModelResult;
 import io.qrbench.result.RunResult;
+import io.qrbench.result.ShardInfo;
 import io.qrbench.result.SuiteInfo;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.spi.ModelInput;
@@ -48,8 +49,55 @@ public final class Runner {
    * @param outDir where results go
    * @param resume keep the finished cases found in {@code outDir} and run the rest
    * @param overwrite replace results found in {@code outDir}
+   * @param shard the share of the work to run, or null for all of it
    */
-  public record Options(Path outDir, boolean resume, boolean overwrite) {}
+  public record Options(Path outDir, boolean resume, boolean overwrite, Shard shard) {
+    /** A whole run. */
+    public Options(Path outDir, boolean resume, boolean overwrite) {
+      this(outDir, resume, overwrite, null);
+    }
+  }
+
+  /**
+   * One of {@code count} shards of a run ({@code --shard K/N}).
+   *
+   * @param index K, from 1 to {@code count}
+   * @param count N
+   */
+  public record Shard(int index, int count) {
+    public Shard {
+      if (count < 1 || index < 1 || index > count) {
+        throw new ConfigException(
+            "--shard "
+                + index
+                + "/"
+                + count
+                + ": K must be from 1 to N and N at least 1 (e.g. --shard 2/3 runs the second of three shards)");
+      }
+    }
+
+    /**
+     * Reads {@code K/N}.
+     *
+     * @throws ConfigException when it is not two integers with 1 <= K <= N
+     */
+    public static Shard parse(String text) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\\s*(\\d{1,6})\\s*/\\s*(\\d{1,6})\\s*").matcher(text);
+      if (!m.matches()) {
+        throw new ConfigException(
+            "--shard '"
+                + text
+                + "': expected K/N, e.g. 2/3 for the second of three shards (K from 1 to N)");
+      }
+      return new Shard(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
+    @Override
+    public String toString() {
+      return index + "/" + count;
+    }
+  }
 
   /**
    * Runs {@code suite}. Returns the results, whatever happened to individual cases; check {@link
@@ -130,6 +178,25 @@ public final class Runner {
             previous,
             start,
             System::nanoTime);
+    ShardPlan shardPlan = null;
+    if (options.shard() != null) {
+      shardPlan =
+          ShardPlan.of(
+              suite, evalData.size(), options.shard().count(), ModelPreparation.macs(suite, input));
+      journal.shard(
+          new ShardInfo(
+              options.shard().index(),
+              options.shard().count(),
+              fingerprint,
+              suite.seed(),
+              suite.dataset().limit(),
+              env.qrbenchVersion(),
+              env.gitCommit(),
+              suite.models().stream().map(ModelEntry::name).toList(),
+              shardPlan.units(),
+              List.of()),
+          previous);
+    }
     if (previous != null) {
       if (!resumed.changed().isEmpty()) {
         listener.info(
@@ -139,7 +206,12 @@ public final class Runner {
         CraftedImages.clear(options.outDir()); // some may have been crafted on the old weights
       }
       listener.info(
-          "resuming: " + journal.finishedCount() + " finished case(s) kept from " + resultsFile);
+          "resuming: "
+              + (shardPlan == null
+                  ? journal.finishedCount() + " finished case(s)"
+                  : journal.finishedUnits() + " finished unit(s) of shard " + options.shard())
+              + " kept from "
+              + resultsFile);
     } else {
       CraftedImages.clear(options.outDir()); // left by a run this one replaces
     }
@@ -151,15 +223,44 @@ public final class Runner {
             listener,
             options.outDir());
     SpeedMeasurement speed = SpeedMeasurement.of(suite, evalData, env, listener);
+    Map<String, CasePlan> byId = new java.util.HashMap<>();
+    plans.forEach(p -> byId.put(p.id(), p));
     for (ModelEntry entry : suite.models()) {
-      List<CasePlan> pending =
-          plans.stream().filter(p -> p.model() == entry && !journal.finished(p.id())).toList();
-      if (!pending.isEmpty() || !SpeedMeasurement.speedBatches(suite, entry, journal).isEmpty()) {
-        runModel(entry, input, pending, preparation, cases, speed, journal);
+      List<Work> pending;
+      boolean timed;
+      if (shardPlan == null) {
+        pending =
+            plans.stream()
+                .filter(p -> p.model() == entry && !journal.finished(p.id()))
+                .map(p -> new Work(p, null))
+                .toList();
+        timed = !SpeedMeasurement.speedBatches(suite, entry, journal).isEmpty();
+      } else {
+        List<ShardInfo.UnitRef> mine = shardPlan.of(options.shard().index());
+        pending =
+            mine.stream()
+                .filter(u -> !u.speed() && byId.get(u.caseId()).model() == entry)
+                .filter(u -> !journal.unitFinished(u.id()))
+                .map(u -> new Work(byId.get(u.caseId()), u))
+                .toList();
+        timed =
+            mine.stream()
+                .anyMatch(
+                    u ->
+                        u.speed()
+                            && u.caseId().equals(ShardInfo.UnitRef.SPEED + entry.name())
+                            && !journal.unitFinished(u.id()));
+      }
+      if (!pending.isEmpty() || timed) {
+        runModel(entry, input, pending, timed, preparation, cases, speed, journal);
       }
     }
     CraftedImages.clear(options.outDir()); // every model has been evaluated on them
     RunResult result = journal.finish();
+    if (shardPlan != null) {
+      // checks and reports are for the whole run: 'qrbench merge' makes them
+      return result;
+    }
     if (!suite.checks().isEmpty()) {
       result = result.withChecks(Checks.evaluate(suite.checks(), result));
       result
@@ -185,7 +286,8 @@ public final class Runner {
   private void runModel(
       ModelEntry entry,
       ModelInput input,
-      List<CasePlan> pending,
+      List<Work> pending,
+      boolean timed,
       ModelPreparation preparation,
       CaseRunner cases,
       SpeedMeasurement speed,
@@ -211,10 +313,16 @@ public final class Runner {
       listener.info("model '" + entry.name() + "' failed: " + modelError);
     }
     try {
-      for (CasePlan plan : pending) {
+      for (Work work : pending) {
+        CasePlan plan = work.plan();
         CaseResult r;
         if (modelError != null) {
           r = CaseRunner.failed(plan, "model could not be prepared: " + modelError);
+          if (work.unit() != null) {
+            journal.put(new ShardInfo.UnitResult(work.unit(), r, null));
+            listener.caseFinished(r);
+            continue;
+          }
         } else {
           LoadedModel self = model;
           Supplier<LoadedModel> attacked = () -> self;
@@ -224,6 +332,12 @@ public final class Runner {
             attacked =
                 () -> sources.computeIfAbsent(source, s -> preparation.source(s, input, journal));
           }
+          if (work.unit() != null) {
+            ShardInfo.UnitResult u = cases.run(model, attacked, plan, work.unit());
+            journal.put(u);
+            listener.caseFinished(u.result());
+            continue;
+          }
           r = cases.run(model, attacked, plan);
         }
         journal.put(r);
@@ -232,8 +346,16 @@ public final class Runner {
       // time the model alone: transfer sources are done with
       sources.values().forEach(LoadedModel::close);
       sources.clear();
-      if (modelError == null && speed != null) {
+      if (modelError == null && speed != null && timed) {
         speed.measureSpeed(entry, model, loadSeconds, journal);
+        if (journal.isShard()) {
+          journal.put(
+              new ShardInfo.UnitResult(
+                  new ShardInfo.UnitRef(
+                      ShardInfo.UnitRef.SPEED + entry.name(), 0, 0, journal.shardIndex()),
+                  null,
+                  null));
+        }
       }
     } finally {
       sources.values().forEach(LoadedModel::close);
@@ -242,6 +364,9 @@ public final class Runner {
       }
     }
   }
+
+  /** A case to run, whole or (in a shard) on the images of one unit. */
+  private record Work(CasePlan plan, ShardInfo.UnitRef unit) {}
 
   private void writeReports(Suite suite, RunResult result, Path outDir) {
     Reports.write(suite.reports(), result, outDir, listener::info);

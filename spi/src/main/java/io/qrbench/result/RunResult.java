@@ -18,6 +18,8 @@ import java.util.List;
  * @param speed the suite's speed measurements (empty when it has no {@code speed:} section)
  * @param sessions the run and each resume of it, in order (empty in results written before they
  *     were recorded)
+ * @param shard for one shard of a run ({@code --shard K/N}), which one and its finished units; null
+ *     for a whole run (and absent from its JSON)
  */
 public record RunResult(
     String schema,
@@ -31,7 +33,10 @@ public record RunResult(
     List<CaseResult> cases,
     List<CheckResult> checks,
     List<SpeedResult> speed,
-    List<Session> sessions) {
+    List<Session> sessions,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        ShardInfo shard) {
   /**
    * The results format. {@code /2} (typed levels: {@code level} is an object with the label and the
    * swept values) replaced {@code /1} (the label only); readers upgrade {@code /1} files and refuse
@@ -45,6 +50,36 @@ public record RunResult(
     checks = checks == null ? List.of() : List.copyOf(checks);
     speed = speed == null ? List.of() : List.copyOf(speed);
     sessions = sessions == null ? List.of() : List.copyOf(sessions);
+  }
+
+  /** A whole run (not a shard). */
+  public RunResult(
+      String schema,
+      SuiteInfo suite,
+      EnvironmentInfo environment,
+      RunStatus status,
+      String startedAt,
+      String finishedAt,
+      double wallSeconds,
+      List<ModelResult> models,
+      List<CaseResult> cases,
+      List<CheckResult> checks,
+      List<SpeedResult> speed,
+      List<Session> sessions) {
+    this(
+        schema,
+        suite,
+        environment,
+        status,
+        startedAt,
+        finishedAt,
+        wallSeconds,
+        models,
+        cases,
+        checks,
+        speed,
+        sessions,
+        null);
   }
 
   /** A run without a record of its sessions. */
@@ -94,7 +129,8 @@ public record RunResult(
         cases,
         newChecks,
         speed,
-        sessions);
+        sessions,
+        shard);
   }
 
   /** The same run with these speed measurements. */
@@ -111,7 +147,8 @@ public record RunResult(
         cases,
         checks,
         newSpeed,
-        sessions);
+        sessions,
+        shard);
   }
 
   /** True when every case finished without error. */

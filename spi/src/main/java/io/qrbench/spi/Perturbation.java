@@ -32,4 +32,17 @@ public interface Perturbation<C extends Record> extends Plugin<C> {
   default boolean usesGradients(C config) {
     return false;
   }
+
+  /**
+   * An upper-bound estimate of the work {@code config}'s level does per image, in forward passes of
+   * the attacked model (a backward pass counts as two): 1 for a noise (the evaluation's own forward
+   * pass), about {@code 1 + 3 x steps x restarts} for an iterative gradient attack. {@code qrbench
+   * run --shard} uses it only to balance the shards' work; the results never depend on it. Since
+   * SPI 1.2.
+   *
+   * @param config the bound configuration of one level
+   */
+  default double passesPerImage(C config) {
+    return 1;
+  }
 }

@@ -125,6 +125,16 @@ public final class Apgd implements Perturbation<Apgd.Config> {
     return true;
   }
 
+  /**
+   * Cost estimate for balancing shards, in forward passes per image: per run (restarts, times
+   * targets for dlr-targeted), a gradient (3 forward passes' worth) per step and a forward pass;
+   * and the evaluation's forward pass: an upper bound, as runs skip images already broken.
+   */
+  @Override
+  public double passesPerImage(Config config) {
+    return 1 + AutoAttack.apgdPasses(config);
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

@@ -136,6 +136,16 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
     return config.components().stream().anyMatch(c -> c.startsWith("apgd"));
   }
 
+  /**
+   * Cost estimate for balancing shards, in forward passes per image: the sum of its components'
+   * bounds (each runs on what the earlier ones left, so less in practice), and the evaluation's
+   * forward pass.
+   */
+  @Override
+  public double passesPerImage(Config config) {
+    return 1 + config.components().stream().mapToDouble(AutoAttack::componentPasses).sum();
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;
@@ -204,5 +214,21 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
     } finally {
       logits.close();
     }
+  }
+
+  /** An APGD run's forward passes per image, as {@link Apgd#passesPerImage} counts them less 1. */
+  static double apgdPasses(Apgd.Config c) {
+    int runs = c.restarts() * ("dlr-targeted".equals(c.loss()) ? c.targets() : 1);
+    return runs * (3.0 * c.steps() + 3);
+  }
+
+  /** The forward passes per image of one standard component (see {@link #available()}). */
+  static double componentPasses(String component) {
+    return switch (component) {
+      case "apgd-ce" -> 3.0 * 100 + 3;
+      case "apgd-t" -> 9 * (3.0 * 100 + 3);
+      case "square" -> 5000;
+      default -> 3.0 * 100 + 3; // an APGD run: components are validated against AVAILABLE
+    };
   }
 }

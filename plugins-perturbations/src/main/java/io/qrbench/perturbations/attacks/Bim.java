@@ -53,6 +53,15 @@ public final class Bim implements Perturbation<Bim.Config> {
     return true;
   }
 
+  /**
+   * Cost estimate for balancing shards, in forward passes per image: a gradient (3 forward passes'
+   * worth) per step, and the evaluation's forward pass.
+   */
+  @Override
+  public double passesPerImage(Config config) {
+    return 1 + 3.0 * config.steps();
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

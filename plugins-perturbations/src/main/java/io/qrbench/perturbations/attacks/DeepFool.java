@@ -83,6 +83,16 @@ public final class DeepFool implements Perturbation<DeepFool.Config> {
     return true;
   }
 
+  /**
+   * Cost estimate for balancing shards, in forward passes per image: per iteration a forward pass
+   * and a gradient for each candidate class (2 backward-pass units each), and the evaluation's
+   * forward pass: an upper bound.
+   */
+  @Override
+  public double passesPerImage(Config config) {
+    return 1 + config.maxIterations() * (1.0 + 2.0 * config.candidates());
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

@@ -43,6 +43,15 @@ public final class Fgsm implements Perturbation<Fgsm.Config> {
     return true;
   }
 
+  /**
+   * Cost estimate for balancing shards, in forward passes per image: one gradient (a forward and a
+   * backward pass: 3) and the evaluation's forward pass.
+   */
+  @Override
+  public double passesPerImage(Config config) {
+    return 1 + 3;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

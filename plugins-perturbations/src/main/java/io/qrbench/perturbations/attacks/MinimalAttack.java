@@ -64,6 +64,16 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
     return true;
   }
 
+  /**
+   * Cost estimate for balancing shards, in forward passes per image: per step a gradient and a
+   * forward check (4 forward passes' worth), a forward pass per bisection step, and the
+   * evaluation's: an upper bound.
+   */
+  @Override
+  public double passesPerImage(Config config) {
+    return 2 + 4.0 * config.maxSteps() + 2.0 * config.bisection();
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

@@ -77,6 +77,16 @@ public final class Pgd implements Perturbation<Pgd.Config> {
     return true;
   }
 
+  /**
+   * Cost estimate for balancing shards, in forward passes per image: per restart, a gradient (3
+   * forward passes' worth) per step and a few forward passes (start, checks, the best kept); and
+   * the evaluation's forward pass.
+   */
+  @Override
+  public double passesPerImage(Config config) {
+    return 1 + config.restarts() * (3.0 * config.steps() + 3);
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

@@ -83,6 +83,15 @@ public final class Square implements Perturbation<Square.Config> {
     return false;
   }
 
+  /**
+   * Cost estimate for balancing shards, in forward passes per image: at most {@code queries}
+   * forward passes, and the evaluation's: an upper bound, as fooled images stop.
+   */
+  @Override
+  public double passesPerImage(Config config) {
+    return 1 + config.queries();
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

@@ -1,0 +1,380 @@
+package io.qrbench.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import io.qrbench.ConfigException;
+import io.qrbench.registry.PluginRegistry;
+import io.qrbench.result.CaseResult;
+import io.qrbench.result.Metrics;
+import io.qrbench.result.RunResult;
+import io.qrbench.result.RunStatus;
+import io.qrbench.result.ShardInfo.UnitRef;
+import io.qrbench.spi.Perturbation;
+import io.qrbench.spi.PerturbationContext;
+import io.qrbench.spi.Plugin;
+import io.qrbench.spi.PluginKind;
+import io.qrbench.store.ResultsJson;
+import io.qrbench.suite.Suite;
+import io.qrbench.suite.SuiteLoader;
+import io.qrbench.testing.FakePlugins;
+import io.qrbench.testing.TinyDataset;
+import io.qrbench.testing.TinyLinearModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Shards of a run and their merge: the merged numbers equal a whole run's, bit for bit. */
+class ShardTest {
+  @TempDir Path dir;
+
+  /**
+   * {@code costly}: adds seeded per-image noise and records a per-image value, costing {@code
+   * passes} forward passes per image by its own estimate.
+   */
+  static final class Costly implements Perturbation<Costly.Config> {
+    record Config(Double passes) {
+      Config {
+        passes = passes == null ? 1.0 : passes;
+      }
+    }
+
+    @Override
+    public String id() {
+      return "costly";
+    }
+
+    @Override
+    public String description() {
+      return "test attack with a given cost";
+    }
+
+    @Override
+    public Class<Config> configType() {
+      return Config.class;
+    }
+
+    @Override
+    public double passesPerImage(Config config) {
+      return config.passes();
+    }
+
+    @Override
+    public NDArray apply(Config config, PerturbationContext ctx) {
+      NDArray x = ctx.images();
+      int n = ctx.batchSize();
+      int per = Math.toIntExact(x.getShape().size() / n);
+      float[] v = x.toFloatArray();
+      float[] score = new float[n];
+      for (int i = 0; i < n; i++) {
+        java.util.SplittableRandom r = ctx.random(i);
+        score[i] = (float) r.nextDouble();
+        for (int j = i * per; j < (i + 1) * per; j++) {
+          v[j] = (float) Math.min(1, Math.max(0, v[j] + 0.3 * (r.nextDouble() - 0.5)));
+        }
+      }
+      ctx.record("fooled", score);
+      return ctx.manager().create(v, x.getShape());
+    }
+  }
+
+  private static PluginRegistry registry() {
+    PluginRegistry fakes = FakePlugins.registry();
+    List<Plugin<?>> perturbations = new ArrayList<>();
+    for (String id : fakes.ids(PluginKind.PERTURBATION)) {
+      perturbations.add(fakes.get(PluginKind.PERTURBATION, id));
+    }
+    perturbations.add(new Costly());
+    return PluginRegistry.of(
+        Map.<PluginKind, List<Plugin<?>>>of(
+            PluginKind.MODEL, List.of(new TinyLinearModel()),
+            PluginKind.DATASET, List.of(new TinyDataset()),
+            PluginKind.QUANTIZER,
+                List.of(new FakePlugins.Identity(), new FakePlugins.SignQuantizer()),
+            PluginKind.PERTURBATION, perturbations,
+            PluginKind.REPORT, List.of(new FakePlugins.NoReport())));
+  }
+
+  private Suite suite(String perturbations, int images, int batch) {
+    String yaml =
+        """
+        name: shard-test
+        seed: 7
+        dataset: {id: tiny, size: %d}
+        models:
+          - {name: A, model: tiny-linear, train: {epochs: 2, batch-size: 16, learning-rate: 0.1}}
+          - {name: B, model: tiny-linear, train: {epochs: 1, batch-size: 16, learning-rate: 0.1}}
+        perturbations:
+        %s
+        batch-size: %d
+        """
+            .formatted(images, perturbations, batch);
+    return new SuiteLoader(registry()).parse("shard-test.yaml", yaml, dir);
+  }
+
+  private static final String MIXED =
+      """
+          - none
+          - {id: salt-and-pepper, amount: 0.1}
+          - {id: gradient-sign, epsilon: 0.1}
+          - {id: costly, passes: 20}
+          - {id: gradient-sign, name: transfer, epsilon: 0.2, source: B}
+      """;
+
+  private RunResult shard(Suite s, int k, int n) {
+    return new Runner(new RunListener() {})
+        .run(s, new Runner.Options(dir.resolve("s" + k), false, false, new Runner.Shard(k, n)));
+  }
+
+  private RunResult merge(Path out, Path... shards) {
+    return ShardMerge.merge(List.of(shards), out, new SuiteLoader(registry()), m -> {});
+  }
+
+  @Test
+  void threeShardsMergeToTheWholeRunsNumbersBitForBit() {
+    Suite s = suite(MIXED, 100, 16);
+    RunResult whole =
+        new Runner(new RunListener() {})
+            .run(s, new Runner.Options(dir.resolve("whole"), false, false));
+    assertTrue(whole.allPassed());
+    for (int k = 1; k <= 3; k++) {
+      RunResult r = shard(s, k, 3);
+      assertEquals(RunStatus.COMPLETE, r.status());
+      assertTrue(r.cases().isEmpty(), "a shard keeps its parts in 'shard', not as cases");
+      assertFalse(r.shard().units().isEmpty());
+    }
+    // the attacks were cut into ranges: several units of one case
+    long ranges =
+        ShardPlan.of(s, 100, 3).units().stream().filter(u -> u.caseId().equals("A/costly")).count();
+    assertTrue(ranges > 1, "costly case split into " + ranges + " range(s)");
+    RunResult merged =
+        merge(dir.resolve("merged"), dir.resolve("s3"), dir.resolve("s1"), dir.resolve("s2"));
+    assertEquals(RunStatus.COMPLETE, merged.status());
+    assertEquals(
+        whole.cases().stream().map(CaseResult::id).toList(),
+        merged.cases().stream().map(CaseResult::id).toList());
+    for (int i = 0; i < whole.cases().size(); i++) {
+      assertSameNumbers(whole.cases().get(i), merged.cases().get(i));
+    }
+    assertEquals(
+        whole.models().stream().map(m -> m.name()).toList(),
+        merged.models().stream().map(m -> m.name()).toList());
+    // what was written reads back to the same
+    RunResult read = ResultsJson.read(dir.resolve("merged/results.json"));
+    for (int i = 0; i < whole.cases().size(); i++) {
+      assertSameNumbers(whole.cases().get(i), read.cases().get(i));
+    }
+    assertTrue(whole.cases().stream().anyMatch(c -> c.metrics().extra().containsKey("fooled")));
+  }
+
+  static void assertSameNumbers(CaseResult a, CaseResult b) {
+    String id = a.id();
+    assertEquals(a.id(), b.id());
+    assertEquals(a.status(), b.status(), id);
+    assertEquals(a.params(), b.params(), id);
+    assertEquals(a.level(), b.level(), id);
+    Metrics x = a.metrics();
+    Metrics y = b.metrics();
+    assertEquals(x.images(), y.images(), id);
+    assertEquals(x.correct1(), y.correct1(), id);
+    assertEquals(x.correct5(), y.correct5(), id);
+    assertEquals(x.outcomes().base64(), y.outcomes().base64(), id);
+    same(id + " top1", x.top1(), y.top1());
+    same(id + " top5", x.top5(), y.top5());
+    same(id + " meanAbs", x.meanAbs(), y.meanAbs());
+    same(id + " meanAbs255", x.meanAbs255(), y.meanAbs255());
+    same(id + " meanL2", x.meanL2(), y.meanL2());
+    same(id + " meanLinf", x.meanLinf(), y.meanLinf());
+    assertEquals(x.extra().keySet(), y.extra().keySet(), id);
+    x.extra().forEach((k, v) -> same(id + " " + k, v, y.extra().get(k)));
+  }
+
+  private static void same(String what, double a, double b) {
+    assertEquals(0, Double.compare(a, b), what + ": " + a + " vs " + b);
+  }
+
+  @Test
+  void theSplitIsDeterministicBatchAlignedAndCoversEveryImageOnce() {
+    Suite s = suite(MIXED, 100, 16);
+    ShardPlan p = ShardPlan.of(s, 100, 3);
+    assertEquals(p, ShardPlan.of(s, 100, 3));
+    Map<String, int[]> covered = new HashMap<>();
+    for (UnitRef u : p.units()) {
+      assertTrue(u.shard() >= 1 && u.shard() <= 3, u.toString());
+      assertEquals(0, u.from() % 16, u.toString());
+      assertTrue(u.to() % 16 == 0 || u.to() == 100, u.toString());
+      int[] c = covered.computeIfAbsent(u.caseId(), k -> new int[100]);
+      for (int i = u.from(); i < u.to(); i++) {
+        c[i]++;
+      }
+    }
+    assertEquals(CasePlan.of(s).size(), covered.size());
+    covered.forEach(
+        (id, c) -> {
+          for (int i = 0; i < 100; i++) {
+            assertEquals(1, c[i], id + " image " + i);
+          }
+        });
+    // one shard: every case whole
+    assertEquals(CasePlan.of(s).size(), ShardPlan.of(s, 100, 1).units().size());
+  }
+
+  @Test
+  void aFewExpensiveAttacksAreSpreadEvenly() {
+    Suite s =
+        suite(
+            """
+                - none
+                - {id: salt-and-pepper, amount: [0.05, 0.1, 0.2]}
+                - {id: costly, name: pgd, passes: 200}
+                - {id: costly, name: square, passes: 120}
+                - {id: costly, name: fgsm, passes: 4}
+            """,
+            10000,
+            128);
+    for (int n : new int[] {2, 3, 4, 7, 10}) {
+      ShardPlan p = ShardPlan.of(s, 10000, n);
+      double[] load = new double[n];
+      for (UnitRef u : p.units()) {
+        load[u.shard() - 1] += ShardPlan.cost(s, 10000, u);
+      }
+      double mean = java.util.Arrays.stream(load).sum() / n;
+      double max = java.util.Arrays.stream(load).max().orElseThrow();
+      assertTrue(max <= 1.2 * mean, n + " shards: max " + max + " vs mean " + mean);
+    }
+  }
+
+  @Test
+  void eachModelsSpeedIsMeasuredByOneShardAndMerged() {
+    String yaml =
+        """
+        name: shard-speed
+        seed: 7
+        dataset: {id: tiny, size: 20}
+        models:
+          - {name: A, model: tiny-linear, train: {epochs: 1, batch-size: 16}}
+          - {name: B, model: {id: tiny-linear, hidden: 4}, train: {epochs: 1, batch-size: 16}}
+        perturbations: [none]
+        speed: {batch-sizes: [1, 4], warmup: 1, iterations: 3}
+        """;
+    Suite s = new SuiteLoader(registry()).parse("shard-speed.yaml", yaml, dir);
+    RunResult one = shard(s, 1, 2);
+    RunResult two = shard(s, 2, 2);
+    List<String> timed = new ArrayList<>();
+    for (RunResult r : List.of(one, two)) {
+      r.speed().forEach(x -> timed.add(x.model() + "/" + x.batchSize()));
+    }
+    timed.sort(String::compareTo);
+    assertEquals(List.of("A/1", "A/4", "B/1", "B/4"), timed, "each model timed once, by one shard");
+    RunResult merged = merge(dir.resolve("m"), dir.resolve("s1"), dir.resolve("s2"));
+    assertEquals(
+        List.of("A/1", "A/4", "B/1", "B/4"),
+        merged.speed().stream().map(x -> x.model() + "/" + x.batchSize()).toList());
+    assertEquals(2, merged.cases().size());
+  }
+
+  @Test
+  void aShardResumesKeepingItsFinishedUnits() {
+    Suite s = suite("  - {id: salt-and-pepper, amount: 0.1}\n  - {id: costly, passes: 5}", 64, 16);
+    RunResult first = shard(s, 2, 2);
+    int units = first.shard().units().size();
+    List<String> ran = new ArrayList<>();
+    RunResult again =
+        new Runner(
+                new RunListener() {
+                  @Override
+                  public void caseStarted(String id, int images) {
+                    ran.add(id);
+                  }
+                })
+            .run(s, new Runner.Options(dir.resolve("s2"), true, false, new Runner.Shard(2, 2)));
+    assertEquals(List.of(), ran);
+    assertEquals(units, again.shard().units().size());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                new Runner(new RunListener() {})
+                    .run(
+                        s,
+                        new Runner.Options(
+                            dir.resolve("s2"), true, false, new Runner.Shard(1, 2))));
+    assertTrue(e.getMessage().contains("shard 2/2"), e.getMessage());
+  }
+
+  @Test
+  void mergeRefusesShardsThatDoNotMakeOneRun() throws Exception {
+    Suite s = suite("  - none\n  - {id: costly, passes: 5}", 48, 16);
+    shard(s, 1, 2);
+    shard(s, 2, 2);
+    Path out = dir.resolve("out");
+
+    refused(out, "shard 2/2 missing", dir.resolve("s1"));
+    refused(out, "again", dir.resolve("s1"), dir.resolve("s1"), dir.resolve("s2"));
+
+    Path other = dir.resolve("seed");
+    new Runner(new RunListener() {})
+        .run(s.withSeed(8), new Runner.Options(other, false, false, new Runner.Shard(2, 2)));
+    refused(out, "seed", dir.resolve("s1"), other);
+
+    Path limited = dir.resolve("limit");
+    new Runner(new RunListener() {})
+        .run(s.withLimit(32), new Runner.Options(limited, false, false, new Runner.Shard(2, 2)));
+    refused(out, "image limit", dir.resolve("s1"), limited);
+
+    Path otherSuite = dir.resolve("suite");
+    new Runner(new RunListener() {})
+        .run(
+            suite("  - none\n  - {id: costly, passes: 6}", 48, 16),
+            new Runner.Options(otherSuite, false, false, new Runner.Shard(2, 2)));
+    refused(out, "fingerprint", dir.resolve("s1"), otherSuite);
+
+    Path version = copy("s2", "version");
+    edit(version, "\"version\" : \"", "\"version\" : \"0.0.0-other");
+    refused(out, "qrbench version", dir.resolve("s1"), version);
+
+    Path running = copy("s2", "running");
+    edit(running, "\"status\" : \"complete\"", "\"status\" : \"running\"");
+    refused(out, "still running", dir.resolve("s1"), running);
+
+    Path failed = copy("s2", "failed");
+    edit(failed, "\"status\" : \"complete\"", "\"status\" : \"failed\"");
+    refused(out, "failed", dir.resolve("s1"), failed);
+
+    Path locked = copy("s2", "locked");
+    Files.writeString(locked.resolve(".qrbench.lock"), "pid=1\nhost=h\ncommand=qrbench run\n");
+    refused(out, "still writing", dir.resolve("s1"), locked);
+
+    // and the shards as they are merge
+    assertNotNull(merge(out, dir.resolve("s1"), dir.resolve("s2")));
+    assertTrue(Files.exists(out.resolve("results.json")));
+  }
+
+  private void refused(Path out, String says, Path... shards) {
+    ConfigException e = assertThrows(ConfigException.class, () -> merge(out, shards));
+    assertTrue(e.getMessage().contains(says), e.getMessage());
+    assertFalse(Files.exists(out), "nothing written: " + e.getMessage());
+  }
+
+  private Path copy(String from, String to) throws Exception {
+    Path d = Files.createDirectories(dir.resolve(to));
+    Files.copy(dir.resolve(from).resolve("results.json"), d.resolve("results.json"));
+    return d;
+  }
+
+  private static void edit(Path d, String from, String to) throws Exception {
+    Path f = d.resolve("results.json");
+    String s = Files.readString(f);
+    assertTrue(s.contains(from), from);
+    Files.writeString(f, s.replaceFirst(java.util.regex.Pattern.quote(from), to));
+  }
+}
