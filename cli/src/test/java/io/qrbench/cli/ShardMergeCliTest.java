@@ -2,6 +2,7 @@ package io.qrbench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qrbench.result.CaseResult;
@@ -154,6 +155,11 @@ class ShardMergeCliTest {
     eq(id + " meanLinf", x.meanLinf(), y.meanLinf());
     assertEquals(x.extra().keySet(), y.extra().keySet(), id);
     x.extra().forEach((k, v) -> eq(id + " " + k, v, y.extra().get(k)));
+    // what the report's class tables and examples read comes through the merge too
+    assertNotNull(x.predictions(), id + ": predictions recorded");
+    assertEquals(x.predictions(), y.predictions(), id + " predictions");
+    assertEquals(Metrics.MAX_EXAMPLES, x.examples().size(), id + ": examples recorded");
+    assertEquals(x.examples(), y.examples(), id + " examples");
   }
 
   private static void eq(String what, double a, double b) {
