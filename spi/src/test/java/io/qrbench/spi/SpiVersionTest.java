@@ -24,11 +24,13 @@ class SpiVersionTest {
   }
 
   /**
-   * 1.1 added ModelContext.threads, DeployedBlock and two default methods: 1.0 plugins still run.
+   * 1.1 added ModelContext.threads, DeployedBlock and two default methods, 1.2 {@code Bound.words}:
+   * 1.0 and 1.1 plugins still run.
    */
   @Test
-  void pluginsBuiltForSpi10RunOnToday() {
-    assertTrue(SpiVersion.CURRENT.equals("1.1"), SpiVersion.CURRENT);
+  void pluginsBuiltForSpi10And11RunOnToday() {
+    assertTrue(SpiVersion.CURRENT.equals("1.2"), SpiVersion.CURRENT);
     assertNull(SpiVersion.incompatibility("1.0"), "built for 1.0");
+    assertNull(SpiVersion.incompatibility("1.1"), "built for 1.1");
   }
 }
