@@ -150,6 +150,12 @@ public final class Runner {
             new CaseEvaluator(evalData, suite.batchSize(), listener::imagesDone),
             listener,
             options.outDir());
+    listener.runPlanned(
+        plans.stream()
+            .filter(p -> !journal.finished(p.id()))
+            .map(p -> new RunListener.PlannedCase(p.id(), evalData.size(), p.passesPerImage()))
+            .toList(),
+        journal.finishedCount());
     SpeedMeasurement speed = SpeedMeasurement.of(suite, evalData, env, listener);
     for (ModelEntry entry : suite.models()) {
       List<CasePlan> pending =

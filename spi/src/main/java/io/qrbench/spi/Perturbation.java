@@ -32,4 +32,17 @@ public interface Perturbation<C extends Record> extends Plugin<C> {
   default boolean usesGradients(C config) {
     return false;
   }
+
+  /**
+   * About how much work one image costs at {@code config}'s level, in model forward passes beyond
+   * the evaluation's own, a gradient counting as three (a forward and a backward pass, the backward
+   * about twice the forward). Only the run's progress line uses it, to weigh a case's images
+   * against another's so that its ETA does not jump when the attacks come; an attack that stops
+   * early on broken images may give its budget. Random noises keep the default, 0. Since SPI 1.2.
+   *
+   * @param config the bound configuration of one level
+   */
+  default double passesPerImage(C config) {
+    return 0;
+  }
 }

@@ -125,6 +125,13 @@ public final class Apgd implements Perturbation<Apgd.Config> {
     return true;
   }
 
+  /** A gradient per step of every restart, for every target of the targeted loss. */
+  @Override
+  public double passesPerImage(Config config) {
+    int runs = config.loss().equals("dlr-targeted") ? config.targets() : 1;
+    return 3.0 * config.steps() * config.restarts() * runs;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

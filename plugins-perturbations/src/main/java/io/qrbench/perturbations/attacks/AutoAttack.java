@@ -136,6 +136,17 @@ public final class AutoAttack implements Perturbation<AutoAttack.Config> {
     return config.components().stream().anyMatch(c -> c.startsWith("apgd"));
   }
 
+  /**
+   * Each component's budget at the standard settings (apgd-ce 100 steps, apgd-t 9 targets of 100
+   * steps, square 5000 queries), as if every image reached it: later ones see fewer images.
+   */
+  @Override
+  public double passesPerImage(Config config) {
+    return config.components().stream()
+        .mapToDouble(c -> c.equals("square") ? 5000 : c.equals("apgd-t") ? 9 * 300 : 300)
+        .sum();
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

@@ -53,6 +53,12 @@ public final class Bim implements Perturbation<Bim.Config> {
     return true;
   }
 
+  /** A gradient per step. */
+  @Override
+  public double passesPerImage(Config config) {
+    return 3.0 * config.steps();
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

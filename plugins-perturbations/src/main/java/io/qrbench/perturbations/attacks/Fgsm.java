@@ -43,6 +43,12 @@ public final class Fgsm implements Perturbation<Fgsm.Config> {
     return true;
   }
 
+  /** One gradient. */
+  @Override
+  public double passesPerImage(Config config) {
+    return 3;
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

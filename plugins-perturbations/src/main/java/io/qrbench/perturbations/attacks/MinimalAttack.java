@@ -64,6 +64,12 @@ public final class MinimalAttack implements Perturbation<MinimalAttack.Config> {
     return true;
   }
 
+  /** Its budget: a gradient per step, then a forward pass per halving. */
+  @Override
+  public double passesPerImage(Config config) {
+    return 3.0 * config.maxSteps() + config.bisection();
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

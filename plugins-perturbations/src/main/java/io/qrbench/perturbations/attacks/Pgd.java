@@ -77,6 +77,12 @@ public final class Pgd implements Perturbation<Pgd.Config> {
     return true;
   }
 
+  /** A gradient per step of every restart, and a forward pass per restart to keep the best. */
+  @Override
+  public double passesPerImage(Config config) {
+    return config.restarts() * (3.0 * config.steps() + 1);
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;

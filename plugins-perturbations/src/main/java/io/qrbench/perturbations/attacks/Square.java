@@ -83,6 +83,12 @@ public final class Square implements Perturbation<Square.Config> {
     return false;
   }
 
+  /** Its query budget: a forward pass each (broken images stop early). */
+  @Override
+  public double passesPerImage(Config config) {
+    return config.queries();
+  }
+
   @Override
   public Class<Config> configType() {
     return Config.class;
