@@ -11,8 +11,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Lines on standard output and, on an interactive terminal, one progress bar at a time on standard
- * error (none when output goes to a file or a CI log, where bars only add noise).
+ * Lines on standard output and, on an interactive terminal, one progress bar at a time below them
+ * (none when output goes to a file or a CI log, where bars only add noise).
  */
 abstract class Console implements AutoCloseable {
   private static final int DEFAULT_WIDTH = 100;
@@ -54,8 +54,10 @@ abstract class Console implements AutoCloseable {
     bar =
         new ProgressBarBuilder()
             // the library's own consumer asks the terminal its width at every redraw, which JLine
-            // answers by running 'stty' (twice a second); a fixed width asks nothing
-            .setConsumer(new ConsoleProgressBarConsumer(System.err, terminalWidth() - 1))
+            // answers by running 'stty' (twice a second); a fixed width asks nothing. Standard
+            // output, a terminal here: bin/qrbench filters standard error line by line, which
+            // would hold a bar's carriage-return updates back until its end
+            .setConsumer(new ConsoleProgressBarConsumer(System.out, terminalWidth() - 1))
             .setTaskName(task)
             .setInitialMax(max)
             .setUnit(unit, 1)

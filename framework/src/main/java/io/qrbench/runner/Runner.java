@@ -142,6 +142,15 @@ public final class Runner {
           "resuming: " + journal.finishedCount() + " finished case(s) kept from " + resultsFile);
     } else {
       CraftedImages.clear(options.outDir()); // left by a run this one replaces
+      try {
+        int removed = Reports.removePrevious(options.outDir(), RESULTS_FILE);
+        if (removed > 0) {
+          listener.info("removed " + removed + " report file(s) of the run this one replaces");
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(
+            "cannot remove the earlier run's reports in " + options.outDir(), e);
+      }
     }
     ModelPreparation preparation = new ModelPreparation(suite, options.outDir(), listener);
     CaseRunner cases =
