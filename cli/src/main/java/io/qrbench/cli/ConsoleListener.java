@@ -3,16 +3,71 @@ package io.qrbench.cli;
 import io.qrbench.result.CaseResult;
 import io.qrbench.runner.RunListener;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Shows a run on the console: a progress bar per case (images/s and ETA) and per training, and one
- * line per finished case.
+ * Shows a run on the console: a progress bar per case (images/s and ETA) and per training, the
+ * whole run's progress (case k of n, share of the work, ETA) beside it, and one line per finished
+ * case. Without a terminal (a file, a CI log) there are no bars: a plain progress line every 30
+ * seconds says the run is alive and how far it is, so that a long attack is not minutes of silence.
  */
 final class ConsoleListener extends Console implements RunListener {
+  static final long LOG_EVERY_SECONDS = 30;
+
+  private final long logEveryMillis;
   private double lastLoss;
+  private volatile RunProgress progress;
+  private ScheduledExecutorService heartbeat;
 
   ConsoleListener(PrintWriter out) {
-    super(out);
+    this(out, System.console() != null, LOG_EVERY_SECONDS * 1000);
+  }
+
+  /**
+   * @param interactive bars on a terminal, or timed progress lines
+   * @param logEveryMillis how often a progress line is printed when not interactive
+   */
+  ConsoleListener(PrintWriter out, boolean interactive, long logEveryMillis) {
+    super(out, interactive);
+    this.logEveryMillis = logEveryMillis;
+  }
+
+  @Override
+  public void runPlanned(List<PlannedCase> pending, int finished) {
+    progress = new RunProgress(pending, finished, System::nanoTime);
+    if (!interactive && heartbeat == null && !pending.isEmpty()) {
+      heartbeat =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "qrbench-progress");
+                t.setDaemon(true);
+                return t;
+              });
+      heartbeat.scheduleAtFixedRate(
+          this::logProgress, logEveryMillis, logEveryMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void logProgress() {
+    RunProgress p = progress;
+    if (p != null) {
+      synchronized (out) {
+        out.println("progress: " + p.summary());
+        out.flush();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (heartbeat != null) {
+      heartbeat.shutdownNow();
+      heartbeat = null;
+    }
+    super.close();
   }
 
   @Override
@@ -110,16 +165,30 @@ final class ConsoleListener extends Console implements RunListener {
 
   @Override
   public void caseStarted(String caseId, int images) {
-    startBar(caseId, images, " img");
+    RunProgress p = progress;
+    if (p == null) {
+      startBar(caseId, images, " img");
+      return;
+    }
+    p.caseStarted(caseId);
+    startBar("case " + p.caseNumber() + "/" + p.totalCases() + " " + caseId, images, " img");
   }
 
   @Override
   public void imagesDone(int images) {
-    advance(images, null);
+    RunProgress p = progress;
+    if (p != null) {
+      p.imagesDone(images);
+    }
+    advance(images, p == null ? null : "run " + p.summary().replaceFirst("^case \\S+, ", ""));
   }
 
   @Override
   public void caseFinished(CaseResult r) {
+    RunProgress p = progress;
+    if (p != null) {
+      p.caseFinished();
+    }
     if (r.ok()) {
       line(
           String.format(

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionInfo.class,
     description =
-        "Lists the plugins found on the class path: id, kind, description, and configuration keys with types and defaults.")
+        "Lists the plugins found (qrbench's own and the jars in the plugin folders): id, kind, description, and configuration keys with types and defaults.")
 final class ListPluginsCommand implements Callable<Integer> {
   @Option(
       names = "--kind",

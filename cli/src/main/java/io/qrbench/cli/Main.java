@@ -48,6 +48,15 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(
+      names = "--plugin-path",
+      paramLabel = "DIR[:DIR]",
+      scope = CommandLine.ScopeType.INHERIT,
+      description =
+          "folders holding plugin jars (or jar files), searched before $QRBENCH_PLUGINS and the"
+              + " checkout's plugins/ folder")
+  String pluginPath;
+
   public static void main(String[] args) {
     System.exit(execute(args));
   }
@@ -71,7 +80,9 @@ public final class Main implements Runnable {
   }
 
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
+    Main main = new Main();
+    CommandLine cl = new CommandLine(main);
+    cl.setExecutionStrategy(parsed -> withPlugins(main, parsed));
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           if (e instanceof ConfigException) {
@@ -88,6 +99,37 @@ public final class Main implements Runnable {
           return FAILURE;
         });
     return cl;
+  }
+
+  /**
+   * Runs the parsed command with the plugin jars (see {@link PluginPath}) visible to {@link
+   * io.qrbench.registry.PluginRegistry#discover()} through the thread's context class loader, put
+   * back as it was afterwards so that in-process callers (tests) are left untouched.
+   */
+  private static int withPlugins(Main main, CommandLine.ParseResult parsed) {
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    ClassLoader own = before != null ? before : Main.class.getClassLoader();
+    ClassLoader plugins;
+    try {
+      plugins = PluginPath.loader(PluginPath.jars(main.pluginPath), own);
+    } catch (ConfigException e) {
+      parsed.commandSpec().commandLine().getErr().println(e.getMessage());
+      return BAD_INPUT;
+    }
+    thread.setContextClassLoader(plugins);
+    try {
+      return new CommandLine.RunLast().execute(parsed);
+    } finally {
+      thread.setContextClassLoader(before);
+      if (plugins != own && plugins instanceof java.io.Closeable c) {
+        try {
+          c.close();
+        } catch (IOException e) {
+          // the jars stay open until exit: harmless
+        }
+      }
+    }
   }
 
   /**

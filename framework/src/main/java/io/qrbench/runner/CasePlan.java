@@ -14,6 +14,19 @@ import java.util.List;
  */
 record CasePlan(String id, ModelEntry model, PerturbationEntry perturbation, Level level) {
 
+  /**
+   * The estimated work per image in forward passes, the evaluation's own one included ({@link
+   * io.qrbench.spi.Perturbation#passesPerImage} counts it): at least 1.
+   */
+  double passesPerImage() {
+    return Math.max(1, passes(perturbation.plugin(), level.config()));
+  }
+
+  private static <C extends Record> double passes(io.qrbench.spi.Perturbation<C> p, Record config) {
+    double extra = p.passesPerImage(p.configType().cast(config));
+    return Double.isFinite(extra) && extra > 0 ? extra : 0;
+  }
+
   /** Every case of {@code suite}: models x perturbations x levels, in suite order. */
   static List<CasePlan> of(Suite suite) {
     List<CasePlan> plans = new ArrayList<>();

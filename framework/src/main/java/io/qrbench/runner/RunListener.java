@@ -11,6 +11,22 @@ public interface RunListener {
   /** A line of information for the user. */
   default void info(String message) {}
 
+  /**
+   * A case the run is about to evaluate.
+   *
+   * @param id the case's id
+   * @param images the images it evaluates
+   * @param passesPerImage the estimated work per image in model forward passes, the evaluation's
+   *     own included (see {@link io.qrbench.spi.Perturbation#passesPerImage})
+   */
+  record PlannedCase(String id, int images, double passesPerImage) {}
+
+  /**
+   * The run's cases are known, before any model is prepared: {@code pending} will run in this
+   * order; {@code finished} more were kept from an earlier run (resume).
+   */
+  default void runPlanned(java.util.List<PlannedCase> pending, int finished) {}
+
   /** A model starts training in the run: {@code steps} batches in all. */
   default void trainingStarted(String model, int epochs, long steps) {}
 

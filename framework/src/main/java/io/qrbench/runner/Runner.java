@@ -214,6 +214,15 @@ public final class Runner {
               + resultsFile);
     } else {
       CraftedImages.clear(options.outDir()); // left by a run this one replaces
+      try {
+        int removed = Reports.removePrevious(options.outDir(), RESULTS_FILE);
+        if (removed > 0) {
+          listener.info("removed " + removed + " report file(s) of the run this one replaces");
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(
+            "cannot remove the earlier run's reports in " + options.outDir(), e);
+      }
     }
     ModelPreparation preparation = new ModelPreparation(suite, options.outDir(), listener);
     CaseRunner cases =
@@ -222,6 +231,12 @@ public final class Runner {
             new CaseEvaluator(evalData, suite.batchSize(), listener::imagesDone),
             listener,
             options.outDir());
+    listener.runPlanned(
+        plans.stream()
+            .filter(p -> !journal.finished(p.id()))
+            .map(p -> new RunListener.PlannedCase(p.id(), evalData.size(), p.passesPerImage()))
+            .toList(),
+        journal.finishedCount());
     SpeedMeasurement speed = SpeedMeasurement.of(suite, evalData, env, listener);
     Map<String, CasePlan> byId = new java.util.HashMap<>();
     plans.forEach(p -> byId.put(p.id(), p));

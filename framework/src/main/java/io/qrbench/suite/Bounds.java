@@ -1,5 +1,7 @@
 package io.qrbench.suite;
 
+import static java.util.stream.Collectors.joining;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -40,6 +42,7 @@ final class Bounds {
    * @param maxExclusive whether max itself is outside
    * @param integral whether only integers are meant
    * @param why why the range is what it is, or empty
+   * @param words the words accepted instead of a number ({@link Bound#words()}), or none
    */
   record Range(
       BigDecimal min,
@@ -47,11 +50,17 @@ final class Bounds {
       boolean minExclusive,
       boolean maxExclusive,
       boolean integral,
-      String why) {
+      String why,
+      List<String> words) {
+
+    Range {
+      words = List.copyOf(words);
+    }
 
     /** An inclusive integer range; {@link Integer#MAX_VALUE} as max means none but the type's. */
     static Range integers(long min, long max, String why) {
-      return new Range(BigDecimal.valueOf(min), BigDecimal.valueOf(max), false, false, true, why);
+      return new Range(
+          BigDecimal.valueOf(min), BigDecimal.valueOf(max), false, false, true, why, List.of());
     }
 
     /**
@@ -87,7 +96,14 @@ final class Bounds {
         min = min == null || min.compareTo(lo) < 0 ? lo : min;
         max = max == null || max.compareTo(hi) > 0 ? hi : max;
       }
-      return new Range(min, max, minEx, maxEx, integral, bound == null ? "" : bound.why());
+      return new Range(
+          min,
+          max,
+          minEx,
+          maxEx,
+          integral,
+          bound == null ? "" : bound.why(),
+          bound == null || !any ? List.of() : List.of(bound.words()));
     }
 
     boolean contains(BigDecimal v) {
@@ -126,6 +142,14 @@ final class Bounds {
         return kind + (minExclusive ? " above " : " of at least ") + text(lo);
       }
       return hi == null ? kind : kind + (maxExclusive ? " below " : " of at most ") + text(hi);
+    }
+
+    /** {@link #describe(BigDecimal)} with an article, and the words accepted instead. */
+    String expected(BigDecimal v) {
+      String number = article(describe(v));
+      return words.isEmpty()
+          ? number
+          : number + " or " + words.stream().map(w -> "'" + w + "'").collect(joining(" or "));
     }
 
     private static boolean isTypeLimit(BigDecimal b) {
@@ -231,6 +255,25 @@ final class Bounds {
       for (int i = 0; i < node.size(); i++) {
         visit(doc, YamlDocument.child(pointer, i), node.get(i), type, range, problems, bad);
       }
+    } else if (range != null && node.isTextual() && !range.words().isEmpty()) {
+      String word = node.asText();
+      if (!range.words().contains(word)) {
+        problems.add(
+            doc.problemAtValue(
+                pointer,
+                "expected "
+                    + range.expected(null)
+                    + ", found '"
+                    + word
+                    + "'"
+                    + io.qrbench.registry.Suggestions.closest(word, range.words())
+                        .map(s -> "; did you mean '" + s + "'?")
+                        .orElse(""),
+                range.why().isEmpty()
+                    ? "see 'qrbench list-plugins' for every key and its range"
+                    : range.why()));
+        bad.add(pointer);
+      }
     } else if (range != null && node.isNumber() && (!range.integral() || node.isIntegralNumber())) {
       BigDecimal v =
           node.isIntegralNumber()
@@ -240,7 +283,7 @@ final class Bounds {
         problems.add(
             doc.problemAtValue(
                 pointer,
-                "expected " + article(range.describe(v)) + ", found " + text(v),
+                "expected " + range.expected(v) + ", found " + text(v),
                 range.why().isEmpty()
                     ? "see 'qrbench list-plugins' for every key and its range"
                     : range.why()));

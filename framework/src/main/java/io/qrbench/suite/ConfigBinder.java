@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -62,34 +64,74 @@ final class ConfigBinder {
     return bind(pointer, node, type, Bounds.Range.of(type, null));
   }
 
+  /**
+   * {@link #bind(String, JsonNode, Class)} of a mapping that also holds {@code siblingKeys}, keys
+   * the caller reads itself (a plugin's {@code id}, a dataset's {@code split}): they were removed
+   * from {@code node} but are offered, with the record's keys, when a key at its top is unknown.
+   */
+  <T> Optional<T> bind(String pointer, JsonNode node, Class<T> type, Set<String> siblingKeys) {
+    return bind(pointer, node, type, Bounds.Range.of(type, null), siblingKeys);
+  }
+
   /** {@link #bind(String, JsonNode, Class)} of a bare number held to {@code range}. */
   <T> Optional<T> bind(String pointer, JsonNode node, Class<T> type, Bounds.Range range) {
+    return bind(pointer, node, type, range, Set.of());
+  }
+
+  private <T> Optional<T> bind(
+      String pointer, JsonNode node, Class<T> type, Bounds.Range range, Set<String> siblingKeys) {
     int before = problems.size();
     JsonNode checked = Bounds.strip(doc, pointer, node, type, range, problems);
     boolean outOfRange = problems.size() > before;
     if (checked == null) {
       return Optional.empty();
     }
-    T value;
-    try {
-      value =
-          MAPPER.readerFor(type).withHandler(new UnknownKeys(pointer, checked)).readValue(checked);
-    } catch (ValueInstantiationException e) {
-      if (!outOfRange) { // else a value was dropped for its range, and the record may miss it: said
+    // Jackson stops at a mapping's first value of the wrong type: that key is dropped and the rest
+    // bound again, so that one run of 'validate' names every bad key of the mapping, not just one
+    List<SuiteProblem> badValues = new ArrayList<>();
+    JsonNode current = checked;
+    while (true) {
+      List<SuiteProblem> unknown = new ArrayList<>(); // this attempt's: earlier ones saw the same
+      try {
+        T value =
+            MAPPER
+                .readerFor(type)
+                .withHandler(new UnknownKeys(pointer, current, siblingKeys, unknown))
+                .readValue(current);
+        problems.addAll(badValues);
+        problems.addAll(unknown);
+        return badValues.isEmpty() ? Optional.ofNullable(value) : Optional.empty();
+      } catch (ValueInstantiationException e) {
+        problems.addAll(badValues);
+        problems.addAll(unknown);
+        // else a value was dropped (out of range, wrong type) and the record may miss it: said
         // already
-        problems.add(describe(pointer, e));
+        if (!outOfRange && badValues.isEmpty()) {
+          problems.add(describe(pointer, e));
+        }
+        return Optional.empty();
+      } catch (JsonMappingException e) {
+        badValues.add(describe(pointer, e));
+        String key = e.getPath().isEmpty() ? null : e.getPath().get(0).getFieldName();
+        if (key == null
+            || !(current instanceof ObjectNode o)
+            || !o.has(key)
+            || badValues.size() > 64) {
+          problems.addAll(badValues);
+          problems.addAll(unknown);
+          return Optional.empty();
+        }
+        ObjectNode rest = o.deepCopy();
+        rest.remove(key);
+        current = rest;
+      } catch (IOException e) {
+        problems.addAll(badValues);
+        problems.add(
+            doc.problemAtKey(
+                pointer, e.getMessage().lines().findFirst().orElse("invalid value"), ""));
+        return Optional.empty();
       }
-      return Optional.empty();
-    } catch (JsonMappingException e) {
-      problems.add(describe(pointer, e));
-      return Optional.empty();
-    } catch (IOException e) {
-      problems.add(
-          doc.problemAtKey(
-              pointer, e.getMessage().lines().findFirst().orElse("invalid value"), ""));
-      return Optional.empty();
     }
-    return Optional.ofNullable(value);
   }
 
   private SuiteProblem describe(String base, JsonMappingException e) {
@@ -194,11 +236,15 @@ final class ConfigBinder {
   private final class UnknownKeys extends DeserializationProblemHandler {
     private final String base;
     private final JsonNode root;
+    private final Set<String> siblingKeys;
+    private final List<SuiteProblem> found;
     private final Map<String, Integer> seen = new java.util.HashMap<>();
 
-    UnknownKeys(String base, JsonNode root) {
+    UnknownKeys(String base, JsonNode root, Set<String> siblingKeys, List<SuiteProblem> found) {
       this.base = base;
       this.root = root;
+      this.siblingKeys = siblingKeys;
+      this.found = found;
     }
 
     @Override
@@ -226,7 +272,11 @@ final class ConfigBinder {
         known.add(String.valueOf(k));
       }
       known.sort(null);
-      problems.add(unknownKey(doc, pointer, propertyName, known));
+      List<String> siblings =
+          pointer.equals(YamlDocument.child(base, propertyName))
+              ? siblingKeys.stream().sorted().toList()
+              : List.of();
+      found.add(unknownKey(doc, pointer, propertyName, known, siblings));
       p.skipChildren();
       return true;
     }
@@ -255,13 +305,27 @@ final class ConfigBinder {
   }
 
   static SuiteProblem unknownKey(YamlDocument doc, String pointer, String key, List<String> known) {
-    Optional<String> near = io.qrbench.registry.Suggestions.closest(key, known);
+    return unknownKey(doc, pointer, key, known, List.of());
+  }
+
+  /**
+   * An unknown key, with the closest of {@code known} (the record's keys) and {@code siblings} (the
+   * keys the framework reads beside them, like {@code split}) and both lists as the fix.
+   */
+  static SuiteProblem unknownKey(
+      YamlDocument doc, String pointer, String key, List<String> known, List<String> siblings) {
+    List<String> all = new ArrayList<>(known);
+    all.addAll(siblings);
+    Optional<String> near = io.qrbench.registry.Suggestions.closest(key, all);
     String problem =
         "unknown key '" + key + "'" + near.map(n -> "; did you mean '" + n + "'?").orElse("");
+    String besides = siblings.isEmpty() ? "" : " (and " + String.join(", ", siblings) + ")";
     String fix =
         known.isEmpty()
-            ? "this entry takes no keys; remove it"
-            : "known keys here: " + String.join(", ", known);
+            ? "this entry takes no keys"
+                + (siblings.isEmpty() ? "" : " but " + String.join(", ", siblings))
+                + "; remove it"
+            : "known keys here: " + String.join(", ", known) + besides;
     return doc.problemAtKey(pointer, problem, fix);
   }
 }

@@ -8,6 +8,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -41,26 +42,12 @@ public final class ConfigKeys {
       if (d == null && c.getAccessor() != null) {
         d = c.getAccessor().getAnnotation(JsonPropertyDescription.class);
       }
-      Bounds.Range range =
-          c.getAnnotation(io.qrbench.spi.Bound.class) == null ? null : Bounds.of(c);
-      String kind = typeName(c.getGenericType());
-      if (range != null) {
-        // "integer in [1, 65536]"; "list of integer in [1, 65536]"; "number or optimal (number in
-        // (0, 10])"
-        String words = range.describe();
-        String head = words.contains(" ") ? words.substring(0, words.indexOf(' ')) : words;
-        kind =
-            words.equals(head)
-                ? kind
-                : kind.endsWith(head)
-                    ? kind + words.substring(head.length())
-                    : kind + " (" + words + ")";
-      }
+      String kind = kindOf(c);
       keys.add(
           new Key(
               KEBAB.translate(c.getName()),
               kind,
-              defaults == null ? "required" : String.valueOf(value(c, defaults)),
+              defaults == null ? "required" : shown(value(c, defaults)),
               d == null ? "" : d.value()));
     }
     return keys;
@@ -82,17 +69,64 @@ public final class ConfigKeys {
     }
   }
 
-  private static String typeName(Type t) {
-    if (t instanceof ParameterizedType p) {
-      return "list of " + typeName(p.getActualTypeArguments()[0]);
+  /**
+   * A component's type in a suite's words: {@code integer in [1, 8]}, {@code list of numbers in [0,
+   * 1]}, {@code layer | channel}, {@code number in (0, 10] | optimal}.
+   */
+  static String kindOf(RecordComponent c) {
+    Type t = c.getGenericType();
+    int lists = 0;
+    while (t instanceof ParameterizedType p
+        && Collection.class.isAssignableFrom((Class<?>) p.getRawType())) {
+      t = p.getActualTypeArguments()[0];
+      lists++;
     }
-    Class<?> c = (Class<?>) t;
+    String kind = t instanceof Class<?> k ? scalar(k, Bounds.of(c)) : "value";
+    for (int i = 0; i < lists; i++) {
+      kind = "list of " + plural(kind);
+    }
+    return kind;
+  }
+
+  private static String scalar(Class<?> c, Bounds.Range range) {
     if (c.isEnum()) {
       return Arrays.stream(c.getEnumConstants())
           .map(e -> e.toString().toLowerCase(Locale.ROOT))
-          .collect(Collectors.joining("|"));
+          .collect(Collectors.joining(" | "));
+    }
+    if (range != null) {
+      // "integer in [1, 8]"; an Object component: "number in (0, 10] | optimal"
+      return range.describe()
+          + range.words().stream().map(w -> " | " + w).collect(Collectors.joining());
+    }
+    if (c == Object.class) {
+      return "number or word";
     }
     String s = ConfigBinder.expected(c);
     return s.startsWith("an ") ? s.substring(3) : s.startsWith("a ") ? s.substring(2) : s;
+  }
+
+  /** "integer in [1, 8]" becomes "integers in [1, 8]". */
+  private static String plural(String kind) {
+    for (String noun : List.of("integer", "number", "string", "list")) {
+      if (kind.equals(noun) || kind.startsWith(noun + " ")) {
+        return noun + "s" + kind.substring(noun.length());
+      }
+    }
+    return kind;
+  }
+
+  /** A default as a suite would write it: enums in lower case, an absent value as none. */
+  private static String shown(Object value) {
+    if (value == null) {
+      return "none";
+    }
+    if (value instanceof Enum<?> e) {
+      return e.toString().toLowerCase(Locale.ROOT);
+    }
+    if (value instanceof Collection<?> list) {
+      return list.stream().map(ConfigKeys::shown).collect(Collectors.joining(", ", "[", "]"));
+    }
+    return String.valueOf(value);
   }
 }

@@ -44,8 +44,12 @@ final class PluginResolver {
       return null;
     }
     Plugin<?> plugin = r.get().plugin();
+    Set<String> siblings = new java.util.TreeSet<>(frameworkKeys);
+    if (node.isObject()) {
+      siblings.add("id");
+    }
     return binder
-        .bind(at, r.get().body(), plugin.configType())
+        .bind(at, r.get().body(), plugin.configType(), siblings)
         .map(cfg -> new PluginConfig(kind, plugin, (Record) cfg, params(r.get().body())))
         .orElse(null);
   }

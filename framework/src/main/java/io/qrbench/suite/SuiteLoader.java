@@ -490,7 +490,7 @@ public final class SuiteLoader {
           java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
           e.swept().forEach(k -> values.put(k, params.get(k)));
           binder
-              .bind(at, e.body(), plugin.configType())
+              .bind(at, e.body(), plugin.configType(), Set.of("id", "name", "source"))
               .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, params, values)));
         }
         if (source == null) {

@@ -20,7 +20,7 @@ public final class TwnQuantizer extends KernelQuantizer<TwnQuantizer.Config> {
   public record Config(
       @JsonPropertyDescription(
               "factor times mean |W| (TWN: 0.7), or 'optimal' for the exact maximiser")
-          @Bound(min = 0, minExclusive = true, max = 10, why = "TWN uses 0.7")
+          @Bound(min = 0, minExclusive = true, max = 10, why = "TWN uses 0.7", words = "optimal")
           Object delta,
       @JsonPropertyDescription(
               "layer or channel: one threshold and scale per layer or per output channel")

@@ -36,4 +36,12 @@ public @interface Bound {
 
   /** Why the range is what it is, or what a good value is; shown as the fix. */
   String why() default "";
+
+  /**
+   * On a component of type {@code Object}: the words it accepts instead of a number, such as {@code
+   * {"optimal"}}. {@code qrbench list-plugins} shows them beside the range ({@code number in (0,
+   * 10] | optimal}) and a suite giving another word is told the closest one before the record is
+   * built. Since SPI 1.2.
+   */
+  String[] words() default {};
 }
