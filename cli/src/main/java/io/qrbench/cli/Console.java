@@ -19,6 +19,7 @@ abstract class Console implements AutoCloseable {
   private static int width; // the terminal's, asked once per process
 
   protected final PrintWriter out;
+
   /** Whether a person watches: bars on standard error then, plain log lines otherwise. */
   protected final boolean interactive;
 

@@ -86,7 +86,8 @@ final class RunProgress {
 
   /** The share of the work done, in [0, 1]. */
   synchronized double fraction() {
-    return totalWork <= 0 ? (pending.isEmpty() ? 1 : (double) finished / pending.size())
+    return totalWork <= 0
+        ? (pending.isEmpty() ? 1 : (double) finished / pending.size())
         : Math.min(1, doneWork / totalWork);
   }
 

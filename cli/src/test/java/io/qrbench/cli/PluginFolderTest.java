@@ -86,13 +86,15 @@ class PluginFolderTest {
     assertTrue(unknown.err().contains("darken"), unknown.toString());
 
     CliRunner listed =
-        CliRunner.run("--plugin-path", plugins.toString(), "list-plugins", "--kind", "perturbation");
+        CliRunner.run(
+            "--plugin-path", plugins.toString(), "list-plugins", "--kind", "perturbation");
     assertEquals(Main.OK, listed.exitCode(), listed.toString());
     assertTrue(listed.out().contains("darken "), listed.toString());
     assertTrue(listed.out().contains("com.example.darken.Darken"), listed.toString());
 
     // the option is global: it may also follow the command's name
-    CliRunner valid = CliRunner.run("validate", "--plugin-path", plugins.toString(), suite.toString());
+    CliRunner valid =
+        CliRunner.run("validate", "--plugin-path", plugins.toString(), suite.toString());
     assertEquals(Main.OK, valid.exitCode(), valid.toString());
 
     Path out = dir.resolve("out");
@@ -136,15 +138,14 @@ class PluginFolderTest {
     Files.writeString(a.resolve("notes.txt"), "not a jar");
     Files.writeString(b.resolve("x.jar"), "");
     Files.writeString(c.resolve("w.jar"), "");
-    List<Path> jars =
-        PluginPath.jars(
-            a.toString(), b + File.pathSeparator + a, c.toString());
+    List<Path> jars = PluginPath.jars(a.toString(), b + File.pathSeparator + a, c.toString());
     assertEquals(
         List.of(a.resolve("y.jar"), a.resolve("z.jar"), b.resolve("x.jar"), c.resolve("w.jar")),
         jars);
     assertFalse(jars.contains(a.resolve("notes.txt")));
     // a single jar may be named directly
-    assertEquals(List.of(b.resolve("x.jar")), PluginPath.jars(b.resolve("x.jar").toString(), "", ""));
+    assertEquals(
+        List.of(b.resolve("x.jar")), PluginPath.jars(b.resolve("x.jar").toString(), "", ""));
   }
 
   /** The launcher passes the checkout's plugins/ folder, whose jars git ignores. */
@@ -155,7 +156,9 @@ class PluginFolderTest {
         launcher.contains("-D" + PluginPath.DEFAULT_PROPERTY + "=\"$root/plugins\""), launcher);
     assertTrue(Files.isRegularFile(Path.of("..", "plugins", "README.md")));
     List<String> ignored = Files.readAllLines(Path.of("..", ".gitignore"));
-    assertTrue(ignored.contains("plugins/*") && ignored.contains("!plugins/README.md"), ignored.toString());
+    assertTrue(
+        ignored.contains("plugins/*") && ignored.contains("!plugins/README.md"),
+        ignored.toString());
   }
 
   /** Compiles {@link #SOURCE} against qrbench's SPI and packs it with its services file. */
@@ -171,8 +174,16 @@ class PluginFolderTest {
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
     int rc =
         javac.run(
-            null, diagnostics, diagnostics, "--release", "17", "-classpath", cp, "-d",
-            classes.toString(), src.toString());
+            null,
+            diagnostics,
+            diagnostics,
+            "--release",
+            "17",
+            "-classpath",
+            cp,
+            "-d",
+            classes.toString(),
+            src.toString());
     assertEquals(0, rc, () -> diagnostics.toString(StandardCharsets.UTF_8));
 
     Manifest manifest = new Manifest();

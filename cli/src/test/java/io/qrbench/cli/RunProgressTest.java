@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qrbench.registry.PluginRegistry;
 import io.qrbench.runner.RunListener.PlannedCase;
 import io.qrbench.runner.Runner;
 import io.qrbench.suite.Suite;
 import io.qrbench.suite.SuiteLoader;
-import io.qrbench.registry.PluginRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
@@ -93,8 +93,8 @@ class RunProgressTest {
   }
 
   /**
-   * The bar is drawn at a width asked once: the library's own consumer would build a JLine
-   * terminal and ask its width ({@code stty}) at every redraw.
+   * The bar is drawn at a width asked once: the library's own consumer would build a JLine terminal
+   * and ask its width ({@code stty}) at every redraw.
    */
   @Test
   void barsAskTheTerminalNothingWhileTheyRedraw() throws Exception {
@@ -108,10 +108,18 @@ class RunProgressTest {
       }
       l.caseFinished(
           new io.qrbench.result.CaseResult(
-              "m/none", "m", "none", "none", null, java.util.Map.of(),
-              io.qrbench.result.CaseStatus.FAILED, "stopped", null));
+              "m/none",
+              "m",
+              "none",
+              "none",
+              null,
+              java.util.Map.of(),
+              io.qrbench.result.CaseStatus.FAILED,
+              "stopped",
+              null));
     }
-    Field terminal = Class.forName("me.tongfei.progressbar.TerminalUtils").getDeclaredField("terminal");
+    Field terminal =
+        Class.forName("me.tongfei.progressbar.TerminalUtils").getDeclaredField("terminal");
     terminal.setAccessible(true);
     assertNull(terminal.get(null), "no JLine terminal was made");
     assertTrue(text.toString().contains("m/none"), text.toString());
@@ -156,7 +164,9 @@ class RunProgressTest {
         .run(suite, new Runner.Options(dir.resolve("out"), false, false));
     assertEquals(List.of("planned 0", "ready"), order);
     assertEquals(
-        List.of(new PlannedCase("cnn/none", 32, 1), new PlannedCase("cnn/pgd", 32, 1 + 1 * (3 * 3 + 1))),
+        List.of(
+            new PlannedCase("cnn/none", 32, 1),
+            new PlannedCase("cnn/pgd", 32, 1 + 1 * (3 * 3 + 1))),
         planned.get(0));
     assertFalse(planned.get(0).isEmpty());
   }

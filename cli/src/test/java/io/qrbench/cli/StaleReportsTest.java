@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run that replaces an output folder's results removes the earlier run's reports first: if it
- * then stops before writing its own, no Allure result of the earlier run is left to be read as
- * this run's (issue 22.6).
+ * then stops before writing its own, no Allure result of the earlier run is left to be read as this
+ * run's (issue 22.6).
  */
 class StaleReportsTest {
   @TempDir Path dir;

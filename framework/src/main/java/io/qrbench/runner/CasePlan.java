@@ -22,8 +22,7 @@ record CasePlan(String id, ModelEntry model, PerturbationEntry perturbation, Lev
     return 1 + passes(perturbation.plugin(), level.config());
   }
 
-  private static <C extends Record> double passes(
-      io.qrbench.spi.Perturbation<C> p, Record config) {
+  private static <C extends Record> double passes(io.qrbench.spi.Perturbation<C> p, Record config) {
     double extra = p.passesPerImage(p.configType().cast(config));
     return Double.isFinite(extra) && extra > 0 ? extra : 0;
   }

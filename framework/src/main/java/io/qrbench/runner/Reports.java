@@ -1,10 +1,10 @@
 package io.qrbench.runner;
 
 import io.qrbench.QrbenchException;
+import io.qrbench.io.AtomicFiles;
 import io.qrbench.result.RunResult;
 import io.qrbench.spi.ReportWriter;
 import io.qrbench.suite.PluginConfig;
-import io.qrbench.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +48,8 @@ public final class Reports {
       if (Files.deleteIfExists(f)) {
         removed++;
       }
-      for (Path p = f.getParent(); p != null && !p.equals(root) && p.startsWith(root);
+      for (Path p = f.getParent();
+          p != null && !p.equals(root) && p.startsWith(root);
           p = p.getParent()) {
         parents.add(p);
       }

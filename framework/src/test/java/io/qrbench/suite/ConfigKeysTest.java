@@ -74,8 +74,7 @@ class ConfigKeysTest {
     problems.clear();
     YamlDocument far = YamlDocument.parse("t.yaml", "c: {delta: 11}\n");
     new ConfigBinder(far, problems).bind("/c", far.root().get("c"), Config.class);
-    assertEquals(
-        "expected a number in (0, 10] or 'optimal', found 11", problems.get(0).problem());
+    assertEquals("expected a number in (0, 10] or 'optimal', found 11", problems.get(0).problem());
 
     problems.clear();
     YamlDocument ok = YamlDocument.parse("t.yaml", "c: {delta: optimal}\n");

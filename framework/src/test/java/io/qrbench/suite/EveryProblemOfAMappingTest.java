@@ -45,8 +45,7 @@ class EveryProblemOfAMappingTest {
     assertTrue(ps.get("dataset.splt").problem().endsWith("did you mean 'split'?"), ps.toString());
     assertTrue(ps.get("dataset.sise").problem().endsWith("did you mean 'size'?"), ps.toString());
     String fix = ps.get("dataset.limt").fix();
-    assertTrue(
-        fix.contains("limit") && fix.contains("split") && fix.contains("size"), fix);
+    assertTrue(fix.contains("limit") && fix.contains("split") && fix.contains("size"), fix);
   }
 
   @Test

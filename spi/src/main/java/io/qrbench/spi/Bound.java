@@ -38,10 +38,10 @@ public @interface Bound {
   String why() default "";
 
   /**
-   * On a component of type {@code Object}: the words it accepts instead of a number, such as
-   * {@code {"optimal"}}. {@code qrbench list-plugins} shows them beside the range ({@code number in
-   * (0, 10] | optimal}) and a suite giving another word is told the closest one before the record
-   * is built. Since SPI 1.2.
+   * On a component of type {@code Object}: the words it accepts instead of a number, such as {@code
+   * {"optimal"}}. {@code qrbench list-plugins} shows them beside the range ({@code number in (0,
+   * 10] | optimal}) and a suite giving another word is told the closest one before the record is
+   * built. Since SPI 1.2.
    */
   String[] words() default {};
 }
