@@ -166,7 +166,9 @@ class RunProgressTest {
     assertEquals(
         List.of(
             new PlannedCase("cnn/none", 32, 1),
-            new PlannedCase("cnn/pgd", 32, 1 + 1 * (3 * 3 + 1))),
+            // pgd's own estimate: the evaluation's pass, then per restart a start and 3 steps, each
+            // a forward and a backward pass (3 forward passes' worth)
+            new PlannedCase("cnn/pgd", 32, 1 + 1 * (3.0 * 3 + 3))),
         planned.get(0));
     assertFalse(planned.get(0).isEmpty());
   }
