@@ -46,7 +46,7 @@ public final class DeploySpeed {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int passes = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     int calls = args.length > 3 ? Integer.parseInt(args[3]) : 200;
-    int threads = threads();
+    int threads = io.qrbench.runner.EnvironmentProbe.engineThreads(); // as suites pass them
     Path dir = Files.createTempDirectory("qrbench-deploy");
     PluginConfig resnet = Harness.resnetConfig(20);
     // -Dspinning=true: ONNX Runtime's workers spin-wait between runs (the README measures both)
@@ -60,9 +60,6 @@ public final class DeploySpeed {
         LoadedModel pt = Export.prepare(resnet, q, models.resolve(s[1]));
         variants.add(new Variant(s[0], "pytorch fp32", pt));
         for (OnnxExport.Precision p : OnnxExport.Precision.values()) {
-          if (Boolean.getBoolean("pytorchOnly")) {
-            break;
-          }
           Path file = dir.resolve(s[0] + "-" + p.label() + ".onnx");
           OnnxExport.export(
               pt, q.id(), s[1], new OnnxExport.Options(p, 512, 128), Harness.trainImages(), file);
@@ -103,7 +100,7 @@ public final class DeploySpeed {
           "batch-1 p50 ms",
           "/ pytorch fp32");
       for (int v = 0; v < n; v++) {
-        int base = Boolean.getBoolean("pytorchOnly") ? v : v - v % 3; // the same model on PyTorch
+        int base = v - v % 3; // the same model on PyTorch
         double[] up = new double[rounds];
         double[] down = new double[rounds];
         for (int r = 0; r < rounds; r++) {
@@ -170,12 +167,5 @@ public final class DeploySpeed {
       m.logits(in).toFloatArray();
       return System.nanoTime() - t0;
     }
-  }
-
-  private static int threads() {
-    String t = System.getenv("QRBENCH_THREADS");
-    return t != null && !t.isBlank()
-        ? Integer.parseInt(t.trim())
-        : Runtime.getRuntime().availableProcessors();
   }
 }

@@ -112,14 +112,13 @@ final class ExportCommand implements Callable<Integer> {
     OnnxExport.Result x =
         Export.run(m, q, weights, d, new OnnxExport.Options(p, calibration, 128), out);
     PrintWriter o = spec.commandLine().getOut();
-    o.printf("%-28s %8s %7s %10s%n", "layer", "codes", "levels", "rel.err");
-    for (OnnxExport.Layer l : x.layers()) {
-      o.printf(
-          "%-28s %8s %7d %10.2e%n",
-          l.name(),
-          p == OnnxExport.Precision.FP32 ? "fp32" : l.exact() ? "exact" : "rounded",
-          l.levels(),
-          p == OnnxExport.Precision.FP32 ? 0.0 : l.relativeError());
+    if (p == OnnxExport.Precision.INT8) { // an FP32 graph keeps the kernels as they are
+      o.printf("%-28s %8s %7s %10s%n", "layer", "codes", "levels", "rel.err");
+      for (OnnxExport.Layer l : x.layers()) {
+        o.printf(
+            "%-28s %8s %7d %10.2e%n",
+            l.name(), l.exact() ? "exact" : "rounded", l.levels(), l.relativeError());
+      }
     }
     o.printf(
         "%s: %s graph, %d nodes, %,d bytes; %s; the network read out of the model matches its"

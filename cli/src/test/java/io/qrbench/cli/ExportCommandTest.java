@@ -55,6 +55,7 @@ class ExportCommandTest {
     CliRunner fp = export("resnet20-fp/resnet20-fp.params");
     assertEquals(0, fp.exitCode(), fp::toString);
     assertTrue(fp.out().contains("fp32 graph"), fp::toString);
+    assertFalse(fp.out().contains("rounded"), "an FP32 graph has no int8 codes to list");
     long fp32 = Files.size(dir.resolve("out.onnx"));
     CliRunner int8 = export("resnet20-fp/resnet20-fp.params", "--precision", "int8");
     assertEquals(0, int8.exitCode(), int8::toString);

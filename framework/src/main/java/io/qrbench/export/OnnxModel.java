@@ -195,7 +195,7 @@ public final class OnnxModel {
       return this;
     }
 
-    /** An INT attribute. AttributeProto: name 1, f 2, i 3, s 4, floats 7, ints 8, type 20. */
+    /** An INT attribute. AttributeProto: name 1, f 2, i 3, s 4, ints 8, type 20. */
     public Node attr(String name, long value) {
       proto.message(5, new Protobuf().string(1, name).varint(3, value).varint(20, 2));
       return this;
@@ -210,12 +210,6 @@ public final class OnnxModel {
     /** An INTS attribute. */
     public Node attr(String name, long[] values) {
       proto.message(5, new Protobuf().string(1, name).packedVarints(8, values).varint(20, 7));
-      return this;
-    }
-
-    /** A FLOATS attribute. */
-    public Node attr(String name, float[] values) {
-      proto.message(5, new Protobuf().string(1, name).packedFloats(7, values).varint(20, 6));
       return this;
     }
 

@@ -60,15 +60,6 @@ final class Protobuf {
     return bytes(field, body.toByteArray());
   }
 
-  /** A packed repeated float field. */
-  Protobuf packedFloats(int field, float[] values) {
-    Protobuf body = new Protobuf();
-    for (float v : values) {
-      body.rawFixed32(Float.floatToRawIntBits(v));
-    }
-    return bytes(field, body.toByteArray());
-  }
-
   byte[] toByteArray() {
     return out.toByteArray();
   }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Reads where a run happens: versions, processor, threads. */
-final class EnvironmentProbe {
+public final class EnvironmentProbe {
   private EnvironmentProbe() {}
 
   /** The current environment, with the default DJL engine. */
@@ -35,7 +35,7 @@ final class EnvironmentProbe {
    * ai.djl.pytorch.num_threads}, which the launcher sets from {@code QRBENCH_THREADS}), else
    * PyTorch's default, one per processor. A model on another runtime uses as many.
    */
-  static int engineThreads() {
+  public static int engineThreads() {
     String threads = System.getProperty("ai.djl.pytorch.num_threads");
     try {
       int t = threads == null ? 0 : Integer.parseInt(threads.trim());

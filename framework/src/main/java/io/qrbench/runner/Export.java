@@ -25,12 +25,7 @@ public final class Export {
    */
   public static LoadedModel prepare(PluginConfig model, PluginConfig quantizer, Path weights) {
     WeightsMetadata meta = WeightsFile.readMetadata(weights);
-    ModelInput input =
-        new ModelInput(
-            meta.inputShape().get(0),
-            meta.inputShape().get(1),
-            meta.inputShape().get(2),
-            meta.classes());
+    ModelInput input = meta.input();
     MetadataCheck.check(weights, meta, model, input);
     LoadedModel m =
         ModelPreparation.build(

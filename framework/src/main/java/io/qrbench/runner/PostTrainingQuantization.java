@@ -42,12 +42,7 @@ public final class PostTrainingQuantization {
   public static Result run(PluginConfig model, PluginConfig quantizer, Path weights, Path out)
       throws IOException {
     WeightsMetadata meta = WeightsFile.readMetadata(weights);
-    ModelInput input =
-        new ModelInput(
-            meta.inputShape().get(0),
-            meta.inputShape().get(1),
-            meta.inputShape().get(2),
-            meta.classes());
+    ModelInput input = meta.input();
     MetadataCheck.check(
         weights, meta, model, input); // before building: weights of another model fail fast
     try (LoadedModel m =

@@ -343,30 +343,30 @@ public final class SuiteLoader {
                 "leave 'model' out (ONNX Runtime, model 'onnx') or name a model that reads an ONNX"
                     + " file"));
       }
-      for (String key : List.of("weights", "train", "quantizer", "recalibrate-bn")) {
-        boolean given =
-            switch (key) {
-              case "weights" -> md.weights() != null;
-              case "train" -> md.train() != null;
-              case "quantizer" -> !absent(md.quantizer());
-              default -> md.recalibrateBn() != null;
-            };
-        if (given) {
-          problems.add(
-              doc.problemAtKey(
-                  at + "/" + key,
-                  "model '"
-                      + name
-                      + "' is deployed from '"
-                      + md.deploy().from()
-                      + "' and has no '"
-                      + key
-                      + "' of its own",
-                  "remove '"
-                      + key
-                      + "': the deployment is exported from its source as the source was prepared"));
-        }
-      }
+      Map<String, Boolean> own = new java.util.LinkedHashMap<>();
+      own.put("weights", md.weights() != null);
+      own.put("train", md.train() != null);
+      own.put("quantizer", !absent(md.quantizer()));
+      own.put("recalibrate-bn", md.recalibrateBn() != null);
+      own.forEach(
+          (key, given) -> {
+            if (given) {
+              problems.add(
+                  doc.problemAtKey(
+                      at + "/" + key,
+                      "model '"
+                          + name
+                          + "' is deployed from '"
+                          + md.deploy().from()
+                          + "' and has no '"
+                          + key
+                          + "' of its own",
+                      "remove '"
+                          + key
+                          + "': the deployment is exported from its source as the source was"
+                          + " prepared"));
+            }
+          });
       if (md.deploy().from() == null) {
         problems.add(
             doc.problemAtKey(

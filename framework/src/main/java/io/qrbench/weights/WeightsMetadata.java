@@ -98,4 +98,9 @@ public record WeightsMetadata(
         sum,
         notes);
   }
+
+  /** The input shape and class count the weights were trained for. */
+  public ModelInput input() {
+    return new ModelInput(inputShape().get(0), inputShape().get(1), inputShape().get(2), classes());
+  }
 }
