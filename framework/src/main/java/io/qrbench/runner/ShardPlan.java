@@ -22,8 +22,11 @@ import java.util.List;
  *
  * <p>A unit's cost is an estimate: images x the model's multiply-accumulates per image x {@link
  * Perturbation#passesPerImage} (for a transfer attack, its passes on the source's MACs plus one
- * forward pass of the model evaluated). MACs are counted on models built without weights; a model
- * whose MACs cannot be counted (imported, deployed) counts as the mean of the others.
+ * forward pass of the model evaluated). Every model's case of one transfer attack goes with the
+ * others, range by range, to one shard, which crafts the range's images once and evaluates each
+ * model on them, as a whole run does; their joint cost counts the crafting once. MACs are counted
+ * on models built without weights; a model whose MACs cannot be counted (imported, deployed) counts
+ * as the mean of the others.
  *
  * @param units every unit, in case order then image order, each naming its shard
  */
@@ -71,23 +74,22 @@ record ShardPlan(int count, List<UnitRef> units) {
     }
     int batch = suite.batchSize();
     List<Costed> costed = new ArrayList<>();
-    for (int c = 0; c < cases.size(); c++) {
-      double caseCost = perImage[c] * images;
+    for (Group g : groups(cases, perImage, macsOf)) {
+      double groupCost = g.perImage() * images;
       int step = images;
-      if (shards > 1 && caseCost > total / (4.0 * shards)) {
-        double target = total / (8.0 * shards) / perImage[c];
+      if (shards > 1 && groupCost > total / (4.0 * shards)) {
+        double target = total / (8.0 * shards) / g.perImage();
         step = Math.max(batch, (int) Math.round(target / batch) * batch);
       }
       for (int from = 0; from < images; from += step) {
         int to = Math.min(images, from + step);
-        costed.add(
-            new Costed(cases.get(c).id(), from, to, perImage[c] * (to - from), costed.size()));
+        costed.add(new Costed(g.cases(), from, to, g.perImage() * (to - from), costed.size()));
       }
     }
     for (ModelEntry m : timed) {
       costed.add(
           new Costed(
-              UnitRef.SPEED + m.name(),
+              List.of(UnitRef.SPEED + m.name()),
               0,
               0,
               SPEED_COST * macsOf.applyAsDouble(m.name()),
@@ -110,8 +112,15 @@ record ShardPlan(int count, List<UnitRef> units) {
     }
     List<UnitRef> units = new ArrayList<>();
     for (Costed u : costed) {
-      units.add(new UnitRef(u.caseId(), u.from(), u.to(), shardOf[u.order()]));
+      for (String id : u.caseIds()) {
+        units.add(new UnitRef(id, u.from(), u.to(), shardOf[u.order()]));
+      }
     }
+    // case order then image order, as a whole run goes
+    List<String> order = cases.stream().map(CasePlan::id).toList();
+    units.sort(
+        Comparator.comparingInt((UnitRef u) -> u.speed() ? order.size() : order.indexOf(u.caseId()))
+            .thenComparingInt(UnitRef::from));
     return new ShardPlan(shards, units);
   }
 
@@ -143,5 +152,51 @@ record ShardPlan(int count, List<UnitRef> units) {
     return p.passesPerImage(p.configType().cast(config));
   }
 
-  private record Costed(String caseId, int from, int to, double cost, int order) {}
+  /**
+   * The cases that go to shards together, range by range: a case alone, or every model's case of
+   * one transfer attack (same perturbation and level, crafted on the same source), so that a
+   * range's images are crafted once, by one shard, and evaluated there on every model, as a whole
+   * run does ({@code CraftedImages}). Their cost per image counts the crafting once.
+   */
+  private record Group(List<String> cases, double perImage) {}
+
+  private static List<Group> groups(
+      List<CasePlan> cases, double[] perImage, java.util.function.ToDoubleFunction<String> macs) {
+    java.util.Map<String, List<Integer>> transfer = new java.util.LinkedHashMap<>();
+    List<Group> out = new ArrayList<>();
+    for (int c = 0; c < cases.size(); c++) {
+      CasePlan p = cases.get(c);
+      if (p.perturbation().source() == null) {
+        continue;
+      }
+      String key = p.perturbation().name() + "[" + p.level().label() + "]";
+      transfer.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
+    }
+    java.util.Map<Integer, Group> firstOf = new java.util.HashMap<>();
+    transfer.forEach(
+        (key, members) -> {
+          CasePlan first = cases.get(members.get(0));
+          double crafting =
+              perImage[members.get(0)] - macs.applyAsDouble(first.model().name()); // once
+          double cost = crafting;
+          List<String> ids = new ArrayList<>();
+          for (int c : members) {
+            cost += macs.applyAsDouble(cases.get(c).model().name());
+            ids.add(cases.get(c).id());
+          }
+          firstOf.put(members.get(0), new Group(ids, cost));
+        });
+    java.util.Set<Integer> grouped = new java.util.HashSet<>();
+    transfer.values().forEach(grouped::addAll);
+    for (int c = 0; c < cases.size(); c++) {
+      if (firstOf.containsKey(c)) {
+        out.add(firstOf.get(c));
+      } else if (!grouped.contains(c)) {
+        out.add(new Group(List.of(cases.get(c).id()), perImage[c]));
+      }
+    }
+    return out;
+  }
+
+  private record Costed(List<String> caseIds, int from, int to, double cost, int order) {}
 }

@@ -229,6 +229,46 @@ class ShardTest {
   }
 
   @Test
+  void everyModelsCaseOfOneTransferAttackGoesRangeByRangeToTheSameShard() {
+    Suite s =
+        suite(
+            """
+                - none
+                - {id: costly, passes: 20}
+                - {id: costly, name: transfer, passes: 40, source: B}
+            """,
+            100,
+            16);
+    for (int n : new int[] {2, 3, 5}) {
+      ShardPlan p = ShardPlan.of(s, 100, n);
+      Map<String, Integer> shardOfRange = new HashMap<>();
+      int transferUnits = 0;
+      for (UnitRef u : p.units()) {
+        if (u.caseId().endsWith("/transfer")) {
+          transferUnits++;
+          Integer before = shardOfRange.putIfAbsent(u.from() + "-" + u.to(), u.shard());
+          assertTrue(before == null || before == u.shard(), n + " shards: " + u + " vs " + before);
+        }
+      }
+      assertTrue(shardOfRange.size() > 1, n + " shards: the transfer attack is cut into ranges");
+      assertTrue(
+          new java.util.HashSet<>(shardOfRange.values()).size() > 1,
+          n + " shards: its ranges are spread");
+      // A's and B's cases cut the same way: each range once per model
+      assertEquals(2 * shardOfRange.size(), transferUnits, n + " shards");
+      // units listed in case order then image order, as a whole run goes
+      List<String> order = CasePlan.of(s).stream().map(CasePlan::id).toList();
+      for (int i = 1; i < p.units().size(); i++) {
+        UnitRef a = p.units().get(i - 1);
+        UnitRef b = p.units().get(i);
+        int ca = order.indexOf(a.caseId());
+        int cb = order.indexOf(b.caseId());
+        assertTrue(ca < cb || (ca == cb && a.to() <= b.from()), a + " before " + b);
+      }
+    }
+  }
+
+  @Test
   void aFewExpensiveAttacksAreSpreadEvenly() {
     Suite s =
         suite(
