@@ -1,0 +1,252 @@
+package io.qrbench.benchmarks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import io.qrbench.model.LoadedModel;
+import io.qrbench.spi.ModelUnderTest;
+import io.qrbench.spi.Perturbation;
+import io.qrbench.spi.PerturbationContext;
+import io.qrbench.spi.PluginKind;
+import io.qrbench.suite.PluginConfig;
+import io.qrbench.weights.WeightsFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * qrbench's PGD step against a bare DJL forward and backward pass, alternating on the same batch
+ * (issue 23): each invocation runs one of each, in an order that swaps every invocation, so that
+ * whatever else slows the machine slows both alike. The qrbench side is the {@code pgd} plugin with
+ * one step and no random start, applied as a case applies it: {@code lossGradient} (forward, the
+ * loss terms in double precision in Java, backward), the sign step, the projection onto the ball
+ * and [0,1], each step's arrays freed with its manager. The bare side is what a DJL user writes:
+ * the input marked for a gradient, the block's forward pass under a gradient collector, DJL's
+ * softmax cross-entropy, backward, the input gradient read back. Both use the shipped
+ * full-precision ResNet-20 ({@code models/resnet20-fp}, random weights when run elsewhere) and the
+ * first {@value #BATCH} test images.
+ *
+ * <p>JMH's score is milliseconds per pair. The trial ends with the median, quartiles and range of
+ * the pairs' ratios (qrbench / bare) over the measurement iterations: the figure in the README.
+ * Each pair's two sides run back to back, so the machine's drift, which on a shared 2-core machine
+ * moves a whole iteration's time by a third, cancels in the ratio. With other than 2 warm-up
+ * iterations, pass {@code -Dqrbench.bench.warmup=N} through {@code -jvmArgsAppend} as well.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 8, time = 5)
+@Fork(1)
+public class PgdStepBench {
+  static final int BATCH = 128;
+
+  static {
+    Harness.configureEngine();
+  }
+
+  private LoadedModel model;
+  private NDManager batchManager;
+  private NDArray images;
+  private NDArray labels;
+  private PluginConfig pgd;
+  private long invocation;
+  private boolean measuring;
+  private int iteration;
+  private long qrbenchNanos;
+  private long bareNanos;
+  private final List<Double> pairRatios = new ArrayList<>();
+  private final List<Double> qrbenchMs = new ArrayList<>();
+  private final List<Double> bareMs = new ArrayList<>();
+
+  @Setup(Level.Trial)
+  public void prepare() {
+    PluginConfig fp32 = Harness.plugin(PluginKind.QUANTIZER, "fp32");
+    model = Harness.unquantized(20, fp32);
+    Path weights = Path.of("models/resnet20-fp/resnet20-fp.params");
+    if (Files.isRegularFile(weights)) {
+      model.freeze(false);
+      WeightsFile.load(model.block(), model.manager(), weights);
+    }
+    model.freeze(true);
+    model.cacheKernels(true);
+    batchManager = model.manager().newSubManager();
+    NDArray[] xy = Harness.batch(Harness.testImages(), batchManager, BATCH);
+    images = xy[0];
+    labels = xy[1];
+    // 2/255, one step of 1/255 from the clean image: a step of PGD as the study runs it
+    pgd =
+        Harness.plugin(
+            PluginKind.PERTURBATION,
+            "{id: pgd, epsilon: 0.0078431, step: 0.0039216, steps: 1, random-start: false}");
+  }
+
+  @Setup(Level.Iteration)
+  public void resetIteration() {
+    // the first iterations are JMH's warm-up (2 by default, -wi): their pairs are not kept
+    measuring = iteration++ >= warmupIterations();
+  }
+
+  /** One qrbench PGD step and one bare forward+backward pass, in alternating order. */
+  @Benchmark
+  public float pair() {
+    boolean qrbenchFirst = (invocation++ & 1) == 0;
+    qrbenchNanos = 0;
+    bareNanos = 0;
+    float a = qrbenchFirst ? timedQrbench() : timedBare();
+    float b = qrbenchFirst ? timedBare() : timedQrbench();
+    if (measuring) {
+      pairRatios.add((double) qrbenchNanos / bareNanos);
+      qrbenchMs.add(qrbenchNanos / 1e6);
+      bareMs.add(bareNanos / 1e6);
+    }
+    return a + b;
+  }
+
+  @TearDown(Level.Trial)
+  public void close() {
+    if (!pairRatios.isEmpty()) {
+      System.out.printf(
+          "%nqrbench PGD step / bare DJL forward+backward over %d measured pairs: median of the"
+              + " pairs' ratios %.3f, quartiles [%.3f, %.3f], range [%.3f, %.3f]; median ms"
+              + " per call %.1f (qrbench) vs %.1f (bare)%n",
+          pairRatios.size(),
+          quantile(pairRatios, 0.5),
+          quantile(pairRatios, 0.25),
+          quantile(pairRatios, 0.75),
+          quantile(pairRatios, 0),
+          quantile(pairRatios, 1),
+          quantile(qrbenchMs, 0.5),
+          quantile(bareMs, 0.5));
+    }
+    batchManager.close();
+    model.close();
+  }
+
+  /** The warm-up iterations JMH was asked for: {@code -wi N} on the command line, else 2. */
+  private static int warmupIterations() {
+    return Integer.getInteger("qrbench.bench.warmup", 2);
+  }
+
+  private static double quantile(List<Double> values, double q) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    return sorted.get((int) Math.round(q * (sorted.size() - 1)));
+  }
+
+  private float timedQrbench() {
+    long t0 = System.nanoTime();
+    float v = qrbenchStep();
+    qrbenchNanos += System.nanoTime() - t0;
+    return v;
+  }
+
+  private float timedBare() {
+    long t0 = System.nanoTime();
+    float v = bareStep();
+    bareNanos += System.nanoTime() - t0;
+    return v;
+  }
+
+  /** The pgd plugin's one step, as a case applies it, its arrays freed with the step. */
+  float qrbenchStep() {
+    try (NDManager step = batchManager.newSubManager()) {
+      // the batch's arrays in the step's manager, as a case's are in its batch's: what the step
+      // derives from them is freed with it
+      NDArray out = apply(pgd.plugin(Perturbation.class), pgd.config(), new Batch(step));
+      return out.getFloat(0, 0, 0, 0);
+    }
+  }
+
+  /** The bare pass: forward under a gradient collector, softmax cross-entropy, backward. */
+  float bareStep() {
+    try (NDManager step = batchManager.newSubManager()) {
+      NDArray x = images.duplicate();
+      x.attach(step);
+      NDArray y = labels.duplicate();
+      y.attach(step);
+      x.setRequiresGradient(true);
+      try (GradientCollector gc = step.getEngine().newGradientCollector()) {
+        NDArray logits =
+            model
+                .block()
+                .forward(new ParameterStore(step, false), new NDList(x), false)
+                .singletonOrThrow();
+        NDArray loss = Loss.softmaxCrossEntropyLoss().evaluate(new NDList(y), new NDList(logits));
+        gc.backward(loss);
+      }
+      return x.getGradient().getFloat(0, 0, 0, 0);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <C extends Record> NDArray apply(
+      Perturbation<C> p, Record config, PerturbationContext ctx) {
+    return p.apply((C) config, ctx);
+  }
+
+  /** The batch as a case hands it to a perturbation. */
+  private final class Batch implements PerturbationContext {
+    private final NDManager manager;
+    private final NDArray x;
+    private final NDArray y;
+
+    Batch(NDManager manager) {
+      this.manager = manager;
+      x = images.duplicate();
+      x.attach(manager);
+      y = labels.duplicate();
+      y.attach(manager);
+    }
+
+    @Override
+    public NDArray images() {
+      return x;
+    }
+
+    @Override
+    public NDArray labels() {
+      return y;
+    }
+
+    @Override
+    public int firstIndex() {
+      return 0;
+    }
+
+    @Override
+    public long seed(int i) {
+      return i;
+    }
+
+    @Override
+    public ModelUnderTest model() {
+      return model;
+    }
+
+    @Override
+    public NDManager manager() {
+      return manager;
+    }
+
+    @Override
+    public void record(String metric, float[] perImage) {}
+  }
+}
