@@ -231,15 +231,27 @@ public final class Runner {
             new CaseEvaluator(evalData, suite.batchSize(), listener::imagesDone),
             listener,
             options.outDir());
-    listener.runPlanned(
-        plans.stream()
-            .filter(p -> !journal.finished(p.id()))
-            .map(p -> new RunListener.PlannedCase(p.id(), evalData.size(), p.passesPerImage()))
-            .toList(),
-        journal.finishedCount());
-    SpeedMeasurement speed = SpeedMeasurement.of(suite, evalData, env, listener);
     Map<String, CasePlan> byId = new java.util.HashMap<>();
     plans.forEach(p -> byId.put(p.id(), p));
+    if (shardPlan == null) {
+      listener.runPlanned(
+          plans.stream()
+              .filter(p -> !journal.finished(p.id()))
+              .map(p -> new RunListener.PlannedCase(p.id(), evalData.size(), p.passesPerImage()))
+              .toList(),
+          journal.finishedCount());
+    } else { // a shard's work is its units: a case's range of images each
+      listener.runPlanned(
+          shardPlan.of(options.shard().index()).stream()
+              .filter(u -> !u.speed() && !journal.unitFinished(u.id()))
+              .map(
+                  u ->
+                      new RunListener.PlannedCase(
+                          u.caseId(), u.to() - u.from(), byId.get(u.caseId()).passesPerImage()))
+              .toList(),
+          journal.finishedUnits());
+    }
+    SpeedMeasurement speed = SpeedMeasurement.of(suite, evalData, env, listener);
     for (ModelEntry entry : suite.models()) {
       List<Work> pending;
       boolean timed;

@@ -269,6 +269,29 @@ class ShardTest {
   }
 
   @Test
+  void aShardPlansItsOwnUnitsForTheProgressLineNotTheWholeSuite() {
+    Suite s = suite(MIXED, 100, 16);
+    ShardPlan plan = ShardPlan.of(s, 100, 3);
+    List<UnitRef> mine = plan.of(2);
+    List<RunListener.PlannedCase> planned = new ArrayList<>();
+    new Runner(
+            new RunListener() {
+              @Override
+              public void runPlanned(List<PlannedCase> pending, int finished) {
+                planned.addAll(pending);
+                assertEquals(0, finished);
+              }
+            })
+        .run(s, new Runner.Options(dir.resolve("s2"), false, false, new Runner.Shard(2, 3)));
+    assertEquals(
+        mine.stream().map(UnitRef::caseId).toList(), planned.stream().map(p -> p.id()).toList());
+    assertEquals(
+        mine.stream().map(u -> u.to() - u.from()).toList(),
+        planned.stream().map(p -> p.images()).toList());
+    assertTrue(planned.size() < CasePlan.of(s).size(), "a share of the suite");
+  }
+
+  @Test
   void aFewExpensiveAttacksAreSpreadEvenly() {
     Suite s =
         suite(
