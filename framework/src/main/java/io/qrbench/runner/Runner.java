@@ -204,6 +204,7 @@ public final class Runner {
                 + String.join(", ", resumed.changed())
                 + " changed since the run began; their cases, and transfer attacks crafted on them, run again");
         CraftedImages.clear(options.outDir()); // some may have been crafted on the old weights
+        CaseRunner.clearParts(options.outDir()); // and batches evaluated on them
       }
       listener.info(
           "resuming: "
@@ -214,6 +215,7 @@ public final class Runner {
               + resultsFile);
     } else {
       CraftedImages.clear(options.outDir()); // left by a run this one replaces
+      CaseRunner.clearParts(options.outDir());
       try {
         int removed = Reports.removePrevious(options.outDir(), RESULTS_FILE);
         if (removed > 0) {

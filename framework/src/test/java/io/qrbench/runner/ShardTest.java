@@ -68,8 +68,13 @@ class ShardTest {
       return config.passes();
     }
 
+    /** Batches perturbed so far, by every instance. */
+    static final java.util.concurrent.atomic.AtomicInteger APPLIED =
+        new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public NDArray apply(Config config, PerturbationContext ctx) {
+      APPLIED.incrementAndGet();
       NDArray x = ctx.images();
       int n = ctx.batchSize();
       int per = Math.toIntExact(x.getShape().size() / n);
@@ -289,6 +294,97 @@ class ShardTest {
         mine.stream().map(u -> u.to() - u.from()).toList(),
         planned.stream().map(p -> p.images()).toList());
     assertTrue(planned.size() < CasePlan.of(s).size(), "a share of the suite");
+  }
+
+  /** Thrown by a listener to stop a run as a kill would: nothing catches it. */
+  static final class Killed extends Error {
+    Killed() {
+      super("killed");
+    }
+  }
+
+  @Test
+  void anInterruptedCostlyCaseGoesOnFromItsFirstBatchNotDoneAndEndsWithTheSameNumbers() {
+    // passes 20: a costly case, run batch by batch with each batch kept as it finishes
+    String one = "- {id: costly, passes: 20}";
+    Suite s = suite(one, 100, 16);
+    RunResult whole =
+        new Runner(new RunListener() {})
+            .run(s, new Runner.Options(dir.resolve("whole"), false, false));
+    Path out = dir.resolve("interrupted");
+    int[] batches = {0};
+    RunListener killer =
+        new RunListener() {
+          String current = "";
+
+          @Override
+          public void caseStarted(String caseId, int images) {
+            current = caseId;
+          }
+
+          @Override
+          public void imagesDone(int images) {
+            if (current.equals("B/costly") && ++batches[0] == 3) {
+              throw new Killed();
+            }
+          }
+        };
+    assertThrows(
+        Killed.class, () -> new Runner(killer).run(s, new Runner.Options(out, false, false)));
+    assertTrue(
+        Files.exists(CaseRunner.partsFile(out, "B/costly")),
+        "B's first batches were kept as they finished");
+    Costly.APPLIED.set(0);
+    List<String> said = new ArrayList<>();
+    RunResult resumed =
+        new Runner(
+                new RunListener() {
+                  @Override
+                  public void info(String message) {
+                    said.add(message);
+                  }
+                })
+            .run(s, new Runner.Options(out, true, false));
+    // A/costly was finished and kept whole; B/costly was killed in its 3rd batch of 7, so its
+    // first 2 were kept
+    assertEquals(5, Costly.APPLIED.get(), "only B's batches not done ran again");
+    assertTrue(
+        said.stream().anyMatch(m -> m.contains("B/costly: 32 of 100 images kept")),
+        said.toString());
+    assertFalse(
+        Files.exists(CaseRunner.partsFile(out, "B/costly")), "parts go once the case is done");
+    for (int i = 0; i < whole.cases().size(); i++) {
+      assertSameNumbers(whole.cases().get(i), resumed.cases().get(i));
+    }
+  }
+
+  @Test
+  void aCostlyCaseRunBatchByBatchEqualsOnePassOverItsImages() {
+    // the same perturbation and seed: passes 5 is evaluated in one pass, passes 20 batch by batch
+    RunResult onePass =
+        new Runner(new RunListener() {})
+            .run(
+                suite("- {id: costly, passes: 5}", 100, 16),
+                new Runner.Options(dir.resolve("one"), false, false));
+    RunResult byBatch =
+        new Runner(new RunListener() {})
+            .run(
+                suite("- {id: costly, passes: 20}", 100, 16),
+                new Runner.Options(dir.resolve("steps"), false, false));
+    for (int i = 0; i < onePass.cases().size(); i++) {
+      CaseResult a = onePass.cases().get(i);
+      CaseResult b = byBatch.cases().get(i);
+      assertEquals(a.id(), b.id());
+      Metrics x = a.metrics();
+      Metrics y = b.metrics();
+      assertEquals(x.outcomes().base64(), y.outcomes().base64(), a.id());
+      same(a.id() + " top1", x.top1(), y.top1());
+      same(a.id() + " meanAbs", x.meanAbs(), y.meanAbs());
+      same(a.id() + " meanL2", x.meanL2(), y.meanL2());
+      same(a.id() + " meanLinf", x.meanLinf(), y.meanLinf());
+      assertEquals(x.extra().keySet(), y.extra().keySet(), a.id());
+      x.extra().forEach((k, v) -> same(a.id() + " " + k, v, y.extra().get(k)));
+    }
   }
 
   @Test
