@@ -175,6 +175,65 @@ public class PgdStepBench {
     }
   }
 
+  /** {@code lossGradient} alone, the pgd step's forward and backward pass without the step. */
+  float lossGradientOnly() {
+    try (NDManager step = batchManager.newSubManager()) {
+      Batch b = new Batch(step);
+      return model.lossGradient(b.images(), b.labels()).direction().getFloat(0, 0, 0, 0);
+    }
+  }
+
+  /**
+   * The step taken apart, outside JMH: {@code rounds} rounds, each timing the bare pass, {@code
+   * lossGradient} alone and the whole PGD step once, in a rotating order, then the medians of each
+   * round's ratios to the bare pass. {@code java -cp benchmarks.jar
+   * io.qrbench.benchmarks.PgdStepBench [rounds (60)]}
+   */
+  public static void main(String[] args) {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+    PgdStepBench b = new PgdStepBench();
+    b.prepare();
+    for (int i = 0; i < 3; i++) { // warm-up
+      b.bareStep();
+      b.lossGradientOnly();
+      b.qrbenchStep();
+    }
+    List<Double> gradient = new ArrayList<>();
+    List<Double> whole = new ArrayList<>();
+    List<Double> bareMs = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      long[] t = new long[3];
+      for (int k = 0; k < 3; k++) {
+        int side = (r + k) % 3;
+        long t0 = System.nanoTime();
+        if (side == 0) {
+          b.bareStep();
+        } else if (side == 1) {
+          b.lossGradientOnly();
+        } else {
+          b.qrbenchStep();
+        }
+        t[side] = System.nanoTime() - t0;
+      }
+      gradient.add((double) t[1] / t[0]);
+      whole.add((double) t[2] / t[0]);
+      bareMs.add(t[0] / 1e6);
+    }
+    System.out.printf(
+        "%d rounds, bare pass median %.1f ms: lossGradient / bare %.3f [%.3f, %.3f],"
+            + " PGD step / bare %.3f [%.3f, %.3f] (medians [quartiles])%n",
+        rounds,
+        quantile(bareMs, 0.5),
+        quantile(gradient, 0.5),
+        quantile(gradient, 0.25),
+        quantile(gradient, 0.75),
+        quantile(whole, 0.5),
+        quantile(whole, 0.25),
+        quantile(whole, 0.75));
+    b.batchManager.close();
+    b.model.close();
+  }
+
   /** The bare pass: forward under a gradient collector, softmax cross-entropy, backward. */
   float bareStep() {
     try (NDManager step = batchManager.newSubManager()) {
