@@ -189,6 +189,7 @@ public final class CaseEvaluator {
           System.arraycopy(l2, 0, l2s, first - from, count);
           System.arraycopy(linf, 0, linfs, first - from, count);
           moved = true;
+          extra = withNormalisedSizes(extra, model, perturbed, xy[0], count);
         }
         sums.add(new UnitPartial.BatchSums(abs, l2sum, linfSum, extra));
       }
@@ -207,6 +208,31 @@ public final class CaseEvaluator {
         seconds, // PNGs are encoded after the timing: ImageIO's first use is slow
         keepPredictions ? io.qrbench.result.Predictions.of(labels, predicted) : null,
         examples.pngs());
+  }
+
+  /**
+   * {@code extra} and the batch's sums of mean |d| / std, ||d / std||_2 and max |d| / std: the
+   * sizes in the model's normalised units, for a model that exposes its standardisation (else
+   * {@code extra} as it is). A new map: {@code extra} may be a transfer attack's stored one.
+   */
+  private static Map<String, Double> withNormalisedSizes(
+      Map<String, Double> extra, LoadedModel model, NDArray perturbed, NDArray clean, int count) {
+    java.util.Optional<ModelUnderTest.Standardisation> st = model.standardisation();
+    long channels = clean.getShape().dimension() == 4 ? clean.getShape().get(1) : -1;
+    if (st.isEmpty() || st.get().std().length != channels) {
+      return extra;
+    }
+    float[] std = st.get().std();
+    NDArray s = clean.getManager().create(std, new ai.djl.ndarray.types.Shape(1, std.length, 1, 1));
+    NDArray dn = perturbed.sub(clean).abs().div(s).reshape(count, -1);
+    Map<String, Double> out = new TreeMap<>(extra);
+    out.merge(Metrics.MEAN_ABS_NORMALISED, sum(dn.mean(new int[] {1}).toFloatArray()), Double::sum);
+    out.merge(
+        Metrics.MEAN_L2_NORMALISED,
+        sum(dn.square().sum(new int[] {1}).sqrt().toFloatArray()),
+        Double::sum);
+    out.merge(Metrics.MEAN_LINF_NORMALISED, sum(dn.max(new int[] {1}).toFloatArray()), Double::sum);
+    return out;
   }
 
   /** The median, the mean of the middle two for an even count. */

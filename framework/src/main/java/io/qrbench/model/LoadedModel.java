@@ -233,6 +233,31 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
     return input.classes();
   }
 
+  /**
+   * The first {@link io.qrbench.nn.Normalise} met walking the block depth-first, in order (a CIFAR
+   * ResNet's stem): the standardisation every input goes through before anything else.
+   */
+  @Override
+  public java.util.Optional<Standardisation> standardisation() {
+    return firstNormalise(block()).map(n -> new Standardisation(n.mean(), n.std()));
+  }
+
+  private static java.util.Optional<io.qrbench.nn.Normalise> firstNormalise(Block b) {
+    if (b instanceof io.qrbench.nn.Normalise n) {
+      return java.util.Optional.of(n);
+    }
+    if (b == null) {
+      return java.util.Optional.empty();
+    }
+    for (Block child : b.getChildren().values()) {
+      java.util.Optional<io.qrbench.nn.Normalise> n = firstNormalise(child);
+      if (n.isPresent()) {
+        return n;
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   @Override
   public NDArray logits(NDArray images) {
     // a forward pass makes ~100 intermediate arrays (400 MB for ResNet-20 at batch 128); free them

@@ -43,7 +43,7 @@ final class CaseRunner {
     listener.caseStarted(plan.id(), evaluator.images());
     try {
       long seed =
-          ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().label());
+          ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().seedLabel());
       CraftedImages crafted =
           plan.perturbation().source() == null
               ? null
@@ -209,7 +209,7 @@ final class CaseRunner {
     listener.caseStarted(unit.id(), unit.to() - unit.from());
     try {
       long seed =
-          ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().label());
+          ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().seedLabel());
       CraftedImages crafted =
           plan.perturbation().source() == null
               ? null

@@ -162,6 +162,12 @@ public record Suite(
     m.put("name", p.name());
     m.put("id", p.plugin().id());
     m.put("source", p.source());
+    if (p.plugin() instanceof io.qrbench.compose.Framed f) { // absent otherwise, as for deploy
+      m.put("framework", f.definition());
+    }
+    if (p.plugin() instanceof io.qrbench.compose.ChainPerturbation c) {
+      m.put("steps", c.steps().stream().map(st -> ConfigMaps.of(st.config())).toList());
+    }
     m.put(
         "levels",
         p.levels().stream()
@@ -291,6 +297,14 @@ public record Suite(
     public Level {
       params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
       values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+    }
+
+    /**
+     * The label the level's image seeds derive from: its own, but for a stage of a chain the whole
+     * chain's (empty), so that stage k's images are those the whole chain passes through.
+     */
+    public String seedLabel() {
+      return config instanceof io.qrbench.compose.ChainPerturbation.Config ? "" : label;
     }
 
     /** The level as results record it: label and typed values. */

@@ -71,12 +71,19 @@ public final class SuiteLoader {
     return suite;
   }
 
+  /** A perturbation's keys the framework reads, not the plugin. */
+  private static final Set<String> PERTURBATION_KEYS = Set.of("name", "source", "space", "clip");
+
+  private static final Set<String> PERTURBATION_KEYS_AND_ID =
+      Set.of("id", "name", "source", "space", "clip");
+
   /** One pass over one document, collecting problems. */
   private final class Resolution {
     private final YamlDocument doc;
     private final List<SuiteProblem> problems;
     private final ConfigBinder binder;
     private final PluginResolver resolver;
+    private final PerturbationFraming framing;
     private final Path baseDir;
 
     Resolution(YamlDocument doc, List<SuiteProblem> problems, Path baseDir) {
@@ -84,6 +91,7 @@ public final class SuiteLoader {
       this.problems = problems;
       this.binder = new ConfigBinder(doc, problems);
       this.resolver = new PluginResolver(doc, problems, binder, registry);
+      this.framing = new PerturbationFraming(doc, problems, binder, resolver);
       this.baseDir = baseDir;
     }
 
@@ -434,12 +442,18 @@ public final class SuiteLoader {
       for (int i = 0; i < nodes.size(); i++) {
         String at = YamlDocument.child("/perturbations", i);
         JsonNode node = nodes.get(i);
+        boolean chain = PerturbationFraming.isChain(node);
         Optional<PluginResolver.Resolved> r =
-            resolver.resolve(PluginKind.PERTURBATION, at, node, Set.of("name", "source"));
-        if (r.isEmpty()) {
+            chain
+                ? Optional.empty()
+                : resolver.resolve(PluginKind.PERTURBATION, at, node, PERTURBATION_KEYS);
+        Optional<PerturbationFraming.Chain> chained =
+            chain ? framing.chain(at, node) : Optional.empty();
+        if (r.isEmpty() && chained.isEmpty()) {
           continue;
         }
-        Perturbation<?> plugin = (Perturbation<?>) r.get().plugin();
+        Perturbation<?> plugin =
+            chain ? chained.get().plugin() : (Perturbation<?>) r.get().plugin();
         String source = null;
         JsonNode src = node.isObject() ? node.get("source") : null;
         if (src != null) {
@@ -472,26 +486,15 @@ public final class SuiteLoader {
                   "two perturbations are named '" + name + "'",
                   "add 'name: <something unique>' to one of them, or merge their values into one list"));
         }
-        int before = problems.size();
-        Bounds.strip(
-            doc,
-            at,
-            r.get().body(),
-            plugin.configType(),
-            null,
-            problems); // each swept value at its place
-        if (problems.size() > before) {
+        List<Level> levels = chain ? chained.get().levels() : levels(at, r.get(), plugin, node);
+        if (levels == null) {
           continue;
         }
-        List<Level> levels = new ArrayList<>();
-        for (LevelExpansion.Expanded e :
-            LevelExpansion.expand(r.get().body(), plugin.configType())) {
-          java.util.Map<String, Object> params = PluginResolver.params(e.body());
-          java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
-          e.swept().forEach(k -> values.put(k, params.get(k)));
-          binder
-              .bind(at, e.body(), plugin.configType(), Set.of("id", "name", "source"))
-              .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, params, values)));
+        if (!chain) {
+          plugin = framing.spaced(at, node, plugin);
+          if (plugin == null) {
+            continue;
+          }
         }
         if (source == null) {
           gradientsFromDeployedModels(at, name, plugin, levels, models);
@@ -499,6 +502,34 @@ public final class SuiteLoader {
         entries.add(new PerturbationEntry(name, plugin, levels, source));
       }
       return entries;
+    }
+
+    /** A plugin perturbation's levels, one per combination of swept values; null on a problem. */
+    private List<Level> levels(
+        String at, PluginResolver.Resolved r, Perturbation<?> plugin, JsonNode node) {
+      int before = problems.size();
+      Bounds.strip(
+          doc, at, r.body(), plugin.configType(), null, problems); // each swept value at its place
+      if (problems.size() > before) {
+        return null;
+      }
+      List<Level> levels = new ArrayList<>();
+      for (LevelExpansion.Expanded e : LevelExpansion.expand(r.body(), plugin.configType())) {
+        java.util.Map<String, Object> params = PluginResolver.params(e.body());
+        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+        e.swept().forEach(k -> values.put(k, params.get(k)));
+        if (node.isObject()) { // the framework's keys as written, so that reports show the space
+          java.util.Map<String, Object> written = PluginResolver.params(node);
+          PerturbationFraming.SPACE_KEYS.stream()
+              .filter(written::containsKey)
+              .sorted()
+              .forEach(k -> params.put(k, written.get(k)));
+        }
+        binder
+            .bind(at, e.body(), plugin.configType(), PERTURBATION_KEYS_AND_ID)
+            .ifPresent(cfg -> levels.add(new Level(e.label(), (Record) cfg, params, values)));
+      }
+      return levels;
     }
 
     /**

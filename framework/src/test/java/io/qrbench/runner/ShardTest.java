@@ -181,6 +181,44 @@ class ShardTest {
     assertTrue(whole.cases().stream().anyMatch(c -> c.metrics().extra().containsKey("fooled")));
   }
 
+  /**
+   * Chains are cases like others: their stages shard into ranges and merge to the whole run's
+   * numbers, and a stage seeded as the whole chain equals the chain of its prefix run on its own
+   * under the same name.
+   */
+  @Test
+  void chainStagesShardAndMergeLikeOtherCases() {
+    String staged =
+        "    - {id: chain, name: noisy, stages: true, of: [{id: salt-and-pepper, amount: 0.2},"
+            + " {id: gradient-sign, epsilon: 0.1}]}\n";
+    Suite s = suite(staged, 64, 16);
+    RunResult whole =
+        new Runner(new RunListener() {})
+            .run(s, new Runner.Options(dir.resolve("whole"), false, false));
+    assertEquals(
+        List.of("A/noisy[steps=1]", "A/noisy[steps=2]", "B/noisy[steps=1]", "B/noisy[steps=2]"),
+        whole.cases().stream().map(CaseResult::id).filter(id -> id.contains("noisy")).toList());
+    for (int k = 1; k <= 2; k++) {
+      assertEquals(RunStatus.COMPLETE, shard(s, k, 2).status());
+    }
+    RunResult merged = merge(dir.resolve("merged"), dir.resolve("s1"), dir.resolve("s2"));
+    for (int i = 0; i < whole.cases().size(); i++) {
+      assertSameNumbers(whole.cases().get(i), merged.cases().get(i));
+    }
+    // the first stage is the one-step chain of the same name: same seeds, same images
+    Suite prefix =
+        suite("    - {id: chain, name: noisy, of: [{id: salt-and-pepper, amount: 0.2}]}\n", 64, 16);
+    RunResult one =
+        new Runner(new RunListener() {})
+            .run(prefix, new Runner.Options(dir.resolve("prefix"), false, false));
+    CaseResult stage1 =
+        whole.cases().stream().filter(c -> c.id().equals("A/noisy[steps=1]")).findFirst().get();
+    CaseResult alone = one.cases().stream().filter(c -> c.id().equals("A/noisy")).findFirst().get();
+    assertEquals(stage1.metrics().meanAbs(), alone.metrics().meanAbs());
+    assertEquals(stage1.metrics().correct1(), alone.metrics().correct1());
+    assertTrue(stage1.metrics().meanAbs() > 0);
+  }
+
   static void assertSameNumbers(CaseResult a, CaseResult b) {
     String id = a.id();
     assertEquals(a.id(), b.id());

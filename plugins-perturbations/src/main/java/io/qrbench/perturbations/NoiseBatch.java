@@ -59,8 +59,9 @@ final class NoiseBatch {
   }
 
   /**
-   * Clips every value to [0,1] (NaN is not expected: inputs are in [0,1]), optionally rounds it to
-   * the nearest k/255, and returns the batch as a new array in the batch's manager.
+   * Clips every value to its image's range ({@link PerturbationContext#clipLow}, [0,1] for [0,1]
+   * images; NaN is not expected), optionally rounds it to the nearest k/255 (then always in [0,1]:
+   * 8-bit levels exist only there), and returns the batch as a new array in the batch's manager.
    *
    * <p>Rounding is half to even ({@link Math#rint}) on v * 255 computed exactly in double, as
    * scikit-image's {@code img_as_ubyte} does ({@code np.rint}). For float32 values in [0,1] the
@@ -80,9 +81,13 @@ final class NoiseBatch {
         p[j] = UINT8[(int) Math.rint(c * 255.0)];
       }
     } else {
-      for (int j = 0; j < p.length; j++) {
-        float v = p[j];
-        p[j] = v < 0f ? 0f : (v > 1f ? 1f : v);
+      for (int i = 0; i < images; i++) {
+        float low = ctx.clipLow(i);
+        float high = ctx.clipHigh(i);
+        for (int j = start(i), end = j + perImage; j < end; j++) {
+          float v = p[j];
+          p[j] = v < low ? low : (v > high ? high : v);
+        }
       }
     }
     return ctx.manager().create(FloatBuffer.wrap(p), shape);

@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * image by image). {@code scale} replaces v by a fixed number. With {@code severity}, CIFAR-10-C's
  * "shot noise" (Hendrycks &amp; Dietterich 2019): Poisson(x * c) / c, c = 500, 250, 100, 75, 50.
  *
- * <p>Images are in [0,1] here, so scikit-image's shift for images with negative values (which
- * rescales them into [0,1] first) never applies; a negative value would count as 0. Each image
- * draws from its own seeded generator, in (C, H, W) order.
+ * <p>On [0,1] images scikit-image's shift for images with negative values (which rescales them into
+ * [0,1] first) never applies; on an image whose low clip is -1 (perturbed in another space, {@code
+ * space: normalised}) it does, as in scikit-image. Each image draws from its own seeded generator,
+ * in (C, H, W) order.
  *
  * <p>Sampling is exact and depends only on the value and v, never on the batch: a value that is
  * exactly k/255 with mean x * v up to {@link PoissonTable#MAX_LAMBDA} is drawn from an alias table
@@ -101,6 +102,10 @@ public final class PoissonNoise implements Perturbation<PoissonNoise.Config> {
       double v = distinct == null ? fixed : scikitScale(distinct.count(p, from, to));
       PoissonTable[] tables = tables(v);
       SplittableRandom r = ctx.random(i);
+      if (ctx.clipLow(i) < 0f) {
+        signed(p, from, to, v, r);
+        continue;
+      }
       for (int j = from; j < to; j++) {
         float x = p[j];
         int k = NoiseBatch.uint8Level(x);
@@ -109,6 +114,24 @@ public final class PoissonNoise implements Perturbation<PoissonNoise.Config> {
       }
     }
     return b.finish(config.quantizeToUint8());
+  }
+
+  /**
+   * scikit-image's Poisson noise of an image with negative values (one perturbed in another space,
+   * whose low clip is -1): shifted to (x + 1) / (max + 1), drawn, and shifted back. Values below -1
+   * would give a negative mean, which numpy refuses; they count as mean 0 here (so draw 0 and come
+   * back as -1, the low clip).
+   */
+  private static void signed(float[] p, int from, int to, double v, SplittableRandom r) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = from; j < to; j++) {
+      max = Math.max(max, p[j]);
+    }
+    double span = max + 1;
+    for (int j = from; j < to; j++) {
+      double shifted = Math.max(0, (p[j] + 1.0) / span);
+      p[j] = (float) (PoissonSampler.sample(r, shifted * v) / v * span - 1.0);
+    }
   }
 
   /**

@@ -97,10 +97,13 @@ public final class SaltAndPepperNoise implements Perturbation<SaltAndPepperNoise
     double saltBelow = amount * config.salt();
     for (int i = 0; i < b.images; i++) {
       SplittableRandom r = ctx.random(i);
+      // scikit-image: salt is 1, pepper the low clip (-1 for an image with negative values)
+      float salt = ctx.clipHigh(i);
+      float pepper = ctx.clipLow(i);
       for (int j = b.start(i), end = j + b.perImage; j < end; j++) {
         double u = r.nextDouble();
         if (u < amount) {
-          p[j] = u < saltBelow ? 1f : 0f;
+          p[j] = u < saltBelow ? salt : pepper;
         }
       }
     }

@@ -53,7 +53,45 @@ public enum Metric {
       "",
       Direction.NEITHER,
       5,
-      m -> m.extra().get(Metrics.MEDIAN_LINF));
+      m -> m.extra().get(Metrics.MEDIAN_LINF)),
+  /** The first quartile over images of ||x' - x||_2, with the median the spread of the sizes. */
+  Q1_L2(Metrics.Q1_L2, "L2 q1", "", Direction.NEITHER, 4, m -> m.extra().get(Metrics.Q1_L2)),
+  /** The third quartile over images of ||x' - x||_2. */
+  Q3_L2(Metrics.Q3_L2, "L2 q3", "", Direction.NEITHER, 4, m -> m.extra().get(Metrics.Q3_L2)),
+  /** The first quartile over images of max |x' - x|. */
+  Q1_LINF(
+      Metrics.Q1_LINF, "L\u221e q1", "", Direction.NEITHER, 5, m -> m.extra().get(Metrics.Q1_LINF)),
+  /** The third quartile over images of max |x' - x|. */
+  Q3_LINF(
+      Metrics.Q3_LINF, "L\u221e q3", "", Direction.NEITHER, 5, m -> m.extra().get(Metrics.Q3_LINF)),
+  /**
+   * Mean over images of mean |x' - x| / std, in the model's normalised units (its input after (x -
+   * mean) / std): what code that perturbs after {@code Normalize} measures. Only for models that
+   * expose their standardisation.
+   */
+  MEAN_ABS_NORMALISED(
+      Metrics.MEAN_ABS_NORMALISED,
+      "mean |\u03b4| normalised",
+      "",
+      Direction.NEITHER,
+      5,
+      m -> m.extra().get(Metrics.MEAN_ABS_NORMALISED)),
+  /** Mean over images of ||(x' - x) / std||_2, in normalised units. */
+  MEAN_L2_NORMALISED(
+      Metrics.MEAN_L2_NORMALISED,
+      "mean L2 normalised",
+      "",
+      Direction.NEITHER,
+      4,
+      m -> m.extra().get(Metrics.MEAN_L2_NORMALISED)),
+  /** Mean over images of max |x' - x| / std, in normalised units. */
+  MEAN_LINF_NORMALISED(
+      Metrics.MEAN_LINF_NORMALISED,
+      "mean L\u221e normalised",
+      "",
+      Direction.NEITHER,
+      5,
+      m -> m.extra().get(Metrics.MEAN_LINF_NORMALISED));
 
   /** Which way is better for the model under test. */
   public enum Direction {
@@ -140,7 +178,7 @@ public enum Metric {
    * it.
    */
   public boolean extra() {
-    return this == FOOLED || this == MEDIAN_L2 || this == MEDIAN_LINF;
+    return ordinal() >= FOOLED.ordinal(); // FOOLED and every metric declared after it
   }
 
   /**

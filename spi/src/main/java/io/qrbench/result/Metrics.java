@@ -52,6 +52,27 @@ public record Metrics(
   /** The key in {@link #extra} of the median over images of max |x' - x|. */
   public static final String MEDIAN_LINF = "median-linf";
 
+  /** The key in {@link #extra} of the first quartile over images of ||x' - x||_2. */
+  public static final String Q1_L2 = "q1-l2";
+
+  /** The key in {@link #extra} of the third quartile over images of ||x' - x||_2. */
+  public static final String Q3_L2 = "q3-l2";
+
+  /** The key in {@link #extra} of the first quartile over images of max |x' - x|. */
+  public static final String Q1_LINF = "q1-linf";
+
+  /** The key in {@link #extra} of the third quartile over images of max |x' - x|. */
+  public static final String Q3_LINF = "q3-linf";
+
+  /** The key in {@link #extra} of the mean over images of mean |x' - x| / std. */
+  public static final String MEAN_ABS_NORMALISED = "mean-abs-normalised";
+
+  /** The key in {@link #extra} of the mean over images of ||(x' - x) / std||_2. */
+  public static final String MEAN_L2_NORMALISED = "mean-l2-normalised";
+
+  /** The key in {@link #extra} of the mean over images of max |x' - x| / std. */
+  public static final String MEAN_LINF_NORMALISED = "mean-linf-normalised";
+
   public Metrics {
     extra =
         extra == null

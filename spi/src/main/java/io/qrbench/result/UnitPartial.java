@@ -172,6 +172,10 @@ public record UnitPartial(
     if (moved) { // minimal perturbations are skewed: the report shows their median beside the mean
       measured.put(Metrics.MEDIAN_L2, median(l2s));
       measured.put(Metrics.MEDIAN_LINF, median(linfs));
+      measured.put(Metrics.Q1_L2, quantile(l2s, 0.25));
+      measured.put(Metrics.Q3_L2, quantile(l2s, 0.75));
+      measured.put(Metrics.Q1_LINF, quantile(linfs, 0.25));
+      measured.put(Metrics.Q3_LINF, quantile(linfs, 0.75));
     }
     return new Metrics(
         n,
@@ -189,6 +193,19 @@ public record UnitPartial(
         measured,
         predicted ? Predictions.of(labels, top) : null,
         examples);
+  }
+
+  /**
+   * The q-quantile, interpolated linearly between the sorted values at (n - 1) q (numpy's default):
+   * {@code quantile(v, 0.5)} is the {@link #median}.
+   */
+  public static double quantile(float[] v, double q) {
+    float[] s = v.clone();
+    Arrays.sort(s);
+    double at = (s.length - 1) * q;
+    int lo = (int) Math.floor(at);
+    int hi = Math.min(lo + 1, s.length - 1);
+    return s[lo] + (at - lo) * ((double) s[hi] - s[lo]);
   }
 
   /** The median, the mean of the middle two for an even count. */

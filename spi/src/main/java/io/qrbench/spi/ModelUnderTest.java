@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The handle a perturbation gets on the model being benchmarked. It always runs the model in
@@ -20,6 +21,48 @@ public interface ModelUnderTest {
 
   /** Number of classes the model predicts. */
   int classes();
+
+  /**
+   * The per-channel standardisation {@code (x - mean) / std} the model applies to its [0,1] input
+   * first, when it has one: what a suite's {@code space: normalised} perturbs in, as code that adds
+   * noise after torchvision's {@code Normalize} does. Empty by default (no standardisation, or one
+   * the model does not expose). Since SPI 1.3.
+   */
+  default Optional<Standardisation> standardisation() {
+    return Optional.empty();
+  }
+
+  /**
+   * Per-channel mean and standard deviation, one entry per input channel.
+   *
+   * @param mean subtracted from each channel
+   * @param std each channel is divided by it; every entry is positive
+   */
+  record Standardisation(float[] mean, float[] std) {
+    public Standardisation {
+      if (mean.length != std.length || mean.length == 0) {
+        throw new IllegalArgumentException(
+            "mean has " + mean.length + " entries, std " + std.length);
+      }
+      for (float v : std) {
+        if (!(v > 0f)) {
+          throw new IllegalArgumentException("std entries must be > 0, found " + v);
+        }
+      }
+      mean = mean.clone();
+      std = std.clone();
+    }
+
+    @Override
+    public float[] mean() {
+      return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+      return std.clone();
+    }
+  }
 
   /**
    * The logits for a batch.

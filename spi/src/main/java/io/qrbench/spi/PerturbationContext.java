@@ -14,7 +14,11 @@ import java.util.SplittableRandom;
  */
 public interface PerturbationContext {
 
-  /** The clean batch, (N, C, H, W) float32 in [0,1]. Do not modify it. */
+  /**
+   * The clean batch, (N, C, H, W) float32: in [0,1], or, for a perturbation a suite applies in
+   * another space ({@code space: normalised}, {@code pixel255}), the images as that space writes
+   * them. Do not modify it.
+   */
   NDArray images();
 
   /** The true labels, (N) int32. */
@@ -51,4 +55,19 @@ public interface PerturbationContext {
    * batch and metric.
    */
   void record(String metric, float[] perImage);
+
+  /**
+   * The lowest value image {@code i}'s perturbed values may take: 0 for [0,1] images. In another
+   * space scikit-image's {@code random_noise} rule: -1 when the image has a negative value, else 0.
+   * Random noises clip to {@code [clipLow(i), clipHigh(i)]} and put pepper at {@code clipLow(i)}.
+   * Since SPI 1.3.
+   */
+  default float clipLow(int i) {
+    return 0f;
+  }
+
+  /** The highest value image {@code i}'s perturbed values may take: 1. Since SPI 1.3. */
+  default float clipHigh(int i) {
+    return 1f;
+  }
 }

@@ -22,7 +22,7 @@ public final class SpiVersion {
   public static final int MAJOR = 1;
 
   /** Incremented when the SPI gains something a plugin may use; reset when {@link #MAJOR} moves. */
-  public static final int MINOR = 2;
+  public static final int MINOR = 3;
 
   /** This SPI's version, {@code MAJOR.MINOR}. */
   public static final String CURRENT = MAJOR + "." + MINOR;

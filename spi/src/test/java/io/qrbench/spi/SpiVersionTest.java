@@ -25,12 +25,14 @@ class SpiVersionTest {
 
   /**
    * 1.1 added ModelContext.threads, DeployedBlock and two default methods; 1.2 the default
-   * Perturbation.passesPerImage: 1.0 and 1.1 plugins still run.
+   * Perturbation.passesPerImage; 1.3 ModelUnderTest.standardisation and PerturbationContext's clip
+   * range: 1.0, 1.1 and 1.2 plugins still run.
    */
   @Test
   void pluginsBuiltForSpi10RunOnToday() {
-    assertTrue(SpiVersion.CURRENT.equals("1.2"), SpiVersion.CURRENT);
+    assertTrue(SpiVersion.CURRENT.equals("1.3"), SpiVersion.CURRENT);
     assertNull(SpiVersion.incompatibility("1.0"), "built for 1.0");
     assertNull(SpiVersion.incompatibility("1.1"), "built for 1.1");
+    assertNull(SpiVersion.incompatibility("1.2"), "built for 1.2");
   }
 }

@@ -63,6 +63,7 @@ public final class Fgsm implements Perturbation<Fgsm.Config> {
       return ctx.images();
     }
     NDArray g = ctx.model().lossGradient(ctx.images(), ctx.labels()).direction();
-    return Steps.linfStep(ctx.images(), g, config.epsilon().floatValue()).clip(0f, 1f);
+    float[] range = Steps.range(ctx);
+    return Steps.linfStep(ctx.images(), g, config.epsilon().floatValue()).clip(range[0], range[1]);
   }
 }

@@ -121,12 +121,13 @@ public final class Pgd implements Perturbation<Pgd.Config> {
     NDArray bestLoss = null;
     for (int r = 0; r < restarts; r++) {
       NDArray x = randomStart ? Steps.randomStart(ctx, eps, linf, r) : x0;
+      float[] range = Steps.range(ctx);
       for (int s = 0; s < steps; s++) {
         NDArray g = ctx.model().lossGradient(x, ctx.labels()).direction();
         x =
             linf
-                ? Steps.projectLinf(Steps.linfStep(x, g, step), x0, eps)
-                : Steps.projectL2(Steps.l2Step(x, g, step), x0, eps);
+                ? Steps.projectLinf(Steps.linfStep(x, g, step), x0, eps, range)
+                : Steps.projectL2(Steps.l2Step(x, g, step), x0, eps, range);
       }
       if (restarts == 1) {
         return x;

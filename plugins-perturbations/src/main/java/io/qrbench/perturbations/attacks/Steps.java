@@ -129,17 +129,47 @@ final class Steps {
     }
   }
 
+  /** [0,1] for [0,1] images. */
+  private static final float[] UNIT = {0f, 1f};
+
+  /**
+   * The batch's valid range [low, high]: the widest of its images' ({@link
+   * PerturbationContext#clipLow}), [0,1] for [0,1] images; another for an attack a suite runs in
+   * another space or with {@code clip:}.
+   */
+  static float[] range(PerturbationContext ctx) {
+    float low = Float.POSITIVE_INFINITY;
+    float high = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < ctx.batchSize(); i++) {
+      low = Math.min(low, ctx.clipLow(i));
+      high = Math.max(high, ctx.clipHigh(i));
+    }
+    return low <= high ? new float[] {low, high} : UNIT.clone();
+  }
+
   /** Projects x onto the L-infinity ball of radius eps around x0, then onto [0,1]. */
   static NDArray projectLinf(NDArray x, NDArray x0, float eps) {
-    return x.sub(x0).clip(-eps, eps).add(x0).clip(0f, 1f);
+    return projectLinf(x, x0, eps, UNIT);
+  }
+
+  /**
+   * Projects x onto the L-infinity ball of radius eps around x0, then onto [range[0], range[1]].
+   */
+  static NDArray projectLinf(NDArray x, NDArray x0, float eps, float[] range) {
+    return x.sub(x0).clip(-eps, eps).add(x0).clip(range[0], range[1]);
   }
 
   /** Projects x onto the L2 ball of radius eps around x0 (per image), then onto [0,1]. */
   static NDArray projectL2(NDArray x, NDArray x0, float eps) {
+    return projectL2(x, x0, eps, UNIT);
+  }
+
+  /** {@link #projectL2}, then onto [range[0], range[1]]. */
+  static NDArray projectL2(NDArray x, NDArray x0, float eps, float[] range) {
     NDArray d = x.sub(x0);
     NDArray norm = perImageNorm(d);
     NDArray factor = norm.maximum(eps).pow(-1f).mul(eps); // min(1, eps / ||d||)
-    return x0.add(d.mul(factor)).clip(0f, 1f);
+    return x0.add(d.mul(factor)).clip(range[0], range[1]);
   }
 
   /** ||v||_2 of each image, shaped (N, 1, 1, 1) to broadcast. */
@@ -200,6 +230,7 @@ final class Steps {
         }
       }
     }
-    return x.add(ctx.manager().create(FloatBuffer.wrap(d), x.getShape())).clip(0f, 1f);
+    float[] range = range(ctx);
+    return x.add(ctx.manager().create(FloatBuffer.wrap(d), x.getShape())).clip(range[0], range[1]);
   }
 }
