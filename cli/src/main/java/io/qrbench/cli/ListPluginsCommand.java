@@ -61,9 +61,54 @@ final class ListPluginsCommand implements Callable<Integer> {
         }
         out.printf("      (%s)%n", p.getClass().getName());
       }
+      if (k == PluginKind.PERTURBATION) {
+        printFrameworkPerturbationKeys(out);
+      }
       out.println();
     }
     out.flush();
     return Main.OK;
+  }
+
+  /**
+   * What the framework adds to every perturbation: {@code chain}, which is no plugin (it composes
+   * any of them), and the keys a suite may give any perturbation besides its own (README,
+   * "Perturbations").
+   */
+  private static void printFrameworkPerturbationKeys(PrintWriter out) {
+    String[][] chain = {
+      {
+        "of:",
+        "list of perturbations = required",
+        "the steps, in order: an id, or {id: ..., its keys}"
+      },
+      {
+        "stages:",
+        "true or false = false",
+        "one case per prefix of the chain: steps=1, steps=2, ..."
+      }
+    };
+    String[][] every = {
+      {"name:", "string = the id", "the perturbation's name in case ids, reports and checks"},
+      {"source:", "a model's name = none", "craft on that model, evaluate every model (transfer)"},
+      {
+        "space:",
+        "pixel | normalised | pixel255 = pixel",
+        "perturb the [0,1] image, the model's (x - mean) / std, or x * 255"
+      },
+      {"clip:", "[low, high] = the space's range", "the range perturbed values are clipped to"}
+    };
+    out.printf(
+        "  %-18s %s%n",
+        "chain",
+        "the framework's composition: perturbations applied one after the other to the same images");
+    for (String[] k : chain) {
+      out.printf("      %-16s %-22s %s%n", k[0], k[1], k[2]);
+    }
+    out.printf("      (the framework: io.qrbench.compose)%n");
+    out.printf("  %-18s %s%n", "(every one)", "keys the framework takes on any perturbation above");
+    for (String[] k : every) {
+      out.printf("      %-16s %-22s %s%n", k[0], k[1], k[2]);
+    }
   }
 }

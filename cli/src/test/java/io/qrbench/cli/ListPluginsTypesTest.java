@@ -22,6 +22,16 @@ class ListPluginsTypesTest {
             "integer in [1, 5] = none")) {
       assertTrue(r.out().contains(s), () -> s + " missing from\n" + r);
     }
+    // the framework's own: chain and the keys any perturbation takes
+    for (String s :
+        List.of(
+            "  chain ",
+            "stages:",
+            "space:           pixel | normalised | pixel255 = pixel",
+            "clip:",
+            "source:")) {
+      assertTrue(r.out().contains(s), () -> s + " missing from\n" + r);
+    }
     for (String java : List.of("Object", "LAYER", "= null", "Double", "Integer")) {
       assertFalse(r.out().contains(java), () -> java + " in\n" + r);
     }
