@@ -65,7 +65,11 @@ public final class CraftedImages {
     }
   }
 
-  private static String safe(String key) {
+  /**
+   * {@code key} as a file name: characters other than letters, digits and {@code .-_@} become
+   * {@code _}, and a hash of the key keeps distinct keys apart.
+   */
+  public static String safe(String key) {
     StringBuilder b = new StringBuilder();
     for (char c : key.toCharArray()) {
       b.append(

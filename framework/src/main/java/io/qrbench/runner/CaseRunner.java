@@ -42,26 +42,30 @@ final class CaseRunner {
   CaseResult run(LoadedModel model, Supplier<LoadedModel> attacked, CasePlan plan) {
     listener.caseStarted(plan.id(), evaluator.images());
     try {
-      long seed =
-          ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().seedLabel());
-      CraftedImages crafted =
-          plan.perturbation().source() == null
-              ? null
-              : CraftedImages.of(outDir, plan.perturbation().name(), plan.level().label());
-      Metrics m = evaluateInSteps(model, attacked, plan, seed, crafted);
-      return new CaseResult(
-          plan.id(),
-          plan.model().name(),
-          plan.perturbation().name(),
-          plan.perturbation().plugin().id(),
-          plan.level().result(),
-          plan.level().params(),
-          CaseStatus.OK,
-          null,
-          m);
+      return result(plan, CaseStatus.OK, null, evaluateInSteps(model, attacked, plan));
     } catch (RuntimeException e) {
       return failed(plan, Runner.describe(e));
     }
+  }
+
+  /** {@code plan} on images {@code [from, to)}: its seed, and its crafted images for a transfer. */
+  private UnitPartial evaluate(
+      LoadedModel model, Supplier<LoadedModel> attacked, CasePlan plan, int from, int to) {
+    long seed =
+        ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().seedLabel());
+    CraftedImages crafted =
+        plan.perturbation().source() == null
+            ? null
+            : CraftedImages.of(outDir, plan.perturbation().name(), plan.level().label());
+    return evaluator.evaluate(
+        model,
+        attacked,
+        plan.perturbation().plugin(),
+        plan.level().config(),
+        seed,
+        crafted,
+        from,
+        to);
   }
 
   /** The folder, inside a run's folder, that holds the finished batches of unfinished cases. */
@@ -81,18 +85,13 @@ final class CaseRunner {
    * ({@link UnitPartial#metrics}), equal bit for bit to one pass over every batch.
    */
   private Metrics evaluateInSteps(
-      LoadedModel model,
-      Supplier<LoadedModel> attacked,
-      CasePlan plan,
-      long seed,
-      CraftedImages crafted) {
+      LoadedModel model, Supplier<LoadedModel> attacked, CasePlan plan) {
     int n = evaluator.images();
     if (plan.passesPerImage() < KEEP_BATCHES_FROM || n <= suite.batchSize()) {
-      return evaluator.evaluate(
-          model, attacked, plan.perturbation().plugin(), plan.level().config(), seed, crafted);
+      return UnitPartial.metrics(List.of(evaluate(model, attacked, plan, 0, n)), n);
     }
-    Path file = partsFile(outDir, plan.id());
-    List<UnitPartial> parts = new ArrayList<>(readParts(file, n));
+    Path dir = partsDir(outDir, plan.id());
+    List<UnitPartial> parts = new ArrayList<>(readParts(dir, n));
     int next = parts.isEmpty() ? 0 : parts.get(parts.size() - 1).to();
     if (next > 0) {
       listener.info(
@@ -107,51 +106,36 @@ final class CaseRunner {
     }
     while (next < n) {
       int to = Math.min(n, next + suite.batchSize());
-      parts.add(
-          evaluator.evaluate(
-              model,
-              attacked,
-              plan.perturbation().plugin(),
-              plan.level().config(),
-              seed,
-              crafted,
-              next,
-              to));
-      next = to;
-      if (next < n) {
-        writeParts(file, parts);
+      UnitPartial part = evaluate(model, attacked, plan, next, to);
+      parts.add(part);
+      if (to < n) {
+        writePart(dir, part); // each batch writes its own file once
       }
+      next = to;
     }
     Metrics m = UnitPartial.metrics(parts, n);
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // a stale parts file is cleared with the run's next fresh start
-    }
+    deleteTree(dir);
     return m;
   }
 
-  /** Where the finished batches of case {@code id} wait for the rest. */
-  static Path partsFile(Path outDir, String id) {
-    StringBuilder b = new StringBuilder();
-    for (char c : id.toCharArray()) {
-      b.append(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_' ? c : '_');
-    }
-    // distinct ids may map to one safe name: a hash of the id keeps them apart
-    return outDir.resolve(PARTS).resolve(b + "-" + Integer.toHexString(id.hashCode()) + ".json");
+  /** Where the finished batches of case {@code id} wait for the rest, a file per batch. */
+  static Path partsDir(Path outDir, String id) {
+    return outDir.resolve(PARTS).resolve(CraftedImages.safe(id));
   }
 
   /** Deletes every case's kept batches: a fresh run, or a resumed one whose weights changed. */
   static void clearParts(Path outDir) {
-    Path root = outDir.resolve(PARTS);
-    if (!Files.isDirectory(root)) {
+    deleteTree(outDir.resolve(PARTS));
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
       return;
     }
-    try (java.util.stream.Stream<Path> files = Files.list(root)) {
-      for (Path f : files.toList()) {
-        Files.deleteIfExists(f);
+    try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
-      Files.deleteIfExists(root);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot delete the kept batches in " + root, e);
     }
@@ -161,16 +145,20 @@ final class CaseRunner {
       io.qrbench.io.JsonMappers.data();
 
   /**
-   * The parts kept for a case, contiguous from image 0; none when there is no file, or when it does
-   * not hold such parts of a case of {@code n} images (then the case starts over: a damaged file
-   * costs time, never a wrong number).
+   * The parts kept for a case, contiguous from image 0; none when there are none, or when they are
+   * not such parts of a case of {@code n} images (then the case starts over: a damaged file costs
+   * time, never a wrong number).
    */
-  private List<UnitPartial> readParts(Path file, int n) {
-    if (!Files.isRegularFile(file)) {
+  private List<UnitPartial> readParts(Path dir, int n) {
+    if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    try {
-      UnitPartial[] read = JSON.readValue(file.toFile(), UnitPartial[].class);
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      List<UnitPartial> read = new ArrayList<>();
+      for (Path f : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        read.add(JSON.readValue(f.toFile(), UnitPartial.class));
+      }
+      read.sort(java.util.Comparator.comparingInt(UnitPartial::from));
       int next = 0;
       for (UnitPartial p : read) {
         if (p.from() != next || p.to() <= p.from() || p.to() > n) {
@@ -179,11 +167,11 @@ final class CaseRunner {
         }
         next = p.to();
       }
-      return List.of(read);
+      return read;
     } catch (IOException | RuntimeException e) {
       listener.info(
           "  ignoring the kept batches in "
-              + file
+              + dir
               + " ("
               + e.getMessage()
               + "): the case starts over");
@@ -191,12 +179,13 @@ final class CaseRunner {
     }
   }
 
-  private static void writeParts(Path file, List<UnitPartial> parts) {
+  private static void writePart(Path dir, UnitPartial part) {
+    Path file = dir.resolve(part.from() + ".json");
     try {
-      Files.createDirectories(file.getParent());
-      AtomicFiles.write(file, JSON.writeValueAsBytes(parts));
+      Files.createDirectories(dir);
+      AtomicFiles.write(file, JSON.writeValueAsBytes(part));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot keep the finished batches in " + file, e);
+      throw new java.io.UncheckedIOException("cannot keep the finished batch in " + file, e);
     }
   }
 
@@ -208,40 +197,19 @@ final class CaseRunner {
       LoadedModel model, Supplier<LoadedModel> attacked, CasePlan plan, ShardInfo.UnitRef unit) {
     listener.caseStarted(unit.id(), unit.to() - unit.from());
     try {
-      long seed =
-          ImageSeeds.levelSeed(suite.seed(), plan.perturbation().name(), plan.level().seedLabel());
-      CraftedImages crafted =
-          plan.perturbation().source() == null
-              ? null
-              : CraftedImages.of(outDir, plan.perturbation().name(), plan.level().label());
-      UnitPartial part =
-          evaluator.evaluate(
-              model,
-              attacked,
-              plan.perturbation().plugin(),
-              plan.level().config(),
-              seed,
-              crafted,
-              unit.from(),
-              unit.to());
-      CaseResult r =
-          new CaseResult(
-              plan.id(),
-              plan.model().name(),
-              plan.perturbation().name(),
-              plan.perturbation().plugin().id(),
-              plan.level().result(),
-              plan.level().params(),
-              CaseStatus.OK,
-              null,
-              part.rangeMetrics());
-      return new ShardInfo.UnitResult(unit, r, part);
+      UnitPartial part = evaluate(model, attacked, plan, unit.from(), unit.to());
+      return new ShardInfo.UnitResult(
+          unit, result(plan, CaseStatus.OK, null, part.rangeMetrics()), part);
     } catch (RuntimeException e) {
       return new ShardInfo.UnitResult(unit, failed(plan, Runner.describe(e)), null);
     }
   }
 
   static CaseResult failed(CasePlan plan, String error) {
+    return result(plan, CaseStatus.FAILED, error, null);
+  }
+
+  private static CaseResult result(CasePlan plan, CaseStatus status, String error, Metrics m) {
     return new CaseResult(
         plan.id(),
         plan.model().name(),
@@ -249,8 +217,8 @@ final class CaseRunner {
         plan.perturbation().plugin().id(),
         plan.level().result(),
         plan.level().params(),
-        CaseStatus.FAILED,
+        status,
         error,
-        null);
+        m);
   }
 }

@@ -342,7 +342,8 @@ class ShardTest {
   }
 
   @Test
-  void anInterruptedCostlyCaseGoesOnFromItsFirstBatchNotDoneAndEndsWithTheSameNumbers() {
+  void anInterruptedCostlyCaseGoesOnFromItsFirstBatchNotDoneAndEndsWithTheSameNumbers()
+      throws java.io.IOException {
     // passes 20: a costly case, run batch by batch with each batch kept as it finishes
     String one = "- {id: costly, passes: 20}";
     Suite s = suite(one, 100, 16);
@@ -370,8 +371,14 @@ class ShardTest {
     assertThrows(
         Killed.class, () -> new Runner(killer).run(s, new Runner.Options(out, false, false)));
     assertTrue(
-        Files.exists(CaseRunner.partsFile(out, "B/costly")),
+        Files.exists(CaseRunner.partsDir(out, "B/costly")),
         "B's first batches were kept as they finished");
+    try (java.util.stream.Stream<Path> kept = Files.list(CaseRunner.partsDir(out, "B/costly"))) {
+      assertEquals(
+          List.of("0.json", "16.json"),
+          kept.map(f -> f.getFileName().toString()).sorted().toList(),
+          "a file per finished batch");
+    }
     Costly.APPLIED.set(0);
     List<String> said = new ArrayList<>();
     RunResult resumed =
@@ -390,7 +397,7 @@ class ShardTest {
         said.stream().anyMatch(m -> m.contains("B/costly: 32 of 100 images kept")),
         said.toString());
     assertFalse(
-        Files.exists(CaseRunner.partsFile(out, "B/costly")), "parts go once the case is done");
+        Files.exists(CaseRunner.partsDir(out, "B/costly")), "parts go once the case is done");
     for (int i = 0; i < whole.cases().size(); i++) {
       assertSameNumbers(whole.cases().get(i), resumed.cases().get(i));
     }
