@@ -28,6 +28,9 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
   private final io.qrbench.nn.Layers layers;
   private final java.util.Map<String, Long> macs;
 
+  /** Another computation of the block's forward pass (BatchNorm folded), or null for the block. */
+  private java.util.function.UnaryOperator<NDArray> forward;
+
   /**
    * Builds a model: {@code builder} gets the model's manager and returns its block, which is
    * initialised here unless it already is (an imported model arrives ready).
@@ -121,6 +124,9 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    * training.
    */
   public void cacheKernels(boolean on) {
+    if (!on) {
+      closeForward(); // a folded network holds the kernels as they were
+    }
     layers.cacheKernels(on);
   }
 
@@ -201,7 +207,43 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
    * quantized arithmetic with float kernels).
    */
   public String backend() {
-    return block() instanceof io.qrbench.spi.DeployedBlock d ? d.backend() : "pytorch fp32";
+    if (block() instanceof io.qrbench.spi.DeployedBlock d) {
+      return d.backend();
+    }
+    return forward == null ? "pytorch fp32" : "pytorch fp32, BatchNorm folded";
+  }
+
+  /**
+   * Computes every forward pass, for evaluation and attacks alike, with {@code f} instead of the
+   * block (a suite model's {@code fold-batchnorm}: {@link io.qrbench.export.FoldedForward}), or
+   * with the block again when null. {@code f} must compute the block's function of its weights as
+   * they are now: the caller drops it before the weights change. The model closes it.
+   */
+  public void computeForwardWith(java.util.function.UnaryOperator<NDArray> f) {
+    closeForward();
+    forward = f;
+  }
+
+  /** True while {@link #computeForwardWith} replaces the block's forward pass. */
+  public boolean forwardReplaced() {
+    return forward != null;
+  }
+
+  private NDArray forwardPass(NDArray images) {
+    return forward != null
+        ? forward.apply(images)
+        : block().forward(store, new NDList(images), false).singletonOrThrow();
+  }
+
+  private void closeForward() {
+    if (forward instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    forward = null;
   }
 
   /** Refuses gradients from a deployed block, which has none. */
@@ -263,7 +305,7 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
     // a forward pass makes ~100 intermediate arrays (400 MB for ResNet-20 at batch 128); free them
     // now rather than with the batch, so that attacks running many passes per batch stay flat
     try (NDScope scope = new NDScope()) {
-      NDArray out = block().forward(store, new NDList(images), false).singletonOrThrow();
+      NDArray out = forwardPass(images);
       NDScope.unregister(out);
       return out;
     }
@@ -303,7 +345,7 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
         GradientCollector gc = images.getManager().getEngine().newGradientCollector()) {
       NDArray x = images.duplicate();
       x.setRequiresGradient(true);
-      NDArray logits = block().forward(store, new NDList(x), false).singletonOrThrow();
+      NDArray logits = forwardPass(x);
       float[] z = logits.stopGradient().toType(DataType.FLOAT32, false).toFloatArray();
       int classes = input.classes();
       float[] dz = new float[z.length];
@@ -327,6 +369,7 @@ public final class LoadedModel implements ModelUnderTest, AutoCloseable {
 
   @Override
   public void close() {
+    closeForward();
     model.close();
   }
 }

@@ -153,6 +153,9 @@ public record Suite(
     if (e.deploy() != null) { // absent otherwise, so that earlier runs' definitions still match
       m.put("deploy", ConfigMaps.of(e.deploy()));
     }
+    if (e.foldBatchNorm()) { // absent otherwise, as for deploy
+      m.put("fold-batchnorm", true);
+    }
     return m;
   }
 
@@ -247,6 +250,8 @@ public record Suite(
    * @param recalibrateBn batches of training images to re-estimate BatchNorm's running statistics
    *     with after quantization; 0 to keep the trained statistics
    * @param deploy for a model that is another suite model exported to ONNX, how; else null
+   * @param foldBatchNorm evaluate and attack it with every BatchNorm folded into the layer before
+   *     it ({@code fold-batchnorm: true}): the same function, faster, logits equal to a few 1e-6
    */
   public record ModelEntry(
       String name,
@@ -255,7 +260,20 @@ public record Suite(
       Path weights,
       InRunTraining train,
       int recalibrateBn,
-      Deployment deploy) {
+      Deployment deploy,
+      boolean foldBatchNorm) {
+    /** A model evaluated through its block (BatchNorm not folded). */
+    public ModelEntry(
+        String name,
+        PluginConfig model,
+        PluginConfig quantizer,
+        Path weights,
+        InRunTraining train,
+        int recalibrateBn,
+        Deployment deploy) {
+      this(name, model, quantizer, weights, train, recalibrateBn, deploy, false);
+    }
+
     /** A model with its own weights or training, not a deployment of another. */
     public ModelEntry(
         String name,

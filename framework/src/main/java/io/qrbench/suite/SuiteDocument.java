@@ -32,5 +32,6 @@ record SuiteDocument(
               min = 0,
               max = 10_000,
               why = "batches of training images; 50 re-estimates BatchNorm well")
-          Integer recalibrateBn) {}
+          Integer recalibrateBn,
+      Boolean foldBatchnorm) {}
 }

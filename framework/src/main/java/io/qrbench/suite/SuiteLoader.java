@@ -327,7 +327,30 @@ public final class SuiteLoader {
                       + " export --quantizer ...)",
                   "remove 'quantizer' here (fp32, the default, evaluates the file as it is)"));
         }
-        models.add(new ModelEntry(name, model, quantizer, weights, md.train(), recalibrate));
+        boolean fold = Boolean.TRUE.equals(md.foldBatchnorm());
+        if (fold && ownWeights) {
+          problems.add(
+              doc.problemAtKey(
+                  at + "/fold-batchnorm",
+                  "model '"
+                      + name
+                      + "' ("
+                      + model.id()
+                      + ") is imported as it is; qrbench cannot see its layers to fold BatchNorm"
+                      + " into them",
+                  "remove 'fold-batchnorm' (it folds the layers of models qrbench builds, such as"
+                      + " resnet-cifar)"));
+        }
+        models.add(
+            new ModelEntry(
+                name,
+                model,
+                quantizer,
+                weights,
+                md.train(),
+                recalibrate,
+                null,
+                fold && !ownWeights));
       }
       checkDeployments(nodes, models);
       return models;
@@ -356,6 +379,7 @@ public final class SuiteLoader {
       own.put("train", md.train() != null);
       own.put("quantizer", !absent(md.quantizer()));
       own.put("recalibrate-bn", md.recalibrateBn() != null);
+      own.put("fold-batchnorm", md.foldBatchnorm() != null);
       own.forEach(
           (key, given) -> {
             if (given) {

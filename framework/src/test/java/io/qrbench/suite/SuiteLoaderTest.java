@@ -1,6 +1,7 @@
 package io.qrbench.suite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -278,6 +279,24 @@ class SuiteLoaderTest {
             .models()
             .get(0)
             .recalibrateBn());
+  }
+
+  @Test
+  void foldBatchNormIsAModelKeyThatChangesTheDefinitionOnlyWhenOn() {
+    Suite off = load(VALID);
+    assertFalse(off.models().get(0).foldBatchNorm());
+    Suite on =
+        load(VALID.replace("train: {epochs: 2}", "train: {epochs: 2}\n    fold-batchnorm: true"));
+    assertTrue(on.models().get(0).foldBatchNorm());
+    assertNotEquals(off.definition(), on.definition(), "a resumed run must not mix the two");
+    // spelled out as false it is the default: earlier runs' definitions still match
+    assertEquals(
+        off.definition(),
+        load(VALID.replace("train: {epochs: 2}", "train: {epochs: 2}\n    fold-batchnorm: false"))
+            .definition());
+    SuiteProblem p =
+        only(VALID.replace("train: {epochs: 2}", "train: {epochs: 2}\n    fold-batchnorm: 3"));
+    assertEquals("models[0].fold-batchnorm", p.path());
   }
 
   @Test
