@@ -185,43 +185,53 @@ public class PgdStepBench {
 
   /**
    * The step taken apart, outside JMH: {@code rounds} rounds, each timing the bare pass, {@code
-   * lossGradient} alone and the whole PGD step once, in a rotating order, then the medians of each
-   * round's ratios to the bare pass. {@code java -cp benchmarks.jar
+   * lossGradient} alone, the whole PGD step once and the whole step on the same model with {@code
+   * fold-batchnorm} (a second copy of the weights, BatchNorm folded), in a rotating order, then the
+   * medians of each round's ratios to the bare pass. {@code java -cp benchmarks.jar
    * io.qrbench.benchmarks.PgdStepBench [rounds (60)]}
    */
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
     PgdStepBench b = new PgdStepBench();
     b.prepare();
+    PgdStepBench folded = new PgdStepBench();
+    folded.prepare();
+    folded.model.computeForwardWith(
+        io.qrbench.export.FoldedForward.of(folded.model, folded.images));
     for (int i = 0; i < 3; i++) { // warm-up
       b.bareStep();
       b.lossGradientOnly();
       b.qrbenchStep();
+      folded.qrbenchStep();
     }
     List<Double> gradient = new ArrayList<>();
     List<Double> whole = new ArrayList<>();
+    List<Double> fold = new ArrayList<>();
+    List<Double> foldToStep = new ArrayList<>();
     List<Double> bareMs = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
-      long[] t = new long[3];
-      for (int k = 0; k < 3; k++) {
-        int side = (r + k) % 3;
+      long[] t = new long[4];
+      for (int k = 0; k < 4; k++) {
+        int side = (r + k) % 4;
         long t0 = System.nanoTime();
-        if (side == 0) {
-          b.bareStep();
-        } else if (side == 1) {
-          b.lossGradientOnly();
-        } else {
-          b.qrbenchStep();
+        switch (side) {
+          case 0 -> b.bareStep();
+          case 1 -> b.lossGradientOnly();
+          case 2 -> b.qrbenchStep();
+          default -> folded.qrbenchStep();
         }
         t[side] = System.nanoTime() - t0;
       }
       gradient.add((double) t[1] / t[0]);
       whole.add((double) t[2] / t[0]);
+      fold.add((double) t[3] / t[0]);
+      foldToStep.add((double) t[3] / t[2]);
       bareMs.add(t[0] / 1e6);
     }
     System.out.printf(
         "%d rounds, bare pass median %.1f ms: lossGradient / bare %.3f [%.3f, %.3f],"
-            + " PGD step / bare %.3f [%.3f, %.3f] (medians [quartiles])%n",
+            + " PGD step / bare %.3f [%.3f, %.3f], folded PGD step / bare %.3f [%.3f, %.3f],"
+            + " folded / unfolded PGD step %.3f [%.3f, %.3f] (medians [quartiles])%n",
         rounds,
         quantile(bareMs, 0.5),
         quantile(gradient, 0.5),
@@ -229,9 +239,17 @@ public class PgdStepBench {
         quantile(gradient, 0.75),
         quantile(whole, 0.5),
         quantile(whole, 0.25),
-        quantile(whole, 0.75));
-    b.batchManager.close();
-    b.model.close();
+        quantile(whole, 0.75),
+        quantile(fold, 0.5),
+        quantile(fold, 0.25),
+        quantile(fold, 0.75),
+        quantile(foldToStep, 0.5),
+        quantile(foldToStep, 0.25),
+        quantile(foldToStep, 0.75));
+    for (PgdStepBench x : new PgdStepBench[] {b, folded}) {
+      x.batchManager.close();
+      x.model.close();
+    }
   }
 
   /** The bare pass: forward under a gradient collector, softmax cross-entropy, backward. */
