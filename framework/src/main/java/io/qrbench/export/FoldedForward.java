@@ -18,8 +18,9 @@ import java.util.function.UnaryOperator;
  * gamma / sqrt(var + eps), as an exported or deployed network computes it. In inference mode the
  * two are the same function; in float32 the logits differ in their last bits (a few 1e-6 on the
  * shipped ResNet-20s). It is differentiable like the block (DJL operations on the input), and an
- * attack's forward and backward pass skip the BatchNorm layers' memory-bound work: about 0.8x the
- * time of a pass through the block on this project's machine (docs/benchmarks.md).
+ * attack's forward and backward pass skip the BatchNorm layers' memory-bound work, and its
+ * convolutions run channels-last ({@link #channelsLast}): together about 0.73x the time of a pass
+ * through the block on this project's machine (docs/benchmarks.md).
  *
  * <p>The network is read as the ONNX exporter reads it ({@link BlockWalker}): the kernels are the
  * quantizer's, as the model computes them when its weights are final, so it must be built after
@@ -131,10 +132,7 @@ public final class FoldedForward implements UnaryOperator<NDArray>, AutoCloseabl
       return t -> t.get(n.in()).sub(mean).div(std);
     }
     if (op instanceof Network.Conv c) {
-      NDArray w =
-          arrays.create(
-              c.kernel(),
-              new Shape(c.outChannels(), c.inChannels(), c.kernelSize(), c.kernelSize()));
+      NDArray w = channelsLast(c);
       NDArray b = arrays.create(c.bias());
       Shape stride = new Shape(c.stride(), c.stride());
       Shape padding = new Shape(c.padding(), c.padding());
@@ -168,6 +166,33 @@ public final class FoldedForward implements UnaryOperator<NDArray>, AutoCloseabl
       return t -> t.get(d.in()).matMul(wt).add(b);
     }
     throw new IllegalStateException("unknown op " + op);
+  }
+
+  /**
+   * A convolution's kernel in PyTorch's channels-last layout: an [out, in, k, k] array whose
+   * elements lie in [out, k, k, in] order (a permuted view of such an array). Given a kernel laid
+   * out so, PyTorch's oneDNN convolution takes and gives its activations channels-last, and the
+   * ReLU, residual additions and the backward pass keep them so; with the default layout every
+   * convolution reorders its input into oneDNN's blocked layout and its output back, in both
+   * passes, which took a quarter of an attack step's time (docs/benchmarks.md). Same arithmetic;
+   * oneDNN's channels-last kernels sum in another order, so results move in their last bits.
+   */
+  private NDArray channelsLast(Network.Conv c) {
+    int out = c.outChannels();
+    int in = c.inChannels();
+    int k = c.kernelSize();
+    float[] w = c.kernel();
+    float[] nhwc = new float[w.length];
+    for (int o = 0; o < out; o++) {
+      for (int i = 0; i < in; i++) {
+        for (int h = 0; h < k; h++) {
+          for (int v = 0; v < k; v++) {
+            nhwc[((o * k + h) * k + v) * in + i] = w[((o * in + i) * k + h) * k + v];
+          }
+        }
+      }
+    }
+    return arrays.create(nhwc, new Shape(out, k, k, in)).transpose(0, 3, 1, 2);
   }
 
   @Override
