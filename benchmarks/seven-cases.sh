@@ -35,6 +35,6 @@ for r in $(seq 1 "$rounds"); do
   done
   "$python" -c "q, f, p = ${took[0]}, ${took[1]}, ${took[2]}; print(f'round $r: qrbench {q} s, folded {f} s, pytorch eager {p} s; qrbench/pytorch {q / p:.3f}, folded/pytorch {f / p:.3f}', flush=True)"
   for s in 0 1 2; do
-    grep -E '^  [A-Za-z]+/|^  [a-z-]+ +[0-9.]+ s' "$out/$s-$r.log" | sed "s/^/  ${names[$s]} /" || true
+    grep -E '^  [A-Za-z]+/|^  [a-z0-9-]+ +[0-9.]+ s' "$out/$s-$r.log" | sed "s/^/  ${names[$s]} /" || true
   done
 done

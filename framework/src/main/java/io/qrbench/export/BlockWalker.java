@@ -188,7 +188,9 @@ final class BlockWalker {
       }
       foldedBias[c] = (float) (bias[c] * factor[c] + shift[c]);
     }
-    WeightCodes codes = WeightCodes.of(kernel, out).folded(factor);
+    // only the int8 exporter reads the codes; folding and the FP32 export skip their search
+    java.util.function.Supplier<WeightCodes> codes =
+        once(() -> WeightCodes.of(kernel, out).folded(factor));
     String name = layer.info().name();
     if (block instanceof Conv2d conv) {
       if (conv.getGroups() != 1
@@ -230,6 +232,21 @@ final class BlockWalker {
             folded,
             foldedBias,
             codes));
+  }
+
+  /** {@code f}'s value, computed on the first call and kept. */
+  private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> f) {
+    return new java.util.function.Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = f.get();
+        }
+        return value;
+      }
+    };
   }
 
   private static String safe(String name) {

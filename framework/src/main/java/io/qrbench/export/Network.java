@@ -2,6 +2,7 @@ package io.qrbench.export;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A classifier as a list of operations on named float tensors, in execution order: what {@link
@@ -39,7 +40,8 @@ record Network(String input, String output, int channels, int height, int width,
    * @param layer the layer's name in its model
    * @param kernel the folded float kernel, (out, in, k, k) row-major
    * @param bias the folded bias, one per output channel
-   * @param codes the same kernel as int8 codes with a scale per output channel
+   * @param codeSource the same kernel as int8 codes with a scale per output channel, worked out
+   *     when first asked for (only the int8 exporter needs them, and finding them is a search)
    */
   record Conv(
       String in,
@@ -52,10 +54,15 @@ record Network(String input, String output, int channels, int height, int width,
       int padding,
       float[] kernel,
       float[] bias,
-      WeightCodes codes)
+      Supplier<WeightCodes> codeSource)
       implements Op {
     public List<String> inputs() {
       return List.of(in);
+    }
+
+    /** The kernel as int8 codes with a scale per output channel. */
+    WeightCodes codes() {
+      return codeSource.get();
     }
   }
 
@@ -99,6 +106,7 @@ record Network(String input, String output, int channels, int height, int width,
    *
    * @param weight (units, features) row-major
    * @param bias one per unit, or zeros
+   * @param codeSource the weights as int8 codes with a scale per unit, worked out when first asked
    */
   record Dense(
       String in,
@@ -108,10 +116,15 @@ record Network(String input, String output, int channels, int height, int width,
       int features,
       float[] weight,
       float[] bias,
-      WeightCodes codes)
+      Supplier<WeightCodes> codeSource)
       implements Op {
     public List<String> inputs() {
       return List.of(in);
+    }
+
+    /** The weights as int8 codes with a scale per unit. */
+    WeightCodes codes() {
+      return codeSource.get();
     }
   }
 
