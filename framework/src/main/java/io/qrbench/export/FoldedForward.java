@@ -19,8 +19,8 @@ import java.util.function.UnaryOperator;
  * two are the same function; in float32 the logits differ in their last bits (a few 1e-6 on the
  * shipped ResNet-20s). It is differentiable like the block (DJL operations on the input), and an
  * attack's forward and backward pass skip the BatchNorm layers' memory-bound work, and its
- * convolutions run channels-last ({@link #channelsLast}): together about 0.73x the time of a pass
- * through the block on this project's machine (docs/benchmarks.md).
+ * convolutions run channels-last ({@link #channelsLast}): a PGD step takes about 0.76x the time of
+ * one through the block on this project's machine (docs/benchmarks.md).
  *
  * <p>The network is read as the ONNX exporter reads it ({@link BlockWalker}): the kernels are the
  * quantizer's, as the model computes them when its weights are final, so it must be built after
