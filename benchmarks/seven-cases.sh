@@ -34,7 +34,17 @@ for r in $(seq 1 "$rounds"); do
     took[$s]=$("$python" -c "print(f'{$t1 - $t0:.1f}')")
   done
   "$python" -c "q, f, p = ${took[0]}, ${took[1]}, ${took[2]}; print(f'round $r: qrbench {q} s, folded {f} s, pytorch eager {p} s; qrbench/pytorch {q / p:.3f}, folded/pytorch {f / p:.3f}', flush=True)"
+  echo "${took[0]} ${took[1]} ${took[2]}" >> "$out/rounds"
   for s in 0 1 2; do
     grep -E '^  [A-Za-z]+/|^  [a-z0-9-]+ +[0-9.]+ s' "$out/$s-$r.log" | sed "s/^/  ${names[$s]} /" || true
   done
 done
+# the medians of the rounds' ratios, the figures to report (single rounds drift with the machine)
+"$python" - "$out/rounds" <<'PY'
+import statistics, sys
+rows = [tuple(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
+for name, i in (("qrbench", 0), ("qrbench folded", 1)):
+    r = sorted(row[i] / row[2] for row in rows)
+    print(f"{name} / pytorch eager over {len(r)} round(s): median {statistics.median(r):.3f},"
+          f" range {r[0]:.3f}-{r[-1]:.3f}")
+PY
