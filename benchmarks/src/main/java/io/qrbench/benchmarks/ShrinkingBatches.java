@@ -5,10 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.qrbench.model.LoadedModel;
 import io.qrbench.spi.PluginKind;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.SplittableRandom;
+import io.qrbench.util.ProcessMemory;
+import java.util.Random;
 
 /**
  * Resident memory under the allocation pattern of attacks whose batches shrink as images break
@@ -26,11 +24,11 @@ import java.util.SplittableRandom;
 public final class ShrinkingBatches {
   private ShrinkingBatches() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) {
     Harness.configureEngine();
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
     System.out.println("MALLOC_CONF=" + System.getenv().getOrDefault("MALLOC_CONF", "(unset)"));
-    SplittableRandom random = new SplittableRandom(1);
+    Random random = new Random(1); // the batch sizes of the README's measurements
     try (LoadedModel model =
         Harness.unquantized(20, Harness.plugin(PluginKind.QUANTIZER, "fp32"))) {
       long start = System.nanoTime();
@@ -44,23 +42,12 @@ public final class ShrinkingBatches {
           }
         }
         System.out.printf(
-            "round %d: resident %d MB, %.0f s%n",
-            round + 1, residentMegabytes(), (System.nanoTime() - start) / 1e9);
+            "round %d: resident %d MB, peak %d MB, %.0f s%n",
+            round + 1,
+            ProcessMemory.residentBytes() >> 20,
+            ProcessMemory.peakResidentBytes() >> 20,
+            (System.nanoTime() - start) / 1e9);
       }
     }
-  }
-
-  /** VmRSS of this process, or -1 where /proc is not there. */
-  private static long residentMegabytes() throws IOException {
-    Path status = Path.of("/proc/self/status");
-    if (!Files.exists(status)) {
-      return -1;
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-      }
-    }
-    return -1;
   }
 }

@@ -7,9 +7,6 @@ import io.qrbench.model.LoadedModel;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.suite.SpeedSpec;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -101,16 +98,6 @@ final class SpeedMeter {
    * the whole process's high-water mark: the largest model or batch measured so far sets it.
    */
   static long peakRssBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          String[] f = line.substring(6).trim().split("\\s+");
-          return Long.parseLong(f[0]) * (f.length > 1 && f[1].equalsIgnoreCase("kB") ? 1024 : 1);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or /proc unreadable: unknown
-    }
-    return -1;
+    return io.qrbench.util.ProcessMemory.peakResidentBytes();
   }
 }
