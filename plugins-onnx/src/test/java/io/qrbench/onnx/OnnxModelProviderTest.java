@@ -143,16 +143,18 @@ class OnnxModelProviderTest {
 
   /**
    * ONNX Runtime allocates each output natively: a result left open would keep it. With 98,304
-   * logits per image (the image tiled 32 times), 200 batches of 4 would hold 315 MB. The first 400
+   * logits per image (the image tiled 32 times), 400 batches of 4 would hold 630 MB. The first 400
    * batches let the native allocators grow to what a batch needs (they keep freed memory: measured,
-   * resident memory rises by ~160 MB over them, then stays within 3 MB); over the next 200 it must
+   * resident memory rises by ~160 MB over them, then stays within 3 MB); over the next 400 it must
    * stay within a fifth of a leak. Each batch leaves 3 MB of Java garbage (the copied logits), so
-   * the heap is collected every 20 batches: left to grow, the young generation alone touched new
-   * pages over 200 batches (66 MB on CI, 130-142 MB here), which is heap, not a leak. Measured with
-   * the collections: -46 to 0 MB, and 309-313 MB with the result left open.
+   * the heap is collected every 20 batches: left to grow, the young generation touched new pages
+   * over 200 batches (66 MB on CI, 130-142 MB here), which is heap, not a leak. A full collection
+   * is followed by a one-time regrowth of up to 45 MB over the next 40 batches (measured), so the
+   * window starts 40 batches after one. Measured so: -28 to 12 MB over 200 batches, and 309-313 MB
+   * with the result left open.
    */
   @Test
-  void twoHundredLargeOutputsAreReleasedNatively() {
+  void fourHundredLargeOutputsAreReleasedNatively() {
     int classes = 3 * 32 * 32 * 32;
     OnnxModel m = new OnnxModel("tiled", 17);
     m.input("x", OnnxModel.FLOAT, "N", 3, 32, 32).output("y", OnnxModel.FLOAT, "N", classes);
@@ -167,12 +169,16 @@ class OnnxModelProviderTest {
       for (int i = 0; i < 400; i++) {
         pass(block, owner, x, i);
       }
+      residentBytes();
+      for (int i = 0; i < 40; i++) {
+        pass(block, owner, x, i);
+      }
       long before = residentBytes();
-      for (int i = 0; i < 200; i++) {
+      for (int i = 0; i < 400; i++) {
         pass(block, owner, x, i);
       }
       long grown = residentBytes() - before;
-      assertTrue(grown < 64L << 20, "resident memory grew by " + (grown >> 20) + " MB");
+      assertTrue(grown < 126L << 20, "resident memory grew by " + (grown >> 20) + " MB");
     }
   }
 
