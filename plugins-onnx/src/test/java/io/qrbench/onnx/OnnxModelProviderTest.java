@@ -150,8 +150,8 @@ class OnnxModelProviderTest {
    * the heap is collected every 20 batches: left to grow, the young generation touched new pages
    * over 200 batches (66 MB on CI, 130-142 MB here), which is heap, not a leak. A full collection
    * is followed by a one-time regrowth of up to 45 MB over the next 40 batches (measured), so the
-   * window starts 40 batches after one. Measured so: -28 to 12 MB over 200 batches, and 309-313 MB
-   * with the result left open.
+   * window starts 40 batches after one. Measured so: -30 to -6 MB over the 400 batches, and 604-635
+   * MB with the result left open.
    */
   @Test
   void fourHundredLargeOutputsAreReleasedNatively() {
