@@ -134,7 +134,8 @@ def checkpoints(n):
     p = [0.0, 0.22]
     while p[-1] < 1:
         p.append(p[-1] + max(p[-1] - p[-2] - 0.03, 0.06))
-    return sorted({math.ceil(q * n) for q in p if q <= 1 and math.ceil(q * n) > 0})
+    # p_j are hundredths: 0.22 + 0.19 + 0.16 is 0.5700000000000001 in binary, not past 0.57
+    return sorted({math.ceil(round(q * n, 9)) for q in p if q <= 1 and q * n > 0})
 
 
 def apgd_ce(model, x0, y, eps, steps=100, rho=0.75, alpha=0.75, seed=0):
@@ -147,45 +148,50 @@ def apgd_ce(model, x0, y, eps, steps=100, rho=0.75, alpha=0.75, seed=0):
         return torch.max(torch.min(z, hi), lo)
 
     col = (n, 1, 1, 1)
+    # x^(0): a random start in the ball
     x = project(x0 + eps * (2 * torch.rand(x0.shape, generator=gen) - 1))
     loss, logits, g = loss_and_grad(model, x, y)
     broken = logits.argmax(1) != y
     eta = torch.full(col, 2 * eps)
-    best_x, best_loss = x.clone(), loss.clone()
-    # first step: no momentum
-    x_prev = x
-    x = project(x + eta * g.sign())
+    best_x, best_g, best_loss = x.clone(), g.clone(), loss.clone()
     loss_prev = loss
     rises = torch.zeros(n)
     marks = set(checkpoints(steps))
     last_mark = 0
-    eta_at_mark = eta.clone()
+    halved_at_mark = torch.zeros(n, dtype=torch.bool)
     best_at_mark = best_loss.clone()
-    for k in range(1, steps):
+    x_prev = x
+    for k in range(1, steps + 1):
+        # x^(k) from x^(k-1): the step, then momentum (none for the first step)
+        z = project(x + eta * g.sign())
+        x_next = z if k == 1 else project(x + alpha * (z - x) + (1 - alpha) * (x - x_prev))
+        x_prev, x = x, x_next
+        if k == steps:  # the last point needs no gradient
+            with torch.no_grad():
+                broken |= model(x).argmax(1) != y
+            break
         loss, logits, g = loss_and_grad(model, x, y)
         broken |= logits.argmax(1) != y
         rises += (loss > loss_prev).float()
-        better = loss > best_loss
-        best_x[better] = x[better]
-        best_loss = torch.where(better, loss, best_loss)
         loss_prev = loss
+        better = loss > best_loss
+        best_x[better], best_g[better] = x[better], g[better]
+        best_loss = torch.where(better, loss, best_loss)
         if k in marks:
+            # condition 1: the loss rose in fewer than rho of the steps since the last checkpoint;
+            # condition 2: the step was not halved there and the best loss has not moved since
             few = rises < rho * (k - last_mark)
-            stale = (eta.view(-1) == eta_at_mark.view(-1)) & (best_loss == best_at_mark)
+            stale = ~halved_at_mark & (best_loss == best_at_mark)
             halve = few | stale
             eta = torch.where(halve.view(col), eta / 2, eta)
+            # the run goes on from the best point, with its gradient
             x = torch.where(halve.view(col), best_x, x)
-            x_prev = torch.where(halve.view(col), best_x, x_prev)
+            g = torch.where(halve.view(col), best_g, g)
             loss_prev = torch.where(halve, best_loss, loss_prev)
             rises.zero_()
             last_mark = k
-            eta_at_mark = eta.clone()
+            halved_at_mark = halve
             best_at_mark = best_loss.clone()
-        z = project(x + eta * g.sign())
-        x_next = project(x + alpha * (z - x) + (1 - alpha) * (x - x_prev))
-        x_prev, x = x, x_next
-    with torch.no_grad():
-        broken |= model(x).argmax(1) != y
     return broken
 
 
