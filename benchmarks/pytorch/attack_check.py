@@ -8,12 +8,14 @@ nothing of qrbench's Java or DJL code runs here, only the exported weights are s
 is checked against qrbench's own logits when it is written). The images are CIFAR-10's first N
 test images from qrbench's data cache.
 
-- APGD with the cross-entropy loss, L-infinity (Croce and Hein 2020, Algorithm 1): a random start
+- APGD with the cross-entropy loss (`apgd-ce`), L-infinity (Croce and Hein 2020, Algorithm 1): a random start
   in the ball, step 2 epsilon halved at the checkpoints w_j = ceil(p_j N) when the loss rose in
   fewer than rho = 0.75 of the steps since the last one or when neither the step nor the best loss
   changed since it (then restarting from the best point), momentum alpha = 0.75, 100 steps. An image
   counts as broken when any point of the run is misclassified. The loss is the cross-entropy of the
-  logits in float64, so that it never saturates.
+  logits in float64, so that it never saturates. `apgd-t`: the same with the targeted DLR loss,
+  one run per target (the 9 classes of largest clean logit but the label), each on the images
+  still classified right.
 - DeepFool (Moosavi-Dezfooli et al. 2016), L2 and L-infinity, overshoot 0.02, 50 iterations, all
   classes as candidates: the sum of the steps to the nearest linearised boundary, scaled by 1 +
   overshoot and clipped to [0, 1]; an image wrong already is left as it is. Sizes per image: L2 in
@@ -122,10 +124,18 @@ def ce_per_image(logits, y):
     return F.cross_entropy(logits.double(), y, reduction="none")
 
 
-def loss_and_grad(model, x, y):
+def dlr_targeted(logits, y, t):
+    """Croce and Hein's targeted DLR loss: -(z_y - z_t) / (z_pi1 - (z_pi3 + z_pi4) / 2)."""
+    z = logits.double()
+    top = z.sort(dim=1, descending=True).values
+    d = top[:, 0] - 0.5 * (top[:, 2] + top[:, 3]) + 1e-12
+    return -(z.gather(1, y.view(-1, 1)) - z.gather(1, t.view(-1, 1))).view(-1) / d
+
+
+def loss_and_grad(model, x, y, target=None):
     x = x.detach().requires_grad_(True)
     logits = model(x)
-    loss = ce_per_image(logits, y)
+    loss = ce_per_image(logits, y) if target is None else dlr_targeted(logits, y, target)
     (g,) = torch.autograd.grad(loss.sum(), x)
     return loss.detach(), logits.detach(), g
 
@@ -138,8 +148,9 @@ def checkpoints(n):
     return sorted({math.ceil(round(q * n, 9)) for q in p if q <= 1 and q * n > 0})
 
 
-def apgd_ce(model, x0, y, eps, steps=100, rho=0.75, alpha=0.75, seed=0):
-    """Per image: True where some point of the run is misclassified."""
+def apgd_ce(model, x0, y, eps, steps=100, rho=0.75, alpha=0.75, seed=0, target=None):
+    """Per image: True where some point of the run is misclassified (with ``target``: APGD with
+    the targeted DLR loss towards those classes)."""
     gen = torch.Generator().manual_seed(seed)
     n = x0.shape[0]
     lo, hi = (x0 - eps).clamp(0, 1), (x0 + eps).clamp(0, 1)
@@ -150,7 +161,7 @@ def apgd_ce(model, x0, y, eps, steps=100, rho=0.75, alpha=0.75, seed=0):
     col = (n, 1, 1, 1)
     # x^(0): a random start in the ball
     x = project(x0 + eps * (2 * torch.rand(x0.shape, generator=gen) - 1))
-    loss, logits, g = loss_and_grad(model, x, y)
+    loss, logits, g = loss_and_grad(model, x, y, target)
     broken = logits.argmax(1) != y
     eta = torch.full(col, 2 * eps)
     best_x, best_g, best_loss = x.clone(), g.clone(), loss.clone()
@@ -170,7 +181,7 @@ def apgd_ce(model, x0, y, eps, steps=100, rho=0.75, alpha=0.75, seed=0):
             with torch.no_grad():
                 broken |= model(x).argmax(1) != y
             break
-        loss, logits, g = loss_and_grad(model, x, y)
+        loss, logits, g = loss_and_grad(model, x, y, target)
         broken |= logits.argmax(1) != y
         rises += (loss > loss_prev).float()
         loss_prev = loss
@@ -192,6 +203,24 @@ def apgd_ce(model, x0, y, eps, steps=100, rho=0.75, alpha=0.75, seed=0):
             last_mark = k
             halved_at_mark = halve
             best_at_mark = best_loss.clone()
+    return broken
+
+
+def apgd_t(model, x0, y, eps, targets=9, seed=0):
+    """APGD-T: one run per target (the classes of largest clean logit but the label), each on the
+    images still classified right."""
+    with torch.no_grad():
+        z = model(x0)
+    broken = z.argmax(1) != y
+    order = z.argsort(dim=1, descending=True)
+    ranked = torch.stack([row[row != label] for row, label in zip(order, y)])
+    for r in range(min(targets, z.shape[1] - 1)):
+        alive = (~broken).nonzero().view(-1)
+        if len(alive) == 0:
+            break
+        hit = apgd_ce(model, x0[alive], y[alive], eps, seed=seed * 100 + r,
+                      target=ranked[alive, r])
+        broken[alive[hit]] = True
     return broken
 
 
@@ -296,7 +325,8 @@ def main():
         q = qrbench_case(results, args.model, "none")
         if q:
             same = (outcomes(q, len(labels)) == clean).sum()
-            print(f"  qrbench {q['top1']:.1f}%; the same decision on {same} of {len(labels)}")
+            print(f"  qrbench on these images {100 * outcomes(q, len(labels)).mean():.1f}%;"
+                  f" the same decision on {same} of {len(labels)}")
     for attack in args.attacks.split(","):
         if attack == "apgd-ce":
             for eps in map(float, args.epsilons.split(",")):
@@ -312,8 +342,22 @@ def main():
                         theirs = outcomes(q, len(labels))
                         only_here = (robust & ~theirs).sum()
                         only_there = (theirs & ~robust).sum()
-                        print(f"  qrbench {q['top1']:.1f}%; robust here only {only_here},"
-                              f" in qrbench only {only_there}")
+                        print(f"  qrbench on these images {100 * theirs.mean():.1f}%; robust"
+                              f" here only {only_here}, in qrbench only {only_there}")
+        elif attack == "apgd-t":
+            for eps in map(float, args.epsilons.split(",")):
+                t0 = time.perf_counter()
+                robust = ~torch.cat([apgd_t(model, x, y, eps, seed=b)
+                                     for b, (x, y) in enumerate(batches)]).numpy()
+                print(f"apgd-t eps {eps * 255:.0f}/255: robust top-1 {100 * robust.mean():.1f}%"
+                      f" ({time.perf_counter() - t0:.0f} s)", flush=True)
+                if results:
+                    q = qrbench_case(results, args.model, "apgd-t", eps)
+                    if q:
+                        theirs = outcomes(q, len(labels))
+                        print(f"  qrbench on these images {100 * theirs.mean():.1f}%; robust here"
+                              f" only {(robust & ~theirs).sum()}, in qrbench only"
+                              f" {(theirs & ~robust).sum()}")
         elif attack in ("deepfool-l2", "deepfool-linf"):
             linf = attack.endswith("linf")
             t0 = time.perf_counter()
