@@ -112,9 +112,9 @@ class OnnxGraph(torch.nn.Module):
         return env[self.output]
 
 
-def test_images(folder, n):
+def test_images(folder, n, first=0):
     raw = np.fromfile(os.path.join(folder, "test_batch.bin"), dtype=np.uint8)
-    records = raw.reshape(-1, 3073)[:n]
+    records = raw.reshape(-1, 3073)[first:first + n]
     labels = torch.from_numpy(records[:, 0].astype(np.int64))
     images = torch.from_numpy(records[:, 1:].reshape(-1, 3, 32, 32).astype(np.float32) / 255.0)
     return images, labels
@@ -292,16 +292,18 @@ def qrbench_case(results, model, perturbation, epsilon=None):
     return None
 
 
-def outcomes(metrics, n):
+def outcomes(metrics, n, first=0):
+    """qrbench's per-image top-1 hits (a java.util.BitSet, base64) of images first..first+n-1."""
     bits = base64.b64decode(metrics["outcomes"])
     return np.array([(i // 8 < len(bits)) and (bits[i // 8] >> (i % 8)) & 1 == 1
-                     for i in range(n)])
+                     for i in range(first, first + n)])
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("onnx")
     ap.add_argument("--images", type=int, default=1000)
+    ap.add_argument("--first", type=int, default=0, help="the index of the first test image")
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epsilons", default="0.0039216,0.0078431")
@@ -313,7 +315,8 @@ def main():
     torch.set_num_threads(args.threads)
     cache = os.environ.get("QRBENCH_DATA") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "qrbench")
-    images, labels = test_images(args.data or os.path.join(cache, "cifar10"), args.images)
+    images, labels = test_images(args.data or os.path.join(cache, "cifar10"), args.images,
+                                 args.first)
     model = OnnxGraph(args.onnx).eval()
     results = json.load(open(args.results)) if args.results else None
     batches = [(images[i:i + args.batch], labels[i:i + args.batch])
@@ -324,14 +327,15 @@ def main():
     if results:
         q = qrbench_case(results, args.model, "none")
         if q:
-            same = (outcomes(q, len(labels)) == clean).sum()
-            print(f"  qrbench on these images {100 * outcomes(q, len(labels)).mean():.1f}%;"
+            theirs = outcomes(q, len(labels), args.first)
+            same = (theirs == clean).sum()
+            print(f"  qrbench on these images {100 * theirs.mean():.1f}%;"
                   f" the same decision on {same} of {len(labels)}")
     for attack in args.attacks.split(","):
         if attack == "apgd-ce":
             for eps in map(float, args.epsilons.split(",")):
                 t0 = time.perf_counter()
-                broken = torch.cat([apgd_ce(model, x, y, eps, seed=b)
+                broken = torch.cat([apgd_ce(model, x, y, eps, seed=b + args.first // args.batch)
                                     for b, (x, y) in enumerate(batches)]).numpy()
                 robust = ~broken
                 print(f"apgd-ce eps {eps * 255:.0f}/255: robust top-1 {100 * robust.mean():.1f}%"
@@ -339,7 +343,7 @@ def main():
                 if results:
                     q = qrbench_case(results, args.model, "apgd-ce", eps)
                     if q:
-                        theirs = outcomes(q, len(labels))
+                        theirs = outcomes(q, len(labels), args.first)
                         only_here = (robust & ~theirs).sum()
                         only_there = (theirs & ~robust).sum()
                         print(f"  qrbench on these images {100 * theirs.mean():.1f}%; robust"
@@ -347,14 +351,14 @@ def main():
         elif attack == "apgd-t":
             for eps in map(float, args.epsilons.split(",")):
                 t0 = time.perf_counter()
-                robust = ~torch.cat([apgd_t(model, x, y, eps, seed=b)
+                robust = ~torch.cat([apgd_t(model, x, y, eps, seed=b + args.first // args.batch)
                                      for b, (x, y) in enumerate(batches)]).numpy()
                 print(f"apgd-t eps {eps * 255:.0f}/255: robust top-1 {100 * robust.mean():.1f}%"
                       f" ({time.perf_counter() - t0:.0f} s)", flush=True)
                 if results:
                     q = qrbench_case(results, args.model, "apgd-t", eps)
                     if q:
-                        theirs = outcomes(q, len(labels))
+                        theirs = outcomes(q, len(labels), args.first)
                         print(f"  qrbench on these images {100 * theirs.mean():.1f}%; robust here"
                               f" only {(robust & ~theirs).sum()}, in qrbench only"
                               f" {(theirs & ~robust).sum()}")
