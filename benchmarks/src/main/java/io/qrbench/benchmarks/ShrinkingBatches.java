@@ -28,7 +28,7 @@ public final class ShrinkingBatches {
     Harness.configureEngine();
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
     System.out.println("MALLOC_CONF=" + System.getenv().getOrDefault("MALLOC_CONF", "(unset)"));
-    Random random = new Random(1); // the batch sizes of the README's measurements
+    Random random = new Random(1); // the batch sizes of docs/benchmarks.md's measurements
     try (LoadedModel model =
         Harness.unquantized(20, Harness.plugin(PluginKind.QUANTIZER, "fp32"))) {
       long start = System.nanoTime();

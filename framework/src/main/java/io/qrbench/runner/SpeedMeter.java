@@ -7,6 +7,7 @@ import io.qrbench.model.LoadedModel;
 import io.qrbench.result.SpeedResult;
 import io.qrbench.spi.ImageDataset;
 import io.qrbench.suite.SpeedSpec;
+import io.qrbench.util.ProcessMemory;
 import java.util.Arrays;
 
 /**
@@ -73,7 +74,8 @@ final class SpeedMeter {
         percentile(sorted, 99),
         batchSize * 1000 / mean,
         std(perSecond),
-        peakRssBytes(),
+        // the whole process's high-water mark: the largest model or batch so far sets it
+        ProcessMemory.peakResidentBytes(),
         loadSeconds);
   }
 
@@ -91,13 +93,5 @@ final class SpeedMeter {
     double mean = Arrays.stream(v).average().orElse(0);
     double ss = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
     return Math.sqrt(ss / (v.length - 1));
-  }
-
-  /**
-   * The process's peak resident memory so far (Linux's VmHWM), or -1 where that is unknown. It is
-   * the whole process's high-water mark: the largest model or batch measured so far sets it.
-   */
-  static long peakRssBytes() {
-    return io.qrbench.util.ProcessMemory.peakResidentBytes();
   }
 }
