@@ -36,6 +36,7 @@ import base64
 import json
 import math
 import os
+import sys
 import time
 
 import numpy as np
@@ -43,6 +44,9 @@ import onnx
 import torch
 import torch.nn.functional as F
 from onnx import numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cifar10 import cache_folder, test_images  # noqa: E402
 
 
 class OnnxGraph(torch.nn.Module):
@@ -112,14 +116,6 @@ class OnnxGraph(torch.nn.Module):
         return env[self.output]
 
 
-def test_images(folder, n, first=0):
-    raw = np.fromfile(os.path.join(folder, "test_batch.bin"), dtype=np.uint8)
-    records = raw.reshape(-1, 3073)[first:first + n]
-    labels = torch.from_numpy(records[:, 0].astype(np.int64))
-    images = torch.from_numpy(records[:, 1:].reshape(-1, 3, 32, 32).astype(np.float32) / 255.0)
-    return images, labels
-
-
 def ce_per_image(logits, y):
     return F.cross_entropy(logits.double(), y, reduction="none")
 
@@ -148,7 +144,7 @@ def checkpoints(n):
     return sorted({math.ceil(round(q * n, 9)) for q in p if q <= 1 and q * n > 0})
 
 
-def apgd_ce(model, x0, y, eps, steps=100, rho=0.75, alpha=0.75, seed=0, target=None):
+def apgd(model, x0, y, eps, steps=100, rho=0.75, alpha=0.75, seed=0, target=None):
     """Per image: True where some point of the run is misclassified (with ``target``: APGD with
     the targeted DLR loss towards those classes)."""
     gen = torch.Generator().manual_seed(seed)
@@ -218,7 +214,7 @@ def apgd_t(model, x0, y, eps, targets=9, seed=0):
         alive = (~broken).nonzero().view(-1)
         if len(alive) == 0:
             break
-        hit = apgd_ce(model, x0[alive], y[alive], eps, seed=seed * 100 + r,
+        hit = apgd(model, x0[alive], y[alive], eps, seed=seed * 100 + r,
                       target=ranked[alive, r])
         broken[alive[hit]] = True
     return broken
@@ -226,7 +222,7 @@ def apgd_t(model, x0, y, eps, targets=9, seed=0):
 
 def deepfool(model, x0, y, linf, overshoot=0.02, iterations=50):
     """The returned images: DeepFool's point for each (x0 itself where the model is wrong)."""
-    n, classes = x0.shape[0], None
+    n = x0.shape[0]
     total = torch.zeros_like(x0, dtype=torch.float64)
     x = x0.clone()
     done = torch.zeros(n, dtype=torch.bool)
@@ -274,6 +270,10 @@ def deepfool(model, x0, y, linf, overshoot=0.02, iterations=50):
     return x.detach()
 
 
+# per image: whether the attack broke it (some point of its run misclassified)
+APGD = {"apgd-ce": apgd, "apgd-t": apgd_t}
+
+
 def sizes(x, x0, linf):
     d = (x - x0).flatten(1)
     v = d.abs().max(1).values * 255 if linf else d.norm(dim=1)
@@ -313,10 +313,8 @@ def main():
     ap.add_argument("--data", help="folder with CIFAR-10's test_batch.bin")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    cache = os.environ.get("QRBENCH_DATA") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "qrbench")
-    images, labels = test_images(args.data or os.path.join(cache, "cifar10"), args.images,
-                                 args.first)
+    images, labels = test_images(args.data or cache_folder(), args.images, args.first)
+    images = torch.from_numpy(images)
     model = OnnxGraph(args.onnx).eval()
     results = json.load(open(args.results)) if args.results else None
     batches = [(images[i:i + args.batch], labels[i:i + args.batch])
@@ -332,36 +330,20 @@ def main():
             print(f"  qrbench on these images {100 * theirs.mean():.1f}%;"
                   f" the same decision on {same} of {len(labels)}")
     for attack in args.attacks.split(","):
-        if attack == "apgd-ce":
+        if attack in APGD:
             for eps in map(float, args.epsilons.split(",")):
                 t0 = time.perf_counter()
-                broken = torch.cat([apgd_ce(model, x, y, eps, seed=b + args.first // args.batch)
-                                    for b, (x, y) in enumerate(batches)]).numpy()
-                robust = ~broken
-                print(f"apgd-ce eps {eps * 255:.0f}/255: robust top-1 {100 * robust.mean():.1f}%"
-                      f" ({time.perf_counter() - t0:.0f} s)", flush=True)
-                if results:
-                    q = qrbench_case(results, args.model, "apgd-ce", eps)
-                    if q:
-                        theirs = outcomes(q, len(labels), args.first)
-                        only_here = (robust & ~theirs).sum()
-                        only_there = (theirs & ~robust).sum()
-                        print(f"  qrbench on these images {100 * theirs.mean():.1f}%; robust"
-                              f" here only {only_here}, in qrbench only {only_there}")
-        elif attack == "apgd-t":
-            for eps in map(float, args.epsilons.split(",")):
-                t0 = time.perf_counter()
-                robust = ~torch.cat([apgd_t(model, x, y, eps, seed=b + args.first // args.batch)
+                robust = ~torch.cat([APGD[attack](model, x, y, eps,
+                                                  seed=b + args.first // args.batch)
                                      for b, (x, y) in enumerate(batches)]).numpy()
-                print(f"apgd-t eps {eps * 255:.0f}/255: robust top-1 {100 * robust.mean():.1f}%"
+                print(f"{attack} eps {eps * 255:.0f}/255: robust top-1 {100 * robust.mean():.1f}%"
                       f" ({time.perf_counter() - t0:.0f} s)", flush=True)
-                if results:
-                    q = qrbench_case(results, args.model, "apgd-t", eps)
-                    if q:
-                        theirs = outcomes(q, len(labels), args.first)
-                        print(f"  qrbench on these images {100 * theirs.mean():.1f}%; robust here"
-                              f" only {(robust & ~theirs).sum()}, in qrbench only"
-                              f" {(theirs & ~robust).sum()}")
+                q = qrbench_case(results, args.model, attack, eps) if results else None
+                if q:
+                    theirs = outcomes(q, len(labels), args.first)
+                    print(f"  qrbench on these images {100 * theirs.mean():.1f}%; robust here"
+                          f" only {(robust & ~theirs).sum()}, in qrbench only"
+                          f" {(theirs & ~robust).sum()}")
         elif attack in ("deepfool-l2", "deepfool-linf"):
             linf = attack.endswith("linf")
             t0 = time.perf_counter()

@@ -22,23 +22,14 @@ import torch.nn.functional as F
 from skimage.util import random_noise
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cifar10 import cache_folder, test_images  # noqa: E402
 from pgd_step import ResNet20  # noqa: E402
-
-
-def test_images(folder, n):
-    raw = np.fromfile(os.path.join(folder, "test_batch.bin"), dtype=np.uint8)
-    records = raw.reshape(-1, 3073)[:n]
-    labels = torch.from_numpy(records[:, 0].astype(np.int64))
-    images = records[:, 1:].reshape(-1, 3, 32, 32).astype(np.float32) / 255.0
-    return images, labels
 
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     threads = int(sys.argv[2]) if len(sys.argv) > 2 else 2
-    cache = os.environ.get("QRBENCH_DATA") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "qrbench")
-    folder = sys.argv[3] if len(sys.argv) > 3 else os.path.join(cache, "cifar10")
+    folder = sys.argv[3] if len(sys.argv) > 3 else cache_folder()
     start = time.perf_counter()
     torch.set_num_threads(threads)
     torch.manual_seed(0)
