@@ -24,16 +24,21 @@ side() {
   esac
 }
 names=(qrbench qrbench-folded pytorch)
+# steal and total CPU time so far, in clock ticks (the cpu line of /proc/stat; 0 0 where absent)
+ticks() { awk '/^cpu /{t=0; for (i=2;i<=NF;i++) t+=$i; print $9, t; exit}' /proc/stat 2>/dev/null || echo 0 0; }
 for r in $(seq 1 "$rounds"); do
-  declare -A took=()
+  declare -A took=() stole=()
   for k in 0 1 2; do
     s=$(((r + k) % 3))
+    read -r s0 c0 < <(ticks)
     t0=$(date +%s.%N)
     side "$s" "$r" > "$out/$s-$r.log" 2>&1
     t1=$(date +%s.%N)
+    read -r s1 c1 < <(ticks)
     took[$s]=$("$python" -c "print(f'{$t1 - $t0:.1f}')")
+    stole[$s]=$("$python" -c "print(f'{100 * ($s1 - $s0) / max(1, $c1 - $c0):.0f}')")
   done
-  "$python" -c "q, f, p = ${took[0]}, ${took[1]}, ${took[2]}; print(f'round $r: qrbench {q} s, folded {f} s, pytorch eager {p} s; qrbench/pytorch {q / p:.3f}, folded/pytorch {f / p:.3f}', flush=True)"
+  "$python" -c "q, f, p = ${took[0]}, ${took[1]}, ${took[2]}; print(f'round $r: qrbench {q} s, folded {f} s, pytorch eager {p} s; qrbench/pytorch {q / p:.3f}, folded/pytorch {f / p:.3f}; steal ${stole[0]}%, ${stole[1]}%, ${stole[2]}%', flush=True)"
   echo "${took[0]} ${took[1]} ${took[2]}" >> "$out/rounds"
   for s in 0 1 2; do
     grep -E '^  [A-Za-z]+/|^  [a-z0-9-]+ +[0-9.]+ s' "$out/$s-$r.log" | sed "s/^/  ${names[$s]} /" || true
