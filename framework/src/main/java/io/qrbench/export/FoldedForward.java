@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  * attack's forward and backward pass skip the BatchNorm layers' memory-bound work. Its convolutions
  * run channels-last ({@link #channelsLast}), the input normalisation's division is moved into the
  * first kernel ({@link #centre}), the option-A shortcut is a 1x1 convolution ({@link #shortcut})
- * and residual sums overwrite a convolution's output ({@link #add}): a PGD step takes about 0.7x
+ * and residual sums overwrite a convolution's output ({@link #add}): a PGD step takes about 0.73x
  * the time of one through the block on this project's machine (docs/benchmarks.md).
  *
  * <p>The network is read as the ONNX exporter reads it ({@link BlockWalker}): the kernels are the
@@ -210,9 +210,9 @@ public final class FoldedForward implements UnaryOperator<NDArray>, AutoCloseabl
   /**
    * The option-A shortcut as a 1x1 convolution of stride 2 whose kernel copies input channel i to
    * output channel before + i: exactly the sliced and zero-padded input (each output is one input
-   * times 1 plus zeros), forward and backward. As a slice and a pad it cost a step 4% more: their
-   * backward passes fill and copy full-size arrays and hand back a gradient in the default layout,
-   * which slowed the ReLU's backward pass after it (docs/benchmarks.md).
+   * times 1 plus zeros), forward and backward. As a slice and a pad it cost a step about 5% more:
+   * their backward passes fill and copy full-size arrays and hand back a gradient in the default
+   * layout, which slowed the ReLU's backward pass after it (docs/benchmarks.md).
    */
   private Step shortcut(Network.Shortcut s) {
     float[] k = new float[s.channels() * s.inChannels()];
