@@ -188,9 +188,16 @@ public class PgdStepBench {
    * lossGradient} alone, the whole PGD step once and the whole step on the same model with {@code
    * fold-batchnorm} (a second copy of the weights, BatchNorm folded), in a rotating order, then the
    * medians of each round's ratios to the bare pass. {@code java -cp benchmarks.jar
-   * io.qrbench.benchmarks.PgdStepBench [rounds (60)]}
+   * io.qrbench.benchmarks.PgdStepBench [rounds (60)]}; {@code ... PgdStepBench profile [steps (5)]
+   * [trace.json]} profiles the folded step instead ({@link #profile}).
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
+    if (args.length > 0 && args[0].equals("profile")) {
+      profile(
+          args.length > 1 ? Integer.parseInt(args[1]) : 5,
+          Path.of(args.length > 2 ? args[2] : "pgd-step-trace.json"));
+      return;
+    }
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
     PgdStepBench b = new PgdStepBench();
     b.prepare();
@@ -250,6 +257,100 @@ public class PgdStepBench {
       x.batchManager.close();
       x.model.close();
     }
+  }
+
+  /**
+   * libtorch's own profiler over {@code steps} folded PGD steps (after three unprofiled ones): its
+   * Chrome trace goes to {@code trace}, and each operator's self time per step (its time less that
+   * of the operators it called, on the same thread) is printed, largest first: where a step's time
+   * goes, operator by operator (docs/benchmarks.md).
+   */
+  static void profile(int steps, Path trace) throws java.io.IOException {
+    PgdStepBench folded = new PgdStepBench();
+    folded.prepare();
+    folded.model.computeForwardWith(
+        io.qrbench.export.FoldedForward.of(folded.model, folded.images));
+    for (int i = 0; i < 3; i++) {
+      folded.qrbenchStep();
+    }
+    // the PyTorch engine is on the run-time class path only: its profiler is called by name
+    Class<?> jni;
+    try {
+      jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
+      jni.getMethod("startProfile", boolean.class, boolean.class, boolean.class)
+          .invoke(null, false, true, false);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("libtorch's profiler (DJL's JniUtils) is not reachable", e);
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < steps; i++) {
+      folded.qrbenchStep();
+    }
+    double ms = (System.nanoTime() - t0) / 1e6 / steps;
+    try {
+      jni.getMethod("stopProfile", String.class).invoke(null, trace.toAbsolutePath().toString());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("libtorch's profiler (DJL's JniUtils) is not reachable", e);
+    }
+    folded.batchManager.close();
+    folded.model.close();
+    java.util.Map<String, double[]> self = selfTimes(trace);
+    double total = self.values().stream().mapToDouble(v -> v[0]).sum();
+    System.out.printf(
+        "%d folded PGD steps, %.1f ms a step (profiled), operators' self time %.1f ms a step:%n",
+        steps, ms, total / 1e3 / steps);
+    self.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
+        .limit(25)
+        .forEach(
+            e ->
+                System.out.printf(
+                    "%9.2f ms %6.1f calls  %s%n",
+                    e.getValue()[0] / 1e3 / steps, e.getValue()[1] / steps, e.getKey()));
+  }
+
+  /** Per operator name: total self time (microseconds) and calls, from a Chrome trace. */
+  static java.util.Map<String, double[]> selfTimes(Path trace) throws java.io.IOException {
+    com.fasterxml.jackson.databind.JsonNode root =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(trace.toFile());
+    com.fasterxml.jackson.databind.JsonNode events =
+        root.isArray() ? root : root.path("traceEvents");
+    java.util.Map<String, List<double[]>> byThread = new java.util.HashMap<>();
+    List<String> names = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode e : events) {
+      if (!"X".equals(e.path("ph").asText())) {
+        continue;
+      }
+      names.add(e.path("name").asText());
+      byThread
+          .computeIfAbsent(
+              e.path("pid").asText() + "/" + e.path("tid").asText(), k -> new ArrayList<>())
+          .add(
+              new double[] {
+                e.path("ts").asDouble(), e.path("dur").asDouble(), names.size() - 1, 0
+              });
+    }
+    java.util.Map<String, double[]> out = new java.util.HashMap<>();
+    for (List<double[]> thread : byThread.values()) {
+      // by start, the longer first: an enclosing call comes before the calls it makes
+      thread.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(b[1], a[1]));
+      java.util.ArrayDeque<double[]> open = new java.util.ArrayDeque<>();
+      for (double[] e : thread) {
+        while (!open.isEmpty() && open.peek()[0] + open.peek()[1] <= e[0]) {
+          open.pop();
+        }
+        if (!open.isEmpty()) {
+          open.peek()[3] += e[1]; // time spent in calls it made
+        }
+        open.push(e);
+      }
+      for (double[] e : thread) {
+        double[] sum = out.computeIfAbsent(names.get((int) e[2]), k -> new double[2]);
+        sum[0] += e[1] - e[3];
+        sum[1]++;
+      }
+    }
+    return out;
   }
 
   /** The bare pass: forward under a gradient collector, softmax cross-entropy, backward. */
