@@ -201,10 +201,7 @@ public class PgdStepBench {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
     PgdStepBench b = new PgdStepBench();
     b.prepare();
-    PgdStepBench folded = new PgdStepBench();
-    folded.prepare();
-    folded.model.computeForwardWith(
-        io.qrbench.export.FoldedForward.of(folded.model, folded.images));
+    PgdStepBench folded = folded();
     for (int i = 0; i < 3; i++) { // warm-up
       b.bareStep();
       b.lossGradientOnly();
@@ -259,6 +256,15 @@ public class PgdStepBench {
     }
   }
 
+  /** A prepared copy whose model runs the folded forward pass ({@code fold-batchnorm}). */
+  private static PgdStepBench folded() {
+    PgdStepBench folded = new PgdStepBench();
+    folded.prepare();
+    folded.model.computeForwardWith(
+        io.qrbench.export.FoldedForward.of(folded.model, folded.images));
+    return folded;
+  }
+
   /**
    * libtorch's own profiler over {@code steps} folded PGD steps (after three unprofiled ones): its
    * Chrome trace goes to {@code trace}, and each operator's self time per step (its time less that
@@ -266,32 +272,22 @@ public class PgdStepBench {
    * goes, operator by operator (docs/benchmarks.md).
    */
   static void profile(int steps, Path trace) throws java.io.IOException {
-    PgdStepBench folded = new PgdStepBench();
-    folded.prepare();
-    folded.model.computeForwardWith(
-        io.qrbench.export.FoldedForward.of(folded.model, folded.images));
+    PgdStepBench folded = folded();
     for (int i = 0; i < 3; i++) {
       folded.qrbenchStep();
     }
-    // the PyTorch engine is on the run-time class path only: its profiler is called by name
-    Class<?> jni;
-    try {
-      jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
-      jni.getMethod("startProfile", boolean.class, boolean.class, boolean.class)
-          .invoke(null, false, true, false);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("libtorch's profiler (DJL's JniUtils) is not reachable", e);
-    }
+    profiler(
+        "startProfile",
+        new Class<?>[] {boolean.class, boolean.class, boolean.class},
+        false,
+        true,
+        false);
     long t0 = System.nanoTime();
     for (int i = 0; i < steps; i++) {
       folded.qrbenchStep();
     }
     double ms = (System.nanoTime() - t0) / 1e6 / steps;
-    try {
-      jni.getMethod("stopProfile", String.class).invoke(null, trace.toAbsolutePath().toString());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("libtorch's profiler (DJL's JniUtils) is not reachable", e);
-    }
+    profiler("stopProfile", new Class<?>[] {String.class}, trace.toAbsolutePath().toString());
     folded.batchManager.close();
     folded.model.close();
     java.util.Map<String, double[]> self = selfTimes(trace);
@@ -309,48 +305,72 @@ public class PgdStepBench {
                     e.getValue()[0] / 1e3 / steps, e.getValue()[1] / steps, e.getKey()));
   }
 
+  /**
+   * Calls DJL's {@code JniUtils.method}: the PyTorch engine is on the run-time class path only, so
+   * its profiler is called by name.
+   */
+  private static void profiler(String method, Class<?>[] types, Object... args) {
+    try {
+      Class.forName("ai.djl.pytorch.jni.JniUtils").getMethod(method, types).invoke(null, args);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("libtorch's profiler (DJL's JniUtils) is not reachable", e);
+    }
+  }
+
   /** Per operator name: total self time (microseconds) and calls, from a Chrome trace. */
   static java.util.Map<String, double[]> selfTimes(Path trace) throws java.io.IOException {
     com.fasterxml.jackson.databind.JsonNode root =
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(trace.toFile());
     com.fasterxml.jackson.databind.JsonNode events =
         root.isArray() ? root : root.path("traceEvents");
-    java.util.Map<String, List<double[]>> byThread = new java.util.HashMap<>();
-    List<String> names = new ArrayList<>();
+    java.util.Map<String, List<Call>> byThread = new java.util.HashMap<>();
     for (com.fasterxml.jackson.databind.JsonNode e : events) {
-      if (!"X".equals(e.path("ph").asText())) {
-        continue;
+      if ("X".equals(e.path("ph").asText())) {
+        byThread
+            .computeIfAbsent(
+                e.path("pid").asText() + "/" + e.path("tid").asText(), k -> new ArrayList<>())
+            .add(
+                new Call(
+                    e.path("name").asText(), e.path("ts").asDouble(), e.path("dur").asDouble()));
       }
-      names.add(e.path("name").asText());
-      byThread
-          .computeIfAbsent(
-              e.path("pid").asText() + "/" + e.path("tid").asText(), k -> new ArrayList<>())
-          .add(
-              new double[] {
-                e.path("ts").asDouble(), e.path("dur").asDouble(), names.size() - 1, 0
-              });
     }
     java.util.Map<String, double[]> out = new java.util.HashMap<>();
-    for (List<double[]> thread : byThread.values()) {
+    for (List<Call> thread : byThread.values()) {
       // by start, the longer first: an enclosing call comes before the calls it makes
-      thread.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(b[1], a[1]));
-      java.util.ArrayDeque<double[]> open = new java.util.ArrayDeque<>();
-      for (double[] e : thread) {
-        while (!open.isEmpty() && open.peek()[0] + open.peek()[1] <= e[0]) {
+      thread.sort(
+          java.util.Comparator.comparingDouble((Call c) -> c.start)
+              .thenComparing(c -> -c.duration));
+      java.util.ArrayDeque<Call> open = new java.util.ArrayDeque<>();
+      for (Call c : thread) {
+        while (!open.isEmpty() && open.peek().start + open.peek().duration <= c.start) {
           open.pop();
         }
         if (!open.isEmpty()) {
-          open.peek()[3] += e[1]; // time spent in calls it made
+          open.peek().inCalls += c.duration;
         }
-        open.push(e);
+        open.push(c);
       }
-      for (double[] e : thread) {
-        double[] sum = out.computeIfAbsent(names.get((int) e[2]), k -> new double[2]);
-        sum[0] += e[1] - e[3];
+      for (Call c : thread) {
+        double[] sum = out.computeIfAbsent(c.name, k -> new double[2]);
+        sum[0] += c.duration - c.inCalls;
         sum[1]++;
       }
     }
     return out;
+  }
+
+  /** One operator call of a trace, and the time spent in the calls it made. */
+  private static final class Call {
+    final String name;
+    final double start;
+    final double duration;
+    double inCalls;
+
+    Call(String name, double start, double duration) {
+      this.name = name;
+      this.start = start;
+      this.duration = duration;
+    }
   }
 
   /** The bare pass: forward under a gradient collector, softmax cross-entropy, backward. */

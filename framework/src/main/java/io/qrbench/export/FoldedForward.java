@@ -59,7 +59,7 @@ public final class FoldedForward implements UnaryOperator<NDArray>, AutoCloseabl
     }
     Map<Network.Conv, float[]> inputScales = new HashMap<>();
     for (Network.Op op : network.ops()) {
-      Network.Conv reader = onlyConvReading(op, readers);
+      Network.Conv reader = op instanceof Network.Norm ? onlyConvReading(op, readers) : null;
       if (op instanceof Network.Norm n && reader != null && reader.inChannels() == n.std().length) {
         inputScales.put(reader, n.std());
         steps.add(centre(n));
